@@ -1,0 +1,16 @@
+import { adminView } from '../../events/model.js';
+import { organiserIdsOf } from '../../shared/auth.js';
+import { httpApi, ok } from '../../shared/http.js';
+import { services } from '../../shared/services.js';
+
+/** GET /api/admin/events — every event of the caller's organisers, soonest first. */
+export const handler = httpApi({}, async (request) => {
+  const organiserIds = organiserIdsOf(request);
+  const { events, baseUrl, clock } = services();
+  const now = clock();
+
+  const lists = await Promise.all(organiserIds.map((id) => events.listByOrganiser(id)));
+  const all = lists.flat().sort((a, b) => a.event.startsAt.localeCompare(b.event.startsAt));
+
+  return ok({ events: all.map(({ event, gate }) => adminView(event, gate, baseUrl, now)) });
+});

@@ -1,0 +1,10 @@
+import { AppError } from '../../shared/errors.js';
+import { registrationAction } from './actions.js';
+
+/** POST .../registrations/{registrationId}/resend — email the registrant a fresh manage link. */
+export const handler = registrationAction((store, registration, now) => {
+  if (registration.status === 'cancelled') {
+    throw new AppError('invalid_state', 'A cancelled registration gets no more emails');
+  }
+  return store.requestManageLink(registration, now);
+});

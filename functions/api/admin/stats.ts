@@ -1,0 +1,18 @@
+import { countsOf } from '../../events/model.js';
+import { registrationsByDay } from '../../registrations/report.js';
+import { httpApi, ok } from '../../shared/http.js';
+import { services } from '../../shared/services.js';
+import { ownEvent } from '../access.js';
+
+/** GET /api/admin/events/{eventId}/stats — counts and registrations per day, erased people included anonymously. */
+export const handler = httpApi({}, async (request) => {
+  const { event, gate } = await ownEvent(request);
+  const { registrations } = services();
+
+  const [live, erased] = await Promise.all([registrations.all(event.id), registrations.erased(event.id)]);
+
+  return ok({
+    counts: countsOf(gate),
+    registrationsByDay: registrationsByDay([...live, ...erased], event.timeZone),
+  });
+});

@@ -1,0 +1,23 @@
+import { applyUpdate } from '../../events/model.js';
+import { eventUpdateInput } from '../../events/schemas.js';
+import { httpApi, parseInput } from '../../shared/http.js';
+import { services } from '../../shared/services.js';
+import { ownEvent } from '../access.js';
+import { adminEventResponse } from './actions.js';
+
+/**
+ * PATCH /api/admin/events/{eventId} — edit an event. A calendar-relevant change bumps the
+ * sequence (registrants are told through the stream); more capacity seats the waitlist.
+ */
+export const handler = httpApi({ jsonBody: true }, async (request) => {
+  const input = parseInput(eventUpdateInput, request.body);
+  const { event } = await ownEvent(request);
+  const { events, registrations, clock } = services();
+  const now = clock();
+
+  const next = applyUpdate(event, input, now);
+  await events.save(event, next);
+  await registrations.fillFreeSeats(event.id, now);
+
+  return adminEventResponse(event.id);
+});

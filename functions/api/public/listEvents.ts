@@ -1,0 +1,18 @@
+import { publicView } from '../../events/model.js';
+import { eventListQuery } from '../../events/schemas.js';
+import { httpApi, ok, parseInput, queryParams } from '../../shared/http.js';
+import { services } from '../../shared/services.js';
+
+/** GET /api/events?organiser= — an organiser's published events that have not ended, soonest first. */
+export const handler = httpApi({}, async (request) => {
+  const { organiser } = parseInput(eventListQuery, queryParams(request));
+  const { events, baseUrl, clock } = services();
+  const now = clock();
+
+  const listed = await events.listByOrganiser(organiser);
+  const upcoming = listed.filter(
+    ({ event }) => event.status === 'published' && event.endsAt > now.toISOString(),
+  );
+
+  return ok({ events: upcoming.map(({ event, gate }) => publicView(event, gate, baseUrl, now)) });
+});

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
+import { registrationInput } from '../../registrations/schemas.js';
+import { created, httpApi, ok, parseInput } from '../../shared/http.js';
+import { newId, newManageToken } from '../../shared/secrets.js';
+import { services } from '../../shared/services.js';
+import { publicEvent } from '../access.js';
+
+/** POST /api/events/{eventId}/registrations — a seat, a place on the waitlist, or a refusal. */
+export const handler = httpApi({ jsonBody: true }, async (request) => {
+  const input = parseInput(registrationInput, request.body);
+  const { event } = await publicEvent(request);
+  const answers = checkAnswers(event.questions, input.answers);
+  const { registrations, baseUrl, clock } = services();
+  const now = clock();
+
+  if (input.website) {
+    // A bot filled the honeypot: answer as if it worked, keep and send nothing.
+    const token = newManageToken();
+    const decoy = newRegistration(
+      { ...input, answers },
+      {
+        id: newId('reg'),
+        event,
+        decision: { kind: 'seat', status: 'confirmed' },
+        token,
+        tokenKey: randomBytes(32),
+        holdMinutes: 0,
+        now,
+      },
+    );
+    return created({
+      registration: registrationView(decoy, event, { baseUrl, token, withJoinUrl: false }),
+      manageUrl: manageUrl(baseUrl, decoy.id, token),
+    });
+  }
+
+  const outcome = await registrations.register(event, { ...input, answers }, now);
+  if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
+
+  const { registration, token } = outcome;
+  const waitlistPosition = await registrations.waitlistPosition(registration);
+  return created({
+    registration: registrationView(registration, event, {
+      baseUrl,
+      token,
+      waitlistPosition,
+      withJoinUrl: false,
+    }),
+    manageUrl: manageUrl(baseUrl, registration.id, token),
+  });
+});

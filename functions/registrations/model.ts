@@ -1,0 +1,222 @@
+import { calendarLinks } from '../calendar/links.js';
+import type { EventRecord, Gate } from '../events/model.js';
+import { AppError } from '../shared/errors.js';
+import { emailKey, hashToken, normaliseEmail, sealToken } from '../shared/secrets.js';
+import type { Language } from '../shared/text.js';
+import type { RegistrationInput, RegistrationStatus } from './schemas.js';
+
+/**
+ * The registration domain rules, in one place: who gets a seat, who waits, what a
+ * registration looks like, and what each reader may see of it.
+ */
+
+export type Answers = Record<string, string | boolean>;
+
+export interface RegistrationRecord {
+  id: string;
+  eventId: string;
+  /** Hash of the normalised email: the per-event uniqueness key. */
+  emailKey: string;
+  name: string;
+  email: string;
+  company?: string;
+  jobTitle?: string;
+  answers: Answers;
+  locale: Language;
+  status: RegistrationStatus;
+  /** Arrival ticket while (or since) waitlisted: the FIFO order. */
+  waitTicket?: number;
+  /** Hashes of the manage tokens handed out (a resend adds one; old links keep working). */
+  tokenHashes: string[];
+  /** The newest manage token, sealed, for the mailer. */
+  tokenSealed: string;
+  /** Until when an unconfirmed double opt-in holds its seat. */
+  holdExpiresAt?: string;
+  consentAt: string;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt?: string;
+  cancelledAt?: string;
+  cancelledBy?: 'attendee' | 'organiser' | 'expired' | 'event';
+  checkedInAt?: string;
+  /** Set when a manage link must be (re)sent by email: the stream carries it to the mailer. */
+  linkRequestedAt?: string;
+}
+
+export type SeatDecision =
+  | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation' }
+  | { kind: 'waitlist' };
+
+/**
+ * Seat, waitlist or refusal, from the gate as last read. The same rules are written
+ * as condition expressions (seatCondition, waitlistCondition) so the database re-checks
+ * them atomically; a stale read only costs a retry, never a wrong seat.
+ */
+export const decideRegistration = (gate: Gate | undefined, now: string): SeatDecision => {
+  if (!gate || gate.status === 'draft') throw new AppError('not_found', 'Event not found');
+  if (gate.status === 'cancelled') throw new AppError('event_cancelled', 'This event has been cancelled');
+  if (gate.opensAt && now < gate.opensAt) {
+    throw new AppError('registration_closed', `Registration opens at ${gate.opensAt}`);
+  }
+  if (now >= gate.closesAt)
+    throw new AppError('registration_closed', 'Registration for this event is closed');
+  if (hasFreeSeat(gate) && gate.waitlisted === 0) {
+    return { kind: 'seat', status: gate.requireConfirmation ? 'pending_confirmation' : 'confirmed' };
+  }
+  if (gate.waitlistEnabled) return { kind: 'waitlist' };
+  throw new AppError('event_full', 'This event is full');
+};
+
+export const hasFreeSeat = (gate: Gate): boolean => gate.capacity === undefined || gate.held < gate.capacity;
+
+/** Seats free while people wait: the waitlist must move up. */
+export const canPromote = (gate: Gate): boolean =>
+  gate.status === 'published' && gate.waitlisted > 0 && hasFreeSeat(gate);
+
+const OPEN_WINDOW =
+  '#status = :published AND (attribute_not_exists(#opensAt) OR #opensAt <= :now) AND #closesAt > :now';
+const FREE_SEAT = '(attribute_not_exists(#capacity) OR #held < #capacity)';
+
+/** Conditions on the gate; placeholders are the attribute's own name with `#`. */
+export const gateConditions = {
+  /** A new seat: open, a seat free, nobody waiting ahead (first come, first served). */
+  seat: `${OPEN_WINDOW} AND ${FREE_SEAT} AND #waitlisted = :zero AND #requireConfirmation = :requireConfirmation`,
+  /** The waitlist: open, waitlist on, and full or people already waiting. */
+  waitlist: `${OPEN_WINDOW} AND #waitlistEnabled = :true AND (#held >= #capacity OR #waitlisted > :zero)`,
+  /** Moving the head of the waitlist into a freed seat. */
+  promotion: `#status = :published AND ${FREE_SEAT} AND #waitlisted > :zero`,
+} as const;
+
+/** Keeps only answers to the event's questions and checks them against each question. */
+export const checkAnswers = (questions: EventRecord['questions'], answers: Answers = {}): Answers => {
+  const fields: Record<string, string> = {};
+  const kept: Answers = {};
+  for (const question of questions) {
+    const answer = answers[question.id];
+    const field = `answers.${question.id}`;
+    if (answer === undefined || answer === '' || answer === false) {
+      if (question.required) fields[field] = 'Required';
+      continue;
+    }
+    if (question.type === 'checkbox' && typeof answer !== 'boolean') fields[field] = 'Expected true or false';
+    else if (question.type !== 'checkbox' && typeof answer !== 'string') fields[field] = 'Expected text';
+    else if (question.type === 'select' && !question.options?.includes(answer as string)) {
+      fields[field] = 'Not one of the options';
+    } else kept[question.id] = answer;
+  }
+  if (Object.keys(fields).length > 0) {
+    throw new AppError('validation_failed', 'Some answers are missing or not valid', fields);
+  }
+  return kept;
+};
+
+export const newRegistration = (
+  input: RegistrationInput & { answers: Answers },
+  context: {
+    id: string;
+    event: EventRecord;
+    decision: SeatDecision;
+    ticket?: number;
+    token: string;
+    tokenKey: Buffer;
+    holdMinutes: number;
+    now: Date;
+  },
+): RegistrationRecord => {
+  const { id, event, decision, ticket, token, tokenKey, holdMinutes, now } = context;
+  const at = now.toISOString();
+  const status = decision.kind === 'seat' ? decision.status : 'waitlisted';
+  return {
+    id,
+    eventId: event.id,
+    emailKey: emailKey(input.email),
+    name: input.name,
+    email: normaliseEmail(input.email),
+    ...(input.company ? { company: input.company } : {}),
+    ...(input.jobTitle ? { jobTitle: input.jobTitle } : {}),
+    answers: input.answers,
+    locale: input.locale ?? event.language,
+    status,
+    ...(ticket === undefined ? {} : { waitTicket: ticket }),
+    tokenHashes: [hashToken(token)],
+    tokenSealed: sealToken(token, tokenKey),
+    ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),
+    ...(status === 'confirmed' ? { confirmedAt: at } : {}),
+    consentAt: at,
+    createdAt: at,
+    updatedAt: at,
+  };
+};
+
+export const holdUntil = (now: Date, minutes: number): string =>
+  new Date(now.getTime() + minutes * 60_000).toISOString();
+
+/** Whether the registration still counts: a cancelled one may be replaced by a new one. */
+export const isLive = (registration: RegistrationRecord): boolean => registration.status !== 'cancelled';
+
+/** How many manage links stay valid at once; the oldest is dropped past this. */
+export const MAX_MANAGE_LINKS = 5;
+
+export const manageUrl = (baseUrl: string, registrationId: string, token: string): string =>
+  // The token rides in the fragment: browsers never send it to servers, logs or referrers.
+  `${baseUrl}/manage#registration=${encodeURIComponent(registrationId)}&token=${encodeURIComponent(token)}`;
+
+/** What the registrant sees. The join URL only on manage endpoints, only once confirmed. */
+export const registrationView = (
+  registration: RegistrationRecord,
+  event: EventRecord,
+  options: { baseUrl: string; token: string; waitlistPosition?: number; withJoinUrl: boolean },
+) => ({
+  id: registration.id,
+  eventId: registration.eventId,
+  status: registration.status,
+  ...(options.waitlistPosition === undefined ? {} : { waitlistPosition: options.waitlistPosition }),
+  name: registration.name,
+  email: registration.email,
+  locale: registration.locale,
+  createdAt: registration.createdAt,
+  ...(registration.holdExpiresAt && registration.status === 'pending_confirmation'
+    ? { confirmBy: registration.holdExpiresAt }
+    : {}),
+  event: {
+    id: event.id,
+    title: event.title,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    timeZone: event.timeZone,
+    format: event.format,
+    ...(event.venue ? { venue: event.venue } : {}),
+  },
+  ...(options.withJoinUrl &&
+  registration.status === 'confirmed' &&
+  event.format !== 'in_person' &&
+  event.joinUrl
+    ? { joinUrl: event.joinUrl }
+    : {}),
+  calendarLinks: calendarLinks(event, {
+    baseUrl: options.baseUrl,
+    registrationId: registration.id,
+    token: options.token,
+  }),
+});
+
+/** What the organiser sees in the registrations table and export. */
+export const adminRegistrationView = (registration: RegistrationRecord, waitlistPosition?: number) => ({
+  id: registration.id,
+  eventId: registration.eventId,
+  status: registration.status,
+  ...(waitlistPosition === undefined ? {} : { waitlistPosition }),
+  name: registration.name,
+  email: registration.email,
+  company: registration.company ?? null,
+  jobTitle: registration.jobTitle ?? null,
+  answers: registration.answers,
+  locale: registration.locale,
+  createdAt: registration.createdAt,
+  updatedAt: registration.updatedAt,
+  confirmedAt: registration.confirmedAt ?? null,
+  cancelledAt: registration.cancelledAt ?? null,
+  cancelledBy: registration.cancelledBy ?? null,
+  checkedInAt: registration.checkedInAt ?? null,
+  consentAt: registration.consentAt,
+});

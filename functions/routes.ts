@@ -1,0 +1,62 @@
+/**
+ * The route table: every HTTP endpoint of API.md, the handler file behind it, who may
+ * call it and what it may do to the table. The CDK stack builds one function per
+ * entry from it, the local runtime routes requests with it, and the tests walk it.
+ * It names handler files by path only, so infrastructure never imports handler code.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway HTTP API path syntax: `{name}` is a path parameter. */
+  path: string;
+  /** Handler module, relative to the project root, exporting `handler`. */
+  entry: string;
+  /** `admin` routes sit behind the JWT authorizer; `public` ones are open (manage ones check a token). */
+  auth: 'public' | 'admin';
+  /** Table access the function needs: read-only or read-write. */
+  access: 'RO' | 'RW';
+}
+
+const route = (
+  method: HttpMethod,
+  path: string,
+  entry: string,
+  access: RouteDefinition['access'],
+): RouteDefinition => ({
+  method,
+  path,
+  entry: `functions/api/${entry}.ts`,
+  auth: path.startsWith('/api/admin/') ? 'admin' : 'public',
+  access,
+});
+
+const adminEvent = '/api/admin/events/{eventId}';
+const adminRegistration = `${adminEvent}/registrations/{registrationId}`;
+
+export const routes: readonly RouteDefinition[] = [
+  route('GET', '/api/events', 'public/listEvents', 'RO'),
+  route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
+  route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW'),
+
+  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RO'),
+  route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
+  route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
+
+  route('GET', '/api/admin/events', 'admin/listEvents', 'RO'),
+  route('POST', '/api/admin/events', 'admin/createEvent', 'RW'),
+  route('GET', adminEvent, 'admin/getEvent', 'RO'),
+  route('PATCH', adminEvent, 'admin/updateEvent', 'RW'),
+  route('POST', `${adminEvent}/publish`, 'admin/publishEvent', 'RW'),
+  route('POST', `${adminEvent}/cancel`, 'admin/cancelEvent', 'RW'),
+  route('GET', `${adminEvent}/registrations`, 'admin/listRegistrations', 'RO'),
+  route('GET', `${adminEvent}/registrations.csv`, 'admin/exportRegistrations', 'RO'),
+  route('GET', `${adminEvent}/stats`, 'admin/stats', 'RO'),
+  route('POST', `${adminRegistration}/check-in`, 'admin/checkIn', 'RW'),
+  route('DELETE', `${adminRegistration}/check-in`, 'admin/undoCheckIn', 'RW'),
+  route('POST', `${adminRegistration}/cancel`, 'admin/cancelRegistration', 'RW'),
+  route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
+  route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW'),
+  route('DELETE', adminRegistration, 'admin/erase', 'RW'),
+];

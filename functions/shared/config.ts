@@ -1,0 +1,52 @@
+/**
+ * Typed configuration from the environment, read once per cold start.
+ * A missing required value fails loudly at first use rather than half-working.
+ */
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+};
+
+const number = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+};
+
+export interface Config {
+  tableName: string;
+  /** Origin the pages are served from; manage and calendar links are built on it. */
+  publicBaseUrl: string;
+  /** How long an unconfirmed (double opt-in) registration holds its seat. */
+  pendingHoldMinutes: number;
+  /** 32-byte key (base64) sealing manage tokens so the mailer can put them in links. */
+  manageTokenKey: Buffer;
+}
+
+let cached: Config | undefined;
+
+export const config = (): Config => {
+  cached ??= {
+    tableName: required('TABLE_NAME'),
+    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
+    pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
+    manageTokenKey: manageTokenKey(required('MANAGE_TOKEN_KEY')),
+  };
+  return cached;
+};
+
+const manageTokenKey = (base64: string): Buffer => {
+  const key = Buffer.from(base64, 'base64');
+  if (key.length !== 32) throw new Error('MANAGE_TOKEN_KEY must be 32 bytes, base64-encoded');
+  return key;
+};
+
+/** Tests and the local runtime change the environment between runs. */
+export const resetConfig = (): void => {
+  cached = undefined;
+};

@@ -1,0 +1,48 @@
+/**
+ * The one definition of the single table: key names, indexes and the TTL attribute.
+ * The CDK table (lib/) and the local runtime's CreateTable both read this module,
+ * so the two can never drift apart. No AWS SDK or CDK imports here on purpose.
+ *
+ * Items (pk / sk):
+ *   ORG#{organiserId}   / ORG             organiser profile
+ *   EVENT#{eventId}     / EVENT           event details (gsi1: an organiser's events by start)
+ *   EVENT#{eventId}     / GATE            seat counters + the conditions a registration must meet
+ *   EVENT#{eventId}     / REG#{emailKey}  registration, unique per event and normalised email
+ *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: { name: string; type: KeyType };
+  sortKey: { name: string; type: KeyType };
+}
+
+export const tableSchema = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  /** Items carrying this attribute (epoch seconds) are purged by DynamoDB TTL. */
+  timeToLiveAttribute: 'expiresAt',
+  indexes: {
+    /** Overloaded: an organiser's events by start time, and a registration by its id. */
+    byParent: {
+      name: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+    /** Sparse: only waitlisted registrations carry it, ordered by arrival ticket. */
+    waitlist: {
+      name: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'N' },
+    },
+  },
+} as const satisfies {
+  partitionKey: { name: string; type: KeyType };
+  sortKey: { name: string; type: KeyType };
+  timeToLiveAttribute: string;
+  indexes: Record<string, IndexDefinition>;
+};
+
+export const indexList: readonly IndexDefinition[] = Object.values(tableSchema.indexes);

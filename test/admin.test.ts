@@ -1,0 +1,199 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { expectConsistent } from './support/invariants.js';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+const inAWeek = (hours: number) => new Date(Date.now() + 7 * 86_400_000 + hours * 3_600_000).toISOString();
+
+const newEvent = {
+  title: 'Social CRM',
+  format: 'in_person',
+  venue: { name: 'La Cantine', address: '151 rue Montmartre', city: 'Paris' },
+  startsAt: inAWeek(0),
+  endsAt: inAWeek(2),
+  capacity: 2,
+};
+
+const admin = (method: string, path: string, body?: unknown, organiser = 'media-aces') =>
+  app.call(method, `/api/admin/events${path}`, { organiser, body });
+
+const register = async (eventId: string, i: number) =>
+  (
+    await app.call('POST', `/api/events/${eventId}/registrations`, {
+      body: { name: `P${i}`, email: `p${i}@example.com`, consent: true },
+    })
+  ).body;
+
+describe('organiser scope', () => {
+  it('creates drafts invisible to the public until published', async () => {
+    const created = await admin('POST', '', newEvent);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', organiserId: 'media-aces', sequence: 0 });
+    const id = created.body.id;
+
+    expect((await app.call('GET', `/api/events/${id}`)).status).toBe(404);
+    const listed = await app.call('GET', '/api/events?organiser=media-aces');
+    expect(listed.body.events.map((e: { id: string }) => e.id)).not.toContain(id);
+    const attempt = await app.call('POST', `/api/events/${id}/registrations`, {
+      body: { name: 'A', email: 'a@example.com', consent: true },
+    });
+    expect(attempt.status).toBe(404);
+
+    expect((await admin('POST', `/${id}/publish`)).body.status).toBe('published');
+    expect((await app.call('GET', `/api/events/${id}`)).status).toBe(200);
+    expect(
+      (await app.call('GET', '/api/events?organiser=media-aces')).body.events.map(
+        (e: { id: string }) => e.id,
+      ),
+    ).toContain(id);
+  });
+
+  it("one organiser cannot read or touch another organiser's events", async () => {
+    const id = (await admin('POST', '', newEvent)).body.id;
+    for (const [method, path] of [
+      ['GET', `/${id}`],
+      ['PATCH', `/${id}`],
+      ['POST', `/${id}/publish`],
+      ['POST', `/${id}/cancel`],
+      ['GET', `/${id}/registrations`],
+      ['GET', `/${id}/registrations.csv`],
+      ['GET', `/${id}/stats`],
+    ] as const) {
+      const response = await admin(
+        method,
+        path,
+        method === 'PATCH' ? { title: 'Pris' } : undefined,
+        'open2leads',
+      );
+      expect([method, path, response.status]).toEqual([method, path, 404]);
+    }
+    const theirs = await admin('GET', '', undefined, 'open2leads');
+    expect(theirs.body.events.map((e: { id: string }) => e.id)).not.toContain(id);
+    expect((await admin('GET', `/${id}`)).body.title).toBe('Social CRM');
+    expect((await admin('POST', '', { ...newEvent, organiserId: 'open2leads' })).status).toBe(400);
+  });
+
+  it('refuses a call without organiser claims', async () => {
+    const response = await app.call('GET', '/api/admin/events');
+    expect([response.status, response.body.error.code]).toEqual([401, 'unauthorized']);
+  });
+});
+
+describe('running an event', () => {
+  it('raising capacity promotes as many as it frees; lowering below the seats taken is refused', async () => {
+    const id = (await admin('POST', '', newEvent)).body.id;
+    await admin('POST', `/${id}/publish`);
+    for (let i = 0; i < 6; i++) await register(id, i);
+
+    const lowered = await admin('PATCH', `/${id}`, { capacity: 1 });
+    expect([lowered.status, lowered.body.error.code]).toEqual([409, 'capacity_below_confirmed']);
+
+    const raised = await admin('PATCH', `/${id}`, { capacity: 5 });
+    expect(raised.body.counts).toMatchObject({ confirmed: 5, waitlisted: 1 });
+    expect(raised.body.sequence).toBe(0);
+    const { all } = await expectConsistent(app, id);
+    expect(all.find((r) => r.email === 'p5@example.com')?.status).toBe('waitlisted');
+  });
+
+  it('a change of time bumps the sequence; cancelling closes registration', async () => {
+    const id = (await admin('POST', '', newEvent)).body.id;
+    await admin('POST', `/${id}/publish`);
+    const moved = await admin('PATCH', `/${id}`, { startsAt: inAWeek(1), endsAt: inAWeek(3) });
+    expect(moved.body.sequence).toBe(1);
+    const bad = await admin('PATCH', `/${id}`, { endsAt: inAWeek(-5) });
+    expect([bad.status, bad.body.error.fields]).toEqual([400, { endsAt: 'Must be after startsAt' }]);
+
+    const cancelled = await admin('POST', `/${id}/cancel`);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', sequence: 2 });
+    const late = await app.call('POST', `/api/events/${id}/registrations`, {
+      body: { name: 'A', email: 'a@example.com', consent: true },
+    });
+    expect([late.status, late.body.error.code]).toEqual([409, 'event_cancelled']);
+    expect((await admin('POST', `/${id}/publish`)).status).toBe(409);
+  });
+
+  it('checks in, undoes, cancels, promotes out of turn, erases, and keeps counts right', async () => {
+    const id = (await admin('POST', '', newEvent)).body.id;
+    await admin('POST', `/${id}/publish`);
+    const [a, b, c, d] = [
+      await register(id, 1),
+      await register(id, 2),
+      await register(id, 3),
+      await register(id, 4),
+    ];
+    const reg = (body: { registration: { id: string } }) => `/${id}/registrations/${body.registration.id}`;
+
+    expect((await admin('POST', `${reg(a)}/check-in`)).body.checkedInAt).toBeTruthy();
+    expect((await admin('POST', `${reg(a)}/check-in`)).status).toBe(200);
+    expect((await admin('GET', `/${id}`)).body.counts.checkedIn).toBe(1);
+    expect((await admin('DELETE', `${reg(a)}/check-in`)).body.checkedInAt).toBeNull();
+    expect((await admin('POST', `${reg(c)}/check-in`)).status).toBe(409);
+
+    // d is second in line; the organiser seats d anyway: one more seat, never an oversold event.
+    const promoted = await admin('POST', `${reg(d)}/promote`);
+    expect(promoted.body.status).toBe('confirmed');
+    expect((await admin('GET', `/${id}`)).body).toMatchObject({
+      capacity: 3,
+      counts: { confirmed: 3, waitlisted: 1 },
+    });
+
+    // Cancelling b frees a seat that c, still waiting, takes.
+    expect((await admin('POST', `${reg(b)}/cancel`)).body.status).toBe('cancelled');
+    expect((await app.services.registrations.getById(c.registration.id))?.status).toBe('confirmed');
+
+    const resent = await admin('POST', `${reg(a)}/resend`);
+    expect(resent.status).toBe(200);
+    const stillWorks = manageLink(a.manageUrl);
+    expect(
+      (await app.call('GET', `/api/registrations/${stillWorks.id}?token=${stillWorks.token}`)).status,
+    ).toBe(200);
+
+    expect((await admin('DELETE', reg(a))).body).toEqual({ id: a.registration.id, erased: true });
+    expect(await app.services.registrations.getById(a.registration.id)).toBeUndefined();
+    const stats = await admin('GET', `/${id}/stats`);
+    expect(stats.body.counts).toMatchObject({ confirmed: 2, waitlisted: 0, cancelled: 1 });
+    const days = stats.body.registrationsByDay;
+    expect(days.reduce((n: number, day: { confirmed: number }) => n + day.confirmed, 0)).toBe(3); // erased one counted anonymously
+    await expectConsistent(app, id);
+  });
+
+  it('lists registrations page by page and by status, and exports a CSV safe for spreadsheets', async () => {
+    const id = (await admin('POST', '', { ...newEvent, capacity: 3 })).body.id;
+    await admin('POST', `/${id}/publish`);
+    for (let i = 0; i < 4; i++) await register(id, i);
+    await app.call('POST', `/api/events/${id}/registrations`, {
+      body: { name: '=HYPERLINK("http://evil.example")', email: 'evil@example.com', consent: true },
+    });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await admin(
+        'GET',
+        `/${id}/registrations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(5);
+
+    const waiting = await admin('GET', `/${id}/registrations?status=waitlisted`);
+    expect(waiting.body.items.map((r: { waitlistPosition: number }) => r.waitlistPosition).sort()).toEqual([
+      1, 2,
+    ]);
+    expect((await admin('GET', `/${id}/registrations?cursor=bogus`)).status).toBe(400);
+    expect((await admin('GET', `/${id}/registrations?status=everyone`)).body.error.fields).toHaveProperty(
+      'status',
+    );
+
+    const csv = await admin('GET', `/${id}/registrations.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain(`'=HYPERLINK(""http://evil.example"")`);
+    expect(csv.body.split('\r\n').filter(Boolean)).toHaveLength(6);
+  });
+});

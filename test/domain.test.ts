@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyUpdate,
+  cancel,
+  countsOf,
+  type EventRecord,
+  type Gate,
+  newEventRecord,
+  newGate,
+  publish,
+  publicView,
+} from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
+import { checkAnswers, decideRegistration, registrationView } from '../functions/registrations/model.js';
+import { registrationInput } from '../functions/registrations/schemas.js';
+import { AppError } from '../functions/shared/errors.js';
+import {
+  emailKey,
+  hashToken,
+  newManageToken,
+  normaliseEmail,
+  sealToken,
+  tokenMatches,
+  unsealToken,
+} from '../functions/shared/secrets.js';
+
+const now = new Date('2026-12-01T09:00:00Z');
+
+const makeEvent = (overrides: Record<string, unknown> = {}): EventRecord =>
+  newEventRecord(
+    eventCreateInput.parse({
+      title: 'Un patron doit-il tweeter ?',
+      format: 'hybrid',
+      venue: { name: 'Salle', address: '1 rue X', city: 'Paris' },
+      joinUrl: 'https://meet.example/abc',
+      startsAt: '2026-12-10T08:30:00+01:00',
+      endsAt: '2026-12-10T10:30:00+01:00',
+      capacity: 2,
+      ...overrides,
+    }),
+    { id: 'evt_1', organiserId: 'media-aces', organiserName: 'Media Aces' },
+    now,
+  );
+
+const gate = (overrides: Partial<Gate> = {}): Gate => ({
+  ...newGate(publish(makeEvent(), now)),
+  ...overrides,
+});
+
+const codeOf = (action: () => unknown): string | undefined => {
+  try {
+    action();
+  } catch (error) {
+    return error instanceof AppError ? error.code : `unexpected ${String(error)}`;
+  }
+  return undefined;
+};
+
+describe('who gets a seat', () => {
+  const at = now.toISOString();
+
+  it('seats while seats are free and nobody waits', () => {
+    expect(decideRegistration(gate({ held: 1 }), at)).toEqual({ kind: 'seat', status: 'confirmed' });
+  });
+
+  it('holds the seat pending confirmation when the event asks for double opt-in', () => {
+    expect(decideRegistration(gate({ requireConfirmation: true }), at)).toEqual({
+      kind: 'seat',
+      status: 'pending_confirmation',
+    });
+  });
+
+  it('waitlists when full, and also when a seat is free but people wait ahead', () => {
+    expect(decideRegistration(gate({ held: 2 }), at)).toEqual({ kind: 'waitlist' });
+    expect(decideRegistration(gate({ held: 1, waitlisted: 3 }), at)).toEqual({ kind: 'waitlist' });
+  });
+
+  it('refuses a full event without a waitlist', () => {
+    expect(codeOf(() => decideRegistration(gate({ held: 2, waitlistEnabled: false }), at))).toBe(
+      'event_full',
+    );
+  });
+
+  it('never fills an unlimited event', () => {
+    expect(decideRegistration(gate({ capacity: undefined, held: 10_000 }), at).kind).toBe('seat');
+  });
+
+  it('enforces status and the registration window', () => {
+    expect(codeOf(() => decideRegistration(undefined, at))).toBe('not_found');
+    expect(codeOf(() => decideRegistration(gate({ status: 'draft' }), at))).toBe('not_found');
+    expect(codeOf(() => decideRegistration(gate({ status: 'cancelled' }), at))).toBe('event_cancelled');
+    expect(codeOf(() => decideRegistration(gate({ opensAt: '2026-12-02T00:00:00.000Z' }), at))).toBe(
+      'registration_closed',
+    );
+    expect(codeOf(() => decideRegistration(gate({ closesAt: at }), at))).toBe('registration_closed');
+  });
+});
+
+describe('events', () => {
+  it('stores instants in UTC and closes registration at the start by default', () => {
+    const event = makeEvent();
+    expect(event.startsAt).toBe('2026-12-10T07:30:00.000Z');
+    expect(newGate(event).closesAt).toBe(event.startsAt);
+    expect(event.status).toBe('draft');
+  });
+
+  it('rejects an end before the start, naming the field', () => {
+    const error = (() => {
+      try {
+        makeEvent({ endsAt: '2026-12-10T07:00:00+01:00' });
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
+    expect(error?.fields).toEqual({ endsAt: 'Must be after startsAt' });
+  });
+
+  it('bumps the calendar sequence on time, place and link changes only', () => {
+    const event = publish(makeEvent(), now);
+    expect(applyUpdate(event, { capacity: 50 }, now).sequence).toBe(0);
+    expect(applyUpdate(event, { description: 'Nouveau texte' }, now).sequence).toBe(0);
+    expect(applyUpdate(event, { startsAt: '2026-12-10T09:00:00+01:00' }, now).sequence).toBe(1);
+    expect(applyUpdate(event, { joinUrl: 'https://meet.example/new' }, now).sequence).toBe(1);
+    expect(applyUpdate(event, { venue: { name: 'Autre', address: '', city: 'Lyon' } }, now).sequence).toBe(1);
+    expect(cancel(event, now)).toMatchObject({ status: 'cancelled', sequence: 1 });
+  });
+
+  it('refuses to change a cancelled event or publish one', () => {
+    const cancelled = cancel(publish(makeEvent(), now), now);
+    expect(codeOf(() => applyUpdate(cancelled, { title: 'x' }, now))).toBe('invalid_state');
+    expect(codeOf(() => publish(cancelled, now))).toBe('invalid_state');
+  });
+
+  it('needs a venue to publish an in-person event', () => {
+    expect(codeOf(() => publish(makeEvent({ format: 'in_person', venue: null }), now))).toBe(
+      'validation_failed',
+    );
+    expect(publish(makeEvent({ format: 'online', venue: null }), now).status).toBe('published');
+  });
+
+  it('never shows the join URL or head counts publicly', () => {
+    const event = publish(makeEvent(), now);
+    const view = publicView(event, gate({ held: 1, waitlisted: 4, checkedIn: 1 }), 'http://x', now);
+    expect(JSON.stringify(view)).not.toContain('meet.example');
+    expect(view).not.toHaveProperty('counts');
+    expect(view.seatsLeft).toBe(1);
+  });
+
+  it('counts confirmed as seats held minus those pending confirmation', () => {
+    expect(countsOf(gate({ held: 5, pending: 2, waitlisted: 1 }))).toMatchObject({
+      confirmed: 3,
+      pendingConfirmation: 2,
+      waitlisted: 1,
+    });
+  });
+});
+
+describe('registration input', () => {
+  const valid = { name: 'Ada', email: ' Ada@Example.COM ', consent: true };
+
+  it('accepts a minimal form and trims the email', () => {
+    expect(registrationInput.parse(valid).email).toBe('Ada@Example.COM');
+  });
+
+  it('refuses missing consent, bad emails and control characters, naming the field', () => {
+    const fieldsOf = (value: unknown) =>
+      registrationInput.safeParse(value).error?.issues.map((i) => i.path.join('.'));
+    expect(fieldsOf({ ...valid, consent: false })).toEqual(['consent']);
+    expect(fieldsOf({ ...valid, email: 'not-an-email' })).toEqual(['email']);
+    expect(fieldsOf({ ...valid, name: 'Ada\r\nBcc: victim@example.com' })).toEqual(['name']);
+  });
+
+  it('checks answers against the questions and drops unknown ones', () => {
+    const questions = [
+      { id: 'size', label: 'Taille', type: 'select' as const, required: true, options: ['S', 'M'] },
+      { id: 'veg', label: 'Végétarien', type: 'checkbox' as const, required: false },
+    ];
+    expect(checkAnswers(questions, { size: 'M', veg: true, other: 'x' })).toEqual({ size: 'M', veg: true });
+    expect(codeOf(() => checkAnswers(questions, {}))).toBe('validation_failed');
+    expect(codeOf(() => checkAnswers(questions, { size: 'XL' }))).toBe('validation_failed');
+  });
+});
+
+describe('manage tokens and emails', () => {
+  it('normalises emails and keys them without the address', () => {
+    expect(normaliseEmail('  Ada@Example.COM ')).toBe('ada@example.com');
+    expect(emailKey('Ada@Example.com')).toBe(emailKey(' ada@example.com'));
+    expect(emailKey('ada@example.com')).not.toContain('ada');
+  });
+
+  it('issues 256-bit tokens, matches them only by hash, and seals them reversibly', () => {
+    const token = newManageToken();
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(tokenMatches(token, [hashToken('other'), hashToken(token)])).toBe(true);
+    expect(tokenMatches(`${token}x`, [hashToken(token)])).toBe(false);
+    const key = Buffer.alloc(32, 7);
+    expect(unsealToken(sealToken(token, key), key)).toBe(token);
+    expect(() => unsealToken(sealToken(token, key), Buffer.alloc(32, 8))).toThrow();
+  });
+
+  it('shows the join URL only to a confirmed registrant on the manage view', () => {
+    const event = publish(makeEvent(), now);
+    const base = {
+      id: 'reg_1',
+      eventId: event.id,
+      emailKey: 'k',
+      name: 'Ada',
+      email: 'ada@example.com',
+      answers: {},
+      locale: 'fr' as const,
+      tokenHashes: [],
+      tokenSealed: '',
+      consentAt: '',
+      createdAt: '',
+      updatedAt: '',
+    };
+    const options = { baseUrl: 'http://x', token: 't', withJoinUrl: true };
+    expect(registrationView({ ...base, status: 'confirmed' }, event, options).joinUrl).toBe(
+      'https://meet.example/abc',
+    );
+    expect(registrationView({ ...base, status: 'waitlisted' }, event, options)).not.toHaveProperty('joinUrl');
+    expect(
+      registrationView({ ...base, status: 'confirmed' }, event, { ...options, withJoinUrl: false }),
+    ).not.toHaveProperty('joinUrl');
+  });
+});

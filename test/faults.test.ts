@@ -1,0 +1,122 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { expectConsistent } from './support/invariants.js';
+
+/**
+ * DynamoDB Local never throttles and rarely conflicts, so this wrapper injects the faults
+ * a real table produces under a rush (the only mock on this path). Some are raised
+ * before the call reaches the table; some after the write was applied, as when a
+ * response is lost and the call is retried.
+ */
+
+const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
+
+const random = (() => {
+  let state = SEED;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+})();
+
+const faults = { conflicts: 0, throttles: 0, lostResponses: 0 };
+
+const conflict = (items: number) =>
+  new TransactionCanceledException({
+    message:
+      'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+    $metadata: {},
+    CancellationReasons: Array.from({ length: items }, (_, i) =>
+      i === 0
+        ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+        : { Code: 'None' },
+    ),
+  });
+
+const throttle = () =>
+  Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+    name: 'ThrottlingException',
+  });
+
+const faulty = (doc: DynamoDBDocumentClient, rate: number): DynamoDBDocumentClient =>
+  new Proxy(doc, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const roll = random();
+        const isTransaction = command instanceof TransactWriteCommand;
+        if (roll < rate * 0.4 && isTransaction) {
+          faults.conflicts++;
+          throw conflict(command.input.TransactItems?.length ?? 1);
+        }
+        if (roll < rate * 0.7) {
+          faults.throttles++;
+          throw throttle();
+        }
+        const result = await target.send(command as never);
+        if (roll < rate && isTransaction) {
+          faults.lostResponses++;
+          throw throttle(); // applied, but the caller is told to try again
+        }
+        return result;
+      };
+    },
+  });
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp((doc) => faulty(doc, 0.3));
+  console.info(`fault injection seed: FAULT_SEED=${SEED}`);
+});
+
+describe('registration under injected conflicts, throttling and lost responses', () => {
+  it('loses no seat and doubles none, through registrations and cancellations', async () => {
+    const eventId = await app.publishedEvent({ capacity: 30 });
+    const people = Array.from({ length: 100 }, (_, i) => ({
+      name: `P${i}`,
+      email: `p${i}@example.com`,
+      consent: true,
+    }));
+
+    const responses = await Promise.all(
+      people.map((body) => app.call('POST', `/api/events/${eventId}/registrations`, { body })),
+    );
+
+    // A lost response makes the retry find its own registration: answered as already registered.
+    expect(
+      responses.every(
+        (r) => r.status === 201 || (r.status === 200 && r.body.status === 'already_registered'),
+      ),
+    ).toBe(true);
+    const first = await expectConsistent(app, eventId);
+    expect(first.all.map((r) => r.email).sort()).toEqual(people.map((p) => p.email).sort());
+    expect(first.count('confirmed')).toBe(30);
+    expect(first.count('waitlisted')).toBe(70);
+
+    const seated = responses.filter((r) => r.status === 201 && r.body.registration.status === 'confirmed');
+    const leaving = seated.slice(0, 10);
+    const waitingByTicket = first.all
+      .filter((r) => r.status === 'waitlisted')
+      .sort((a, b) => (a.waitTicket ?? 0) - (b.waitTicket ?? 0));
+    await Promise.all(
+      leaving.map((r) => {
+        const { id, token } = manageLink(r.body.manageUrl);
+        return app.call('POST', `/api/registrations/${id}/cancel?token=${token}`);
+      }),
+    );
+
+    const after = await expectConsistent(app, eventId);
+    expect(after.count('confirmed')).toBe(30);
+    expect(after.count('cancelled')).toBe(10);
+    const statusOf = (id: string) => after.all.find((r) => r.id === id)?.status;
+    expect(waitingByTicket.slice(0, 10).map((r) => statusOf(r.id))).toEqual(Array(10).fill('confirmed'));
+    expect(waitingByTicket.slice(10).map((r) => statusOf(r.id))).toEqual(Array(60).fill('waitlisted'));
+    expect(faults.conflicts + faults.throttles + faults.lostResponses).toBeGreaterThan(20);
+    expect(faults.lostResponses).toBeGreaterThan(0);
+  });
+});

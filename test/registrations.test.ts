@@ -1,0 +1,236 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { expectConsistent } from './support/invariants.js';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+const person = (i: number, extra: Record<string, unknown> = {}) => ({
+  name: `Personne ${i}`,
+  email: `personne${i}@example.com`,
+  consent: true,
+  ...extra,
+});
+
+const register = (eventId: string, body: unknown) =>
+  app.call('POST', `/api/events/${eventId}/registrations`, { body });
+
+describe('capacity under a rush', () => {
+  it('200 concurrent registrations for 50 seats: exactly 50 confirmed, 150 waitlisted at positions 1..150', async () => {
+    const eventId = await app.publishedEvent({ capacity: 50 });
+
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => register(eventId, person(i))));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(201));
+    const statuses = responses.map((r) => r.body.registration.status);
+    expect(statuses.filter((s) => s === 'confirmed')).toHaveLength(50);
+    expect(statuses.filter((s) => s === 'waitlisted')).toHaveLength(150);
+
+    // Each waitlisted person, asking afterwards, sees a distinct place: 1..150 in arrival order.
+    const waitlisted = responses.filter((r) => r.body.registration.status === 'waitlisted');
+    const places = await Promise.all(
+      waitlisted.map(async (r) => {
+        const { id, token } = manageLink(r.body.manageUrl);
+        return (await app.call('GET', `/api/registrations/${id}?token=${token}`)).body.waitlistPosition;
+      }),
+    );
+    expect([...places].sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+
+    const { gate } = await expectConsistent(app, eventId);
+    expect(gate?.held).toBe(50);
+  });
+
+  it('20 concurrent cancellations promote exactly the 20 first waitlisted', async () => {
+    const eventId = await app.publishedEvent({ capacity: 30 });
+    const confirmed = [];
+    for (let i = 0; i < 30; i++) confirmed.push((await register(eventId, person(i))).body);
+    const waitlisted = [];
+    for (let i = 30; i < 70; i++) waitlisted.push((await register(eventId, person(i))).body);
+    expect(waitlisted.map((b) => b.registration.waitlistPosition)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+
+    const cancels = await Promise.all(
+      confirmed.slice(0, 20).map((b) => {
+        const { id, token } = manageLink(b.manageUrl);
+        return app.call('POST', `/api/registrations/${id}/cancel?token=${token}`);
+      }),
+    );
+    expect(cancels.every((r) => r.status === 200 && r.body.status === 'cancelled')).toBe(true);
+
+    const { all } = await expectConsistent(app, eventId);
+    const statusOf = (b: { registration: { id: string } }) =>
+      all.find((r) => r.id === b.registration.id)?.status;
+    expect(waitlisted.slice(0, 20).map(statusOf)).toEqual(Array(20).fill('confirmed'));
+    expect(waitlisted.slice(20).map(statusOf)).toEqual(Array(20).fill('waitlisted'));
+    // The people still waiting moved up to places 1..20, in their original order.
+    const { id, token } = manageLink(waitlisted[20].manageUrl);
+    expect((await app.call('GET', `/api/registrations/${id}?token=${token}`)).body.waitlistPosition).toBe(1);
+  });
+
+  it('the same email twice, at once, never holds two seats', async () => {
+    const eventId = await app.publishedEvent({ capacity: 5 });
+    const emails = ['ada@example.com', ' ADA@example.com', 'Ada@Example.com '];
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => register(eventId, person(0, { email: emails[i % 3] }))),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 200).map((r) => r.body)).toEqual(
+      Array(11).fill({ status: 'already_registered' }),
+    );
+    const { gate, all } = await expectConsistent(app, eventId);
+    expect(gate?.held).toBe(1);
+    expect(all).toHaveLength(1);
+    // The address owner gets a fresh link by email: the stored registration is flagged for the mailer.
+    expect(all[0]?.linkRequestedAt).toBeDefined();
+  });
+
+  it('refuses a full event without a waitlist, and re-registration after cancelling works', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1, waitlistEnabled: false });
+    const first = await register(eventId, person(1));
+    const second = await register(eventId, person(2));
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('event_full');
+
+    const { id, token } = manageLink(first.body.manageUrl);
+    await app.call('POST', `/api/registrations/${id}/cancel?token=${token}`);
+    const again = await app.call('POST', `/api/registrations/${id}/cancel?token=${token}`);
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('cancelled');
+    expect((await app.services.events.getGate(eventId))?.held).toBe(0);
+
+    const back = await register(eventId, person(1));
+    expect(back.status).toBe(201);
+    expect(back.body.registration.status).toBe('confirmed');
+    await expectConsistent(app, eventId);
+  });
+});
+
+describe('manage links', () => {
+  it('a token opens only its own registration', async () => {
+    const eventId = await app.publishedEvent();
+    const a = manageLink((await register(eventId, person(1))).body.manageUrl);
+    const b = manageLink((await register(eventId, person(2))).body.manageUrl);
+
+    expect((await app.call('GET', `/api/registrations/${a.id}?token=${a.token}`)).status).toBe(200);
+    const crossed = await app.call('GET', `/api/registrations/${b.id}?token=${a.token}`);
+    expect(crossed.status).toBe(403);
+    expect(crossed.body.error.code).toBe('forbidden');
+    expect((await app.call('POST', `/api/registrations/${b.id}/cancel?token=${a.token}`)).status).toBe(403);
+    expect((await app.call('GET', `/api/registrations/${b.id}`)).status).toBe(400);
+    expect((await app.call('GET', `/api/registrations/reg_nope?token=${a.token}`)).status).toBe(404);
+    expect((await app.services.registrations.getById(b.id))?.status).toBe('confirmed');
+  });
+
+  it('shows the join URL only once confirmed, and only on the manage endpoint', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1 });
+    const seated = await register(eventId, person(1));
+    const waiting = await register(eventId, person(2));
+    expect(JSON.stringify(seated.body)).not.toContain('secret-room');
+
+    const mine = manageLink(seated.body.manageUrl);
+    expect((await app.call('GET', `/api/registrations/${mine.id}?token=${mine.token}`)).body.joinUrl).toBe(
+      'https://meet.example/secret-room',
+    );
+    const theirs = manageLink(waiting.body.manageUrl);
+    const view = await app.call('GET', `/api/registrations/${theirs.id}?token=${theirs.token}`);
+    expect(view.body.status).toBe('waitlisted');
+    expect(JSON.stringify(view.body)).not.toContain('secret-room');
+    expect(JSON.stringify((await app.call('GET', `/api/events/${eventId}`)).body)).not.toContain(
+      'secret-room',
+    );
+  });
+});
+
+describe('double opt-in', () => {
+  it('holds the seat until the link is used, then confirms', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
+    const held = await register(eventId, person(1));
+    expect(held.body.registration.status).toBe('pending_confirmation');
+    expect((await register(eventId, person(2))).body.registration.status).toBe('waitlisted');
+
+    const { id, token } = manageLink(held.body.manageUrl);
+    const confirmed = await app.call('POST', `/api/registrations/${id}/confirm?token=${token}`);
+    expect(confirmed.body.status).toBe('confirmed');
+    const twice = await app.call('POST', `/api/registrations/${id}/confirm?token=${token}`);
+    expect(twice.body.status).toBe('confirmed');
+    const { gate } = await expectConsistent(app, eventId);
+    expect(gate).toMatchObject({ held: 1, pending: 0, waitlisted: 1 });
+  });
+
+  it('releases a lapsed hold to the waitlist, which must then confirm in turn', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
+    const held = await register(eventId, person(1));
+    const waiting = await register(eventId, person(2));
+
+    const later = new Date(Date.now() + 121 * 60_000);
+    expect(await app.services.registrations.releaseExpiredHolds(eventId, later)).toBe(1);
+
+    const { id, token } = manageLink(held.body.manageUrl);
+    expect((await app.call('GET', `/api/registrations/${id}?token=${token}`)).body.status).toBe('cancelled');
+    const next = manageLink(waiting.body.manageUrl);
+    expect((await app.call('GET', `/api/registrations/${next.id}?token=${next.token}`)).body.status).toBe(
+      'pending_confirmation',
+    );
+    await expectConsistent(app, eventId);
+  });
+
+  it('a late confirmation is refused with confirmation_expired and frees the seat', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
+    const held = await register(eventId, person(1));
+    const { id } = manageLink(held.body.manageUrl);
+    const registration = await app.services.registrations.getById(id);
+    if (!registration) throw new Error('registration missing');
+    await expect(
+      app.services.registrations.confirm(registration, new Date(Date.now() + 121 * 60_000)),
+    ).rejects.toMatchObject({ code: 'confirmation_expired' });
+    expect((await app.services.events.getGate(eventId))?.held).toBe(0);
+  });
+});
+
+describe('the contract at the edges', () => {
+  it('names every invalid field with a 400', async () => {
+    const eventId = await app.publishedEvent();
+    const response = await register(eventId, { email: 'nope', consent: false });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(Object.keys(response.body.error.fields).sort()).toEqual(['consent', 'email', 'name']);
+  });
+
+  it('refuses oversized, non-JSON and malformed bodies before parsing', async () => {
+    const eventId = await app.publishedEvent();
+    const huge = await register(eventId, { ...person(1), company: 'x'.repeat(17 * 1024) });
+    expect([huge.status, huge.body.error.code]).toEqual([413, 'payload_too_large']);
+    const text = await app.call('POST', `/api/events/${eventId}/registrations`, {
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([text.status, text.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    const broken = await app.call('POST', `/api/events/${eventId}/registrations`, { body: '{"name":' });
+    expect([broken.status, broken.body.error.code]).toEqual([400, 'invalid_json']);
+    for (const value of [null, [], 'x', 42]) {
+      const odd = await register(eventId, JSON.stringify(value));
+      expect(odd.status, JSON.stringify(value)).toBe(400);
+    }
+  });
+
+  it('accepts the honeypot silently and stores nothing', async () => {
+    const eventId = await app.publishedEvent();
+    const response = await register(eventId, person(1, { website: 'http://spam.example' }));
+    expect(response.status).toBe(201);
+    expect(await app.services.registrations.all(eventId)).toHaveLength(0);
+  });
+
+  it('enforces the registration window and cancelled events', async () => {
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const notYet = await app.publishedEvent({ registrationOpensAt: soon });
+    expect((await register(notYet, person(1))).body.error.code).toBe('registration_closed');
+    const closed = await app.publishedEvent({
+      registrationClosesAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    expect((await register(closed, person(1))).body.error.code).toBe('registration_closed');
+  });
+});

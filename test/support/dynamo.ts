@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { createTable } from '../../local/create-table.js';
+import { localClientConfig } from '../../local/dynamodb-local.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Endpoint of the DynamoDB Local started by test/support/global-setup.ts. */
+    dynamoEndpoint: string;
+  }
+}
+
+export interface FreshTable {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/**
+ * A new, uniquely named table (same schema as production) on the shared DynamoDB Local.
+ * Call it in `beforeAll` (or per test) so test files never see each other's items.
+ */
+export async function freshTable(): Promise<FreshTable> {
+  const endpoint = inject('dynamoEndpoint');
+  if (!endpoint) {
+    throw new Error('No DynamoDB Local endpoint: run the tests through vitest.config.ts (globalSetup test/support/global-setup.ts).');
+  }
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const tableName = `test-${randomUUID()}`;
+  await createTable(client, tableName);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc, tableName };
+}

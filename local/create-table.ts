@@ -1,7 +1,7 @@
 import {
   type AttributeDefinition,
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -35,10 +35,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
   const types = new Map<string, KeyType>();
   for (const key of keys) {
     const known = types.get(key.name);
-    if (known && known !== key.type) throw new Error(`Key attribute ${key.name} is declared both as ${known} and as ${key.type}`);
+    if (known && known !== key.type)
+      throw new Error(`Key attribute ${key.name} is declared both as ${known} and as ${key.type}`);
     types.set(key.name, key.type);
   }
-  const attributeDefinitions: AttributeDefinition[] = [...types].map(([name, type]) => ({ AttributeName: name, AttributeType: type }));
+  const attributeDefinitions: AttributeDefinition[] = [...types].map(([name, type]) => ({
+    AttributeName: name,
+    AttributeType: type,
+  }));
 
   return {
     TableName: tableName,
@@ -62,13 +66,16 @@ const waitUntilActive = async (client: DynamoDBClient, tableName: string, timeou
   for (;;) {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
+        (index) => index.IndexStatus === 'ACTIVE',
+      );
       if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
     } catch (error) {
       // Right after CreateTable a real endpoint may not know the table yet.
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`Table ${tableName} did not become ACTIVE within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`Table ${tableName} did not become ACTIVE within ${timeoutMs / 1000} s`);
     await sleep(250);
   }
 };
@@ -76,9 +83,12 @@ const waitUntilActive = async (client: DynamoDBClient, tableName: string, timeou
 /** Enables TTL on `tableSchema.timeToLiveAttribute` unless it is already on. */
 const ensureTimeToLive = async (client: DynamoDBClient, tableName: string) => {
   const attribute = tableSchema.timeToLiveAttribute;
-  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const { TimeToLiveDescription } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
   const status = TimeToLiveDescription?.TimeToLiveStatus;
-  if ((status === 'ENABLED' || status === 'ENABLING') && TimeToLiveDescription?.AttributeName === attribute) return;
+  if ((status === 'ENABLED' || status === 'ENABLING') && TimeToLiveDescription?.AttributeName === attribute)
+    return;
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,

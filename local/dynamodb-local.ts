@@ -46,9 +46,16 @@ export const checkJava = (): void => {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 15_000 });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? JAVA_MISSING : `${JAVA_MISSING} (running \`java -version\` failed: ${result.error.message})`);
+    throw new Error(
+      code === 'ENOENT'
+        ? JAVA_MISSING
+        : `${JAVA_MISSING} (running \`java -version\` failed: ${result.error.message})`,
+    );
   }
-  if (result.status !== 0) throw new Error(`${JAVA_MISSING} (\`java -version\` exited with ${result.status}: ${result.stderr.trim()})`);
+  if (result.status !== 0)
+    throw new Error(
+      `${JAVA_MISSING} (\`java -version\` exited with ${result.status}: ${result.stderr.trim()})`,
+    );
   // `java -version` prints e.g. `openjdk version "17.0.15" ...` or `java version "1.8.0_351"` on stderr.
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}\n${result.stdout}`);
   if (match) {
@@ -109,14 +116,22 @@ const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
     child.once('exit', onExit);
   });
 
-const startOnce = async (port: number, dataDir: string | undefined, timeoutMs: number): Promise<DynamoDbLocal> => {
+const startOnce = async (
+  port: number,
+  dataDir: string | undefined,
+  timeoutMs: number,
+): Promise<DynamoDbLocal> => {
   const child = spawn({ command: 'java', port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   const stderr = tail(child.stderr);
   const stdout = tail(child.stdout);
   const output = () => {
     const err = stderr();
     const out = stdout();
-    return [err && `--- stderr (last lines) ---\n${err}`, out && `--- stdout (last lines) ---\n${out}`].filter(Boolean).join('\n') || '(no output)';
+    return (
+      [err && `--- stderr (last lines) ---\n${err}`, out && `--- stdout (last lines) ---\n${out}`]
+        .filter(Boolean)
+        .join('\n') || '(no output)'
+    );
   };
 
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -153,7 +168,10 @@ const startOnce = async (port: number, dataDir: string | undefined, timeoutMs: n
     for (;;) {
       if (spawnError) {
         const code = (spawnError as NodeJS.ErrnoException).code;
-        throw new StartError(code === 'ENOENT' ? JAVA_MISSING : `Could not start DynamoDB Local: ${spawnError.message}`, false);
+        throw new StartError(
+          code === 'ENOENT' ? JAVA_MISSING : `Could not start DynamoDB Local: ${spawnError.message}`,
+          false,
+        );
       }
       if (exited) {
         const text = output();
@@ -190,7 +208,12 @@ const startOnce = async (port: number, dataDir: string | undefined, timeoutMs: n
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   checkJava();
   // The wrapper spawns java with its cwd inside node_modules, so a relative path would land there.
-  const dataDir = options.dataDir === undefined ? undefined : isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  const dataDir =
+    options.dataDir === undefined
+      ? undefined
+      : isAbsolute(options.dataDir)
+        ? options.dataDir
+        : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const timeoutMs = options.startTimeoutMs ?? 30_000;
 

@@ -154,9 +154,12 @@ describe('running an event', () => {
     ).toBe(200);
 
     expect((await admin('DELETE', reg(a))).body).toEqual({ id: a.registration.id, erased: true });
+    expect((await admin('DELETE', reg(b))).status).toBe(200); // a cancelled one too
+    expect((await admin('DELETE', reg(b))).status).toBe(404);
     expect(await app.services.registrations.getById(a.registration.id)).toBeUndefined();
     const stats = await admin('GET', `/${id}/stats`);
     expect(stats.body.counts).toMatchObject({ confirmed: 2, waitlisted: 0, cancelled: 1 });
+    expect((await app.services.events.getGate(id))?.erased).toBe(2);
     const days = stats.body.registrationsByDay;
     expect(days.reduce((n: number, day: { confirmed: number }) => n + day.confirmed, 0)).toBe(3); // erased one counted anonymously
     await expectConsistent(app, id);

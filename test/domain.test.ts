@@ -7,8 +7,8 @@ import {
   type Gate,
   newEventRecord,
   newGate,
-  publish,
   publicView,
+  publish,
 } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { checkAnswers, decideRegistration, registrationView } from '../functions/registrations/model.js';

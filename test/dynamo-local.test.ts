@@ -1,4 +1,8 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexList, tableSchema } from '../functions/shared/table.js';
 import { createTable, createTableInput } from '../local/create-table.js';
@@ -23,7 +27,9 @@ describe('createTableInput', () => {
       expected.set(index.partitionKey.name, index.partitionKey.type);
       expected.set(index.sortKey.name, index.sortKey.type);
     }
-    expect(new Map(input.AttributeDefinitions?.map((d) => [d.AttributeName, d.AttributeType]))).toEqual(expected);
+    expect(new Map(input.AttributeDefinitions?.map((d) => [d.AttributeName, d.AttributeType]))).toEqual(
+      expected,
+    );
   });
 
   it('declares keys, indexes (projection ALL), on-demand billing and the stream', () => {
@@ -59,7 +65,9 @@ describe('a fresh table on DynamoDB Local', () => {
   });
 
   it('has both GSIs with their keys and projection ALL', () => {
-    const indexes = [...(table.GlobalSecondaryIndexes ?? [])].sort((a, b) => (a.IndexName ?? '').localeCompare(b.IndexName ?? ''));
+    const indexes = [...(table.GlobalSecondaryIndexes ?? [])].sort((a, b) =>
+      (a.IndexName ?? '').localeCompare(b.IndexName ?? ''),
+    );
     expect(indexes.map((index) => index.IndexName)).toEqual(indexList.map((index) => index.name).sort());
     for (const index of indexList) {
       const actual = indexes.find((candidate) => candidate.IndexName === index.name);
@@ -69,7 +77,9 @@ describe('a fresh table on DynamoDB Local', () => {
   });
 
   it('has typed attribute definitions (gsi2 sort key is a number)', () => {
-    expect(table.AttributeDefinitions).toEqual(expect.arrayContaining(createTableInput(fresh.tableName).AttributeDefinitions ?? []));
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining(createTableInput(fresh.tableName).AttributeDefinitions ?? []),
+    );
     expect(table.AttributeDefinitions).toContainEqual({
       AttributeName: tableSchema.indexes.waitlist.sortKey.name,
       AttributeType: 'N',
@@ -82,7 +92,9 @@ describe('a fresh table on DynamoDB Local', () => {
   });
 
   it('has TTL enabled on the TTL attribute', async () => {
-    const { TimeToLiveDescription } = await fresh.client.send(new DescribeTimeToLiveCommand({ TableName: fresh.tableName }));
+    const { TimeToLiveDescription } = await fresh.client.send(
+      new DescribeTimeToLiveCommand({ TableName: fresh.tableName }),
+    );
     expect(TimeToLiveDescription).toEqual({
       TimeToLiveStatus: 'ENABLED',
       AttributeName: tableSchema.timeToLiveAttribute,
@@ -95,8 +107,12 @@ describe('a fresh table on DynamoDB Local', () => {
 
   it('the document client round-trips an item and drops undefined attributes', async () => {
     const { PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    await fresh.doc.send(new PutCommand({ TableName: fresh.tableName, Item: { pk: 'X#1', sk: 'X', note: undefined, n: 1 } }));
-    const { Item } = await fresh.doc.send(new GetCommand({ TableName: fresh.tableName, Key: { pk: 'X#1', sk: 'X' } }));
+    await fresh.doc.send(
+      new PutCommand({ TableName: fresh.tableName, Item: { pk: 'X#1', sk: 'X', note: undefined, n: 1 } }),
+    );
+    const { Item } = await fresh.doc.send(
+      new GetCommand({ TableName: fresh.tableName, Key: { pk: 'X#1', sk: 'X' } }),
+    );
     expect(Item).toEqual({ pk: 'X#1', sk: 'X', n: 1 });
   });
 });

@@ -63,8 +63,8 @@ export interface Gate {
   waitlisted: number;
   cancelled: number;
   checkedIn: number;
-  /** Last waitlist ticket handed out: arrival order, never reused. */
-  waitSeq: number;
+  /** Registrations erased on request (GDPR): counted, nothing else kept. */
+  erased?: number;
   waitlistEnabled: boolean;
   requireConfirmation: boolean;
   opensAt?: string;
@@ -199,7 +199,6 @@ export const newGate = (event: EventRecord): Gate => ({
   waitlisted: 0,
   cancelled: 0,
   checkedIn: 0,
-  waitSeq: 0,
 });
 
 export const countsOf = (gate: Gate): EventCounts => ({

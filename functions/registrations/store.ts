@@ -7,7 +7,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type EventRecord, type Gate } from '../events/model.js';
+import type { EventRecord, Gate } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
 import { AppError } from '../shared/errors.js';
 import {
@@ -435,7 +435,7 @@ export class RegistrationStore {
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const gate = await this.events.getGate(registration.eventId);
-      if (!gate || gate.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
+      if (gate?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
       const addSeat = gate.capacity !== undefined && gate.held >= gate.capacity;
       const counters = addCounters({ held: 1, waitlisted: -1 });
       const seatCheck = addSeat
@@ -538,7 +538,7 @@ export class RegistrationStore {
       },
       this.counterUpdate(
         registration.eventId,
-        addCounters({ held: -share.held, pending: -share.pending, waitlisted: -share.waitlisted }),
+        addCounters({ held: -share.held, pending: -share.pending, waitlisted: -share.waitlisted, erased: 1 }),
       ),
     ]).catch((error) => {
       if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
@@ -652,9 +652,9 @@ export class RegistrationStore {
       ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': ERASED_PREFIX },
     });
     return items.map((item) => ({
-      status: item.status,
-      createdAt: item.createdAt,
-      checkedIn: item.checkedIn,
+      status: item.status as RegistrationStatus,
+      createdAt: String(item.createdAt),
+      checkedIn: item.checkedIn === true,
     }));
   }
 
@@ -686,8 +686,8 @@ export class RegistrationStore {
     };
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, any>[]> {
-    const items: Record<string, any>[] = [];
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: cursor }));

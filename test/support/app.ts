@@ -19,13 +19,16 @@ export interface TestApp {
   services: Services;
   doc: DynamoDBDocumentClient;
   tableName: string;
-  call: (
-    method: string,
-    url: string,
-    options?: CallOptions,
-  ) => Promise<{ status: number; body: any; headers: Record<string, string> }>;
+  call: (method: string, url: string, options?: CallOptions) => Promise<CallResult>;
   /** A published event of `organiserId`, created straight in the store. */
   publishedEvent: (fields?: Record<string, unknown>, organiserId?: string) => Promise<string>;
+}
+
+export interface CallResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read into the JSON they expect
+  body: any;
+  headers: Record<string, string>;
 }
 
 export interface CallOptions {

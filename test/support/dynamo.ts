@@ -25,7 +25,9 @@ export interface FreshTable {
 export async function freshTable(): Promise<FreshTable> {
   const endpoint = inject('dynamoEndpoint');
   if (!endpoint) {
-    throw new Error('No DynamoDB Local endpoint: run the tests through vitest.config.ts (globalSetup test/support/global-setup.ts).');
+    throw new Error(
+      'No DynamoDB Local endpoint: run the tests through vitest.config.ts (globalSetup test/support/global-setup.ts).',
+    );
   }
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const tableName = `test-${randomUUID()}`;

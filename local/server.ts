@@ -1,0 +1,275 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { invoke, matchRoute } from './apigw.js';
+import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
+
+/**
+ * The local runtime's HTTP server: API routes go through the same API Gateway v2 event
+ * builder and handlers as in AWS (admin routes behind the local JWT check), and the
+ * built web pages are served as static files.
+ */
+
+export interface LocalServerOptions {
+  issuer: LocalIssuer;
+  /** Organisers with a seeded login user. */
+  organiserIds: readonly string[];
+  /** Built pages; default `web/dist` of the project. */
+  webDir?: string;
+}
+
+/** Well above the handlers' own 16 KiB limit: they answer that one; this only stops floods. */
+const MAX_REQUEST_BYTES = 64 * 1024;
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Pretty page routes to the built files behind them. */
+const pageFor = (path: string): string | undefined => {
+  if (path === '/') return 'index.html';
+  if (path === '/manage') return 'manage.html';
+  if (path === '/admin') return 'admin.html';
+  if (/^\/events\/[^/]+$/.test(path)) return 'event.html';
+  return undefined;
+};
+
+const loginInput = z.object({
+  email: z.string().max(254),
+  password: z.string().max(1024),
+});
+
+class TooLarge extends Error {}
+
+const sendJson = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+};
+
+const sendError = (
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
+) =>
+  sendJson(
+    res,
+    status,
+    { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}) } },
+    extra.headers,
+  );
+
+/** Buffers the body up to the cap; beyond it, stops buffering and throws. */
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((done, fail) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return fail(new TooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        req.off('data', onData);
+        chunks.length = 0;
+        fail(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => done(Buffer.concat(chunks)));
+    req.once('error', fail);
+    req.once('close', () => {
+      if (!req.complete) fail(new Error('Request aborted'));
+    });
+  });
+
+const bearerToken = (req: IncomingMessage): string | undefined =>
+  /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+
+const isJson = (req: IncomingMessage): boolean =>
+  /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+
+const allowedMethods = (path: string): string =>
+  ['GET', 'POST', 'PATCH', 'DELETE']
+    .filter((method) => typeof matchRoute(method, path) === 'object')
+    .join(', ');
+
+export const createLocalServer = (options: LocalServerOptions): Server => {
+  const webDir = resolve(options.webDir ?? DEFAULT_WEB_DIR);
+  const { issuer, organiserIds } = options;
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, method: string) => {
+    const matched = matchRoute(method, path);
+    if (matched === 'method_not_allowed') {
+      return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on this path`, {
+        headers: { allow: allowedMethods(path) },
+      });
+    }
+    if (!matched) return sendError(res, 404, 'not_found', 'No such endpoint');
+
+    let claims: Record<string, unknown> | undefined;
+    if (matched.route.auth === 'admin') {
+      // What API Gateway's JWT authorizer does before the function ever runs.
+      const token = bearerToken(req);
+      try {
+        if (!token) throw new Error('no token');
+        claims = await issuer.verify(token);
+      } catch {
+        return sendError(res, 401, 'unauthorized', 'A valid organiser token is required');
+      }
+    }
+    const body = await readBody(req);
+    const result = await invoke(matched, {
+      method,
+      url: req.url ?? path,
+      headers: req.headers,
+      body: body.length ? body.toString('utf8') : undefined,
+      sourceIp: req.socket.remoteAddress,
+      claims,
+    });
+    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(
+      result.body === undefined
+        ? undefined
+        : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+    );
+  };
+
+  const handleLogin = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isJson(req))
+      return sendError(res, 415, 'unsupported_media_type', 'Send the request body as application/json');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof TooLarge) throw error;
+      return sendError(res, 400, 'invalid_json', 'The request body is not valid JSON');
+    }
+    const input = loginInput.safeParse(parsed);
+    if (!input.success) {
+      const fields = Object.fromEntries(
+        input.error.issues.map((issue) => [issue.path.join('.') || '_', issue.message]),
+      );
+      return sendError(res, 400, 'validation_failed', 'Send {"email", "password"}', { fields });
+    }
+    // The password is checked even for an unknown email, so both take the same time.
+    const passwordOk = passwordMatches(input.data.password);
+    const organiserId = organiserForEmail(input.data.email, organiserIds);
+    if (!passwordOk || !organiserId) return sendError(res, 401, 'unauthorized', 'Wrong email or password');
+    sendJson(res, 200, { accessToken: await issuer.issue(organiserId) });
+  };
+
+  const handleStatic = async (res: ServerResponse, path: string, method: string) => {
+    const notFound = () => {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
+      res.end(method === 'HEAD' ? undefined : 'Not found\n');
+    };
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'text/plain; charset=utf-8',
+        ...PAGE_HEADERS,
+      });
+      return res.end('Method not allowed\n');
+    }
+    let relative: string;
+    try {
+      relative = pageFor(path) ?? decodeURIComponent(path).replace(/^\/+/, '');
+    } catch {
+      return notFound(); // malformed percent-encoding
+    }
+    const file = resolve(webDir, relative);
+    // Decoded `..` or `%2f` must not lead outside the web directory.
+    if (relative.includes('\0') || !file.startsWith(webDir + sep)) return notFound();
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return notFound();
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': String(info.size),
+      'cache-control': 'no-cache',
+      ...PAGE_HEADERS,
+    });
+    if (method === 'HEAD') return res.end();
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const method = req.method ?? 'GET';
+    try {
+      if (path === '/local/login') {
+        if (method !== 'POST') {
+          return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on this path`, {
+            headers: { allow: 'POST' },
+          });
+        }
+        return await handleLogin(req, res);
+      }
+      // `/calendar/*` and `/local/outbox*` are not served yet.
+      if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
+      return await handleStatic(res, path, method);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof TooLarge) {
+        // Close rather than read the rest of a body we refuse.
+        return sendError(res, 413, 'payload_too_large', 'The request body is too large', {
+          headers: { connection: 'close' },
+        });
+      }
+      if (error instanceof URIError) return sendError(res, 400, 'validation_failed', 'The path is not valid');
+      console.error(`local server: ${(error as Error)?.stack ?? error}`);
+      sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again');
+    }
+  };
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    // Only the path is ever logged: query strings, bodies and headers carry tokens and emails.
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    res.once('finish', () => {
+      if (process.env.LOG_LEVEL === 'silent') return;
+      console.log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    });
+    void handle(req, res, path);
+  });
+};

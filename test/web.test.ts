@@ -1,0 +1,450 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
+import { EventStore } from '../functions/events/store.js';
+import { RegistrationStore } from '../functions/registrations/store.js';
+import { type Services, setServices } from '../functions/shared/services.js';
+import { createLocalIssuer } from '../local/auth.js';
+import { seedDemo } from '../local/seed.js';
+import { createLocalServer } from '../local/server.js';
+import { buildWeb } from '../web/build.js';
+import { freshTable } from './support/dynamo.js';
+
+/**
+ * Browser end-to-end: the built pages, served by the local server over the real handlers
+ * and a DynamoDB Local table, driven in Debian's Chromium. It never skips: without
+ * Chromium it fails and says how to install it.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
+const XSS = '<img src=x onerror=alert(1)>';
+
+let browser: Browser | undefined;
+let server: Server | undefined;
+let baseUrl = '';
+const tempDirs: string[] = [];
+
+/** Playwright's own `expect` lives in @playwright/test; these wait the same way with vitest's `expect.poll`. */
+const POLL = { timeout: 10_000, interval: 100 };
+const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
+const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), POLL);
+const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
+const focused = (locator: Locator) =>
+  expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+/** The accessible description as aria-describedby builds it. */
+const descriptionOf = (locator: Locator) =>
+  expect.poll(
+    () =>
+      locator.evaluate((element) =>
+        (element.getAttribute('aria-describedby') ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      ),
+    POLL,
+  );
+
+/** Console errors (CSP violations are reported there) and uncaught page errors, per page. */
+const problems: string[] = [];
+
+const openPage = async (
+  options: { phone?: boolean; locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> => {
+  if (!browser) throw new Error('No browser');
+  const context = await browser.newContext({
+    locale: options.locale ?? 'fr-FR',
+    // Not the events' zone, so the event page also shows the visitor's own time.
+    timezoneId: 'America/Toronto',
+    ...(options.phone
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 }
+      : { viewport: { width: 1100, height: 900 } }),
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5_000);
+  // Report what the Content-Security-Policy blocked (an inline style, an eval) as a console error.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`,
+      ),
+    );
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    const url = message.location().url;
+    // The wrong-token check below expects its 403; the browser logs every failed load.
+    if (message.type() === 'error' && !url.includes('favicon') && !url.includes('token=not-the-token')) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { context, page };
+};
+
+/** A published event made the way the seed makes its events; `fields` override the defaults. */
+const addEvent = async (
+  events: EventStore,
+  now: Date,
+  id: string,
+  fields: Record<string, unknown>,
+): Promise<void> => {
+  const start = new Date(now.getTime() + 10 * 86_400_000);
+  start.setUTCHours(16, 0, 0, 0);
+  const input = eventCreateInput.parse({
+    title: id,
+    summary: '',
+    description: '',
+    format: 'in_person',
+    venue: { name: 'Salle 1', address: '', city: 'Paris' },
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+    timeZone: 'Europe/Paris',
+    language: 'fr',
+    capacity: 50,
+    waitlistEnabled: true,
+    requireConfirmation: false,
+    registrationOpensAt: null,
+    registrationClosesAt: null,
+    agenda: [],
+    speakers: [],
+    questions: [],
+    ...fields,
+  });
+  const draft = newEventRecord(input, { id, organiserId: 'open2leads', organiserName: 'Open2leads' }, now);
+  await events.create(draft);
+  await events.save(draft, publish(draft, now));
+};
+
+const addTestEvents = async (events: EventStore, now: Date): Promise<void> => {
+  await addEvent(events, now, 'atelier-questions', {
+    title: 'Atelier questions',
+    summary: 'Un atelier pour tester le formulaire.',
+    description: 'Première ligne.\nDeuxième ligne.',
+    format: 'online',
+    venue: null,
+    joinUrl: 'https://meet.example/atelier',
+    questions: [
+      { id: 'source', label: 'Comment avez-vous connu cet atelier ?', type: 'text', required: true },
+      {
+        id: 'sector',
+        label: 'Votre secteur',
+        type: 'select',
+        required: true,
+        options: ['Industrie', 'Services'],
+      },
+      { id: 'slides', label: 'Je souhaite recevoir les supports', type: 'checkbox', required: false },
+    ],
+  });
+  await addEvent(events, now, 'petit-comite', { title: 'Petit comité', capacity: 1 });
+};
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
+        '`apt-get update && apt-get install -y chromium` (CI installs it).',
+    );
+  }
+  process.env.LOG_LEVEL ??= 'silent';
+
+  const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-data-'));
+  tempDirs.push(webDir, dataDir);
+  await buildWeb(webDir);
+
+  const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
+  server = createLocalServer({ issuer, organiserIds: ORGANISERS, webDir });
+  await new Promise<void>((resolve, reject) => {
+    server?.once('error', reject);
+    server?.listen(0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // Manage links in responses point at this server.
+  const { doc, tableName } = await freshTable();
+  const events = new EventStore(doc, tableName);
+  const services: Services = {
+    events,
+    registrations: new RegistrationStore(doc, tableName, events, {
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+    }),
+    baseUrl,
+    clock: () => new Date(),
+  };
+  setServices(services);
+  const now = new Date();
+  await seedDemo(services, now);
+  await addTestEvents(events, now);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  setServices(undefined);
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('web pages in Chromium', () => {
+  it('lists the seeded events per organiser, with date, format and seats', async () => {
+    const { context, page } = await openPage({ phone: true });
+    await page.goto(`${baseUrl}/`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Événements à venir');
+    for (const title of [
+      'Un patron doit-il tweeter ?',
+      'Social selling or not social selling',
+      'B2B Best practices : le Digital au service de la Performance',
+      'Social CRM : le Web social oblige les entreprises à se professionnaliser',
+      'Groupe de réflexion « Expérience client et expérience collaborateur »',
+    ]) {
+      await visible(page.getByRole('link', { name: title, exact: true }));
+    }
+    await visible(page.getByRole('heading', { level: 2, name: 'Media Aces' }));
+    const card = page.locator('.card', {
+      has: page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }),
+    });
+    await textOf(card).toContain('80 places restantes');
+    await textOf(card).toContain('Sur place');
+    // Read in the event's zone (Paris), not the browser's (Toronto).
+    await textOf(card.locator('.when')).toContain('08:30');
+    const webinar = page.locator('.card', {
+      has: page.getByRole('link', { name: 'Social selling or not social selling' }),
+    });
+    await textOf(webinar).toContain('En ligne');
+    await attributeOf(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }), 'href').toMatch(
+      '/events/un-patron-doit-il-tweeter',
+    );
+    await page.screenshot({ path: '/tmp/list-page.png', fullPage: true });
+
+    // The FR/EN switch translates the page and is remembered.
+    await page.getByRole('button', { name: 'EN' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Upcoming events');
+    await textOf(card).toContain('80 seats left');
+    await page.reload();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Upcoming events');
+    await attributeOf(page.locator('html'), 'lang').toMatch('en');
+    await context.close();
+  });
+
+  it('registers, then confirms the seat on the manage page and cancels it', async () => {
+    const { context, page } = await openPage({ phone: true });
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }).click();
+    await page.waitForURL(`${baseUrl}/events/un-patron-doit-il-tweeter`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Un patron doit-il tweeter ?');
+    await textOf(page.locator('.facts')).toContain('08:30');
+    await visible(page.getByText(/^Chez vous\s:\s.*\d\d:\d\d/));
+    await visible(page.getByText('Espace Bourse, 28 place de la Bourse, 75002, Paris'));
+    await visible(page.getByRole('heading', { name: 'Intervenants' }));
+    await attributeOf(page.getByRole('link', { name: 'Politique de confidentialité' }), 'href').toMatch(
+      '/privacy',
+    );
+    await page.screenshot({ path: '/tmp/event-page.png', fullPage: true });
+
+    // The honeypot is out of reach for people.
+    const honeypot = page.locator('input[name=website]');
+    await attributeOf(honeypot, 'tabindex').toMatch('-1');
+    await attributeOf(honeypot, 'autocomplete').toMatch('off');
+    await attributeOf(page.locator('.hp'), 'aria-hidden').toMatch('true');
+    const box = await honeypot.boundingBox();
+    expect(box && box.x + box.width <= 0).toBe(true);
+
+    await page.getByLabel('Nom et prénom').fill('Camille Martin');
+    await page.getByLabel('Adresse e-mail').fill('camille.martin@example.com');
+    await page.getByLabel('Entreprise').fill('Exemple SA');
+    await page.getByLabel('Fonction').fill('Directrice de la communication');
+    await page.getByLabel(/J'accepte que mes données/).check();
+    await page.getByRole('button', { name: "S'inscrire" }).click();
+
+    const result = page.locator('#result-title');
+    await textOf(result).toMatch('Inscription confirmée');
+    await focused(result);
+    // The seats line follows, the focus stays on the result.
+    await textOf(page.locator('#seats')).toMatch('79 places restantes');
+    await focused(result);
+    await visible(page.getByText('camille.martin@example.com', { exact: false }));
+    await attributeOf(page.getByRole('link', { name: 'Google Agenda' }), 'href').toMatch(
+      /calendar\.google\.com/,
+    );
+    await attributeOf(page.getByRole('link', { name: 'Outlook' }), 'href').toMatch(/outlook\.live\.com/);
+    await attributeOf(page.getByRole('link', { name: 'Fichier .ics' }), 'href').toMatch(
+      /invite\.ics\?token=/,
+    );
+    const manage = page.getByRole('link', { name: 'Gérer mon inscription' });
+    await attributeOf(manage, 'href').toMatch(new RegExp(`^${baseUrl}/manage#registration=.+&token=.+`));
+
+    await manage.click();
+    await page.waitForURL(/\/manage#registration=/);
+    const status = page.locator('#registration-status');
+    await textOf(status).toMatch(/confirmée/);
+    await visible(page.getByText('Camille Martin'));
+    await visible(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }));
+
+    await page.getByRole('button', { name: 'Annuler mon inscription' }).click();
+    const question = page.locator('#cancel-question');
+    await textOf(question).toContain('Voulez-vous vraiment annuler');
+    await focused(question);
+    // Stepping back keeps the seat.
+    await page.getByRole('button', { name: 'Non, garder ma place' }).click();
+    await textOf(status).toMatch(/confirmée/);
+    await page.getByRole('button', { name: 'Annuler mon inscription' }).click();
+    await page.getByRole('button', { name: 'Oui, annuler mon inscription' }).click();
+
+    await textOf(status).toMatch('Inscription annulée');
+    await textOf(page.locator('#status')).toContain('Votre inscription est annulée');
+    await countOf(page.getByRole('button', { name: 'Annuler mon inscription' })).toBe(0);
+    await page.reload();
+    await textOf(page.locator('#registration-status')).toMatch('Inscription annulée');
+
+    // A wrong token opens nothing.
+    const url = new URL(page.url());
+    const params = new URLSearchParams(url.hash.slice(1));
+    await page.goto(`${baseUrl}/manage#registration=${params.get('registration')}&token=not-the-token`);
+    await visible(page.getByRole('heading', { name: "Ce lien n'est pas valide" }));
+    await context.close();
+  });
+
+  it('shows field errors on an empty form, focuses the first invalid field, and keeps markup as text', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/events/atelier-questions`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Atelier questions');
+    await textOf(page.locator('.description')).toMatch('Première ligne.\nDeuxième ligne.');
+    await visible(page.getByText('En ligne', { exact: true }));
+
+    await page.getByRole('button', { name: "S'inscrire" }).click();
+    const name = page.getByLabel('Nom et prénom');
+    await focused(name);
+    await attributeOf(name, 'aria-invalid').toMatch('true');
+    await descriptionOf(name).toMatch('Ce champ est obligatoire.');
+    await descriptionOf(page.getByLabel('Adresse e-mail')).toMatch('Ce champ est obligatoire.');
+    await attributeOf(page.getByLabel('Comment avez-vous connu cet atelier ?'), 'aria-invalid').toMatch(
+      'true',
+    );
+    await attributeOf(page.getByLabel('Votre secteur'), 'aria-invalid').toMatch('true');
+    await descriptionOf(page.getByLabel(/J'accepte que mes données/)).toMatch(
+      'Votre accord est nécessaire pour vous inscrire.',
+    );
+    await attributeOf(page.getByLabel('Entreprise'), 'aria-invalid').not.toBe('true');
+    await textOf(page.locator('#form-status')).toMatch('5 champs à corriger.');
+
+    // A bad email alone: focus goes to it, the first invalid field now.
+    await name.fill(XSS);
+    await page.getByLabel('Adresse e-mail').fill('pas-une-adresse');
+    await page.getByRole('button', { name: "S'inscrire" }).click();
+    await focused(page.getByLabel('Adresse e-mail'));
+    await descriptionOf(page.getByLabel('Adresse e-mail')).toMatch(/adresse e-mail valide/);
+    await attributeOf(name, 'aria-invalid').not.toBe('true');
+
+    // Keyboard only from here: type, tab, pick, tick, submit with Enter.
+    await page.getByLabel('Adresse e-mail').fill('xss@example.com');
+    await page.getByLabel('Comment avez-vous connu cet atelier ?').fill('Par un collègue');
+    await page.getByLabel('Votre secteur').selectOption('Services');
+    await page.getByLabel('Je souhaite recevoir les supports').check();
+    await page.getByLabel(/J'accepte que mes données/).focus();
+    await page.keyboard.press('Space');
+    await name.focus();
+    await page.keyboard.press('Enter');
+
+    await textOf(page.locator('#result-title')).toMatch('Inscription confirmée');
+    const manageHref = await page.getByRole('link', { name: 'Gérer mon inscription' }).getAttribute('href');
+
+    // The same address again: no second seat, a link by email instead.
+    await page.reload();
+    await page.getByLabel('Nom et prénom').fill('Quelqu’un');
+    await page.getByLabel('Adresse e-mail').fill('xss@example.com');
+    await page.getByLabel('Comment avez-vous connu cet atelier ?').fill('Encore');
+    await page.getByLabel('Votre secteur').selectOption('Industrie');
+    await page.getByLabel(/J'accepte que mes données/).check();
+    await page.getByRole('button', { name: "S'inscrire" }).click();
+    await textOf(page.locator('#result-title')).toMatch('Vous êtes déjà inscrit·e');
+    await visible(page.getByText(/xss@example\.com/));
+
+    // On the manage page the name is shown as typed, as text; no element came of it.
+    await page.goto(manageHref ?? '');
+    await textOf(page.locator('#registration-status')).toMatch('Inscription confirmée');
+    await visible(page.getByText(XSS, { exact: true }));
+    await countOf(page.locator('main img')).toBe(0);
+    // Confirmed online event: the join link is there.
+    await attributeOf(page.getByRole('link', { name: "Rejoindre l'événement en ligne" }), 'href').toMatch(
+      'https://meet.example/atelier',
+    );
+    await context.close();
+  });
+
+  it('puts a registrant on the waitlist when full, in the language the visitor picks', async () => {
+    // Someone takes the only seat first.
+    const first = await fetch(`${baseUrl}/api/events/petit-comite/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Première Personne', email: 'first@example.com', consent: true }),
+    });
+    expect(first.status).toBe(201);
+
+    const { context, page } = await openPage({ locale: 'en-GB' });
+    await page.goto(`${baseUrl}/events/petit-comite`);
+    await textOf(page.locator('#seats')).toMatch('Full · waitlist');
+    await visible(page.getByText('This event is full: you will be put on the waitlist.'));
+    await page.getByLabel('Full name').fill('Second Person');
+    await page.getByLabel('Email address').fill('second@example.com');
+    await page.getByLabel(/I agree that my data/).check();
+    await page.getByRole('button', { name: 'Join the waitlist' }).click();
+    await textOf(page.locator('#result-title')).toMatch('You are on the waitlist, position 1');
+
+    await page.getByRole('button', { name: 'FR', exact: true }).click();
+    await textOf(page.locator('#result-title')).toMatch("Vous êtes sur la liste d'attente, position 1");
+    await page.getByRole('link', { name: 'Gérer mon inscription' }).click();
+    await textOf(page.locator('#registration-status')).toMatch("Sur la liste d'attente, position 1");
+    await context.close();
+  });
+
+  it('asks for the email confirmation, then confirms the seat from the manage page', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/events/experience-client-collaborateur`);
+    await page.getByLabel('Nom et prénom').fill('Dominique Petit');
+    await page.getByLabel('Adresse e-mail').fill('dominique@example.com');
+    await page.getByLabel(/J'accepte que mes données/).check();
+    await page.getByRole('button', { name: "S'inscrire" }).click();
+    await textOf(page.locator('#result-title')).toMatch('Vérifiez votre boîte mail');
+
+    await page.getByRole('link', { name: 'Gérer mon inscription' }).click();
+    const status = page.locator('#registration-status');
+    await textOf(status).toMatch('En attente de votre confirmation');
+    await page.getByRole('button', { name: 'Confirmer ma place' }).click();
+    await textOf(status).toMatch('Inscription confirmée');
+    await focused(status);
+    await textOf(page.locator('#status')).toMatch('Votre place est confirmée.');
+    await countOf(page.getByRole('button', { name: 'Confirmer ma place' })).toBe(0);
+    await context.close();
+  });
+
+  it('raised no console error, CSP violation, page error or dialog', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,128 @@
+/** The HTTP contract of /work/shared/design/API.md, as the pages use it. */
+
+export type EventFormat = 'in_person' | 'online' | 'hybrid';
+
+export interface Venue {
+  name: string;
+  address?: string;
+  city?: string;
+}
+
+export interface Question {
+  id: string;
+  label: string;
+  type: 'text' | 'select' | 'checkbox';
+  required: boolean;
+  options?: string[];
+}
+
+export interface EventPublic {
+  id: string;
+  organiserId: string;
+  organiserName: string;
+  title: string;
+  summary: string;
+  description: string;
+  format: EventFormat;
+  venue?: Venue;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  language: 'fr' | 'en';
+  capacity: number | null;
+  seatsLeft: number | null;
+  waitlistOpen: boolean;
+  registrationOpensAt?: string;
+  registrationClosesAt?: string;
+  status: 'published' | 'cancelled';
+  agenda: { startsAt: string; endsAt?: string; title: string; speakers: string[] }[];
+  speakers: { name: string; title?: string }[];
+  questions: Question[];
+  calendarUrl: string;
+}
+
+export type RegistrationStatus = 'pending_confirmation' | 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface RegistrationView {
+  id: string;
+  eventId: string;
+  status: RegistrationStatus;
+  waitlistPosition?: number;
+  name: string;
+  email: string;
+  locale: string;
+  createdAt: string;
+  confirmBy?: string;
+  event: {
+    id: string;
+    title: string;
+    startsAt: string;
+    endsAt: string;
+    timeZone: string;
+    format: EventFormat;
+    venue?: Venue;
+  };
+  joinUrl?: string;
+  calendarLinks: { ics: string; google: string; outlook: string };
+}
+
+export type RegisterResult =
+  | { registration: RegistrationView; manageUrl: string }
+  | { status: 'already_registered' };
+
+/** A failed call: the API's error body, or `network` when no answer came. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const request = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const data: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } })
+      ?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? response.statusText,
+      error?.fields,
+    );
+  }
+  return data as T;
+};
+
+const enc = encodeURIComponent;
+
+export const api = {
+  events: (organiserId: string) =>
+    request<{ events: EventPublic[] }>('GET', `/api/events?organiser=${enc(organiserId)}`),
+  event: (eventId: string) => request<EventPublic>('GET', `/api/events/${enc(eventId)}`),
+  register: (eventId: string, input: unknown) =>
+    request<RegisterResult>('POST', `/api/events/${enc(eventId)}/registrations`, input),
+  registration: (id: string, token: string) =>
+    request<RegistrationView>('GET', `/api/registrations/${enc(id)}?token=${enc(token)}`),
+  confirm: (id: string, token: string) =>
+    request<RegistrationView>('POST', `/api/registrations/${enc(id)}/confirm?token=${enc(token)}`),
+  cancel: (id: string, token: string) =>
+    request<RegistrationView>('POST', `/api/registrations/${enc(id)}/cancel?token=${enc(token)}`),
+};

@@ -1,0 +1,231 @@
+import { ApiError, api, type RegistrationView } from './api.js';
+import { byId, focusOn, h, replace, safeHref, setStatus } from './dom.js';
+import { dateRange, dateTime, formatLabel } from './format.js';
+import { type Key, onLangChange, setupLanguageSwitch, t } from './i18n.js';
+
+/**
+ * `/manage#registration=ID&token=TOKEN`: the token stays in the fragment, which browsers
+ * never send to a server, a log or a referrer.
+ */
+
+const state: {
+  id?: string;
+  token?: string;
+  view?: RegistrationView;
+  failure?: Key;
+  askingCancel: boolean;
+  busy: boolean;
+} = { askingCancel: false, busy: false };
+
+const failureOf = (error: unknown): Key => {
+  const code = error instanceof ApiError ? error.code : 'network';
+  if (code === 'forbidden' || code === 'validation_failed') return 'invalidLink';
+  if (code === 'not_found') return 'registrationNotFound';
+  if (code === 'rate_limited') return 'rateLimited';
+  return code === 'network' ? 'networkError' : 'genericError';
+};
+
+const statusText = (view: RegistrationView): string => {
+  switch (view.status) {
+    case 'confirmed':
+      return t('status_confirmed');
+    case 'waitlisted':
+      return view.waitlistPosition
+        ? t('status_waitlisted', { n: view.waitlistPosition })
+        : t('status_waitlisted_nopos');
+    case 'pending_confirmation':
+      return t('status_pending_confirmation');
+    default:
+      return t('status_cancelled');
+  }
+};
+
+const place = (event: RegistrationView['event']): string => {
+  const venue = event.venue
+    ? [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ')
+    : '';
+  return event.format === 'online'
+    ? t('online')
+    : [venue, event.format === 'hybrid' ? t('online') : ''].filter(Boolean).join(' · ') ||
+        formatLabel(event.format);
+};
+
+const button = (label: string, className: string, onClick: () => void, id?: string) => {
+  const element = h('button', { type: 'button', class: className, id, disabled: state.busy }, label);
+  element.addEventListener('click', onClick);
+  return element;
+};
+
+/** Runs a confirm or cancel call, then announces its outcome in the live region. */
+const act = async (action: 'confirm' | 'cancel'): Promise<void> => {
+  const { id, token } = state;
+  if (!id || !token || state.busy) return;
+  state.busy = true;
+  render();
+  try {
+    state.view = await api[action](id, token);
+    state.askingCancel = false;
+    setStatus(action === 'cancel' ? 'cancelledNow' : 'confirmedNow');
+  } catch (error) {
+    setStatus(failureOf(error));
+  } finally {
+    state.busy = false;
+  }
+  render();
+  const heading = document.getElementById('registration-status');
+  if (heading) focusOn(heading);
+};
+
+const cancelArea = () => {
+  if (!state.askingCancel) {
+    return h(
+      'div',
+      { class: 'actions' },
+      button(
+        t('cancelButton'),
+        'button danger-outline',
+        () => {
+          state.askingCancel = true;
+          render();
+          const question = document.getElementById('cancel-question');
+          if (question) focusOn(question);
+        },
+        'cancel-start',
+      ),
+    );
+  }
+  return h(
+    'div',
+    { class: 'confirm-step', role: 'group', 'aria-labelledby': 'cancel-question' },
+    h('p', { id: 'cancel-question' }, t('cancelQuestion')),
+    h(
+      'div',
+      { class: 'actions' },
+      button(t('cancelYes'), 'button danger', () => void act('cancel')),
+      button(t('cancelNo'), 'button', () => {
+        state.askingCancel = false;
+        render();
+        document.getElementById('cancel-start')?.focus();
+      }),
+    ),
+  );
+};
+
+const registrationPanel = (view: RegistrationView) => {
+  const event = view.event;
+  const live = view.status !== 'cancelled';
+  const joinUrl = safeHref(view.joinUrl);
+  const links = view.calendarLinks;
+  return h(
+    'section',
+    { class: `registration result result-${view.status}`, 'aria-labelledby': 'registration-status' },
+    h('h2', { id: 'registration-status' }, statusText(view)),
+    view.status === 'pending_confirmation' && view.confirmBy
+      ? h('p', {}, t('confirmBy', { date: dateTime(view.confirmBy, event.timeZone) }))
+      : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('attendee')),
+      h('dd', {}, h('span', {}, view.name), h('span', { class: 'who' }, view.email)),
+      h('dt', {}, t('eventLink')),
+      h('dd', {}, h('a', { href: `/events/${encodeURIComponent(event.id)}` }, event.title)),
+      h('dt', {}, t('when')),
+      h('dd', {}, dateRange(event.startsAt, event.endsAt, event.timeZone)),
+      h('dt', {}, t('where')),
+      h('dd', {}, place(event)),
+    ),
+    joinUrl && live
+      ? h(
+          'p',
+          {},
+          h(
+            'a',
+            { class: 'button primary', href: joinUrl, target: '_blank', rel: 'noopener' },
+            t('joinLink'),
+          ),
+        )
+      : null,
+    view.status === 'pending_confirmation'
+      ? h(
+          'div',
+          { class: 'actions' },
+          button(t('confirmButton'), 'button primary', () => void act('confirm')),
+        )
+      : null,
+    live
+      ? h(
+          'div',
+          { class: 'calendar-links' },
+          h('h3', {}, t('addToCalendar')),
+          h(
+            'ul',
+            { class: 'inline' },
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: safeHref(links.google), target: '_blank', rel: 'noopener' },
+                t('googleCalendar'),
+              ),
+            ),
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
+                t('outlookCalendar'),
+              ),
+            ),
+            h('li', {}, h('a', { href: safeHref(links.ics), download: 'invitation.ics' }, t('icsFile'))),
+          ),
+        )
+      : null,
+    live ? cancelArea() : null,
+  );
+};
+
+const render = (): void => {
+  document.title = `${t('manageTitle')} · ${t('siteName')}`;
+  const content = byId('content');
+  if (state.failure === 'invalidLink') {
+    replace(
+      content,
+      h(
+        'section',
+        { class: 'result result-closed' },
+        h('h2', {}, t('invalidLink')),
+        h('p', {}, t('invalidLinkHelp')),
+      ),
+    );
+    return;
+  }
+  if (state.view) replace(content, registrationPanel(state.view));
+  else replace(content);
+};
+
+const load = async (): Promise<void> => {
+  const params = new URLSearchParams(location.hash.slice(1));
+  state.id = params.get('registration') ?? undefined;
+  state.token = params.get('token') ?? undefined;
+  state.view = undefined;
+  state.failure = undefined;
+  state.askingCancel = false;
+  try {
+    if (!state.id || !state.token) throw new ApiError(403, 'forbidden', '');
+    state.view = await api.registration(state.id, state.token);
+    setStatus(null);
+  } catch (error) {
+    state.failure = failureOf(error);
+    // An invalid link gets its own panel with help; other failures are a short message.
+    setStatus(state.failure === 'invalidLink' ? null : state.failure);
+  }
+  render();
+};
+
+setupLanguageSwitch();
+onLangChange(render);
+window.addEventListener('hashchange', () => void load());
+void load();

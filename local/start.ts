@@ -6,11 +6,9 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventStore } from '../functions/events/store.js';
-import { RegistrationStore } from '../functions/registrations/store.js';
 import { createDocumentClient } from '../functions/shared/clients.js';
 import { config, resetConfig } from '../functions/shared/config.js';
-import { setServices } from '../functions/shared/services.js';
+import { createServices, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer, localAdminPassword, localUserEmail } from './auth.js';
 import { createTable } from './create-table.js';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.js';
@@ -134,16 +132,13 @@ const main = async () => {
   resetConfig();
   const { manageTokenKey: tokenKey, pendingHoldMinutes } = config();
   const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
-  const events = new EventStore(doc, TABLE_NAME);
-  const services = {
-    events,
-    registrations: new RegistrationStore(doc, TABLE_NAME, events, {
-      tokenKey,
-      holdMinutes: pendingHoldMinutes,
-    }),
+  const services = createServices({
+    db: doc,
+    tableName: TABLE_NAME,
     baseUrl,
-    clock: () => new Date(),
-  };
+    tokenKey,
+    holdMinutes: pendingHoldMinutes,
+  });
   setServices(services);
 
   step('Seeding the demo organisers and events');

@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore } from '../functions/events/store.js';
-import { RegistrationStore } from '../functions/registrations/store.js';
-import { setServices } from '../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer, LOCAL_AUDIENCE } from '../local/auth.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
@@ -22,7 +20,7 @@ let server: Server;
 let base: string;
 let tmp: string;
 let issuerUrl: string;
-let services: Parameters<typeof tick>[0];
+let services: Services;
 
 const api = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${base}${path}`, init);
@@ -76,15 +74,14 @@ beforeAll(async () => {
   await writeFile(join(tmp, 'package.json'), '{"secret": "must not be served"}');
 
   const { doc, tableName } = await freshTable();
-  const events = new EventStore(doc, tableName);
-  services = {
-    events,
-    registrations: new RegistrationStore(doc, tableName, events, {
-      tokenKey: randomBytes(32),
-      holdMinutes: 120,
-    }),
-  };
-  setServices({ ...services, baseUrl: 'http://127.0.0.1:3000', clock: () => new Date() });
+  services = createServices({
+    db: doc,
+    tableName,
+    baseUrl: 'http://127.0.0.1:3000',
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
+  setServices(services);
   await seedDemo(services, new Date());
 
   issuerUrl = 'http://127.0.0.1:3000/local';

@@ -9,9 +9,8 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import { EventStore } from '../functions/events/store.js';
-import { RegistrationStore } from '../functions/registrations/store.js';
-import { type Services, setServices } from '../functions/shared/services.js';
+import type { EventStore } from '../functions/events/store.js';
+import { createServices, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
@@ -176,20 +175,17 @@ beforeAll(async () => {
 
   // Manage links in responses point at this server.
   const { doc, tableName } = await freshTable();
-  const events = new EventStore(doc, tableName);
-  const services: Services = {
-    events,
-    registrations: new RegistrationStore(doc, tableName, events, {
-      tokenKey: randomBytes(32),
-      holdMinutes: 120,
-    }),
+  const services = createServices({
+    db: doc,
+    tableName,
     baseUrl,
-    clock: () => new Date(),
-  };
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
   setServices(services);
   const now = new Date();
   await seedDemo(services, now);
-  await addTestEvents(events, now);
+  await addTestEvents(services.events, now);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -284,15 +284,8 @@ export class RegistrationStore {
 
   /** The oldest waitlisted registrations, by ticket. */
   private async waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: tableSchema.indexes.waitlist.name,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': waitlistPartition(eventId) },
-        Limit: Math.max(1, limit),
-      }),
-    );
+    const { ProjectionExpression: _everything, ...query } = this.waitlistQuery(eventId);
+    const { Items = [] } = await this.db.send(new QueryCommand({ ...query, Limit: Math.max(1, limit) }));
     return Items.map(toRegistration);
   }
 
@@ -569,47 +562,31 @@ export class RegistrationStore {
   /** 1-based place in the queue: how many still wait with an earlier ticket, plus one. */
   async waitlistPosition(registration: RegistrationRecord): Promise<number | undefined> {
     if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
-    let ahead = 0;
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: tableSchema.indexes.waitlist.name,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :ticket',
-          ExpressionAttributeValues: {
-            ':pk': waitlistPartition(registration.eventId),
-            ':ticket': registration.waitTicket,
-          },
-          Select: 'COUNT',
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      ahead += page.Count ?? 0;
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return ahead + 1;
+    const ahead = await this.queryAll({
+      ...this.waitlistQuery(registration.eventId),
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :ticket',
+      ExpressionAttributeValues: {
+        ':pk': waitlistPartition(registration.eventId),
+        ':ticket': registration.waitTicket,
+      },
+    });
+    return ahead.length + 1;
   }
 
   /** Every waitlisted registration's position, for admin listings. */
   async waitlistPositions(eventId: string): Promise<Map<string, number>> {
-    const positions = new Map<string, number>();
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: tableSchema.indexes.waitlist.name,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': waitlistPartition(eventId) },
-          ProjectionExpression: 'id',
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) positions.set(String(item.id), positions.size + 1);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return positions;
+    const queue = await this.queryAll(this.waitlistQuery(eventId));
+    return new Map(queue.map((item, index) => [String(item.id), index + 1]));
+  }
+
+  private waitlistQuery(eventId: string): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: tableSchema.indexes.waitlist.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': waitlistPartition(eventId) },
+      ProjectionExpression: 'id',
+    };
   }
 
   /** A page of an event's registrations (stored order), optionally of one status. */

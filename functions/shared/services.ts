@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventStore } from '../events/store.js';
 import { RegistrationStore } from '../registrations/store.js';
 import { documentClient } from './clients.js';
@@ -11,21 +12,45 @@ export interface Services {
   clock: () => Date;
 }
 
+export interface ServiceSettings {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  baseUrl: string;
+  tokenKey: Buffer;
+  holdMinutes: number;
+  clock?: () => Date;
+}
+
+/** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
+export const createServices = ({
+  db,
+  tableName,
+  baseUrl,
+  tokenKey,
+  holdMinutes,
+  clock,
+}: ServiceSettings): Services => {
+  const events = new EventStore(db, tableName);
+  return {
+    events,
+    registrations: new RegistrationStore(db, tableName, events, { tokenKey, holdMinutes }),
+    baseUrl,
+    clock: clock ?? (() => new Date()),
+  };
+};
+
 let cached: Services | undefined;
 
 export const services = (): Services => {
   if (!cached) {
     const { tableName, publicBaseUrl, manageTokenKey, pendingHoldMinutes } = config();
-    const events = new EventStore(documentClient(), tableName);
-    cached = {
-      events,
-      registrations: new RegistrationStore(documentClient(), tableName, events, {
-        tokenKey: manageTokenKey,
-        holdMinutes: pendingHoldMinutes,
-      }),
+    cached = createServices({
+      db: documentClient(),
+      tableName,
       baseUrl: publicBaseUrl,
-      clock: () => new Date(),
-    };
+      tokenKey: manageTokenKey,
+      holdMinutes: pendingHoldMinutes,
+    });
   }
   return cached;
 };

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newEventRecord, publish } from '../../functions/events/model.js';
 import { eventCreateInput } from '../../functions/events/schemas.js';
-import { EventStore } from '../../functions/events/store.js';
-import { RegistrationStore } from '../../functions/registrations/store.js';
-import { type Services, setServices } from '../../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../../functions/shared/services.js';
 import { invoke, matchRoute } from '../../local/apigw.js';
 import { freshTable } from './dynamo.js';
 
@@ -43,16 +41,14 @@ export const startTestApp = async (
   process.env.LOG_LEVEL ??= 'silent';
   const { doc: rawDoc, tableName } = await freshTable();
   const doc = wrap ? wrap(rawDoc) : rawDoc;
-  const events = new EventStore(doc, tableName);
-  const services: Services = {
-    events,
-    registrations: new RegistrationStore(doc, tableName, events, {
-      tokenKey: randomBytes(32),
-      holdMinutes: 120,
-    }),
+  const services = createServices({
+    db: doc,
+    tableName,
     baseUrl: BASE_URL,
-    clock: () => new Date(),
-  };
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
+  const { events } = services;
   setServices(services);
 
   const call: TestApp['call'] = async (method, url, options = {}) => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { invoke, matchRoute } from './apigw.js';
 import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
+import type { Outbox } from './outbox.js';
 
 /**
  * The local runtime's HTTP server: API routes go through the same API Gateway v2 event
@@ -19,6 +20,8 @@ export interface LocalServerOptions {
   organiserIds: readonly string[];
   /** Built pages; default `web/dist` of the project. */
   webDir?: string;
+  /** Serves `/local/outbox*` when given. */
+  outbox?: Outbox;
 }
 
 /** Well above the handlers' own 16 KiB limit: they answer that one; this only stops floods. */
@@ -198,6 +201,24 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     sendJson(res, 200, { accessToken: await issuer.issue(organiserId) });
   };
 
+  const handleOutbox = async (outbox: Outbox, req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (path === '/local/outbox') {
+      const to = new URL(req.url ?? path, 'http://localhost').searchParams.get('to') ?? undefined;
+      return sendJson(res, 200, { emails: await outbox.list({ to }) });
+    }
+    // The outbox refuses any id it did not make, so nothing here can name another file.
+    const id = /^\/local\/outbox\/([^/]+)\.eml$/.exec(path)?.[1];
+    const raw = id ? await outbox.read(id) : undefined;
+    if (!raw) return sendError(res, 404, 'not_found', 'No such email in the outbox');
+    res.writeHead(200, {
+      'content-type': 'message/rfc822',
+      'content-length': String(raw.length),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(raw);
+  };
+
   const handleStatic = async (res: ServerResponse, path: string, method: string) => {
     const notFound = () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
@@ -245,7 +266,14 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
         }
         return await handleLogin(req, res);
       }
-      // `/calendar/*` and `/local/outbox*` are not served yet.
+      if (options.outbox && /^\/local\/outbox(\/|$)/.test(path)) {
+        if (method !== 'GET') {
+          return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on this path`, {
+            headers: { allow: 'GET' },
+          });
+        }
+        return await handleOutbox(options.outbox, req, res, path);
+      }
       if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
       return await handleStatic(res, path, method);
     } catch (error) {

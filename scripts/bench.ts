@@ -1,0 +1,253 @@
+/**
+ * `npm run bench`: what the registration path costs, measured in one run on this machine.
+ * Prints a table as it goes and writes bench-results.json. Figures are ratios measured
+ * side by side in the same run (these machines are noisy), never absolute promises.
+ *
+ *   register  HTTP burst through the local runtime (adapter -> handler -> DynamoDB Local)
+ *   raw       the bare minimum a registration needs, against the same DynamoDB Local
+ *   ratio     register.rps / raw.rps: the share of the store's own limit our path keeps
+ *   writeUnitsPerRegistration  from real item sizes and the transaction pricing rules
+ *   bundles   per function: minified size and cold import time vs an empty handler
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { newEventRecord, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
+import { routes } from '../functions/routes.js';
+import { createDocumentClient } from '../functions/shared/clients.js';
+import { createServices, setServices } from '../functions/shared/services.js';
+import { createLocalIssuer } from '../local/auth.js';
+import { createTable } from '../local/create-table.js';
+import { localClientConfig, startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { createLocalServer } from '../local/server.js';
+import { itemSize, transactionWriteUnits } from './item-size.js';
+
+const arg = (name: string, fallback: number): number => {
+  const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return flag ? Number(flag.split('=')[1]) : fallback;
+};
+
+const REQUESTS = arg('requests', 5000);
+const CONCURRENCY = arg('concurrency', 64);
+const CAPACITY = arg('capacity', 1000);
+const COLD_IMPORTS = arg('imports', 10);
+
+const progress = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
+const done = (text: string) => process.stdout.write(`\r\x1b[2K${text}\n`);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+
+/** Runs `total` tasks with at most `concurrency` in flight, reporting progress. */
+const pool = async (total: number, concurrency: number, label: string, task: (i: number) => Promise<void>) => {
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      await task(i);
+      finished++;
+      if (finished % 100 === 0) progress(`${label}: ${finished}/${total}`);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (performance.now() - started) / 1000;
+};
+
+const main = async () => {
+  const work = await mkdtemp(join(tmpdir(), 'bench-'));
+  const dynamo = await startDynamoDbLocal();
+  const results: Record<string, unknown> = {
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() },
+  };
+  try {
+    const tableName = 'bench';
+    const db = createDocumentClient(localClientConfig(dynamo.endpoint));
+    await createTable(new DynamoDBClient(localClientConfig(dynamo.endpoint)), tableName);
+
+    const issuer = await createLocalIssuer({ dataDir: work, issuer: 'http://127.0.0.1/local' });
+    const server = createLocalServer({ issuer, organiserIds: ['bench'], webDir: work });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const services = createServices({ db, tableName, baseUrl: base, tokenKey: randomBytes(32), holdMinutes: 120 });
+    setServices(services);
+    process.env.LOG_LEVEL = 'silent';
+
+    // --- register: the whole path over HTTP ---
+    const start = new Date(Date.now() + 7 * 86_400_000);
+    const event = publish(
+      newEventRecord(
+        eventCreateInput.parse({
+          title: 'Bench webinar',
+          format: 'online',
+          startsAt: start.toISOString(),
+          endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+          capacity: CAPACITY,
+        }),
+        { id: 'bench-event', organiserId: 'bench', organiserName: 'Bench' },
+        new Date(),
+      ),
+      new Date(),
+    );
+    await services.events.create(event);
+    const latencies: number[] = [];
+    const created: string[] = [];
+    let errors = 0;
+    const registerSeconds = await pool(REQUESTS, CONCURRENCY, 'register', async (i) => {
+      const began = performance.now();
+      const response = await fetch(`${base}/api/events/${event.id}/registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Person ${i}`, email: `person${i}@example.com`, consent: true }),
+      });
+      const body = (await response.json()) as { registration?: { id: string } };
+      latencies.push(performance.now() - began);
+      if (response.status === 201 && body.registration) created.push(body.registration.id);
+      else errors++;
+    });
+    const stored = await services.registrations.all(event.id);
+    const storedIds = new Set(stored.map((r) => r.id));
+    const confirmed = stored.filter((r) => r.status === 'confirmed').length;
+    latencies.sort((a, b) => a - b);
+    const register = {
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      capacity: CAPACITY,
+      rps: Math.round(REQUESTS / registerSeconds),
+      p50Ms: Math.round(percentile(latencies, 0.5)),
+      p99Ms: Math.round(percentile(latencies, 0.99)),
+      confirmed,
+      waitlisted: stored.filter((r) => r.status === 'waitlisted').length,
+      oversold: Math.max(0, confirmed - CAPACITY),
+      lost: created.filter((id) => !storedIds.has(id)).length,
+      errors,
+    };
+    done(`register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`);
+    results.register = register;
+
+    // --- raw: one conditional counter update + one conditional put per transaction ---
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName, Item: { pk: 'RAW', sk: 'GATE', held: 0 } } }],
+      }),
+    );
+    const rawSeconds = await pool(REQUESTS, CONCURRENCY, 'raw', async (i) => {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { pk: 'RAW', sk: 'GATE' },
+                UpdateExpression: 'ADD held :one',
+                ConditionExpression: 'held < :cap',
+                ExpressionAttributeValues: { ':one': 1, ':cap': REQUESTS },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { pk: 'RAW', sk: `REG#${i}`, name: `Person ${i}` },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    });
+    const raw = { rps: Math.round(REQUESTS / rawSeconds) };
+    done(`raw: ${raw.rps} transactions/s`);
+    results.raw = raw;
+    results.ratio = Number((register.rps / raw.rps).toFixed(2));
+
+    // --- write units: from the stored items' real sizes ---
+    const gate = await services.events.getGate(event.id);
+    const sample = stored.find((r) => r.status === 'confirmed');
+    const { Item: storedRegistration = {} } = sample
+      ? await db.send(
+          new GetCommand({ TableName: tableName, Key: { pk: `EVENT#${event.id}`, sk: `REG#${sample.emailKey}` } }),
+        )
+      : {};
+    const gateItem = { pk: `EVENT#${event.id}`, sk: 'GATE', ...gate };
+    results.writeUnitsPerRegistration = transactionWriteUnits([
+      itemSize(gateItem),
+      itemSize(storedRegistration),
+    ]);
+    results.itemBytes = { gate: itemSize(gateItem), registration: itemSize(storedRegistration) };
+    done(`write units per confirmed registration: ${results.writeUnitsPerRegistration} (gate ${itemSize(gateItem)} B, registration ${itemSize(storedRegistration)} B)`);
+
+    server.close();
+    results.bundles = await bundles(work);
+  } finally {
+    await dynamo.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  done('wrote bench-results.json');
+};
+
+/** Bundles each function as the CDK does and times a cold import against an empty handler. */
+const bundles = async (work: string) => {
+  const entries = [...new Set(routes.map((route) => route.entry))];
+  const emptyEntry = join(work, 'empty.ts');
+  await writeFile(emptyEntry, 'export const handler = async () => ({ statusCode: 200 });\n');
+  const bundle = async (entry: string, name: string) => {
+    const outfile = join(work, 'bundles', `${name}.mjs`);
+    await build({
+      entryPoints: [resolve(entry)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return outfile;
+  };
+  const coldImport = (file: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < COLD_IMPORTS; i++) {
+      let output = '';
+      try {
+        output = execFileSync(
+          process.execPath,
+          ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`],
+          { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-3' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+      } catch (error) {
+        throw new Error(`Importing ${file} failed: ${String((error as { stderr?: string }).stderr).slice(-500)}`);
+      }
+      times.push(Number(output.trim().split('\n').pop()));
+    }
+    return median(times);
+  };
+  const emptyMs = coldImport(await bundle(emptyEntry, 'empty'));
+  const rows: Record<string, { kb: number; importRatio: number }> = {};
+  let index = 0;
+  for (const entry of entries) {
+    progress(`bundles: ${++index}/${entries.length} ${entry}`);
+    const file = await bundle(entry, entry.replace(/[/.]/g, '_'));
+    rows[entry] = {
+      kb: Math.round((await stat(file)).size / 1024),
+      importRatio: Number((coldImport(file) / emptyMs).toFixed(2)),
+    };
+  }
+  const worst = Object.entries(rows).sort((a, b) => b[1].kb - a[1].kb)[0];
+  done(`bundles: ${entries.length} functions, largest ${worst?.[0]} ${worst?.[1].kb} KB (empty handler imports in ${emptyMs.toFixed(1)} ms)`);
+  return { emptyImportMs: Number(emptyMs.toFixed(1)), functions: rows };
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -9,7 +9,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
-  /** API Gateway HTTP API path syntax: `{name}` is a path parameter. */
+  /**
+   * API Gateway HTTP API path syntax: `{name}` is a path parameter and fills a whole segment
+   * (HTTP API has no `{name}.ics`: such files take `{file}` and the handler reads `<id>.ics`).
+   */
   path: string;
   /** Handler module, relative to the project root, exporting `handler`. */
   entry: string;
@@ -43,6 +46,11 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RO'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
+  route('GET', '/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RO'),
+
+  // API.md's /calendar/events/{eventId}.ics and /calendar/organisers/{organiserId}.ics.
+  route('GET', '/calendar/events/{file}', 'calendar/eventFile', 'RO'),
+  route('GET', '/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),
 
   route('GET', '/api/admin/events', 'admin/listEvents', 'RO'),
   route('POST', '/api/admin/events', 'admin/createEvent', 'RW'),

@@ -152,6 +152,16 @@ describe('dev stack', () => {
     });
   });
 
+  it('uses only route paths HTTP API accepts: a parameter fills its whole segment', () => {
+    for (const route of routes) {
+      for (const segment of route.path.split('/').slice(1)) {
+        // `{eventId}.ics` is not an HTTP API path: such routes take `{file}` and parse it.
+        if (segment.includes('{')) expect(segment, route.path).toMatch(/^\{\w+\+?\}$/);
+        else expect(segment, route.path).toMatch(/^[\w.-]+$/);
+      }
+    }
+  });
+
   it('throttles and access-logs the default stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

@@ -1,4 +1,5 @@
 import type { EventRecord, Gate } from '../events/model.js';
+import type { Organiser } from '../events/store.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
 import { organiserIdsOf } from '../shared/auth.js';
@@ -13,11 +14,40 @@ import { services } from '../shared/services.js';
  */
 
 /** A published or cancelled event; drafts do not exist for the public. */
-export const publicEvent = async (event: ApiEvent): Promise<{ event: EventRecord; gate: Gate }> => {
-  const found = await services().events.get(pathParam(event, 'eventId'));
+export const publicEvent = (event: ApiEvent): Promise<{ event: EventRecord; gate: Gate }> =>
+  publicEventById(pathParam(event, 'eventId'));
+
+export const publicEventById = async (eventId: string): Promise<{ event: EventRecord; gate: Gate }> => {
+  const found = await services().events.get(eventId);
   if (!found || found.event.status === 'draft') throw notFound('Event');
   return found;
 };
+
+/**
+ * The id in a `{file}` path segment, which must read `<id>.ics` (HTTP API routes cannot put
+ * `.ics` after a parameter, so the handler takes the whole segment).
+ */
+export const icsFileId = (event: ApiEvent): string => {
+  // The id part has the shape pathParam accepts for ids.
+  const id = /^([A-Za-z0-9_-]{1,64})\.ics$/.exec(event.pathParameters?.file ?? '')?.[1];
+  if (!id) throw notFound('Calendar');
+  return id;
+};
+
+/** Who signs an event's calendar entries (ORGANIZER). */
+export const eventOrganiser = async (event: EventRecord): Promise<Organiser> =>
+  (await services().events.getOrganiser(event.organiserId)) ??
+  standInOrganiser(event.organiserId, event.organiserName);
+
+/**
+ * Only the local seed stores organisers so far; without a record the organiser signs with its
+ * events' name and a no-reply address, since iTIP requires an ORGANIZER on every message.
+ */
+export const standInOrganiser = (id: string, name: string): Organiser => ({
+  id,
+  name,
+  replyTo: `noreply@${new URL(services().baseUrl).hostname}`,
+});
 
 /** The registration a manage link opens: the token must be one issued for it. */
 export const managedRegistration = async (

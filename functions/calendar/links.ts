@@ -5,7 +5,15 @@ import type { EventRecord } from '../events/model.js';
  * Outlook reads a time without it as the viewer's local time.
  */
 
-const compactUtc = (instant: string): string => instant.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+/** `20260330T170000Z`; via Date so any stored offset or precision comes out as whole UTC seconds. */
+const compactUtc = (instant: string): string =>
+  new Date(instant)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+/** `2026-03-30T17:00:00Z`, the form Outlook.com reads as UTC. */
+const isoUtc = (instant: string): string => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const placeOf = (event: EventRecord): string =>
   event.venue ? [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ') : '';
@@ -28,10 +36,16 @@ export const calendarLinks = (
     path: '/calendar/action/compose',
     rru: 'addevent',
     subject: event.title,
-    startdt: event.startsAt.replace(/\.\d{3}Z$/, 'Z'),
-    enddt: event.endsAt.replace(/\.\d{3}Z$/, 'Z'),
+    startdt: isoUtc(event.startsAt),
+    enddt: isoUtc(event.endsAt),
     body: event.summary,
     location: placeOf(event),
   }).toString();
   return { ics, google: google.toString(), outlook: outlook.toString() };
+};
+
+/** An organiser's feed: `https://` to fetch, `webcal://` for a one-click subscription in calendar apps. */
+export const organiserFeedLinks = (baseUrl: string, organiserId: string) => {
+  const feedUrl = `${baseUrl}/calendar/organisers/${encodeURIComponent(organiserId)}.ics`;
+  return { feedUrl, subscribeUrl: feedUrl.replace(/^https?:/, 'webcal:') };
 };

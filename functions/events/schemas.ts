@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { identifier, instant, language, line, paragraph, requiredLine } from '../shared/text.js';
 
-/** Admin input for events. Browser-safe: the admin page validates with it too. */
+/** Admin input for events. Browser-safe: the admin page validates with it too (zod/mini: see text.ts). */
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -14,7 +14,7 @@ const isTimeZone = (zone: string): boolean => {
 
 const httpsUrl = z
   .url({ protocol: /^https$/, message: 'An https:// address' })
-  .max(2000, 'At most 2000 characters');
+  .check(z.maxLength(2000, 'At most 2000 characters'));
 
 export const eventFormats = ['in_person', 'online', 'hybrid'] as const;
 export const eventStatuses = ['draft', 'published', 'cancelled'] as const;
@@ -23,17 +23,17 @@ export type EventStatus = (typeof eventStatuses)[number];
 
 const venue = z.object({
   name: requiredLine(200),
-  address: line(300).default(''),
-  city: line(100).default(''),
+  address: z._default(line(300), ''),
+  city: z._default(line(100), ''),
 });
 
-const speaker = z.object({ name: requiredLine(200), title: line(200).optional() });
+const speaker = z.object({ name: requiredLine(200), title: z.optional(line(200)) });
 
 const agendaItem = z.object({
   startsAt: instant,
-  endsAt: instant.optional(),
+  endsAt: z.optional(instant),
   title: requiredLine(300),
-  speakers: z.array(requiredLine(200)).max(20).default([]),
+  speakers: z._default(z.array(requiredLine(200)).check(z.maxLength(20)), []),
 });
 
 const question = z
@@ -41,56 +41,58 @@ const question = z
     id: identifier,
     label: requiredLine(300),
     type: z.enum(['text', 'select', 'checkbox']),
-    required: z.boolean().default(false),
-    options: z.array(requiredLine(200)).min(1).max(50).optional(),
+    required: z._default(z.boolean(), false),
+    options: z.optional(z.array(requiredLine(200)).check(z.minLength(1), z.maxLength(50))),
   })
-  .refine((q) => q.type !== 'select' || (q.options?.length ?? 0) > 0, {
-    message: 'A select question needs options',
-    path: ['options'],
-  });
+  .check(
+    z.refine((q) => q.type !== 'select' || (q.options?.length ?? 0) > 0, {
+      message: 'A select question needs options',
+      path: ['options'],
+    }),
+  );
 
 const eventFields = {
   title: requiredLine(200),
   summary: line(500),
   description: paragraph(10_000),
   format: z.enum(eventFormats),
-  venue: venue.nullable(),
-  joinUrl: httpsUrl.nullable(),
+  venue: z.nullable(venue),
+  joinUrl: z.nullable(httpsUrl),
   startsAt: instant,
   endsAt: instant,
-  timeZone: z.string().max(64).refine(isTimeZone, 'An IANA time zone such as Europe/Paris'),
+  timeZone: z.string().check(z.maxLength(64), z.refine(isTimeZone, 'An IANA time zone such as Europe/Paris')),
   language,
   /** null means unlimited. */
-  capacity: z.number().int().min(1).max(1_000_000).nullable(),
+  capacity: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
   waitlistEnabled: z.boolean(),
   requireConfirmation: z.boolean(),
-  registrationOpensAt: instant.nullable(),
-  registrationClosesAt: instant.nullable(),
-  agenda: z.array(agendaItem).max(50),
-  speakers: z.array(speaker).max(50),
-  questions: z.array(question).max(20),
+  registrationOpensAt: z.nullable(instant),
+  registrationClosesAt: z.nullable(instant),
+  agenda: z.array(agendaItem).check(z.maxLength(50)),
+  speakers: z.array(speaker).check(z.maxLength(50)),
+  questions: z.array(question).check(z.maxLength(20)),
 };
 
 export const eventCreateInput = z.object({
   ...eventFields,
-  organiserId: identifier.optional(),
-  summary: eventFields.summary.default(''),
-  description: eventFields.description.default(''),
-  venue: eventFields.venue.default(null),
-  joinUrl: eventFields.joinUrl.default(null),
-  timeZone: eventFields.timeZone.default('Europe/Paris'),
-  language: eventFields.language.default('fr'),
-  capacity: eventFields.capacity.default(null),
-  waitlistEnabled: eventFields.waitlistEnabled.default(true),
-  requireConfirmation: eventFields.requireConfirmation.default(false),
-  registrationOpensAt: eventFields.registrationOpensAt.default(null),
-  registrationClosesAt: eventFields.registrationClosesAt.default(null),
-  agenda: eventFields.agenda.default([]),
-  speakers: eventFields.speakers.default([]),
-  questions: eventFields.questions.default([]),
+  organiserId: z.optional(identifier),
+  summary: z._default(eventFields.summary, ''),
+  description: z._default(eventFields.description, ''),
+  venue: z._default(eventFields.venue, null),
+  joinUrl: z._default(eventFields.joinUrl, null),
+  timeZone: z._default(eventFields.timeZone, 'Europe/Paris'),
+  language: z._default(eventFields.language, 'fr'),
+  capacity: z._default(eventFields.capacity, null),
+  waitlistEnabled: z._default(eventFields.waitlistEnabled, true),
+  requireConfirmation: z._default(eventFields.requireConfirmation, false),
+  registrationOpensAt: z._default(eventFields.registrationOpensAt, null),
+  registrationClosesAt: z._default(eventFields.registrationClosesAt, null),
+  agenda: z._default(eventFields.agenda, []),
+  speakers: z._default(eventFields.speakers, []),
+  questions: z._default(eventFields.questions, []),
 });
 
-export const eventUpdateInput = z.object(eventFields).partial();
+export const eventUpdateInput = z.partial(z.object(eventFields));
 
 export type EventCreateInput = z.infer<typeof eventCreateInput>;
 export type EventUpdateInput = z.infer<typeof eventUpdateInput>;

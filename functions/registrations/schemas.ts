@@ -1,20 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { email, language, line, paragraph, requiredLine } from '../shared/text.js';
 
-/** The public registration form, as the API and the web form both validate it. */
+/** The public registration form, as the API and the web form both validate it (zod/mini: see text.ts). */
 export const registrationInput = z.object({
   name: requiredLine(200),
   email,
-  company: line(200).optional(),
-  jobTitle: line(200).optional(),
-  answers: z
-    .record(z.string().max(64), z.union([paragraph(2000), z.boolean()]))
-    .refine((answers) => Object.keys(answers).length <= 50, 'Too many answers')
-    .optional(),
+  company: z.optional(line(200)),
+  jobTitle: z.optional(line(200)),
+  answers: z.optional(
+    z
+      .record(z.string().check(z.maxLength(64)), z.union([paragraph(2000), z.boolean()]))
+      .check(z.refine((answers) => Object.keys(answers).length <= 50, 'Too many answers')),
+  ),
   consent: z.literal(true, 'Consent is required to register'),
-  locale: language.optional(),
+  locale: z.optional(language),
   /** Honeypot: people leave it empty, bots fill it in. */
-  website: z.string().max(2000).optional(),
+  website: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 export type RegistrationInput = z.infer<typeof registrationInput>;
@@ -22,10 +23,12 @@ export type RegistrationInput = z.infer<typeof registrationInput>;
 export const registrationStatuses = ['pending_confirmation', 'confirmed', 'waitlisted', 'cancelled'] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
-export const manageQuery = z.object({ token: z.string().min(1, 'Required').max(200) });
+export const manageQuery = z.object({
+  token: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
+});
 
 export const registrationListQuery = z.object({
-  status: z.enum(registrationStatuses).optional(),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  status: z.optional(z.enum(registrationStatuses)),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
 });

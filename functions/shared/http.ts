@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -7,7 +8,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import { type core, safeParse } from 'zod/mini';
 import { AppError } from './errors.js';
 import { log } from './log.js';
 
@@ -39,14 +40,68 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 export const ok = (body: unknown): ApiResult => json(200, body);
 export const created = (body: unknown): ApiResult => json(201, body);
 
+const CALENDAR_CACHE = {
+  /**
+   * Public files and feeds: browsers and CloudFront may keep them five minutes. Calendar apps
+   * poll far less often than that, and a change shows within five minutes for the others.
+   */
+  public: 'public, max-age=300, s-maxage=300',
+  /** A personal file (manage token in the URL, join link inside): never stored on the way. */
+  private: 'private, no-store',
+} as const;
+
+export interface CalendarFileOptions {
+  cache: keyof typeof CALENDAR_CACHE;
+  /** The latest change behind the body (ISO instant), sent as `Last-Modified`. */
+  lastModified?: string;
+  /** Offered as a download under this name; feeds to subscribe to have none. */
+  filename?: string;
+}
+
+/**
+ * A `text/calendar` answer with a strong ETag (hash of the body), or `304` with no body when
+ * the caller's `If-None-Match` already names it: calendar apps poll feeds, and this is what
+ * lets them (and CloudFront) skip unchanged ones.
+ */
+export const calendarFile = (request: ApiEvent, ics: string, options: CalendarFileOptions): ApiResult => {
+  const etag = `"${createHash('sha256').update(ics).digest('base64url')}"`;
+  const headers: Record<string, string> = {
+    etag,
+    'cache-control': CALENDAR_CACHE[options.cache],
+    ...(options.lastModified ? { 'last-modified': new Date(options.lastModified).toUTCString() } : {}),
+  };
+  if (etagMatches(request.headers['if-none-match'], etag)) return { statusCode: 304, headers };
+  return {
+    statusCode: 200,
+    headers: {
+      ...headers,
+      'content-type': 'text/calendar; charset=utf-8',
+      ...(options.filename
+        ? { 'content-disposition': `attachment; filename="${options.filename.replace(/[^\w.-]/g, '-')}"` }
+        : {}),
+    },
+    body: ics,
+  };
+};
+
+/** `If-None-Match` compares weakly (RFC 9110 13.1.2): a CDN may hand back our ETag as `W/"..."`. */
+const etagMatches = (header: string | undefined, etag: string): boolean =>
+  (header ?? '').split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+
 export const errorResponse = (error: AppError): ApiResult =>
   json(error.status, {
     error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
   });
 
-/** Validates a value against a schema; failures become a 400 naming each field. */
-export const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> => {
-  const result = schema.safeParse(value);
+/**
+ * Validates a value against a schema; failures become a 400 naming each field. Any zod schema
+ * fits (the shared ones are `zod/mini`, see shared/text.ts).
+ */
+export const parseInput = <T extends core.$ZodType>(schema: T, value: unknown): core.output<T> => {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {

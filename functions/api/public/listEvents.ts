@@ -1,9 +1,13 @@
+import { organiserFeedLinks } from '../../calendar/links.js';
 import { publicView } from '../../events/model.js';
 import { eventListQuery } from '../../events/schemas.js';
 import { httpApi, ok, parseInput, queryParams } from '../../shared/http.js';
 import { services } from '../../shared/services.js';
 
-/** GET /api/events?organiser= — an organiser's published events that have not ended, soonest first. */
+/**
+ * GET /api/events?organiser= — an organiser's published events that have not ended, soonest
+ * first, with the organiser's calendar feed (`calendar.feedUrl`, `calendar.subscribeUrl`).
+ */
 export const handler = httpApi({}, async (request) => {
   const { organiser } = parseInput(eventListQuery, queryParams(request));
   const { events, baseUrl, clock } = services();
@@ -14,5 +18,8 @@ export const handler = httpApi({}, async (request) => {
     ({ event }) => event.status === 'published' && event.endsAt > now.toISOString(),
   );
 
-  return ok({ events: upcoming.map(({ event, gate }) => publicView(event, gate, baseUrl, now)) });
+  return ok({
+    events: upcoming.map(({ event, gate }) => publicView(event, gate, baseUrl, now)),
+    calendar: organiserFeedLinks(baseUrl, organiser),
+  });
 });

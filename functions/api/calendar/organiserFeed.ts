@@ -1,0 +1,31 @@
+import { feedEvents, organiserFeed } from '../../calendar/ical.js';
+import { isPubliclyVisible } from '../../events/model.js';
+import { notFound } from '../../shared/errors.js';
+import { calendarFile, httpApi } from '../../shared/http.js';
+import { services } from '../../shared/services.js';
+import { icsFileId, standInOrganiser } from '../access.js';
+
+/**
+ * GET /calendar/organisers/{organiserId}.ics — the feed calendar apps subscribe to: published
+ * and cancelled events, upcoming and recent. Apps poll it, so an unchanged feed answers 304.
+ */
+export const handler = httpApi({}, async (request) => {
+  const organiserId = icsFileId(request);
+  const { events, baseUrl, clock } = services();
+  const now = clock();
+
+  const listed = (await events.listByOrganiser(organiserId)).map(({ event }) => event);
+  const visible = listed.filter(isPubliclyVisible);
+  const stored = await events.getOrganiser(organiserId);
+  // An organiser with neither a record nor a public event is unknown, whatever its drafts.
+  if (!stored && !visible[0]) throw notFound('Organiser');
+  const organiser = stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId);
+
+  const ics = organiserFeed(organiser, listed, now, baseUrl);
+  const latest = feedEvents(listed, now)
+    .map((event) => event.updatedAt)
+    .sort()
+    .at(-1);
+
+  return calendarFile(request, ics, { cache: 'public', lastModified: latest });
+});

@@ -1,0 +1,260 @@
+import ical, {
+  type ICalAttendeeData,
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  type ICalCalendar,
+  ICalCalendarMethod,
+  type ICalEventData,
+  ICalEventStatus,
+} from 'ical-generator';
+import { DateTime } from 'luxon';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+import type { EventRecord } from '../events/model.js';
+import type { Organiser } from '../events/store.js';
+import type { RegistrationRecord } from '../registrations/model.js';
+import type { Language } from '../shared/text.js';
+
+/**
+ * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
+ * public event (PUBLISH) and an organiser's feed (PUBLISH), for the HTTP handlers and the
+ * emails alike, so a calendar sees the same entry whichever way it arrives.
+ *
+ * Calendar apps match entries by UID and keep the one with the highest SEQUENCE (then the
+ * latest DTSTAMP), so: one UID per event for its whole life, SEQUENCE from the event, and
+ * DTSTAMP from the last stored change, never from the clock, so the same state always gives
+ * the same bytes (and the same ETag).
+ */
+
+/** The feed keeps ended events this long, so a subscriber still sees last week's event. */
+export const FEED_PAST_DAYS = 30;
+/** Asked of subscribing apps (REFRESH-INTERVAL / X-PUBLISHED-TTL); most poll less often anyway. */
+const FEED_REFRESH_SECONDS = 3600;
+
+/**
+ * Not the public host: that changes when the pages move behind CloudFront, and a changed UID
+ * is a duplicate entry in every calendar. Event ids are random, so this suffix only has to
+ * say whose they are.
+ */
+const UID_DOMAIN = 'inscriptions.calendar';
+const PRODID = { company: 'Inscriptions', product: 'Calendar', language: 'EN' } as const;
+
+export const calendarUid = (event: EventRecord): string => `${event.id}@${UID_DOMAIN}`;
+
+/** The events a feed lists: published or cancelled, not ended more than FEED_PAST_DAYS ago. */
+export const feedEvents = (events: readonly EventRecord[], now: Date): EventRecord[] => {
+  const since = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000).toISOString();
+  return events.filter((event) => event.status !== 'draft' && event.endsAt >= since);
+};
+
+/** Either side's last change makes a newer invitation: a promotion changes what it says. */
+export const inviteLastChange = (event: EventRecord, registration: RegistrationRecord): string =>
+  // ISO instants in UTC sort as text.
+  [event.updatedAt, registration.updatedAt].sort().at(-1) ?? event.updatedAt;
+
+/**
+ * The registrant's own copy: REQUEST with the organiser and exactly one attendee (them), or
+ * CANCEL once the event or their registration is cancelled. The join URL only once confirmed.
+ */
+export const personalInvite = (
+  event: EventRecord,
+  organiser: Organiser,
+  registration: RegistrationRecord,
+  manageUrl: string,
+): string => {
+  const text = TEXT[registration.locale];
+  const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
+  const joinUrl =
+    !cancelled && registration.status === 'confirmed' && event.format !== 'in_person' ? event.joinUrl : null;
+
+  const notes: string[] = [];
+  if (event.status === 'cancelled') notes.push(text.eventCancelled);
+  else if (registration.status === 'cancelled') notes.push(text.registrationCancelled);
+  else if (registration.status === 'waitlisted') notes.push(text.waitlisted);
+  else if (registration.status === 'pending_confirmation') notes.push(text.pending);
+
+  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  calendar.createEvent({
+    ...eventFields(event, organiser, text),
+    stamp: toUtc(inviteLastChange(event, registration)),
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
+    description: [
+      ...notes,
+      ...eventText(event, text),
+      ...(joinUrl ? [`${text.join}${text.colon} ${joinUrl}`] : []),
+      `${text.manage}${text.colon} ${manageUrl}`,
+    ].join('\n\n'),
+    attendees: [attendee(registration, cancelled)],
+  });
+  return render(calendar);
+};
+
+/** One event for anyone to import: no attendee, no join URL. */
+export const publicEventFile = (event: EventRecord, organiser: Organiser, baseUrl: string): string => {
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
+  calendar.createEvent(publicEntry(event, organiser, baseUrl));
+  return render(calendar);
+};
+
+/** An organiser's feed for calendar subscriptions: no attendee data, ever. */
+export const organiserFeed = (
+  organiser: Organiser,
+  events: readonly EventRecord[],
+  now: Date,
+  baseUrl: string,
+): string => {
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
+  calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
+  for (const event of feedEvents(events, now)) calendar.createEvent(publicEntry(event, organiser, baseUrl));
+  return render(calendar);
+};
+
+const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string): ICalEventData => {
+  const text = TEXT[event.language];
+  const page = `${baseUrl}/events/${encodeURIComponent(event.id)}`;
+  return {
+    ...eventFields(event, organiser, text),
+    stamp: toUtc(event.updatedAt),
+    status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    url: page,
+    description: [
+      ...(event.status === 'cancelled' ? [text.eventCancelled] : []),
+      ...eventText(event, text),
+      ...(event.format !== 'in_person' && event.status !== 'cancelled' ? [text.joinLater] : []),
+      `${text.page}${text.colon} ${page}`,
+    ].join('\n\n'),
+  };
+};
+
+/** What every copy of an event shares: identity, times, place, organiser. */
+const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
+  const zone = vtimezone(event.timeZone);
+  const local =
+    zone &&
+    !isAmbiguousLocalTime(event.startsAt, zone.tzid) &&
+    !isAmbiguousLocalTime(event.endsAt, zone.tzid);
+  return {
+    id: calendarUid(event),
+    sequence: event.sequence,
+    // Zone-aware values: ical-generator reads a plain Date in the server's own zone (UTC on Lambda).
+    start: toUtc(event.startsAt),
+    end: toUtc(event.endsAt),
+    // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
+    timezone: local ? zone.tzid : null,
+    summary: event.status === 'cancelled' ? `${text.cancelledPrefix}${event.title}` : event.title,
+    location: placeOf(event, text),
+    organizer: { name: quoteSafe(organiser.name), email: organiser.replyTo },
+    created: toUtc(event.createdAt),
+    lastModified: toUtc(event.updatedAt),
+  } satisfies Partial<ICalEventData>;
+};
+
+const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAttendeeData => ({
+  name: quoteSafe(registration.name),
+  email: registration.email,
+  role: ICalAttendeeRole.REQ,
+  // A cancellation asks for no answer.
+  ...(cancelled ? {} : { status: ICalAttendeeStatus.NEEDSACTION, rsvp: true }),
+});
+
+const eventText = (event: EventRecord, text: Text): string[] => {
+  const parts = [event.summary, event.description].filter((part) => part.trim() !== '');
+  if (event.agenda.length > 0) {
+    const wallClock = (instant: string) =>
+      DateTime.fromISO(instant).setZone(event.timeZone).toFormat('HH:mm');
+    const lines = event.agenda.map((item) => {
+      const time = item.endsAt
+        ? `${wallClock(item.startsAt)}–${wallClock(item.endsAt)}`
+        : wallClock(item.startsAt);
+      const speakers = item.speakers.length > 0 ? ` (${item.speakers.join(', ')})` : '';
+      return `${time} ${item.title}${speakers}`;
+    });
+    parts.push([`${text.programme} (${event.timeZone})${text.colon}`, ...lines].join('\n'));
+  }
+  return parts;
+};
+
+const placeOf = (event: EventRecord, text: Text): string => {
+  if (event.venue)
+    return [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ');
+  return event.format === 'in_person' ? '' : text.online;
+};
+
+const newCalendar = (method: ICalCalendarMethod): ICalCalendar =>
+  ical({ prodId: PRODID, method }).timezone({
+    name: null,
+    generator: (tzid) => vtimezone(tzid)?.block ?? null,
+  });
+
+/** RFC 5545 ends every content line with CRLF, the last one too. */
+const render = (calendar: ICalCalendar): string => `${calendar.toString()}\r\n`;
+
+/**
+ * The VTIMEZONE (current rules, RRULE style) for an IANA zone, under the zone's canonical
+ * name: the library answers `Asia/Kolkata` for `Asia/Calcutta`, and TZID must name the
+ * VTIMEZONE the file carries.
+ */
+const vtimezone = (zone: string): { tzid: string; block: string } | undefined => {
+  const found = tzlib_get_ical_block(zone);
+  if (!Array.isArray(found) || !found[0] || !found[1]) return undefined;
+  const tzid = found[1].replace(/^TZID=/, '');
+  return tzid === 'Etc/UTC' ? undefined : { tzid, block: found[0] };
+};
+
+/**
+ * Whether the instant's local time happens twice (the hour the clocks go back over). RFC 5545
+ * reads such a time as its first pass, ical.js (Thunderbird) as its second: only UTC says it
+ * for everyone.
+ */
+const isAmbiguousLocalTime = (instant: string, zone: string): boolean => {
+  const at = toUtc(instant).setZone(zone);
+  const wallClock = at.toFormat('yyyyLLddHHmmss');
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const threeHours = 3 * 3_600_000;
+  // Minutes the clocks went back in the three hours before, and in the three hours after.
+  const backBefore = offsetAt(at.toMillis() - threeHours) - at.offset;
+  const backAfter = at.offset - offsetAt(at.toMillis() + threeHours);
+  const twins = [
+    ...(backBefore > 0 ? [at.toMillis() - backBefore * 60_000] : []),
+    ...(backAfter > 0 ? [at.toMillis() + backAfter * 60_000] : []),
+  ];
+  return twins.some((ms) => DateTime.fromMillis(ms, { zone }).toFormat('yyyyLLddHHmmss') === wallClock);
+};
+
+const toUtc = (instant: string): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
+
+/** A CN parameter is a quoted string, and iCalendar has no escape for a double quote inside one. */
+const quoteSafe = (name: string): string => name.replace(/"/g, "'");
+
+type Text = (typeof TEXT)[Language];
+
+const TEXT = {
+  fr: {
+    colon: ' :',
+    cancelledPrefix: 'Annulé : ',
+    eventCancelled: 'Cet événement est annulé.',
+    registrationCancelled: 'Votre inscription est annulée.',
+    waitlisted: "Vous êtes sur liste d'attente : nous vous écrirons si une place se libère.",
+    pending: 'Confirmez votre inscription depuis le courriel reçu pour garder votre place.',
+    online: 'En ligne',
+    joinLater: 'Le lien de connexion est envoyé aux inscrits.',
+    join: 'Rejoindre en ligne',
+    manage: 'Gérer ou annuler votre inscription',
+    page: "Page de l'événement",
+    programme: 'Programme',
+  },
+  en: {
+    colon: ':',
+    cancelledPrefix: 'Cancelled: ',
+    eventCancelled: 'This event has been cancelled.',
+    registrationCancelled: 'Your registration has been cancelled.',
+    waitlisted: 'You are on the waiting list: we will write to you if a seat frees up.',
+    pending: 'Confirm your registration from the email you received to keep your seat.',
+    online: 'Online',
+    joinLater: 'The joining link is sent to registered attendees.',
+    join: 'Join online',
+    manage: 'Manage or cancel your registration',
+    page: 'Event page',
+    programme: 'Programme',
+  },
+} as const;

@@ -1,0 +1,435 @@
+import type ICAL from 'ical.js';
+import { DateTime } from 'luxon';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute } from '../local/apigw.js';
+import { BASE_URL, manageLink, startTestApp, type TestApp } from './support/app.js';
+import {
+  expectWellFormed,
+  instantOf,
+  only,
+  type ParsedFile,
+  parseIcs,
+  sequenceOf,
+  text,
+} from './support/ical.js';
+
+let app: TestApp;
+
+const ORGANISER = { id: 'media-aces', name: 'Media Aces', replyTo: 'contact@media-aces.example' };
+const JOIN_URL = 'https://meet.example/secret-room';
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.services.events.putOrganiser(ORGANISER);
+});
+
+const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+
+/** iCalendar times have whole seconds; the test helpers store milliseconds. */
+const toSecond = (instant: string | undefined) => `${instant?.slice(0, 19)}.000Z`;
+
+/** A Paris wall-clock time about two months ahead, as the ISO string an organiser would send. */
+const parisTime = (time: string) => {
+  const [hour, minute] = time.split(':').map(Number);
+  return DateTime.now()
+    .setZone('Europe/Paris')
+    .plus({ days: 60 })
+    .set({ hour, minute, second: 0, millisecond: 0 });
+};
+
+const register = async (eventId: string, name: string) => {
+  const response = await app.call('POST', `/api/events/${eventId}/registrations`, {
+    body: { name, email: `${name.toLowerCase().replace(/\W/g, '')}@example.com`, consent: true },
+  });
+  expect(response.status).toBe(201);
+  return {
+    ...manageLink(response.body.manageUrl),
+    manageUrl: response.body.manageUrl as string,
+    body: response.body,
+  };
+};
+
+const download = async (url: string, headers: Record<string, string> = {}) => {
+  const response = await app.call('GET', url, { headers });
+  return { ...response, file: response.status === 200 ? parseIcs(response.body) : undefined };
+};
+
+const invite = (registration: { id: string; token: string }) =>
+  download(`/api/registrations/${registration.id}/invite.ics?token=${registration.token}`);
+
+const fileOf = (response: { status: number; file?: ParsedFile }): ParsedFile => {
+  expect(response.status).toBe(200);
+  expect(response.file).toBeDefined();
+  return response.file as ParsedFile;
+};
+
+const attendeesOf = (file: ParsedFile) => only(file).getAllProperties('attendee');
+
+const admin = (method: string, path: string, body?: unknown, organiser = 'media-aces') =>
+  app.call(method, `/api/admin/events${path}`, { organiser, body });
+
+describe('routes', () => {
+  it('reaches the calendar handlers on the contract URLs, with whole-segment parameters', () => {
+    const invite = matchRoute('GET', '/api/registrations/reg-1/invite.ics');
+    expect(invite).toMatchObject({
+      route: { entry: 'functions/api/manage/invite.ts' },
+      pathParameters: { registrationId: 'reg-1' },
+    });
+    // The dot is a literal: `inviteXics` is nobody's route.
+    expect(matchRoute('GET', '/api/registrations/reg-1/inviteXics')).toBeUndefined();
+    expect(matchRoute('GET', '/calendar/events/evt-1.ics')).toMatchObject({
+      route: { entry: 'functions/api/calendar/eventFile.ts' },
+      pathParameters: { file: 'evt-1.ics' },
+    });
+    expect(matchRoute('GET', '/calendar/organisers/media-aces.ics')).toMatchObject({
+      route: { entry: 'functions/api/calendar/organiserFeed.ts' },
+      pathParameters: { file: 'media-aces.ics' },
+    });
+  });
+
+  it('answers 404 for a calendar file name that is not <id>.ics', async () => {
+    const eventId = await app.publishedEvent();
+    for (const url of [
+      `/calendar/events/${eventId}`,
+      `/calendar/events/${eventId}.ics.txt`,
+      '/calendar/events/.ics',
+      '/calendar/organisers/media-aces',
+    ]) {
+      expect((await app.call('GET', url)).status, url).toBe(404);
+    }
+  });
+});
+
+describe('personal invitation (invite.ics)', () => {
+  it('is a REQUEST from the organiser to exactly one attendee, the registrant, join URL included once confirmed', async () => {
+    const eventId = await app.publishedEvent({ format: 'online', joinUrl: JOIN_URL });
+    const ada = await register(eventId, 'Ada Lovelace');
+
+    const response = await invite(ada);
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('private, no-store');
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
+    expect(response.headers.etag).toMatch(/^"[\w-]+"$/);
+    const file = fileOf(response);
+    expectWellFormed(file);
+    expect(file.method).toBe('REQUEST');
+
+    const vevent = only(file);
+    const organizer = vevent.getFirstProperty('organizer');
+    expect(organizer?.getFirstValue()).toBe('mailto:contact@media-aces.example');
+    expect(organizer?.getParameter('cn')).toBe('Media Aces');
+    const attendees = attendeesOf(file);
+    expect(attendees).toHaveLength(1);
+    expect(String(attendees[0]?.getFirstValue()).toLowerCase()).toBe('mailto:adalovelace@example.com');
+    expect(attendees[0]?.getParameter('cn')).toBe('Ada Lovelace');
+    expect(attendees[0]?.getParameter('partstat')).toBe('NEEDS-ACTION');
+    expect(attendees[0]?.getParameter('rsvp')).toBe('TRUE');
+    expect(text(vevent, 'status')).toBe('CONFIRMED');
+
+    const description = text(vevent, 'description');
+    expect(description).toContain(ada.manageUrl);
+    expect(description).toContain(JOIN_URL);
+    expect(text(vevent, 'location')).toBe(JOIN_URL);
+
+    const stored = (await app.services.events.get(eventId))?.event;
+    expect(instantOf(file, vevent, 'dtstart')).toBe(toSecond(stored?.startsAt));
+    expect(instantOf(file, vevent, 'dtend')).toBe(toSecond(stored?.endsAt));
+    expect(sequenceOf(vevent)).toBe(stored?.sequence);
+  });
+
+  it('has no join URL for a waitlisted or unconfirmed registrant, nor for an in-person event', async () => {
+    const eventId = await app.publishedEvent({
+      format: 'hybrid',
+      joinUrl: JOIN_URL,
+      capacity: 1,
+      venue: { name: 'Salle' },
+    });
+    const confirmed = await register(eventId, 'First');
+    const waitlisted = await register(eventId, 'Second');
+    expect(waitlisted.body.registration.status).toBe('waitlisted');
+
+    expect(text(only(fileOf(await invite(confirmed))), 'description')).toContain(JOIN_URL);
+    const waiting = fileOf(await invite(waitlisted));
+    expectWellFormed(waiting);
+    expect(waiting.method).toBe('REQUEST');
+    expect(JSON.stringify(waiting.root.toJSON())).not.toContain('secret-room');
+    expect(text(only(waiting), 'description')).toContain("liste d'attente");
+
+    const pendingEvent = await app.publishedEvent({ joinUrl: JOIN_URL, requireConfirmation: true });
+    const pending = await register(pendingEvent, 'Third');
+    expect(pending.body.registration.status).toBe('pending_confirmation');
+    expect((await invite(pending)).body).not.toContain('secret-room');
+
+    const inPerson = await app.publishedEvent({
+      format: 'in_person',
+      joinUrl: null,
+      venue: { name: 'Espace Bourse', city: 'Paris' },
+    });
+    const file = fileOf(await invite(await register(inPerson, 'Fourth')));
+    expect(text(only(file), 'location')).toBe('Espace Bourse, Paris');
+  });
+
+  it('turns into a CANCEL (same UID, STATUS:CANCELLED, the attendee named) once the registration is cancelled', async () => {
+    const eventId = await app.publishedEvent({ joinUrl: JOIN_URL });
+    const ada = await register(eventId, 'Ada Cancel');
+    const beforeFile = fileOf(await invite(ada));
+    const before = only(beforeFile);
+
+    const cancelled = await app.call('POST', `/api/registrations/${ada.id}/cancel?token=${ada.token}`);
+    expect(cancelled.status).toBe(200);
+
+    const file = fileOf(await invite(ada));
+    expectWellFormed(file);
+    expect(file.method).toBe('CANCEL');
+    const vevent = only(file);
+    expect(text(vevent, 'uid')).toBe(text(before, 'uid'));
+    expect(text(vevent, 'status')).toBe('CANCELLED');
+    expect(sequenceOf(vevent)).toBeGreaterThanOrEqual(sequenceOf(before));
+    // Not older than the REQUEST: with the same SEQUENCE, the later DTSTAMP wins (RFC 5546 2.1.5).
+    expect(instantOf(file, vevent, 'dtstamp') >= instantOf(beforeFile, before, 'dtstamp')).toBe(true);
+    expect(attendeesOf(file)).toHaveLength(1);
+    expect(file.root.toString()).not.toContain('secret-room');
+  });
+
+  it('refuses another registration’s token (403) and an unknown registration (404)', async () => {
+    const eventId = await app.publishedEvent();
+    const a = await register(eventId, 'Token A');
+    const b = await register(eventId, 'Token B');
+    expect((await app.call('GET', `/api/registrations/${b.id}/invite.ics?token=${a.token}`)).status).toBe(
+      403,
+    );
+    expect((await app.call('GET', `/api/registrations/nope/invite.ics?token=${a.token}`)).status).toBe(404);
+  });
+});
+
+describe('one event through its life', () => {
+  it('keeps one UID and raises SEQUENCE on each change a calendar must follow, then cancels', async () => {
+    const eventId = await app.publishedEvent({ format: 'online', joinUrl: JOIN_URL });
+    const ada = await register(eventId, 'Ada Life');
+    const publicUrl = `/calendar/events/${eventId}.ics`;
+
+    const first = fileOf(await download(publicUrl));
+    const again = fileOf(await download(publicUrl));
+    const uid = text(only(first), 'uid');
+    expect(uid).toMatch(new RegExp(`^${eventId}@`));
+    expect(text(only(again), 'uid')).toBe(uid);
+    expect(text(only(fileOf(await invite(ada))), 'uid')).toBe(uid);
+    const sequences = [sequenceOf(only(first))];
+
+    // A new start time: a calendar must move the entry.
+    const newStart = toSecond(days(9));
+    const newEnd = new Date(Date.parse(newStart) + 2 * 3_600_000).toISOString();
+    expect((await admin('PATCH', `/${eventId}`, { startsAt: newStart, endsAt: newEnd })).status).toBe(200);
+    const moved = fileOf(await download(publicUrl));
+    const movedInvite = fileOf(await invite(ada));
+    for (const file of [moved, movedInvite]) {
+      expectWellFormed(file);
+      expect(text(only(file), 'uid')).toBe(uid);
+      expect(instantOf(file, only(file), 'dtstart')).toBe(newStart);
+      expect(instantOf(file, only(file), 'dtend')).toBe(newEnd);
+    }
+    sequences.push(sequenceOf(only(moved)));
+    expect(sequenceOf(only(movedInvite))).toBe(sequences.at(-1));
+
+    // A new join URL matters too (the invite carries it).
+    expect((await admin('PATCH', `/${eventId}`, { joinUrl: 'https://meet.example/other-room' })).status).toBe(
+      200,
+    );
+    const relinked = fileOf(await invite(ada));
+    expect(text(only(relinked), 'description')).toContain('https://meet.example/other-room');
+    sequences.push(sequenceOf(only(relinked)));
+
+    // A summary edit does not: the sequence stays.
+    expect((await admin('PATCH', `/${eventId}`, { summary: 'Nouveau résumé' })).status).toBe(200);
+    const reworded = fileOf(await download(publicUrl));
+    expect(sequenceOf(only(reworded))).toBe(sequences.at(-1));
+    expect(text(only(reworded), 'description')).toContain('Nouveau résumé');
+
+    // Cancelled: PUBLISH with STATUS:CANCELLED for everyone, CANCEL for the registrant.
+    expect((await admin('POST', `/${eventId}/cancel`)).status).toBe(200);
+    const cancelledPublic = fileOf(await download(publicUrl));
+    expectWellFormed(cancelledPublic);
+    expect(cancelledPublic.method).toBe('PUBLISH');
+    expect(text(only(cancelledPublic), 'status')).toBe('CANCELLED');
+    const cancelInvite = fileOf(await invite(ada));
+    expectWellFormed(cancelInvite);
+    expect(cancelInvite.method).toBe('CANCEL');
+    expect(text(only(cancelInvite), 'uid')).toBe(uid);
+    expect(cancelInvite.root.toString()).not.toContain('other-room');
+    sequences.push(sequenceOf(only(cancelInvite)));
+    expect(sequenceOf(only(cancelledPublic))).toBe(sequences.at(-1));
+
+    for (let i = 1; i < sequences.length; i++) {
+      expect(sequences[i], `change ${i}`).toBeGreaterThan(sequences[i - 1] as number);
+    }
+  });
+});
+
+describe('public event file (/calendar/events/{id}.ics)', () => {
+  it('is a PUBLISH with the organiser, no attendee, no join URL, and the programme in the description', async () => {
+    const iso = (time: string) => parisTime(time).toISO() as string;
+    const eventId = await app.publishedEvent({
+      title: 'B2B Best practices',
+      format: 'hybrid',
+      joinUrl: JOIN_URL,
+      venue: { name: 'Salle', address: '1 rue X', city: 'Paris' },
+      startsAt: iso('19:00'),
+      endsAt: iso('23:00'),
+      agenda: [
+        {
+          startsAt: iso('19:00'),
+          endsAt: iso('21:00'),
+          title: 'Table ronde',
+          speakers: ['Hervé Kabla', 'Yann Gourvennec'],
+        },
+        { startsAt: iso('22:00'), title: 'Buffet et networking' },
+      ],
+    });
+    await register(eventId, 'Somebody Attending');
+
+    const response = await download(`/calendar/events/${eventId}.ics`);
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
+    const file = fileOf(response);
+    expectWellFormed(file);
+    expect(file.method).toBe('PUBLISH');
+    const vevent = only(file);
+    expect(vevent.getAllProperties('attendee')).toHaveLength(0);
+    expect(response.body).not.toContain('secret-room');
+    expect(response.body).not.toContain('somebodyattending');
+    expect(vevent.getFirstPropertyValue('organizer')).toBe('mailto:contact@media-aces.example');
+    expect(text(vevent, 'description')).toContain('19:00–21:00 Table ronde (Hervé Kabla, Yann Gourvennec)');
+    expect(text(vevent, 'description')).toContain('22:00 Buffet et networking');
+    expect(text(vevent, 'dtstart')).toBe(parisTime('19:00').toFormat("yyyy-LL-dd'T'HH:mm:ss"));
+    expect(vevent.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Paris');
+    expect(instantOf(file, vevent, 'dtstart')).toBe(parisTime('19:00').toUTC().toISO());
+    expect(text(vevent, 'url')).toBe(`${BASE_URL}/events/${eventId}`);
+  });
+
+  it('answers 304 to its own ETag, and 404 for drafts and unknown events', async () => {
+    const eventId = await app.publishedEvent();
+    const first = await download(`/calendar/events/${eventId}.ics`);
+    const again = await app.call('GET', `/calendar/events/${eventId}.ics`, {
+      headers: { 'if-none-match': first.headers.etag as string },
+    });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers.etag).toBe(first.headers.etag);
+
+    const draft = await admin('POST', '', {
+      title: 'Brouillon',
+      format: 'online',
+      startsAt: days(5),
+      endsAt: days(5.1),
+    });
+    expect(draft.status).toBe(201);
+    expect((await app.call('GET', `/calendar/events/${draft.body.id}.ics`)).status).toBe(404);
+    expect((await app.call('GET', '/calendar/events/no-such-event.ics')).status).toBe(404);
+  });
+});
+
+describe('organiser feed (/calendar/organisers/{id}.ics)', () => {
+  const FEED_ORG = { id: 'feed-org', name: 'Feed Organiser', replyTo: 'hello@feed.example' };
+  const feedUrl = `/calendar/organisers/${FEED_ORG.id}.ics`;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await app.services.events.putOrganiser(FEED_ORG);
+    const at = (start: number) => ({ startsAt: days(start), endsAt: days(start + 0.1) });
+    ids.upcoming = await app.publishedEvent({ title: 'Upcoming', ...at(3), joinUrl: JOIN_URL }, FEED_ORG.id);
+    ids.recent = await app.publishedEvent({ title: 'Recent', ...at(-10) }, FEED_ORG.id);
+    ids.old = await app.publishedEvent({ title: 'Old', ...at(-40) }, FEED_ORG.id);
+    ids.cancelled = await app.publishedEvent({ title: 'Cancelled', ...at(4) }, FEED_ORG.id);
+    expect((await admin('POST', `/${ids.cancelled}/cancel`, undefined, FEED_ORG.id)).status).toBe(200);
+    const draft = await admin('POST', '', { title: 'Draft', format: 'online', ...at(6) }, FEED_ORG.id);
+    expect(draft.status).toBe(201);
+    ids.draft = draft.body.id;
+    await register(ids.upcoming, 'Feed Attendee');
+  });
+
+  it('lists published and cancelled events of the last 30 days and to come, never drafts or attendees', async () => {
+    const response = await download(feedUrl);
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
+    expect(response.headers['content-disposition']).toBeUndefined();
+    const file = fileOf(response);
+    expectWellFormed(file);
+    expect(file.method).toBe('PUBLISH');
+    expect(text(file.root, 'x-wr-calname')).toBe('Feed Organiser');
+    expect(response.body).toContain('REFRESH-INTERVAL;VALUE=DURATION:PT1H');
+    expect(response.body).toContain('X-PUBLISHED-TTL:PT1H');
+
+    const byUid = new Map(file.events.map((vevent) => [text(vevent, 'uid').split('@')[0], vevent]));
+    expect([...byUid.keys()].sort()).toEqual([ids.upcoming, ids.recent, ids.cancelled].sort());
+    const statusOf = (id: string | undefined) => text(byUid.get(id) as ICAL.Component, 'status');
+    expect(statusOf(ids.cancelled)).toBe('CANCELLED');
+    expect(statusOf(ids.upcoming)).toBe('CONFIRMED');
+    expect(response.body).not.toMatch(/ATTENDEE/);
+    expect(response.body).not.toContain('secret-room');
+    expect(response.body).not.toContain('feedattendee');
+
+    // Last-Modified is the latest change among the listed events.
+    const listed = await Promise.all(
+      [ids.upcoming, ids.recent, ids.cancelled].map(
+        async (id) => (await app.services.events.get(id as string))?.event,
+      ),
+    );
+    const latest = listed
+      .map((event) => event?.updatedAt ?? '')
+      .sort()
+      .at(-1) as string;
+    expect(response.headers['last-modified']).toBe(new Date(latest).toUTCString());
+  });
+
+  it('is byte-stable between requests, 304 on If-None-Match, and 200 with a new ETag after a change', async () => {
+    const first = await download(feedUrl);
+    const second = await download(feedUrl);
+    expect(second.body).toBe(first.body);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    const etag = first.headers.etag as string;
+
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
+      const cached = await app.call('GET', feedUrl, { headers: { 'if-none-match': ifNoneMatch } });
+      expect(cached.status, ifNoneMatch).toBe(304);
+      expect(cached.body).toBe('');
+    }
+    expect((await app.call('GET', feedUrl, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+
+    expect(
+      (await admin('PATCH', `/${ids.upcoming}`, { title: 'Upcoming, renamed' }, FEED_ORG.id)).status,
+    ).toBe(200);
+    const changed = await app.call('GET', feedUrl, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body).toContain('Upcoming\\, renamed');
+  });
+
+  it('answers 404 for an organiser nobody knows', async () => {
+    expect((await app.call('GET', '/calendar/organisers/nobody-at-all.ics')).status).toBe(404);
+  });
+
+  it('is offered on the public list as an https feed and a webcal:// subscription', async () => {
+    const listed = await app.call('GET', `/api/events?organiser=${FEED_ORG.id}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.calendar).toEqual({
+      feedUrl: `${BASE_URL}${feedUrl}`,
+      subscribeUrl: `${BASE_URL.replace(/^http/, 'webcal')}${feedUrl}`,
+    });
+    expect((await app.call('GET', new URL(listed.body.calendar.feedUrl).pathname)).status).toBe(200);
+  });
+});
+
+describe('add-to-calendar links', () => {
+  it('give Google and Outlook.com UTC times ending in Z', async () => {
+    const [start, end] = [parisTime('19:00'), parisTime('21:00')];
+    const eventId = await app.publishedEvent({ startsAt: start.toISO(), endsAt: end.toISO() });
+    const { calendarLinks } = (await register(eventId, 'Link Person')).body.registration;
+    const compact = (at: DateTime) => at.toUTC().toFormat("yyyyLLdd'T'HHmmss'Z'");
+    expect(new URL(calendarLinks.google).searchParams.get('dates')).toBe(`${compact(start)}/${compact(end)}`);
+    const outlook = new URL(calendarLinks.outlook).searchParams;
+    const iso = (at: DateTime) => at.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss'Z'");
+    expect([outlook.get('startdt'), outlook.get('enddt')]).toEqual([iso(start), iso(end)]);
+    expect(new URL(calendarLinks.ics).pathname).toMatch(/\/invite\.ics$/);
+  });
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { createServices, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
-import { buildWeb } from '../web/build.js';
+import { buildWeb, type WebBuild } from '../web/build.js';
 import { freshTable } from './support/dynamo.js';
 
 /**
@@ -30,7 +30,15 @@ const XSS = '<img src=x onerror=alert(1)>';
 let browser: Browser | undefined;
 let server: Server | undefined;
 let baseUrl = '';
+let built: WebBuild | undefined;
 const tempDirs: string[] = [];
+
+/** Screenshots of each page, for people to look at (ignored by git; a few are in docs/images). */
+const SCREENSHOTS = join(process.cwd(), 'screenshots');
+const shot = async (page: Page, name: string) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+};
 
 /** Playwright's own `expect` lives in @playwright/test; these wait the same way with vitest's `expect.poll`. */
 const POLL = { timeout: 10_000, interval: 100 };
@@ -163,7 +171,7 @@ beforeAll(async () => {
   const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-data-'));
   tempDirs.push(webDir, dataDir);
-  await buildWeb(webDir);
+  built = await buildWeb(webDir);
 
   const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
   server = createLocalServer({ issuer, organiserIds: ORGANISERS, webDir });
@@ -237,7 +245,14 @@ describe('web pages in Chromium', () => {
     await attributeOf(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }), 'href').toMatch(
       '/events/un-patron-doit-il-tweeter',
     );
-    await page.screenshot({ path: '/tmp/list-page.png', fullPage: true });
+    await shot(page, 'list-phone');
+    // Each organiser offers its calendar feed as a one-click subscription.
+    await attributeOf(
+      page.locator('section', { has: page.getByRole('heading', { name: 'Media Aces' }) }).getByRole('link', {
+        name: "S'abonner à l'agenda",
+      }),
+      'href',
+    ).toMatch(/^webcal:\/\/127\.0\.0\.1:\d+\/calendar\/organisers\/media-aces\.ics$/);
 
     // The FR/EN switch translates the page and is remembered.
     await page.getByRole('button', { name: 'EN' }).click();
@@ -259,10 +274,11 @@ describe('web pages in Chromium', () => {
     await visible(page.getByText(/^Chez vous\s:\s.*\d\d:\d\d/));
     await visible(page.getByText('Espace Bourse, 28 place de la Bourse, 75002, Paris'));
     await visible(page.getByRole('heading', { name: 'Intervenants' }));
-    await attributeOf(page.getByRole('link', { name: 'Politique de confidentialité' }), 'href').toMatch(
-      '/privacy',
-    );
-    await page.screenshot({ path: '/tmp/event-page.png', fullPage: true });
+    await attributeOf(
+      page.locator('#register').getByRole('link', { name: 'Politique de confidentialité' }),
+      'href',
+    ).toMatch(/^\/privacy\.html$/);
+    await shot(page, 'event-phone');
 
     // The honeypot is out of reach for people.
     const honeypot = page.locator('input[name=website]');
@@ -293,6 +309,7 @@ describe('web pages in Chromium', () => {
     await attributeOf(page.getByRole('link', { name: 'Fichier .ics' }), 'href').toMatch(
       /invite\.ics\?token=/,
     );
+    await shot(page, 'event-registered-phone');
     const manage = page.getByRole('link', { name: 'Gérer mon inscription' });
     await attributeOf(manage, 'href').toMatch(new RegExp(`^${baseUrl}/manage#registration=.+&token=.+`));
 
@@ -302,6 +319,15 @@ describe('web pages in Chromium', () => {
     await textOf(status).toMatch(/confirmée/);
     await visible(page.getByText('Camille Martin'));
     await visible(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }));
+
+    // The invitation to download is the attendee's own calendar file.
+    const invite = page.getByRole('link', { name: "Télécharger l'invitation (.ics)" });
+    const inviteHref = await invite.getAttribute('href');
+    expect(inviteHref).toMatch(/\/invite\.ics\?token=/);
+    const ics = await fetch(inviteHref ?? '');
+    expect([ics.status, ics.headers.get('content-type')]).toEqual([200, 'text/calendar; charset=utf-8']);
+    expect(await ics.text()).toContain('Un patron doit-il tweeter ?');
+    await shot(page, 'manage-phone');
 
     await page.getByRole('button', { name: 'Annuler mon inscription' }).click();
     const question = page.locator('#cancel-question');
@@ -438,6 +464,147 @@ describe('web pages in Chromium', () => {
     await textOf(page.locator('#status')).toMatch('Votre place est confirmée.');
     await countOf(page.getByRole('button', { name: 'Confirmer ma place' })).toBe(0);
     await context.close();
+  });
+
+  it("shows an organiser's page with the webcal subscription, the programme as a timeline and the speakers", async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/?organiser=open2leads`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Tous les événements de Open2leads');
+    const subscribe = page.getByRole('link', { name: "S'abonner à l'agenda" });
+    await attributeOf(subscribe, 'href').toMatch(/^webcal:\/\/.+\/calendar\/organisers\/open2leads\.ics$/);
+    await countOf(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' })).toBe(0);
+    await shot(page, 'organiser-desktop');
+
+    await page
+      .getByRole('link', { name: 'B2B Best practices : le Digital au service de la Performance' })
+      .click();
+    await page.waitForURL(/\/events\/b2b-best-practices$/);
+    // The time in the event's zone (Paris), then the visitor's own (Toronto, 6 hours earlier).
+    await textOf(page.locator('.facts .event-zone')).toMatch(/19:00.+23:00/);
+    await textOf(page.locator('.facts .other-zone')).toMatch(/^Chez vous\s:\s.*13:00.+17:00/);
+    const items = page.locator('ol.timeline > li');
+    await countOf(items).toBe(4);
+    await textOf(items.nth(0)).toMatch(/19:00.+21:00.*Table ronde.*Hervé Kabla, Yann Gourvennec/);
+    await textOf(items.nth(3)).toMatch(/22:00.+23:00.*Buffet et networking/);
+    await visible(page.getByRole('heading', { name: 'Intervenants' }));
+    await textOf(page.locator('ul.speakers')).toContain('Mohamed Khodja');
+    await textOf(page.locator('ul.speakers')).toContain('Organisateur, Open2leads');
+    await shot(page, 'event-timeline-desktop');
+    await context.close();
+  });
+
+  it('registers with the keyboard alone, in tab order', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/events/social-crm`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch(/^Social CRM/);
+    // From the top of the page, Tab reaches the form; nothing else is used from here on.
+    const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
+    for (let presses = 0; presses < 40 && (await activeId()) !== 'f-name'; presses += 1) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await activeId()).toBe('f-name');
+    await page.keyboard.type('Clavier Seulement');
+    await page.keyboard.press('Tab');
+    expect(await activeId()).toBe('f-email');
+    await page.keyboard.type('clavier@example.com');
+    await page.keyboard.press('Tab');
+    expect(await activeId()).toBe('f-company');
+    await page.keyboard.press('Tab');
+    expect(await activeId()).toBe('f-jobTitle');
+    await page.keyboard.press('Tab');
+    expect(await activeId()).toBe('f-consent');
+    // Enter before consenting: the error is announced and the focus goes to the box.
+    await page.keyboard.press('Enter');
+    await textOf(page.locator('#form-status')).toMatch('1 champ à corriger.');
+    await focused(page.locator('#f-consent'));
+    await page.keyboard.press('Space');
+    await descriptionOf(page.locator('#f-consent')).toBe('');
+    // Next stops: the privacy link, then the submit button (the honeypot is skipped).
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/privacy.html');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("S'inscrire");
+    await page.keyboard.press('Enter');
+    const result = page.locator('#result-title');
+    await textOf(result).toMatch('Inscription confirmée');
+    await focused(result);
+    await context.close();
+  });
+
+  it('shows the privacy text in French and English', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/events/social-crm`);
+    const [privacy] = await Promise.all([
+      context.waitForEvent('page'),
+      page.locator('#register').getByRole('link', { name: 'Politique de confidentialité' }).click(),
+    ]);
+    await privacy.waitForLoadState();
+    await textOf(privacy.getByRole('heading', { level: 1 })).toMatch('Politique de confidentialité');
+    await countOf(privacy.getByRole('heading', { level: 1 })).toBe(1);
+    await shot(privacy, 'privacy-desktop');
+    await privacy.getByRole('button', { name: 'EN' }).click();
+    await textOf(privacy.getByRole('heading', { level: 1 })).toMatch('Privacy policy');
+    await attributeOf(privacy.locator('html'), 'lang').toMatch('en');
+    await context.close();
+  });
+
+  it('embeds the registration button in a blog post, isolated from its CSS, and registers in place', async () => {
+    const { context, page } = await openPage({ phone: true });
+    // A WordPress-like article whose theme styles every button, iframe and heading.
+    await page.route(`${baseUrl}/blog/article`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Blog</title>
+          <style>iframe, button { display: none !important; } * { font-family: serif; color: hotpink; }</style>
+          </head><body><article><h1>Notre prochaine conférence</h1><p>Venez nombreux.</p>
+          <script src="${baseUrl}/embed.js" data-event="un-patron-doit-il-tweeter" async></script>
+          <p>La suite de l'article.</p></article></body></html>`,
+      }),
+    );
+    await page.goto(`${baseUrl}/blog/article`);
+    const host = page.locator('.inscriptions-embed');
+    await visible(host);
+    // The button sits in the shadow root: the theme's rules do not reach it.
+    expect(await host.evaluate((element) => element.shadowRoot?.mode)).toBe('open');
+    const frameElement = host.locator('iframe');
+    await visible(frameElement);
+    const before = (await frameElement.boundingBox())?.height ?? 0;
+    const frame = page.frameLocator('.inscriptions-embed iframe');
+    await textOf(frame.getByRole('heading', { level: 1 })).toMatch('Un patron doit-il tweeter ?');
+    await textOf(frame.locator('#seats')).toMatch(/\d+ places restantes/);
+    await countOf(frame.locator('form')).toBe(0);
+    await shot(page, 'embed-closed-phone');
+
+    await frame.getByRole('button', { name: "S'inscrire" }).click();
+    await focused(frame.getByLabel('Nom et prénom'));
+    await frame.getByLabel('Nom et prénom').fill('Lectrice du Blog');
+    await frame.getByLabel('Adresse e-mail').fill('blog@example.com');
+    await frame.getByLabel(/J'accepte que mes données/).check();
+    // The frame grew to its content: the form is read without scrolling inside it.
+    await expect
+      .poll(async () => (await frameElement.boundingBox())?.height ?? 0, POLL)
+      .toBeGreaterThan(before + 200);
+    await frame.getByRole('button', { name: "S'inscrire" }).click();
+    await textOf(frame.locator('#result-title')).toMatch('Inscription confirmée');
+    await attributeOf(frame.getByRole('link', { name: 'Gérer mon inscription' }), 'target').toMatch('_blank');
+    await shot(page, 'embed-registered-phone');
+    await context.close();
+  });
+
+  it('keeps each page light: a few kilobytes of JavaScript before anything is shown', () => {
+    const kb = (bytes: number) => Math.round(bytes / 1024);
+    const sizes = Object.fromEntries(
+      Object.entries(built?.initialJs ?? {}).map(([page, bytes]) => [page, kb(bytes)]),
+    );
+    // Budgets with some room; the form validator (the shared zod schema) loads on demand.
+    expect(sizes.list).toBeLessThan(25);
+    expect(sizes.event).toBeLessThan(35);
+    expect(sizes.manage).toBeLessThan(25);
+    expect(sizes.privacy).toBeLessThan(5);
+    expect(sizes.embed).toBeLessThan(5);
+    expect(sizes.admin).toBeLessThan(60);
+    expect(kb(built?.lazyJs['web/src/validate.ts'] ?? 0)).toBeLessThan(50);
   });
 
   it('raised no console error, CSP violation, page error or dialog', () => {

@@ -66,6 +66,12 @@ export interface RegistrationView {
   calendarLinks: { ics: string; google: string; outlook: string };
 }
 
+/** `calendar` is the organiser's feed (`feedUrl` https, `subscribeUrl` webcal). */
+export interface EventList {
+  events: EventPublic[];
+  calendar?: { feedUrl: string; subscribeUrl: string };
+}
+
 export type RegisterResult =
   | { registration: RegistrationView; manageUrl: string }
   | { status: 'already_registered' };
@@ -82,40 +88,50 @@ export class ApiError extends Error {
   }
 }
 
-export const request = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The API's error body turned into an ApiError; `network` when no answer came. */
+export const errorOf = async (response: Response): Promise<ApiError> => {
+  const data: unknown = await response.json().catch(() => undefined);
+  const error = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } })
+    ?.error;
+  return new ApiError(
+    response.status,
+    error?.code ?? 'http_error',
+    error?.message ?? response.statusText,
+    error?.fields,
+  );
+};
+
+export const request = async <T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> => {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch {
     throw new ApiError(0, 'network', 'Network error');
   }
-  const data: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } })
-      ?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'http_error',
-      error?.message ?? response.statusText,
-      error?.fields,
-    );
-  }
-  return data as T;
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json().catch(() => undefined)) as T;
 };
 
 const enc = encodeURIComponent;
 
 export const api = {
-  events: (organiserId: string) =>
-    request<{ events: EventPublic[] }>('GET', `/api/events?organiser=${enc(organiserId)}`),
+  events: (organiserId: string) => request<EventList>('GET', `/api/events?organiser=${enc(organiserId)}`),
   event: (eventId: string) => request<EventPublic>('GET', `/api/events/${enc(eventId)}`),
   register: (eventId: string, input: unknown) =>
     request<RegisterResult>('POST', `/api/events/${enc(eventId)}/registrations`, input),

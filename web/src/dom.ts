@@ -1,5 +1,3 @@
-import { type Key, t } from './i18n.js';
-
 /**
  * A tiny element builder. Text children become text nodes, so nothing a person typed
  * or the API returned is ever parsed as HTML.
@@ -56,15 +54,4 @@ export const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
 export const focusOn = (element: HTMLElement): void => {
   if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
   element.focus();
-};
-
-/**
- * The page's polite live region (`#status`). The message is kept as a key so a language
- * switch translates it; `null` empties it (it stays in the page so later messages are announced).
- */
-export const setStatus = (key: Key | null): void => {
-  const status = byId('status');
-  if (key) status.dataset.i18n = key;
-  else delete status.dataset.i18n;
-  status.textContent = key ? t(key) : '';
 };

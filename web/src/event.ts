@@ -1,12 +1,25 @@
-// Must run before the shared schema is built (see zod-setup.ts).
-import './zod-setup.js';
-
-import { registrationInput } from '../../functions/registrations/schemas.js';
 import { ApiError, api, type EventPublic, type Question, type RegistrationView } from './api.js';
-import { byId, focusOn, h, replace, safeHref, setStatus } from './dom.js';
-import { availability, dateRange, dateTime, differentZone, timeRange } from './format.js';
-import { type Key, lang, onLangChange, plural, setupLanguageSwitch, t } from './i18n.js';
+import { byId, focusOn, h, replace, safeHref } from './dom.js';
+import {
+  availability,
+  dateRange,
+  dateTime,
+  differentZone,
+  formatLabel,
+  timeOf,
+  timeRange,
+  zoneCity,
+} from './format.js';
+import { type Key, lang, onLangChange, plural, setStatus, setupLanguageSwitch, t } from './i18n.js';
+import { isLang, setLang } from './i18n-core.js';
 import { fieldMessage } from './messages.js';
+
+/**
+ * The event page (`/events/{id}`): the event, its programme and speakers, and the
+ * registration form. With `?embed=1` it is the compact view the embeddable button
+ * (embed.js) shows in an iframe on another site: a card with « S'inscrire » that opens
+ * the form in place, and the frame's height reported to the host page.
+ */
 
 type Outcome =
   | { kind: 'registered'; registration: RegistrationView; manageUrl: string }
@@ -25,6 +38,9 @@ interface Field {
   maxLength?: number;
 }
 
+const params = new URLSearchParams(location.search);
+const embedded = params.get('embed') === '1';
+
 const state: {
   event?: EventPublic;
   outcome?: Outcome;
@@ -32,14 +48,26 @@ const state: {
   errors: Record<string, string>;
   formError?: Key;
   sending: boolean;
-} = { errors: {}, sending: false };
+  /** Embed mode: the form is open (the card's button was pressed). */
+  open: boolean;
+} = { errors: {}, sending: false, open: !embedded };
 
 let controls = new Map<string, HTMLInputElement | HTMLSelectElement>();
+type Validator = typeof import('./validate.js');
+let validator: Promise<Validator | undefined> | undefined;
+/** Fetched when the visitor reaches the form; a failed load leaves the checks to the API. */
+const loadValidator = (): Promise<Validator | undefined> => {
+  validator ??= import('./validate.js').catch(() => {
+    validator = undefined;
+    return undefined;
+  });
+  return validator;
+};
 
 const eventIdFromUrl = (): string | undefined => {
   const [first, second] = location.pathname.split('/').filter(Boolean);
   const fromPath = first === 'events' ? second : undefined;
-  const id = fromPath ?? new URLSearchParams(location.search).get('id') ?? undefined;
+  const id = fromPath ?? params.get('id') ?? undefined;
   return id ? decodeURIComponent(id) : undefined;
 };
 
@@ -98,7 +126,11 @@ const requiredMark = (required: boolean) =>
 
 const fieldBlock = (field: Field) => {
   const errorId = `${field.id}-error`;
-  const common = { id: field.id, name: field.key, 'aria-required': field.required ? 'true' : undefined };
+  const common = {
+    id: field.id,
+    name: field.key,
+    'aria-required': field.required ? 'true' : undefined,
+  };
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
   let control: HTMLInputElement | HTMLSelectElement;
   if (field.type === 'select') {
@@ -125,7 +157,12 @@ const fieldBlock = (field: Field) => {
 };
 
 const consentBlock = () => {
-  const control = h('input', { type: 'checkbox', id: 'f-consent', name: 'consent', 'aria-required': 'true' });
+  const control = h('input', {
+    type: 'checkbox',
+    id: 'f-consent',
+    name: 'consent',
+    'aria-required': 'true',
+  });
   controls.set('consent', control);
   return h(
     'div',
@@ -136,7 +173,8 @@ const consentBlock = () => {
       { for: 'f-consent' },
       t('consent'),
       ' ',
-      h('a', { href: '/privacy', target: '_blank', rel: 'noopener' }, t('privacyLink')),
+      // A new tab: what was typed in the form stays where it is.
+      h('a', { href: '/privacy.html', target: '_blank', rel: 'noopener' }, t('privacyLink')),
       requiredMark(true),
     ),
     h('p', { class: 'field-error', id: 'f-consent-error', hidden: true }),
@@ -167,8 +205,11 @@ const readValue = (key: string): string | boolean | undefined => {
   return control instanceof HTMLInputElement && control.type === 'checkbox' ? control.checked : control.value;
 };
 
-/** Shows the errors in `state.errors` next to their fields; returns the first invalid control. */
-const showErrors = (): HTMLElement | undefined => {
+/**
+ * Shows the errors in `state.errors` next to their fields; returns the first invalid control.
+ * `summary` also updates the form's live count (on submit, not on every field left).
+ */
+const showErrors = (summary = true): HTMLElement | undefined => {
   let first: HTMLElement | undefined;
   for (const [key, control] of controls) {
     const error = document.getElementById(`${control.id}-error`);
@@ -189,7 +230,7 @@ const showErrors = (): HTMLElement | undefined => {
     first ??= control;
   }
   const formStatus = document.getElementById('form-status');
-  if (formStatus) {
+  if (formStatus && summary) {
     const count = Object.keys(state.errors).filter((key) => controls.has(key) && key !== 'website').length;
     const unplaced = Object.keys(state.errors).some((key) => !controls.has(key));
     const texts = [
@@ -223,21 +264,26 @@ const payload = (event: EventPublic) => {
   };
 };
 
-/** The shared schema, plus the event's required questions (the API checks those per event). */
-const validate = (event: EventPublic, input: ReturnType<typeof payload>): Record<string, string> => {
-  const errors: Record<string, string> = {};
-  const parsed = registrationInput.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.map(String).join('.');
-      errors[key] ??= issue.message;
-    }
-  }
-  for (const question of event.questions) {
-    if (question.required && input.answers[question.id] === undefined)
-      errors[`answers.${question.id}`] ??= 'Required';
-  }
-  return errors;
+/** The shared schema's verdict, or none when the validator could not be loaded. */
+const validate = async (event: EventPublic, input: ReturnType<typeof payload>) => {
+  const loaded = await loadValidator();
+  if (!loaded) return {};
+  const required = event.questions.filter((question) => question.required).map((question) => question.id);
+  return loaded.registrationErrors(input, required, input.answers);
+};
+
+/**
+ * Inline check as the visitor corrects a field: a field showing an error is checked again at
+ * each change, so the message goes as soon as the value is right. New errors wait for the
+ * submit: nothing appears (or moves the form about) while someone is still typing.
+ */
+const recheck = async (event: EventPublic, key: string): Promise<void> => {
+  if (state.errors[key] === undefined || state.sending) return;
+  const errors = await validate(event, payload(event));
+  const raw = errors[key];
+  if (raw === undefined) delete state.errors[key];
+  else state.errors[key] = raw;
+  showErrors(false);
 };
 
 const BLOCKING: Record<string, Key> = {
@@ -251,7 +297,7 @@ const submit = async (form: HTMLFormElement, event: EventPublic): Promise<void> 
   if (state.sending) return;
   const input = payload(event);
   state.formError = undefined;
-  state.errors = validate(event, input);
+  state.errors = await validate(event, input);
   if (Object.keys(state.errors).length > 0) {
     showErrors()?.focus();
     return;
@@ -329,6 +375,7 @@ const blockedBy = (event: EventPublic, now = new Date()): Outcome | undefined =>
   return undefined;
 };
 
+/** Google, Outlook and the .ics file, as buttons big enough for a thumb. */
 const calendarLinks = (links: RegistrationView['calendarLinks']) =>
   h(
     'div',
@@ -336,18 +383,30 @@ const calendarLinks = (links: RegistrationView['calendarLinks']) =>
     h('h3', {}, t('addToCalendar')),
     h(
       'ul',
-      { class: 'inline' },
+      { class: 'inline buttons' },
       h(
         'li',
         {},
-        h('a', { href: safeHref(links.google), target: '_blank', rel: 'noopener' }, t('googleCalendar')),
+        h(
+          'a',
+          { class: 'button', href: safeHref(links.google), target: '_blank', rel: 'noopener' },
+          t('googleCalendar'),
+        ),
       ),
       h(
         'li',
         {},
-        h('a', { href: safeHref(links.outlook), target: '_blank', rel: 'noopener' }, t('outlookCalendar')),
+        h(
+          'a',
+          { class: 'button', href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
+          t('outlookCalendar'),
+        ),
       ),
-      h('li', {}, h('a', { href: safeHref(links.ics), download: 'invitation.ics' }, t('icsFile'))),
+      h(
+        'li',
+        {},
+        h('a', { class: 'button', href: safeHref(links.ics), download: 'invitation.ics' }, t('icsFile')),
+      ),
     ),
   );
 
@@ -381,36 +440,21 @@ const resultPanel = (outcome: Outcome) => {
     { class: `result result-${registration.status}` },
     h('h3', { id: 'result-title' }, title),
     h('p', {}, text),
-    h('p', {}, h('a', { class: 'button', href: safeHref(manageUrl) }, t('manageLink'))),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        // In a frame on another site, the manage page opens in its own tab.
+        { class: 'button', href: safeHref(manageUrl), target: embedded ? '_blank' : undefined },
+        t('manageLink'),
+      ),
+    ),
     registration.status === 'cancelled' ? null : calendarLinks(registration.calendarLinks),
   );
 };
 
-const registerSection = (event: EventPublic) => {
-  const outcome = state.outcome ?? blockedBy(event);
-  const heading = h('h2', { id: 'register-title' }, t('registerTitle'));
-  if (outcome)
-    return h(
-      'section',
-      { class: 'register', 'aria-labelledby': 'register-title' },
-      heading,
-      resultPanel(outcome),
-    );
-
-  const opensAt = event.registrationOpensAt;
-  if (opensAt && new Date(opensAt) > new Date()) {
-    return h(
-      'section',
-      { class: 'register', 'aria-labelledby': 'register-title' },
-      heading,
-      h(
-        'p',
-        { class: 'result result-closed' },
-        t('opensMessage', { date: dateTime(opensAt, event.timeZone) }),
-      ),
-    );
-  }
-
+const registrationForm = (event: EventPublic) => {
   controls = new Map();
   const form = h(
     'form',
@@ -427,7 +471,39 @@ const registerSection = (event: EventPublic) => {
     submitEvent.preventDefault();
     void submit(form, event);
   });
-  return h('section', { class: 'register', 'aria-labelledby': 'register-title' }, heading, form);
+  form.addEventListener('focusin', () => void loadValidator(), { once: true });
+  const onChange = (changeEvent: Event) => {
+    const name = (changeEvent.target as HTMLInputElement).name;
+    if (name && name !== 'website') void recheck(event, name);
+  };
+  form.addEventListener('input', onChange);
+  form.addEventListener('change', onChange);
+  return form;
+};
+
+const registerSection = (event: EventPublic) => {
+  const outcome = state.outcome ?? blockedBy(event);
+  const heading = h('h2', { id: 'register-title' }, t('registerTitle'));
+  const section = (...children: (Node | null)[]) =>
+    h(
+      'section',
+      { class: 'register', id: 'register-section', 'aria-labelledby': 'register-title' },
+      ...children,
+    );
+  if (outcome) return section(heading, resultPanel(outcome));
+
+  const opensAt = event.registrationOpensAt;
+  if (opensAt && new Date(opensAt) > new Date()) {
+    return section(
+      heading,
+      h(
+        'p',
+        { class: 'result result-closed' },
+        t('opensMessage', { date: dateTime(opensAt, event.timeZone) }),
+      ),
+    );
+  }
+  return section(heading, registrationForm(event));
 };
 
 const place = (event: EventPublic) => {
@@ -439,35 +515,118 @@ const place = (event: EventPublic) => {
   return venue || t('inPerson');
 };
 
-const details = (event: EventPublic) => {
+/** The date in the event's zone, then the visitor's own when their clock reads it differently. */
+const when = (event: EventPublic) => {
   const otherZone = differentZone(event.startsAt, event.timeZone);
+  return h(
+    'dd',
+    {},
+    h('span', { class: 'event-zone' }, dateRange(event.startsAt, event.endsAt, event.timeZone)),
+    otherZone
+      ? h(
+          'span',
+          { class: 'other-zone' },
+          t('yourTime', { date: dateRange(event.startsAt, event.endsAt, otherZone) }),
+        )
+      : null,
+  );
+};
+
+const facts = (event: EventPublic) => {
   const seats = availability(event);
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', {}, t('when')),
+    when(event),
+    h('dt', {}, t('where')),
+    h('dd', {}, place(event)),
+    h('dt', {}, t('availability')),
+    h('dd', {}, h('span', { id: 'seats', class: `tag tag-${seats.tone}` }, seats.text)),
+  );
+};
+
+/** The programme as a timeline: times down one side, a line with a dot per item, talks beside. */
+const timeline = (event: EventPublic) =>
+  h(
+    'section',
+    { 'aria-labelledby': 'agenda' },
+    h(
+      'h2',
+      { id: 'agenda' },
+      t('agenda'),
+      ' ',
+      h('span', { class: 'zone-note' }, `(${zoneCity(event.timeZone)})`),
+    ),
+    h(
+      'ol',
+      { class: 'timeline' },
+      event.agenda.map((item) =>
+        h(
+          'li',
+          {},
+          h(
+            'p',
+            { class: 'time' },
+            item.endsAt
+              ? timeRange(item.startsAt, item.endsAt, event.timeZone)
+              : t('timelineFrom', { time: timeOf(item.startsAt, event.timeZone) }),
+          ),
+          h(
+            'div',
+            { class: 'what' },
+            h('p', { class: 'title' }, item.title),
+            item.speakers.length ? h('p', { class: 'who' }, item.speakers.join(', ')) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase())
+    .join('');
+
+const speakers = (event: EventPublic) =>
+  h(
+    'section',
+    { 'aria-labelledby': 'speakers' },
+    h('h2', { id: 'speakers' }, t('speakers')),
+    h(
+      'ul',
+      { class: 'speakers' },
+      event.speakers.map((speaker) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(speaker.name)),
+          h(
+            'span',
+            {},
+            h('strong', {}, speaker.name),
+            speaker.title ? h('span', { class: 'who' }, speaker.title) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+
+const details = (event: EventPublic) => {
   const calendarHref = safeHref(event.calendarUrl);
   return [
-    h('p', { class: 'organiser-name' }, `${t('organiser')} ${event.organiserName}`),
+    h(
+      'p',
+      { class: 'organiser-name' },
+      `${t('organiser')} `,
+      h('a', { href: `/?organiser=${encodeURIComponent(event.organiserId)}` }, event.organiserName),
+    ),
     h('h1', {}, event.title),
     event.summary ? h('p', { class: 'lead' }, event.summary) : null,
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, t('when')),
-      h(
-        'dd',
-        {},
-        dateRange(event.startsAt, event.endsAt, event.timeZone),
-        otherZone
-          ? h(
-              'span',
-              { class: 'other-zone' },
-              t('yourTime', { date: dateRange(event.startsAt, event.endsAt, otherZone) }),
-            )
-          : null,
-      ),
-      h('dt', {}, t('where')),
-      h('dd', {}, place(event)),
-      h('dt', {}, t('availability')),
-      h('dd', {}, h('span', { id: 'seats', class: `tag tag-${seats.tone}` }, seats.text)),
-    ),
+    facts(event),
     calendarHref
       ? h('p', {}, h('a', { href: calendarHref, download: 'event.ics' }, t('addEventToCalendar')))
       : null,
@@ -479,49 +638,58 @@ const details = (event: EventPublic) => {
           h('div', { class: 'description' }, event.description),
         )
       : null,
-    event.agenda.length
-      ? h(
-          'section',
-          { 'aria-labelledby': 'agenda' },
-          h('h2', { id: 'agenda' }, t('agenda')),
-          h(
-            'ol',
-            { class: 'agenda' },
-            event.agenda.map((item) =>
-              h(
-                'li',
-                {},
-                h('span', { class: 'time' }, timeRange(item.startsAt, item.endsAt, event.timeZone)),
-                h(
-                  'span',
-                  { class: 'what' },
-                  item.title,
-                  item.speakers.length ? h('span', { class: 'who' }, item.speakers.join(', ')) : null,
-                ),
-              ),
-            ),
-          ),
-        )
-      : null,
-    event.speakers.length
-      ? h(
-          'section',
-          { 'aria-labelledby': 'speakers' },
-          h('h2', { id: 'speakers' }, t('speakers')),
-          h(
-            'ul',
-            { class: 'speakers' },
-            event.speakers.map((speaker) =>
-              h(
-                'li',
-                {},
-                h('strong', {}, speaker.name),
-                speaker.title ? h('span', { class: 'who' }, speaker.title) : null,
-              ),
-            ),
-          ),
-        )
-      : null,
+    event.agenda.length ? timeline(event) : null,
+    event.speakers.length ? speakers(event) : null,
+  ];
+};
+
+/** Embed mode: a card with the essentials; the button opens the form in place. */
+const embedCard = (event: EventPublic) => {
+  const seats = availability(event);
+  const blocked = state.outcome ? undefined : blockedBy(event);
+  const open = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button primary',
+      id: 'embed-open',
+      'aria-expanded': String(state.open),
+      'aria-controls': 'register-section',
+      hidden: state.open || Boolean(blocked),
+    },
+    t('embedOpen'),
+  );
+  open.addEventListener('click', () => {
+    state.open = true;
+    render();
+    const first = controls.get('name');
+    if (first) first.focus();
+  });
+  return [
+    h('h1', {}, event.title),
+    h(
+      'p',
+      { class: 'when' },
+      h('span', { class: 'event-zone' }, dateRange(event.startsAt, event.endsAt, event.timeZone, true)),
+    ),
+    h(
+      'p',
+      { class: 'tags' },
+      h('span', { class: 'tag' }, formatLabel(event.format)),
+      event.venue?.city ? h('span', { class: 'tag' }, event.venue.city) : null,
+      h('span', { id: 'seats', class: `tag tag-${seats.tone}` }, seats.text),
+    ),
+    h(
+      'p',
+      { class: 'embed-links' },
+      h(
+        'a',
+        { href: `/events/${encodeURIComponent(event.id)}`, target: '_blank', rel: 'noopener' },
+        t('fullPage'),
+      ),
+    ),
+    open,
+    state.open || blocked || state.outcome ? registerSection(event) : null,
   ];
 };
 
@@ -536,7 +704,14 @@ const render = (): void => {
   }
   const hadFocus = document.activeElement?.id;
   document.title = `${event.title} · ${t('siteName')}`;
-  replace(byId('content'), h('article', { class: 'event' }, details(event), registerSection(event)));
+  replace(
+    byId('content'),
+    h(
+      'article',
+      { class: 'event' },
+      embedded ? embedCard(event) : [...details(event), registerSection(event)],
+    ),
+  );
   for (const [key, value] of typed) {
     const control = controls.get(key);
     if (!control) continue;
@@ -545,6 +720,23 @@ const render = (): void => {
   }
   showErrors();
   if (hadFocus) document.getElementById(hadFocus)?.focus();
+};
+
+/** Tells the host page (embed.js) how tall the frame's content is, so it never scrolls inside. */
+const reportHeight = (): void => {
+  if (!embedded || window.parent === window) return;
+  const send = () =>
+    window.parent.postMessage(
+      // Only a height and the event id: nothing personal crosses to the host page.
+      {
+        type: 'inscriptions:height',
+        eventId: state.event?.id,
+        height: document.documentElement.scrollHeight,
+      },
+      '*',
+    );
+  new ResizeObserver(send).observe(document.body);
+  send();
 };
 
 const load = async (): Promise<void> => {
@@ -560,6 +752,13 @@ const load = async (): Promise<void> => {
   }
 };
 
+if (embedded) {
+  document.documentElement.classList.add('embed');
+  // The host page may say which language its readers use.
+  const wanted = params.get('lang');
+  if (isLang(wanted) && wanted !== lang()) setLang(wanted, () => undefined);
+}
 setupLanguageSwitch();
 onLangChange(render);
+reportHeight();
 void load();

@@ -1,9 +1,11 @@
+import { dictionary, type KeyOf, type PluralKeyOf, setupLanguageSwitch as setupSwitch } from './i18n-core.js';
+
 /**
- * Two languages, picked from a saved choice, else the browser's languages. Every
- * string a page shows comes from here; pages re-render when the visitor switches.
+ * The attendee pages' strings (list, event, manage), in French and English. Every string
+ * these pages show comes from here; pages re-render when the visitor switches.
  */
 
-export type Lang = 'fr' | 'en';
+export { lang, locale, onLangChange } from './i18n-core.js';
 
 const fr = {
   siteName: 'Inscriptions',
@@ -29,6 +31,12 @@ const fr = {
   cancelled: 'Annulé',
   registrationClosed: 'Inscriptions closes',
   registerLink: "Voir et s'inscrire",
+  organiserEvents: 'Tous les événements de {name}',
+  allOrganisers: 'Tous les organisateurs',
+  organiserNotFound: "Aucun événement à venir pour cet organisateur, ou l'adresse est incomplète.",
+  subscribe: "S'abonner à l'agenda",
+  subscribeHelp: 'Tous les événements à venir dans votre agenda, mis à jour automatiquement.',
+  feedLink: 'Adresse du flux (.ics)',
 
   notFound: 'Cet événement est introuvable.',
   when: 'Date',
@@ -40,6 +48,10 @@ const fr = {
   agenda: 'Programme',
   speakers: 'Intervenants',
   addEventToCalendar: 'Ajouter à mon agenda (.ics)',
+  eventTime: "Heure de l'événement",
+  timelineFrom: 'à partir de {time}',
+  embedOpen: "S'inscrire",
+  fullPage: "Ouvrir la page de l'événement",
 
   registerTitle: 'Inscription',
   requiredNote: "Les champs marqués d'un astérisque (*) sont obligatoires.",
@@ -108,11 +120,14 @@ const fr = {
   cancelNo: 'Non, garder ma place',
   cancelledNow: 'Votre inscription est annulée.',
   eventLink: 'Événement',
+  downloadInvite: "Télécharger l'invitation (.ics)",
+  joinHelp: 'Le lien est personnel : ne le partagez pas.',
+  waitlistHelp: 'Vous recevrez un e-mail dès qu’une place se libère pour vous.',
 };
 
 export type Messages = typeof fr;
-export type Key = { [K in keyof Messages]: Messages[K] extends string ? K : never }[keyof Messages];
-export type PluralKey = Exclude<keyof Messages, Key>;
+export type Key = KeyOf<Messages>;
+export type PluralKey = PluralKeyOf<Messages>;
 
 const en: Messages = {
   siteName: 'Registrations',
@@ -138,6 +153,12 @@ const en: Messages = {
   cancelled: 'Cancelled',
   registrationClosed: 'Registration closed',
   registerLink: 'Details and registration',
+  organiserEvents: 'All events by {name}',
+  allOrganisers: 'All organisers',
+  organiserNotFound: 'No upcoming events for this organiser, or the address is incomplete.',
+  subscribe: 'Subscribe to the calendar',
+  subscribeHelp: 'Every upcoming event in your calendar, kept up to date.',
+  feedLink: 'Feed address (.ics)',
 
   notFound: 'This event could not be found.',
   when: 'Date',
@@ -149,6 +170,10 @@ const en: Messages = {
   agenda: 'Programme',
   speakers: 'Speakers',
   addEventToCalendar: 'Add to my calendar (.ics)',
+  eventTime: 'Event time',
+  timelineFrom: 'from {time}',
+  embedOpen: 'Register',
+  fullPage: 'Open the event page',
 
   registerTitle: 'Registration',
   requiredNote: 'Fields marked with an asterisk (*) are required.',
@@ -217,87 +242,26 @@ const en: Messages = {
   cancelNo: 'No, keep my seat',
   cancelledNow: 'Your registration is cancelled.',
   eventLink: 'Event',
+  downloadInvite: 'Download the invitation (.ics)',
+  joinHelp: 'This link is personal: please do not share it.',
+  waitlistHelp: 'You will get an email as soon as a seat frees up for you.',
 };
 
-const messages: Record<Lang, Messages> = { fr, en };
-const STORAGE_KEY = 'lang';
+const messages = dictionary(fr, en);
 
-const isLang = (value: unknown): value is Lang => value === 'fr' || value === 'en';
+export const t = messages.t;
+export const plural = messages.plural;
 
-const detect = (): Lang => {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    if (isLang(saved)) return saved;
-  } catch {
-    // Storage may be blocked; fall back to the browser's languages.
-  }
-  for (const tag of navigator.languages ?? [navigator.language]) {
-    const base = tag.toLowerCase().slice(0, 2);
-    if (isLang(base)) return base;
-  }
-  return 'en';
-};
+export const setupLanguageSwitch = (): void => setupSwitch(messages);
 
-let current: Lang = detect();
-
-export const lang = (): Lang => current;
-
-/** The BCP 47 locale used for dates and numbers. */
-export const locale = (): string => (current === 'fr' ? 'fr-FR' : 'en-GB');
-
-/** French typography: a no-break space before `: ; ? !` and inside « », so they never start a line. */
-const typeset = (text: string): string =>
-  current === 'fr' ? text.replace(/ ([:;?!»])/g, '\u00a0$1').replace(/« /g, '«\u00a0') : text;
-
-const fill = (text: string, params: Record<string, string | number>): string =>
-  typeset(text).replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
-
-export const t = (key: Key, params: Record<string, string | number> = {}): string =>
-  fill(messages[current][key], params);
-
-export const plural = (key: PluralKey, n: number): string => {
-  const forms = messages[current][key];
-  const form = new Intl.PluralRules(locale()).select(n) === 'one' ? forms.one : forms.other;
-  return fill(form, { n: n.toLocaleString(locale()) });
-};
-
-const listeners: (() => void)[] = [];
-
-export const setLang = (next: Lang): void => {
-  current = next;
-  try {
-    localStorage.setItem(STORAGE_KEY, next);
-  } catch {
-    // Not saved; the choice still applies to this page.
-  }
-  applyStatic();
-  for (const listener of listeners) listener();
-};
-
-export const onLangChange = (listener: () => void): void => {
-  listeners.push(listener);
-};
-
-/** Translates the page's static text (`data-i18n`), its `lang` and the switch's state. */
-export const applyStatic = (): void => {
-  document.documentElement.lang = current;
-  for (const element of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    element.textContent = t(element.dataset.i18n as Key);
-  }
-  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-lang]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.lang === current));
-  }
-};
-
-/** Wires the FR/EN buttons of the page header. */
-export const setupLanguageSwitch = (): void => {
-  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-lang]')) {
-    button.addEventListener('click', () => {
-      const next = button.dataset.lang;
-      if (isLang(next) && next !== current) setLang(next);
-    });
-  }
-  applyStatic();
+/**
+ * The page's polite live region (`#status`). The message is kept as a key so a language
+ * switch translates it; `null` empties it (it stays in the page so later messages are announced).
+ */
+export const setStatus = (key: Key | null): void => {
+  const status = document.getElementById('status');
+  if (!status) return;
+  if (key) status.dataset.i18n = key;
+  else delete status.dataset.i18n;
+  status.textContent = key ? t(key) : '';
 };

@@ -1,13 +1,46 @@
-import { ApiError, api, type EventPublic } from './api.js';
-import { byId, h, replace, setStatus } from './dom.js';
+import { ApiError, api, type EventList, type EventPublic } from './api.js';
+import { byId, h, replace, safeHref } from './dom.js';
 import { availability, dateRange, formatLabel } from './format.js';
-import { onLangChange, setupLanguageSwitch, t } from './i18n.js';
+import { onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
+
+/**
+ * `/`: the upcoming events of every demo organiser. `/?organiser={id}`: one organiser's
+ * page, with the `webcal://` button that subscribes a calendar app to its feed.
+ */
 
 /** The demo organisers; there is no endpoint listing organisers. */
 const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
 
-type Loaded = { organiserId: string; events: EventPublic[] } | { organiserId: string; error: ApiError };
+const organiserParam = new URLSearchParams(location.search).get('organiser') ?? undefined;
+
+type Loaded = { organiserId: string; list: EventList } | { organiserId: string; error: ApiError };
 let loaded: Loaded[] | undefined;
+
+/** The feed links from the API when it gives them, else the documented feed path on this host. */
+const feedOf = (organiserId: string, list: EventList) => {
+  if (list.calendar) return list.calendar;
+  const feedUrl = new URL(`/calendar/organisers/${encodeURIComponent(organiserId)}.ics`, location.href).href;
+  return { feedUrl, subscribeUrl: feedUrl.replace(/^https?:/, 'webcal:') };
+};
+
+/** `webcal:` is what calendar apps register for: one click subscribes. */
+const webcalHref = (url: string): string | undefined => (/^webcal:\/\//.test(url) ? url : undefined);
+
+const subscribe = (organiserId: string, list: EventList) => {
+  const feed = feedOf(organiserId, list);
+  return h(
+    'div',
+    { class: 'subscribe' },
+    h('a', { class: 'button', href: webcalHref(feed.subscribeUrl) }, t('subscribe')),
+    h(
+      'p',
+      { class: 'note' },
+      t('subscribeHelp'),
+      ' ',
+      h('a', { href: safeHref(feed.feedUrl) }, t('feedLink')),
+    ),
+  );
+};
 
 const card = (event: EventPublic) => {
   const seats = availability(event);
@@ -28,23 +61,58 @@ const card = (event: EventPublic) => {
   );
 };
 
+const nameOf = (entry: { organiserId: string; list: EventList }) =>
+  entry.list.events[0]?.organiserName ?? entry.organiserId;
+
+/** One organiser's page. */
+const renderOrganiser = (entry: Loaded): void => {
+  const heading = byId('page-title');
+  if ('error' in entry) {
+    heading.textContent = t('listTitle');
+    replace(byId('content'), h('p', { class: 'notice error' }, t('organiserLoadError')));
+    return;
+  }
+  const name = nameOf(entry);
+  heading.textContent = entry.list.events.length ? t('organiserEvents', { name }) : t('listTitle');
+  document.title = `${name} · ${t('siteName')}`;
+  replace(
+    byId('content'),
+    entry.list.events.length
+      ? [subscribe(entry.organiserId, entry.list), h('ul', { class: 'cards' }, entry.list.events.map(card))]
+      : h('p', { class: 'notice' }, t('organiserNotFound')),
+    h('p', { class: 'back' }, h('a', { href: '/' }, t('allOrganisers'))),
+  );
+};
+
 const render = (): void => {
   if (!loaded) return;
+  if (organiserParam) {
+    const [entry] = loaded;
+    if (entry) renderOrganiser(entry);
+    return;
+  }
   document.title = `${t('listTitle')} · ${t('siteName')}`;
+  byId('page-title').textContent = t('listTitle');
   const sections = loaded.flatMap((entry) => {
     if ('error' in entry) {
       return [
         h('section', { class: 'organiser' }, h('p', { class: 'notice error' }, t('organiserLoadError'))),
       ];
     }
-    if (entry.events.length === 0) return [];
-    const name = entry.events[0]?.organiserName ?? entry.organiserId;
+    if (entry.list.events.length === 0) return [];
+    const name = nameOf(entry);
+    const headingId = `org-${entry.organiserId}`;
     return [
       h(
         'section',
-        { class: 'organiser' },
-        h('h2', {}, name),
-        h('ul', { class: 'cards' }, entry.events.map(card)),
+        { class: 'organiser', 'aria-labelledby': headingId },
+        h(
+          'h2',
+          { id: headingId },
+          h('a', { href: `/?organiser=${encodeURIComponent(entry.organiserId)}` }, name),
+        ),
+        subscribe(entry.organiserId, entry.list),
+        h('ul', { class: 'cards' }, entry.list.events.map(card)),
       ),
     ];
   });
@@ -52,10 +120,11 @@ const render = (): void => {
 };
 
 const load = async (): Promise<void> => {
+  const ids = organiserParam ? [organiserParam] : ORGANISERS;
   loaded = await Promise.all(
-    ORGANISERS.map(async (organiserId): Promise<Loaded> => {
+    ids.map(async (organiserId): Promise<Loaded> => {
       try {
-        return { organiserId, events: (await api.events(organiserId)).events };
+        return { organiserId, list: await api.events(organiserId) };
       } catch (error) {
         return { organiserId, error: error instanceof ApiError ? error : new ApiError(0, 'network', '') };
       }

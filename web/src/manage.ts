@@ -1,7 +1,7 @@
 import { ApiError, api, type RegistrationView } from './api.js';
-import { byId, focusOn, h, replace, safeHref, setStatus } from './dom.js';
-import { dateRange, dateTime, formatLabel } from './format.js';
-import { type Key, onLangChange, setupLanguageSwitch, t } from './i18n.js';
+import { byId, focusOn, h, replace, safeHref } from './dom.js';
+import { dateRange, dateTime, differentZone, formatLabel } from './format.js';
+import { type Key, onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
 
 /**
  * `/manage#registration=ID&token=TOKEN`: the token stays in the fragment, which browsers
@@ -48,6 +48,18 @@ const place = (event: RegistrationView['event']): string => {
     ? t('online')
     : [venue, event.format === 'hybrid' ? t('online') : ''].filter(Boolean).join(' · ') ||
         formatLabel(event.format);
+};
+
+/** The visitor's own clock, when it reads the event's time differently. */
+const otherTime = (event: RegistrationView['event']) => {
+  const zone = differentZone(event.startsAt, event.timeZone);
+  return zone
+    ? h(
+        'span',
+        { class: 'other-zone' },
+        t('yourTime', { date: dateRange(event.startsAt, event.endsAt, zone) }),
+      )
+    : null;
 };
 
 const button = (label: string, className: string, onClick: () => void, id?: string) => {
@@ -131,21 +143,24 @@ const registrationPanel = (view: RegistrationView) => {
       h('dt', {}, t('eventLink')),
       h('dd', {}, h('a', { href: `/events/${encodeURIComponent(event.id)}` }, event.title)),
       h('dt', {}, t('when')),
-      h('dd', {}, dateRange(event.startsAt, event.endsAt, event.timeZone)),
+      h('dd', {}, dateRange(event.startsAt, event.endsAt, event.timeZone), otherTime(event)),
       h('dt', {}, t('where')),
       h('dd', {}, place(event)),
     ),
-    joinUrl && live
+    // The join link: only ever in the answer for a confirmed seat at an online or hybrid event.
+    joinUrl && view.status === 'confirmed'
       ? h(
-          'p',
-          {},
+          'div',
+          { class: 'join' },
           h(
             'a',
-            { class: 'button primary', href: joinUrl, target: '_blank', rel: 'noopener' },
+            { class: 'button primary', id: 'join-link', href: joinUrl, target: '_blank', rel: 'noopener' },
             t('joinLink'),
           ),
+          h('p', { class: 'note' }, t('joinHelp')),
         )
       : null,
+    view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
     view.status === 'pending_confirmation'
       ? h(
           'div',
@@ -160,13 +175,22 @@ const registrationPanel = (view: RegistrationView) => {
           h('h3', {}, t('addToCalendar')),
           h(
             'ul',
-            { class: 'inline' },
+            { class: 'inline buttons' },
             h(
               'li',
               {},
               h(
                 'a',
-                { href: safeHref(links.google), target: '_blank', rel: 'noopener' },
+                { class: 'button primary', href: safeHref(links.ics), download: 'invitation.ics' },
+                t('downloadInvite'),
+              ),
+            ),
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { class: 'button', href: safeHref(links.google), target: '_blank', rel: 'noopener' },
                 t('googleCalendar'),
               ),
             ),
@@ -175,11 +199,10 @@ const registrationPanel = (view: RegistrationView) => {
               {},
               h(
                 'a',
-                { href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
+                { class: 'button', href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
                 t('outlookCalendar'),
               ),
             ),
-            h('li', {}, h('a', { href: safeHref(links.ics), download: 'invitation.ics' }, t('icsFile'))),
           ),
         )
       : null,

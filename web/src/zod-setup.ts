@@ -1,4 +1,4 @@
-import { config } from 'zod';
+import { config } from 'zod/mini';
 
 /**
  * Imported before any schema is built: zod then never probes `new Function`, which the

@@ -1,0 +1,480 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, setServices } from '../functions/shared/services.js';
+import { createLocalIssuer, localAdminPassword } from '../local/auth.js';
+import { seedDemo } from '../local/seed.js';
+import { createLocalServer } from '../local/server.js';
+import { buildWeb } from '../web/build.js';
+import {
+  authorizationUrl,
+  type CognitoConfig,
+  exchangeCode,
+  type PkceStorage,
+} from '../web/src/admin/cognito.js';
+import { freshTable } from './support/dynamo.js';
+
+/**
+ * The organisers' page in Debian's Chromium, over the local server, the real handlers and a
+ * DynamoDB Local table: log in, create and publish an event, watch registrations arrive,
+ * check people in, export the CSV, erase someone; and the Cognito PKCE exchange in Node.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
+const XSS = '<img src=x onerror=alert(1)>';
+
+let browser: Browser | undefined;
+let server: Server | undefined;
+let baseUrl = '';
+const tempDirs: string[] = [];
+
+const POLL = { timeout: 10_000, interval: 100 };
+const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
+const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
+const focused = (locator: Locator) =>
+  expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+
+const SCREENSHOTS = join(process.cwd(), 'screenshots');
+const shot = async (page: Page, name: string) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+};
+
+const problems: string[] = [];
+
+const openPage = async (
+  options: { phone?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> => {
+  if (!browser) throw new Error('No browser');
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    timezoneId: 'America/Toronto',
+    acceptDownloads: true,
+    ...(options.phone
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 }
+      : { viewport: { width: 1200, height: 900 } }),
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5_000);
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    const url = message.location().url;
+    // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet (404).
+    const expected = /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox|favicon/.test(
+      url,
+    );
+    if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
+  });
+  // An attendee's name must never run: any dialog (alert from an onerror) is a failure.
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { context, page };
+};
+
+const login = async (page: Page, organiserId = 'media-aces') => {
+  await page.goto(`${baseUrl}/admin`);
+  await page.getByLabel('Adresse e-mail').fill(`organiser@${organiserId}.example`);
+  await page.getByLabel('Mot de passe').fill(localAdminPassword());
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await textOf(page.getByRole('heading', { level: 1 })).toMatch('Mes événements');
+};
+
+const register = async (eventId: string, name: string, email: string) => {
+  const response = await fetch(`${baseUrl}/api/events/${eventId}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email, consent: true, company: 'Exemple SA' }),
+  });
+  expect(response.status).toBe(201);
+};
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
+        '`apt-get update && apt-get install -y chromium` (CI installs it).',
+    );
+  }
+  process.env.LOG_LEVEL ??= 'silent';
+  const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-web-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-data-'));
+  tempDirs.push(webDir, dataDir);
+  await buildWeb(webDir);
+
+  const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
+  server = createLocalServer({ issuer, organiserIds: ORGANISERS, webDir });
+  await new Promise<void>((resolve, reject) => {
+    server?.once('error', reject);
+    server?.listen(0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const { doc, tableName } = await freshTable();
+  const services = createServices({
+    db: doc,
+    tableName,
+    baseUrl,
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
+  setServices(services);
+  await seedDemo(services, new Date());
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  setServices(undefined);
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('admin page in Chromium', () => {
+  it("refuses a wrong password, then shows the organiser's own events only", async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${baseUrl}/admin`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Espace organisateurs');
+    await shot(page, 'admin-login-desktop');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await focused(page.getByLabel('Adresse e-mail'));
+    await page.getByLabel('Adresse e-mail').fill('organiser@media-aces.example');
+    await page.getByLabel('Mot de passe').fill('not-the-password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await textOf(page.locator('#login-status')).toMatch('Adresse e-mail ou mot de passe incorrect.');
+
+    await page.getByLabel('Mot de passe').fill(localAdminPassword());
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Mes événements');
+    // The token is in session storage, never in the address.
+    expect(page.url()).not.toMatch(/token|code=/);
+    const list = page.locator('#admin-events');
+    await visible(list.getByRole('link', { name: 'Un patron doit-il tweeter ?' }));
+    await visible(list.getByRole('link', { name: /^Social CRM/ }));
+    await countOf(list.locator('li')).toBe(2);
+    // Another organiser's events are nowhere, not even by their address.
+    await countOf(page.getByText('B2B Best practices', { exact: false })).toBe(0);
+    await textOf(list.locator('li').first()).toMatch(/0 \/ 80 places prises/);
+    await shot(page, 'admin-events-desktop');
+    await page.goto(`${baseUrl}/admin#/events/b2b-best-practices`);
+    await textOf(page.locator('main .notice')).toMatch(/Introuvable/);
+    await context.close();
+  });
+
+  it('creates an event (an error, then fixed), publishes it, sees registrations arrive, checks in, exports, erases', async () => {
+    const { context, page } = await openPage();
+    await login(page);
+    await page.getByRole('link', { name: 'Nouvel événement' }).first().click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Nouvel événement');
+
+    // No title: the shared schema stops the form and says where.
+    await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+    // The label's accessible name leaves the "*" out (aria-hidden): "Titre".
+    const title = page.getByRole('textbox', { name: 'Titre', exact: true });
+    await focused(title);
+    await textOf(page.locator('#ed-title-error')).toMatch('Ce champ est obligatoire.');
+    await expect.poll(() => title.getAttribute('aria-invalid'), POLL).toBe('true');
+
+    await title.fill('Atelier RGPD pour associations');
+    await page.getByLabel('Résumé (une phrase)').fill('Deux heures pour mettre ses fichiers en règle.');
+    await page.locator('#ed-startsAt').fill('2031-03-12T18:30');
+    await page.locator('#ed-endsAt').fill('2031-03-12T20:30');
+    await page.getByLabel('Nom du lieu').fill('La Cantine');
+    await page.getByLabel('Ville').fill('Paris');
+    await page.getByLabel('Nombre de places').fill('3');
+    await page.getByRole('button', { name: 'Ajouter un point au programme' }).click();
+    await focused(page.locator('#ed-agenda-0-start'));
+    await page.locator('#ed-agenda-0-start').fill('18:30');
+    await page.locator('#ed-agenda-0-end').fill('19:30');
+    await page.locator('#ed-agenda-0-title').fill('Les bases du RGPD');
+    await page.locator('#ed-agenda-0-speakers').fill('Hervé Kabla');
+    await page.getByRole('button', { name: 'Ajouter un·e intervenant·e' }).click();
+    await page.locator('#ed-speakers-0-name').fill('Hervé Kabla');
+    await page.getByRole('button', { name: 'Ajouter une question' }).click();
+    await page.locator('#ed-questions-0-label').fill('Votre association');
+    await shot(page, 'admin-editor-desktop');
+    await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Atelier RGPD pour associations');
+    await textOf(page.locator('.title-row .badge')).toMatch('Brouillon');
+    // 18:30 on the event's Paris clock, whatever the organiser's computer (Toronto) says.
+    await textOf(page.locator('.meta')).toMatch(/12 mars 2031.*18:30/);
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await textOf(page.locator('.title-row .badge')).toMatch('Publié');
+    await textOf(page.locator('#status')).toMatch('publié');
+    const eventId = decodeURIComponent(/#\/events\/([^/]+)$/.exec(page.url())?.[1] ?? '');
+    expect(eventId).not.toBe('');
+    await textOf(page.locator('#embed-code')).toContain(`data-event="${eventId}"`);
+
+    // The public page now shows it, with its programme.
+    const publicEvent = await (await fetch(`${baseUrl}/api/events/${eventId}`)).json();
+    expect(publicEvent.agenda).toHaveLength(1);
+    expect(publicEvent.questions[0].label).toBe('Votre association');
+
+    // Registrations arrive while the page is open.
+    await register(eventId, 'Camille Martin', 'camille@example.com');
+    await register(eventId, XSS, 'xss@example.com');
+    await register(eventId, '=1+1 Formule', 'formule@example.com');
+    await register(eventId, 'Dana Liste', 'dana@example.com');
+    await page.getByRole('button', { name: 'Actualiser' }).click();
+    const rows = page.locator('table.registrations tbody tr');
+    await countOf(rows).toBe(4);
+    await textOf(page.locator('[data-count="confirmed"] dd')).toMatch('3');
+    await textOf(page.locator('[data-count="waitlisted"] dd')).toMatch('1');
+    await textOf(rows.filter({ hasText: 'Dana Liste' })).toMatch("Liste d'attente, n° 1");
+
+    // The attendee's markup is text: shown as typed, no element made of it, nothing ran.
+    await visible(page.locator('table.registrations').getByText(XSS, { exact: true }));
+    await countOf(page.locator('main img')).toBe(0);
+    await visible(page.locator('.chart canvas').first());
+
+    // Check-in at the door: one tap, then undo, then again.
+    const camille = rows.filter({ hasText: 'Camille Martin' });
+    await camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }).click();
+    await textOf(camille.locator('.present')).toMatch(/^Présent·e à \d\d:\d\d$/);
+    await textOf(page.locator('#status')).toMatch('Camille Martin est enregistré·e comme présent·e.');
+    await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('1');
+    await camille.getByRole('button', { name: "Annuler l'arrivée de Camille Martin" }).click();
+    await visible(camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }));
+    await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('0');
+    await camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }).click();
+    await visible(camille.locator('.present'));
+    await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('1');
+
+    // Search finds people by name without accents or case.
+    await page.getByLabel('Rechercher (nom, e-mail, entreprise)').fill('camille');
+    await countOf(rows).toBe(1);
+    await page.getByLabel('Rechercher (nom, e-mail, entreprise)').fill('');
+    await countOf(rows).toBe(4);
+    await page.getByLabel('Statut').selectOption('waitlisted');
+    await countOf(rows).toBe(1);
+    await page.getByLabel('Statut').selectOption('');
+    await countOf(rows).toBe(4);
+    await shot(page, 'admin-dashboard-desktop');
+
+    // CSV export: fetched with the bearer token, saved as a file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Exporter en CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`registrations-${eventId}.csv`);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv.startsWith('\uFEFFid,status,waitlistPosition,name,email')).toBe(true);
+    expect(csv).toContain('Camille Martin');
+    expect(csv).toMatch(/,Votre association\r\n/);
+    // A name starting with "=" comes out as text, not a formula.
+    expect(csv).toContain("'=1+1 Formule");
+    expect(csv.trim().split('\r\n')).toHaveLength(5);
+
+    // Promote the waitlisted person by hand.
+    const dana = rows.filter({ hasText: 'Dana Liste' });
+    await dana.locator('summary').click();
+    await dana.getByRole('button', { name: 'Donner une place' }).click();
+    await textOf(dana.locator('.badge')).toMatch('Confirmé·e');
+    // Out of turn means one more seat, never an oversold event.
+    await textOf(page.locator('.gauge-text')).toMatch('4 / 4 places prises');
+
+    // Erase (GDPR), after a confirmation that defaults to "no".
+    const xssRow = rows.filter({ hasText: 'xss@example.com' });
+    await xssRow.locator('summary').click();
+    await xssRow.getByRole('button', { name: 'Effacer (RGPD)' }).click();
+    const dialog = page.locator('dialog#confirm-dialog');
+    await visible(dialog);
+    await focused(dialog.getByRole('button', { name: 'Annuler' }));
+    await textOf(dialog.locator('h2')).toContain(XSS);
+    await dialog.getByRole('button', { name: 'Oui, effacer définitivement' }).click();
+    await countOf(rows).toBe(3);
+    await textOf(page.locator('#status')).toMatch(/effacées/);
+
+    await context.close();
+  });
+
+  it('warns before a change that emails every registrant, and before cancelling the event', async () => {
+    const { context, page } = await openPage();
+    await login(page);
+    await register('social-crm', 'Inscrit Prévenu', 'prevenu@example.com');
+    await page.getByRole('link', { name: /^Social CRM/ }).click();
+    await textOf(page.locator('[data-count="confirmed"] dd')).toMatch('1');
+    await page.getByRole('link', { name: 'Modifier' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    const start = page.getByLabel('Début');
+    const value = await start.inputValue();
+    await start.fill(value.replace(/T19:00$/, 'T19:30'));
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    const dialog = page.locator('dialog#confirm-dialog');
+    await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail/);
+    await shot(page, 'admin-warning-desktop');
+    // Escape says no: nothing is saved.
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open), POLL)
+      .toBe(false);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await dialog.getByRole('button', { name: 'Enregistrer et prévenir' }).click();
+    await textOf(page.locator('#status')).toMatch('Modifications enregistrées.');
+    await textOf(page.locator('.meta')).toMatch(/19:30/);
+    const saved = await (await fetch(`${baseUrl}/api/events/social-crm`)).json();
+    expect(new Date(saved.startsAt).getUTCMinutes()).toBe(30);
+
+    await page.getByRole('button', { name: "Annuler l'événement" }).click();
+    await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail d'annulation/);
+    await dialog.getByRole('button', { name: "Oui, annuler l'événement" }).click();
+    await textOf(page.locator('.title-row .badge')).toMatch('Annulé');
+    await countOf(page.getByRole('link', { name: 'Modifier' })).toBe(0);
+    await context.close();
+  });
+
+  it('works on a phone: registrations as cards, check-in with one tap', async () => {
+    const { context, page } = await openPage({ phone: true });
+    await register('un-patron-doit-il-tweeter', 'Téléphone Test', 'phone@example.com');
+    await login(page);
+    await page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }).click();
+    const row = page.locator('table.registrations tbody tr', { hasText: 'Téléphone Test' });
+    await visible(row);
+    const button = row.getByRole('button', { name: 'Téléphone Test est arrivé·e' });
+    const box = await button.boundingBox();
+    // A thumb-sized target.
+    expect(box && box.height >= 44 && box.width >= 200).toBe(true);
+    await button.tap();
+    await visible(row.locator('.present'));
+    await shot(page, 'admin-checkin-phone');
+    await context.close();
+  });
+
+  it('pages through registrations fifty at a time, and back', async () => {
+    // Straight to the API: 55 registrants for the morning conference (capacity 80).
+    for (let batch = 0; batch < 55; batch += 11) {
+      await Promise.all(
+        Array.from({ length: 11 }, (_, i) =>
+          register('un-patron-doit-il-tweeter', `Personne ${batch + i}`, `personne${batch + i}@example.com`),
+        ),
+      );
+    }
+    const { context, page } = await openPage();
+    await login(page);
+    await page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }).click();
+    const rows = page.locator('table.registrations tbody tr');
+    await countOf(rows).toBe(50);
+    const first = await rows.first().textContent();
+    await page.getByRole('button', { name: 'Page suivante' }).click();
+    await expect.poll(async () => (await rows.count()) > 0 && (await rows.count()) < 50, POLL).toBe(true);
+    expect(await rows.first().textContent()).not.toBe(first);
+    await page.getByRole('button', { name: 'Page précédente' }).click();
+    await countOf(rows).toBe(50);
+    await textOf(rows.first()).toBe(first);
+    // A search looks through every page.
+    await page.getByLabel('Rechercher (nom, e-mail, entreprise)').fill('personne54@');
+    await countOf(rows).toBe(1);
+    await context.close();
+  });
+
+  it('shows the outbox in local mode, or says plainly that it is not there', async () => {
+    const { context, page } = await openPage();
+    await login(page);
+    await page.getByRole('link', { name: "Boîte d'envoi" }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Boîte d'envoi");
+    await visible(
+      page
+        .locator('main')
+        .getByText(/e-mails?\.|n'est pas disponible/)
+        .first(),
+    );
+    await context.close();
+  });
+
+  it('raised no console error, CSP violation, page error or dialog', () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('Cognito login (authorization code + PKCE)', () => {
+  const config: CognitoConfig = {
+    domain: 'https://inscriptions.auth.eu-west-3.amazoncognito.com',
+    clientId: 'client-123',
+    issuer: 'https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_pool',
+    redirectUri: 'https://inscriptions.example/admin',
+  };
+  const memory = (): PkceStorage & { data: Map<string, string> } => {
+    const data = new Map<string, string>();
+    return {
+      data,
+      get: (key) => data.get(key) ?? null,
+      set: (key, value) => void data.set(key, value),
+      remove: (key) => void data.delete(key),
+    };
+  };
+
+  it('sends an S256 challenge and a state, then trades the code with the matching verifier, once', async () => {
+    const storage = memory();
+    const url = new URL(await authorizationUrl(config, storage));
+    expect(`${url.origin}${url.pathname}`).toBe(`${config.domain}/oauth2/authorize`);
+    const params = url.searchParams;
+    expect(params.get('response_type')).toBe('code');
+    expect(params.get('client_id')).toBe('client-123');
+    expect(params.get('redirect_uri')).toBe(config.redirectUri);
+    expect(params.get('code_challenge_method')).toBe('S256');
+    const state = params.get('state') ?? '';
+    expect(state.length).toBeGreaterThan(20);
+
+    let tokenRequest: URLSearchParams | undefined;
+    const fakeCognito: typeof fetch = async (input, init) => {
+      expect(String(input)).toBe(`${config.domain}/oauth2/token`);
+      tokenRequest = new URLSearchParams(String(init?.body));
+      return new Response(
+        JSON.stringify({ access_token: 'the-access-token', token_type: 'Bearer', expires_in: 3600 }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    };
+    const callback = new URL(`${config.redirectUri}?code=the-code&state=${state}`);
+    const tokens = await exchangeCode(config, callback, storage, fakeCognito);
+    expect(tokens.accessToken).toBe('the-access-token');
+    expect(tokenRequest?.get('grant_type')).toBe('authorization_code');
+    expect(tokenRequest?.get('code')).toBe('the-code');
+    expect(tokenRequest?.get('client_id')).toBe('client-123');
+    // The verifier sent hashes to the challenge sent first: the code is useless to anyone else.
+    const verifier = tokenRequest?.get('code_verifier') ?? '';
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(params.get('code_challenge'));
+
+    // Replaying the callback (a reload, a stolen URL) finds no login in progress.
+    await expect(exchangeCode(config, callback, storage, fakeCognito)).rejects.toThrow();
+  });
+
+  it('refuses a callback whose state is not the one it sent', async () => {
+    const storage = memory();
+    await authorizationUrl(config, storage);
+    const forged = new URL(`${config.redirectUri}?code=stolen&state=someone-elses`);
+    let called = false;
+    const fetchSpy: typeof fetch = async () => {
+      called = true;
+      return new Response('{}');
+    };
+    await expect(exchangeCode(config, forged, storage, fetchSpy)).rejects.toThrow();
+    expect(called).toBe(false);
+  });
+});

@@ -1,0 +1,201 @@
+import { createAdminApi } from './admin/api.js';
+import {
+  type AdminConfig,
+  currentSession,
+  finishCognitoLogin,
+  forget,
+  loadConfig,
+  localLogin,
+  logoutUrl,
+  startCognitoLogin,
+} from './admin/auth.js';
+import type { Dashboard } from './admin/dashboard.js';
+import { dashboardView } from './admin/dashboard.js';
+import { eventsView } from './admin/events.js';
+import { setupLanguageSwitch, t } from './admin/i18n.js';
+import { outboxView } from './admin/outbox.js';
+import { announce, clearAnnouncement, errorText, labelled, setFieldError } from './admin/ui.js';
+import { ApiError } from './api.js';
+import { byId, focusOn, h, replace } from './dom.js';
+import { onLangChange } from './i18n-core.js';
+
+/**
+ * `/admin`: the organisers' page. Views by the address's fragment (the server serves one
+ * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/outbox` (local).
+ */
+
+let config: AdminConfig = { auth: 'local' };
+let dashboard: Dashboard | undefined;
+
+const api = createAdminApi(
+  () => currentSession()?.token,
+  () => {
+    forget();
+    announce(t('sessionExpired'), 'error');
+    void route();
+  },
+);
+
+const content = () => byId('content');
+
+/** Shows a view and moves the focus to its title, as a page load would. */
+const show = (nodes: (Node | Node[] | null)[], focus = true) => {
+  replace(content(), ...nodes);
+  const title = document.getElementById('view-title');
+  document.title = `${title?.textContent ?? t('adminTitle')} · ${t('siteName')}`;
+  if (focus && title) focusOn(title);
+};
+
+const renderNav = () => {
+  const nav = byId('admin-nav');
+  const session = currentSession();
+  nav.hidden = !session;
+  if (!session) return replace(nav);
+  const logout = h('button', { type: 'button', class: 'button small', id: 'logout' }, t('logout'));
+  logout.addEventListener('click', async () => {
+    const away = await logoutUrl(config).catch(() => undefined);
+    forget();
+    dashboard?.stop();
+    if (away) location.assign(away);
+    else {
+      location.hash = '#/';
+      void route();
+    }
+  });
+  const current = location.hash || '#/';
+  const link = (href: string, label: string) =>
+    h('a', { href, 'aria-current': current === href ? 'page' : undefined }, label);
+  replace(
+    nav,
+    h(
+      'ul',
+      {},
+      h('li', {}, link('#/', t('eventsTitle'))),
+      h('li', {}, link('#/new', t('newEvent'))),
+      config.auth === 'local' ? h('li', {}, link('#/outbox', t('outboxTitle'))) : null,
+    ),
+    h('p', { class: 'who-am-i' }, session.email ?? session.organisers.join(', ')),
+    logout,
+  );
+};
+
+const loginView = () => {
+  if (config.auth === 'cognito') {
+    const cognito = config.cognito;
+    const go = h('button', { type: 'button', class: 'button primary' }, t('login'));
+    go.addEventListener('click', () => void startCognitoLogin(cognito));
+    return [
+      h('h1', { id: 'view-title', tabindex: '-1' }, t('loginTitle')),
+      h('p', {}, t('loginCognito')),
+      go,
+    ];
+  }
+  const email = h('input', { type: 'email', autocomplete: 'username', spellcheck: 'false' });
+  const password = h('input', { type: 'password', autocomplete: 'current-password' });
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('login'));
+  const formStatus = h('p', { class: 'form-status', id: 'login-status', role: 'status' });
+  const form = h(
+    'form',
+    { id: 'login', class: 'login', novalidate: true, 'aria-labelledby': 'view-title' },
+    labelled('login-email', t('email'), email, { required: true }),
+    labelled('login-password', t('password'), password, { required: true }),
+    formStatus,
+    submit,
+    h('p', { class: 'hint' }, t('localHint')),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const missingEmail = setFieldError('login-email', email.value.trim() ? undefined : t('vRequired'));
+    const missingPassword = setFieldError('login-password', password.value ? undefined : t('vRequired'));
+    if (missingEmail || missingPassword) {
+      (missingEmail ? email : password).focus();
+      return;
+    }
+    submit.disabled = true;
+    formStatus.textContent = '';
+    try {
+      await localLogin(email.value.trim(), password.value);
+      password.value = '';
+      clearAnnouncement();
+      void route();
+    } catch (error) {
+      formStatus.textContent =
+        error instanceof ApiError && error.status === 401 ? t('loginFailed') : errorText(error);
+      password.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return [h('h1', { id: 'view-title', tabindex: '-1' }, t('loginTitle')), form];
+};
+
+const route = async (): Promise<void> => {
+  dashboard?.stop();
+  dashboard = undefined;
+  renderNav();
+  if (!currentSession()) {
+    show(loginView(), false);
+    document.querySelector<HTMLInputElement>('#login-email')?.focus();
+    return;
+  }
+  const path = (location.hash.replace(/^#/, '') || '/').split('/').filter(Boolean).map(decodeURIComponent);
+  replace(content(), h('p', { class: 'muted' }, t('loading')));
+  try {
+    if (path.length === 0) {
+      show(eventsView((await api.events()).events));
+    } else if (path[0] === 'new') {
+      const { editorView } = await import('./admin/editor.js');
+      show(
+        editorView(api, undefined, (saved) => {
+          location.hash = `#/events/${encodeURIComponent(saved.id)}`;
+        }),
+      );
+    } else if (path[0] === 'outbox') {
+      show(await outboxView(api));
+    } else if (path[0] === 'events' && path[1]) {
+      const id = path[1];
+      if (path[2] === 'edit') {
+        const [event, { editorView }] = await Promise.all([api.event(id), import('./admin/editor.js')]);
+        show(
+          editorView(api, event, () => {
+            location.hash = `#/events/${encodeURIComponent(id)}`;
+          }),
+        );
+      } else {
+        const [event, stats] = await Promise.all([api.event(id), api.stats(id).catch(() => undefined)]);
+        dashboard = dashboardView(api, event, stats);
+        show(dashboard.nodes);
+      }
+    } else {
+      throw new ApiError(404, 'not_found', '');
+    }
+  } catch (error) {
+    if (!currentSession()) return; // the 401 handler already took the organiser to the login
+    show([
+      h('h1', { id: 'view-title', tabindex: '-1' }, t('errorTitle')),
+      h('p', { class: 'notice error' }, errorText(error)),
+      h('p', {}, h('a', { href: '#/' }, t('eventsTitle'))),
+    ]);
+  }
+};
+
+const start = async () => {
+  setupLanguageSwitch();
+  config = await loadConfig();
+  if (config.auth === 'cognito') {
+    try {
+      await finishCognitoLogin(config.cognito);
+    } catch {
+      announce(t('loginFailed'), 'error');
+    }
+  }
+  window.addEventListener('hashchange', () => void route());
+  // A language switch redraws the view, except the editor: what was typed there must stay.
+  onLangChange(() => {
+    if (/^#\/(new|events\/[^/]+\/edit)$/.test(location.hash)) renderNav();
+    else void route();
+  });
+  await route();
+};
+
+void start();

@@ -1,0 +1,143 @@
+import { ApiError, type EventPublic, errorOf, type Method, request } from '../api.js';
+
+/** The admin half of the HTTP contract (API.md, "Admin"), as the admin page uses it. */
+
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+export type RegistrationStatus = 'pending_confirmation' | 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface Counts {
+  confirmed: number;
+  pendingConfirmation: number;
+  waitlisted: number;
+  cancelled: number;
+  checkedIn: number;
+}
+
+export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue'> {
+  status: EventStatus;
+  venue?: { name: string; address: string; city: string };
+  joinUrl: string | null;
+  requireConfirmation: boolean;
+  waitlistEnabled: boolean;
+  sequence: number;
+  counts: Counts;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RegistrationAdmin {
+  id: string;
+  eventId: string;
+  status: RegistrationStatus;
+  waitlistPosition?: number;
+  name: string;
+  email: string;
+  company: string | null;
+  jobTitle: string | null;
+  answers: Record<string, string | boolean>;
+  locale: string;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt: string | null;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  checkedInAt: string | null;
+  consentAt: string;
+}
+
+export interface DayCount {
+  date: string;
+  confirmed: number;
+  pendingConfirmation?: number;
+  waitlisted: number;
+  cancelled: number;
+}
+
+export interface Stats {
+  counts: Counts;
+  registrationsByDay: DayCount[];
+}
+
+export interface OutboxEmail {
+  id: string;
+  to: string;
+  subject: string;
+  sentAt: string;
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * Calls with the organiser's bearer token. A 401 means the token expired or was revoked:
+ * `onUnauthorized` sends the organiser back to the login.
+ */
+export const createAdminApi = (token: () => string | undefined, onUnauthorized: () => void) => {
+  const call = async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+    const bearer = token();
+    if (!bearer) {
+      onUnauthorized();
+      throw new ApiError(401, 'unauthorized', 'Not logged in');
+    }
+    try {
+      return await request<T>(method, path, body, { authorization: `Bearer ${bearer}` });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) onUnauthorized();
+      throw error;
+    }
+  };
+  const event = (id: string) => `/api/admin/events/${enc(id)}`;
+  const registration = (eventId: string, id: string) => `${event(eventId)}/registrations/${enc(id)}`;
+  return {
+    events: () => call<{ events: EventAdmin[] }>('GET', '/api/admin/events'),
+    event: (id: string) => call<EventAdmin>('GET', event(id)),
+    create: (input: unknown) => call<EventAdmin>('POST', '/api/admin/events', input),
+    update: (id: string, input: unknown) => call<EventAdmin>('PATCH', event(id), input),
+    publish: (id: string) => call<EventAdmin>('POST', `${event(id)}/publish`),
+    cancel: (id: string) => call<EventAdmin>('POST', `${event(id)}/cancel`),
+    registrations: (id: string, options: { status?: string; cursor?: string; limit?: number }) => {
+      const query = new URLSearchParams();
+      if (options.status) query.set('status', options.status);
+      if (options.cursor) query.set('cursor', options.cursor);
+      if (options.limit) query.set('limit', String(options.limit));
+      const suffix = query.toString() ? `?${query}` : '';
+      return call<{ items: RegistrationAdmin[]; nextCursor: string | null }>(
+        'GET',
+        `${event(id)}/registrations${suffix}`,
+      );
+    },
+    stats: (id: string) => call<Stats>('GET', `${event(id)}/stats`),
+    checkIn: (eventId: string, id: string) =>
+      call<RegistrationAdmin>('POST', `${registration(eventId, id)}/check-in`),
+    undoCheckIn: (eventId: string, id: string) =>
+      call<RegistrationAdmin>('DELETE', `${registration(eventId, id)}/check-in`),
+    cancelRegistration: (eventId: string, id: string) =>
+      call<RegistrationAdmin>('POST', `${registration(eventId, id)}/cancel`),
+    promote: (eventId: string, id: string) =>
+      call<RegistrationAdmin>('POST', `${registration(eventId, id)}/promote`),
+    resend: (eventId: string, id: string) =>
+      call<RegistrationAdmin>('POST', `${registration(eventId, id)}/resend`),
+    erase: (eventId: string, id: string) =>
+      call<{ id: string; erased: true }>('DELETE', registration(eventId, id)),
+    /** The CSV as a Blob: the bearer token goes in a header, so a plain link cannot fetch it. */
+    csv: async (id: string): Promise<{ blob: Blob; filename: string }> => {
+      const bearer = token();
+      let response: Response;
+      try {
+        response = await fetch(`${event(id)}/registrations.csv`, {
+          headers: { authorization: `Bearer ${bearer ?? ''}`, accept: 'text/csv' },
+        });
+      } catch {
+        throw new ApiError(0, 'network', 'Network error');
+      }
+      if (response.status === 401) onUnauthorized();
+      if (!response.ok) throw await errorOf(response);
+      const disposition = response.headers.get('content-disposition') ?? '';
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `registrations-${id}.csv`;
+      return { blob: await response.blob(), filename };
+    },
+    /** Local runtime only; 404 where the outbox is not served. */
+    outbox: () => request<{ emails: OutboxEmail[] }>('GET', '/local/outbox'),
+  };
+};
+
+export type AdminApi = ReturnType<typeof createAdminApi>;

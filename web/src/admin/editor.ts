@@ -1,0 +1,598 @@
+import { ApiError } from '../api.js';
+import { h } from '../dom.js';
+import type { AdminApi, EventAdmin } from './api.js';
+import { registrantsOf } from './events.js';
+import { type AdminKey, plural, t } from './i18n.js';
+import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
+import { agendaInstant, fromLocalInput, toLocalInput, toTimeInput, zones } from './zones.js';
+
+/**
+ * The event editor: create (a draft) or edit. Times are typed on the event's own wall clock.
+ * The shared schema checks the form before it is sent (and the API checks it again); a
+ * change that will email every registrant (time, place, join URL) is confirmed first.
+ */
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+const input = (attrs: Record<string, string | number | boolean | undefined> = {}) =>
+  h('input', { type: 'text', ...attrs });
+
+const value = (form: HTMLElement, id: string): string =>
+  (form.querySelector<Control>(`#${id}`)?.value ?? '').trim();
+
+const checked = (form: HTMLElement, id: string): boolean =>
+  form.querySelector<HTMLInputElement>(`#${id}`)?.checked ?? false;
+
+/** Schema and API messages are English and technical; the editor shows its own. */
+const messageOf = (raw: string): string => {
+  const keys: [RegExp, AdminKey][] = [
+    [/^Required$/, 'vRequired'],
+    [/^Invalid input: expected string, received undefined$/, 'vRequired'],
+    [/^An https:\/\/ address$/, 'vHttps'],
+    [/^An ISO 8601/, 'vDate'],
+    [/^Must be after/, 'vEndAfterStart'],
+    [/^A select question needs options$/, 'vOptions'],
+    [/^Contains control characters$/, 'vControl'],
+    [/^An IANA time zone/, 'vZone'],
+    [/^Too small: expected number/, 'vCapacity'],
+    [/expected int/, 'vCapacity'],
+  ];
+  const tooLong = /^At most (\d+) characters$/.exec(raw);
+  if (tooLong?.[1]) return t('vTooLong', { n: tooLong[1] });
+  const found = keys.find(([pattern]) => pattern.test(raw));
+  return t(found ? found[1] : 'vInvalid');
+};
+
+// --- repeatable rows (agenda items, speakers, questions) ---
+
+interface RowField {
+  name: string;
+  label: AdminKey;
+  make: () => Control;
+  required?: boolean;
+  hint?: AdminKey;
+}
+
+/** Gives every control of every row its id from the row's position (`ed-agenda-2-title`). */
+const reindex = (list: HTMLElement, key: string, itemLabel: AdminKey) => {
+  list.querySelectorAll<HTMLFieldSetElement>(':scope > fieldset').forEach((row, index) => {
+    const legend = row.querySelector('legend');
+    if (legend) legend.textContent = t(itemLabel, { n: index + 1 });
+    for (const control of row.querySelectorAll<Control>('[data-field]')) {
+      const id = `ed-${key}-${index}-${control.dataset.field}`;
+      const label = row.querySelector<HTMLLabelElement>(`label[for="${control.id}"]`);
+      const error = row.querySelector<HTMLElement>(`[id="${control.id}-error"]`);
+      const hint = row.querySelector<HTMLElement>(`[id="${control.id}-hint"]`);
+      if (label) label.htmlFor = id;
+      if (error) error.id = `${id}-error`;
+      if (hint) hint.id = `${id}-hint`;
+      control.id = id;
+      control.setAttribute(
+        'aria-describedby',
+        [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '),
+      );
+    }
+  });
+};
+
+const repeater = (
+  key: string,
+  fields: RowField[],
+  rows: Record<string, string | boolean>[],
+  labels: { title: AdminKey; item: AdminKey; add: AdminKey; remove: AdminKey },
+) => {
+  const list = h('div', { class: 'rows', id: `ed-${key}` });
+  const addRow = (values: Record<string, string | boolean> = {}, focus = false) => {
+    const row = h(
+      'fieldset',
+      { class: 'row' },
+      h('legend', {}, ''),
+      fields.map((field) => {
+        const control = field.make();
+        control.dataset.field = field.name;
+        const given = values[field.name];
+        if (control instanceof HTMLInputElement && control.type === 'checkbox')
+          control.checked = given === true;
+        // A new row keeps the control's own default (a select's first choice).
+        else if (given !== undefined) control.value = String(given);
+        const block = labelled(
+          `tmp-${key}-${field.name}-${Math.random().toString(36).slice(2)}`,
+          t(field.label),
+          control,
+          {
+            required: field.required,
+            hint: field.hint ? t(field.hint) : undefined,
+          },
+        );
+        return block;
+      }),
+    );
+    for (const [name, data] of Object.entries(values))
+      if (name.startsWith('data-')) row.setAttribute(name, String(data));
+    const remove = h('button', { type: 'button', class: 'button small danger-outline' }, t(labels.remove));
+    remove.addEventListener('click', () => {
+      const next = (row.nextElementSibling ?? row.previousElementSibling) as HTMLElement | null;
+      row.remove();
+      reindex(list, key, labels.item);
+      (next?.querySelector<HTMLElement>('[data-field]') ?? addButton).focus();
+    });
+    row.append(remove);
+    list.append(row);
+    reindex(list, key, labels.item);
+    if (focus) row.querySelector<HTMLElement>('[data-field]')?.focus();
+  };
+  const addButton = h('button', { type: 'button', class: 'button small' }, t(labels.add));
+  addButton.addEventListener('click', () => addRow({}, true));
+  for (const values of rows) addRow(values);
+  return h(
+    'section',
+    { class: 'editor-section', 'aria-labelledby': `ed-${key}-title` },
+    h('h2', { id: `ed-${key}-title` }, t(labels.title)),
+    list,
+    addButton,
+  );
+};
+
+const rowsOf = (form: HTMLElement, key: string) =>
+  [...form.querySelectorAll<HTMLFieldSetElement>(`#ed-${key} > fieldset`)].map((row) => {
+    const read = (field: string) => row.querySelector<Control>(`[data-field="${field}"]`);
+    return {
+      row,
+      text: (field: string) => (read(field)?.value ?? '').trim(),
+      checked: (field: string) => (read(field) as HTMLInputElement | null)?.checked ?? false,
+    };
+  });
+
+// --- the form ---
+
+const FORMATS = ['in_person', 'online', 'hybrid'] as const;
+const FORMAT_KEYS: Record<(typeof FORMATS)[number], AdminKey> = {
+  in_person: 'formatInPerson',
+  online: 'formatOnline',
+  hybrid: 'formatHybrid',
+};
+
+const select = (options: [string, string][], selected: string) =>
+  h(
+    'select',
+    {},
+    options.map(([optionValue, label]) =>
+      h('option', { value: optionValue, selected: optionValue === selected }, label),
+    ),
+  );
+
+const defaultStart = (): string => {
+  const start = new Date(Date.now() + 14 * 86_400_000);
+  start.setUTCHours(16, 0, 0, 0);
+  return start.toISOString();
+};
+
+/** The form's content as the API's input (unknown values left for the schema to refuse). */
+const readForm = (form: HTMLElement, original?: EventAdmin) => {
+  const zone = value(form, 'ed-timeZone') || 'Europe/Paris';
+  const format = (form.querySelector<HTMLInputElement>('input[name="format"]:checked')?.value ??
+    'in_person') as 'in_person' | 'online' | 'hybrid';
+  const instant = (id: string) => {
+    const raw = value(form, id);
+    return raw ? (fromLocalInput(raw, zone) ?? raw) : null;
+  };
+  const startsAt = instant('ed-startsAt');
+  const endsAt = instant('ed-endsAt');
+  const capacityText = value(form, 'ed-capacity');
+  const existingQuestions = new Set(original?.questions.map((question) => question.id));
+  return {
+    title: value(form, 'ed-title'),
+    summary: value(form, 'ed-summary'),
+    description: (form.querySelector<HTMLTextAreaElement>('#ed-description')?.value ?? '').replace(
+      /\r\n/g,
+      '\n',
+    ),
+    format,
+    venue:
+      format === 'online'
+        ? null
+        : {
+            name: value(form, 'ed-venue-name'),
+            address: value(form, 'ed-venue-address'),
+            city: value(form, 'ed-venue-city'),
+          },
+    joinUrl: format === 'in_person' ? null : value(form, 'ed-joinUrl') || null,
+    startsAt,
+    endsAt,
+    timeZone: zone,
+    language: value(form, 'ed-language') === 'en' ? 'en' : 'fr',
+    capacity: capacityText === '' ? null : Number(capacityText),
+    waitlistEnabled: checked(form, 'ed-waitlistEnabled'),
+    requireConfirmation: checked(form, 'ed-requireConfirmation'),
+    registrationOpensAt: instant('ed-registrationOpensAt'),
+    registrationClosesAt: instant('ed-registrationClosesAt'),
+    agenda: rowsOf(form, 'agenda').map(({ text }) => {
+      const times = startsAt && endsAt ? { startsAt, endsAt } : undefined;
+      const at = (time: string) => (times ? agendaInstant(time, times, zone) : undefined) ?? time;
+      return {
+        startsAt: at(text('start')),
+        ...(text('end') ? { endsAt: at(text('end')) } : {}),
+        title: text('title'),
+        speakers: text('speakers')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      };
+    }),
+    speakers: rowsOf(form, 'speakers').map(({ text }) => ({
+      name: text('name'),
+      ...(text('title') ? { title: text('title') } : {}),
+    })),
+    questions: rowsOf(form, 'questions').map(({ row, text, checked: isChecked }, index) => {
+      const kept = row.dataset.qid && existingQuestions.has(row.dataset.qid) ? row.dataset.qid : undefined;
+      const type = text('type') as 'text' | 'select' | 'checkbox';
+      const options = text('options')
+        .split('\n')
+        .map((option) => option.trim())
+        .filter(Boolean);
+      return {
+        // A question keeps its id once people have answered it; a new one gets a fresh one.
+        id: kept ?? row.dataset.qid ?? `q${Date.now().toString(36)}${index}`,
+        label: text('label'),
+        type,
+        required: isChecked('required'),
+        ...(type === 'select' ? { options } : {}),
+      };
+    }),
+  };
+};
+
+type EditorInput = ReturnType<typeof readForm>;
+
+/** Field path (`venue.name`, `agenda.1.title`) -> the control showing it. */
+const controlIdOf = (path: string): string => {
+  const parts = path.split('.');
+  if ((parts[0] === 'agenda' || parts[0] === 'speakers' || parts[0] === 'questions') && parts.length >= 3) {
+    const field = parts[2] === 'startsAt' ? 'start' : parts[2] === 'endsAt' ? 'end' : parts[2];
+    return `ed-${parts[0]}-${parts[1]}-${field}`;
+  }
+  return `ed-${parts.join('-')}`;
+};
+
+const showErrors = (form: HTMLElement, errors: Record<string, string>): HTMLElement | undefined => {
+  for (const element of form.querySelectorAll<HTMLElement>('.field-error')) {
+    const id = element.id.replace(/-error$/, '');
+    setFieldError(id, undefined);
+  }
+  let first: HTMLElement | undefined;
+  const unplaced: string[] = [];
+  for (const [path, raw] of Object.entries(errors)) {
+    const id = controlIdOf(path);
+    if (setFieldError(id, messageOf(raw))) first ??= document.getElementById(id) ?? undefined;
+    else unplaced.push(`${path}: ${messageOf(raw)}`);
+  }
+  const summary = form.querySelector<HTMLElement>('#ed-summary-errors');
+  if (summary) {
+    const count = Object.keys(errors).length;
+    summary.textContent = count ? [plural('vSummary', count), ...unplaced].join(' ') : '';
+  }
+  return first;
+};
+
+/** What registrants will be emailed about: time, place, join URL. */
+const noticeableChange = (before: EventAdmin, after: EditorInput): boolean => {
+  const venueOf = (venue: EditorInput['venue'] | EventAdmin['venue']) =>
+    venue ? JSON.stringify([venue.name, venue.address ?? '', venue.city ?? '']) : 'null';
+  const same = (a: string | null | undefined, b: string | null | undefined) =>
+    (a ? new Date(a).getTime() : null) === (b ? new Date(b).getTime() : null);
+  return (
+    !same(before.startsAt, after.startsAt) ||
+    !same(before.endsAt, after.endsAt) ||
+    before.timeZone !== after.timeZone ||
+    venueOf(before.venue ?? null) !== venueOf(after.venue) ||
+    (before.joinUrl ?? null) !== (after.joinUrl ?? null)
+  );
+};
+
+export const editorView = (
+  api: AdminApi,
+  original: EventAdmin | undefined,
+  onSaved: (event: EventAdmin) => void,
+) => {
+  const zone = original?.timeZone ?? 'Europe/Paris';
+  const startsAt = original?.startsAt ?? defaultStart();
+  const endsAt = original?.endsAt ?? new Date(new Date(startsAt).getTime() + 2 * 3_600_000).toISOString();
+  const local = (instant: string | null | undefined) => (instant ? toLocalInput(instant, zone) : '');
+  const format = original?.format ?? 'in_person';
+
+  const formatGroup = h(
+    'fieldset',
+    { class: 'field choice', id: 'ed-format' },
+    h('legend', {}, t('format')),
+    FORMATS.map((option) =>
+      h(
+        'label',
+        { class: 'choice-item' },
+        h('input', { type: 'radio', name: 'format', value: option, checked: option === format }),
+        ` ${t(FORMAT_KEYS[option])}`,
+      ),
+    ),
+    h('p', { class: 'field-error', id: 'ed-format-error', hidden: true }),
+  );
+
+  const venueBlock = h(
+    'div',
+    { class: 'group', id: 'ed-venue-block' },
+    labelled('ed-venue-name', t('venueName'), input({ value: original?.venue?.name ?? '', maxlength: 200 }), {
+      required: true,
+    }),
+    labelled(
+      'ed-venue-address',
+      t('venueAddress'),
+      input({ value: original?.venue?.address ?? '', maxlength: 300 }),
+    ),
+    labelled('ed-venue-city', t('venueCity'), input({ value: original?.venue?.city ?? '', maxlength: 100 })),
+  );
+  const joinBlock = h(
+    'div',
+    { class: 'group', id: 'ed-join-block' },
+    labelled(
+      'ed-joinUrl',
+      t('joinUrl'),
+      input({ type: 'url', value: original?.joinUrl ?? '', placeholder: 'https://' }),
+      {
+        hint: t('joinUrlHint'),
+      },
+    ),
+  );
+  const showFormatFields = () => {
+    const chosen = formatGroup.querySelector<HTMLInputElement>('input:checked')?.value ?? 'in_person';
+    venueBlock.hidden = chosen === 'online';
+    joinBlock.hidden = chosen === 'in_person';
+  };
+  formatGroup.addEventListener('change', showFormatFields);
+
+  const zoneSelect = select(
+    zones().map((name) => [name, name.replace(/_/g, ' ')]),
+    zone,
+  );
+
+  const capacity = input({
+    type: 'number',
+    min: 1,
+    max: 1_000_000,
+    step: 1,
+    inputmode: 'numeric',
+    value: original?.capacity ?? '',
+  });
+  const waitlist = h('input', { type: 'checkbox', checked: original?.waitlistEnabled ?? true });
+  const confirmation = h('input', { type: 'checkbox', checked: original?.requireConfirmation ?? false });
+
+  const agenda = repeater(
+    'agenda',
+    [
+      { name: 'start', label: 'agendaStart', make: () => input({ type: 'time' }), required: true },
+      { name: 'end', label: 'agendaEnd', make: () => input({ type: 'time' }) },
+      { name: 'title', label: 'agendaItemTitle', make: () => input({ maxlength: 300 }), required: true },
+      { name: 'speakers', label: 'agendaSpeakers', make: () => input(), hint: 'agendaSpeakersHint' },
+    ],
+    (original?.agenda ?? []).map((item) => ({
+      start: toTimeInput(item.startsAt, zone),
+      end: item.endsAt ? toTimeInput(item.endsAt, zone) : '',
+      title: item.title,
+      speakers: item.speakers.join(', '),
+    })),
+    { title: 'agendaTitle', item: 'agendaItem', add: 'agendaAdd', remove: 'remove' },
+  );
+  const speakers = repeater(
+    'speakers',
+    [
+      { name: 'name', label: 'speakerName', make: () => input({ maxlength: 200 }), required: true },
+      { name: 'title', label: 'speakerTitle', make: () => input({ maxlength: 200 }) },
+    ],
+    (original?.speakers ?? []).map((speaker) => ({ name: speaker.name, title: speaker.title ?? '' })),
+    { title: 'speakersTitle', item: 'speakerItem', add: 'speakerAdd', remove: 'remove' },
+  );
+  const questions = repeater(
+    'questions',
+    [
+      { name: 'label', label: 'questionLabel', make: () => input({ maxlength: 300 }), required: true },
+      {
+        name: 'type',
+        label: 'questionType',
+        make: () =>
+          select(
+            [
+              ['text', t('questionText')],
+              ['select', t('questionSelect')],
+              ['checkbox', t('questionCheckbox')],
+            ],
+            'text',
+          ),
+      },
+      {
+        name: 'options',
+        label: 'questionOptions',
+        make: () => h('textarea', { rows: 3 }),
+        hint: 'questionOptionsHint',
+      },
+      { name: 'required', label: 'questionRequired', make: () => h('input', { type: 'checkbox' }) },
+    ],
+    (original?.questions ?? []).map((question) => ({
+      'data-qid': question.id,
+      label: question.label,
+      type: question.type,
+      options: (question.options ?? []).join('\n'),
+      required: question.required,
+    })),
+    { title: 'questionsTitle', item: 'questionItem', add: 'questionAdd', remove: 'remove' },
+  );
+
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'button primary' },
+    original ? t('save') : t('createDraft'),
+  );
+  const form = h(
+    'form',
+    { id: 'event-editor', class: 'editor', novalidate: true, 'aria-labelledby': 'view-title' },
+    h('p', { class: 'note' }, t('requiredNote')),
+    h(
+      'section',
+      { class: 'editor-section', 'aria-labelledby': 'ed-main-title' },
+      h('h2', { id: 'ed-main-title' }, t('sectionMain')),
+      labelled('ed-title', t('title'), input({ value: original?.title ?? '', maxlength: 200 }), {
+        required: true,
+      }),
+      labelled('ed-summary', t('summary'), input({ value: original?.summary ?? '', maxlength: 500 })),
+      labelled('ed-description', t('description'), h('textarea', { rows: 6 }, original?.description ?? '')),
+      labelled(
+        'ed-language',
+        t('language'),
+        select(
+          [
+            ['fr', 'Français'],
+            ['en', 'English'],
+          ],
+          original?.language ?? 'fr',
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'editor-section', 'aria-labelledby': 'ed-when-title' },
+      h('h2', { id: 'ed-when-title' }, t('sectionWhen')),
+      labelled('ed-timeZone', t('timeZone'), zoneSelect, { hint: t('timeZoneHint') }),
+      h(
+        'div',
+        { class: 'two' },
+        labelled('ed-startsAt', t('startsAt'), input({ type: 'datetime-local', value: local(startsAt) }), {
+          required: true,
+        }),
+        labelled('ed-endsAt', t('endsAt'), input({ type: 'datetime-local', value: local(endsAt) }), {
+          required: true,
+        }),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'editor-section', 'aria-labelledby': 'ed-where-title' },
+      h('h2', { id: 'ed-where-title' }, t('sectionWhere')),
+      formatGroup,
+      venueBlock,
+      joinBlock,
+    ),
+    h(
+      'section',
+      { class: 'editor-section', 'aria-labelledby': 'ed-seats-title' },
+      h('h2', { id: 'ed-seats-title' }, t('sectionSeats')),
+      labelled('ed-capacity', t('capacity'), capacity, { hint: t('capacityHint') }),
+      labelled('ed-waitlistEnabled', t('waitlistEnabled'), waitlist),
+      labelled('ed-requireConfirmation', t('requireConfirmation'), confirmation, {
+        hint: t('requireConfirmationHint'),
+      }),
+      h(
+        'div',
+        { class: 'two' },
+        labelled(
+          'ed-registrationOpensAt',
+          t('opensAt'),
+          input({ type: 'datetime-local', value: local(original?.registrationOpensAt) }),
+          {
+            hint: t('opensAtHint'),
+          },
+        ),
+        labelled(
+          'ed-registrationClosesAt',
+          t('closesAt'),
+          input({
+            type: 'datetime-local',
+            value:
+              original?.registrationClosesAt && original.registrationClosesAt !== original.startsAt
+                ? local(original.registrationClosesAt)
+                : '',
+          }),
+          { hint: t('closesAtHint') },
+        ),
+      ),
+    ),
+    agenda,
+    speakers,
+    questions,
+    h('p', { id: 'ed-summary-errors', class: 'form-status', role: 'status' }),
+    h(
+      'div',
+      { class: 'actions sticky-actions' },
+      submit,
+      h(
+        'a',
+        { class: 'button', href: original ? `#/events/${encodeURIComponent(original.id)}` : '#/' },
+        t('cancelAction'),
+      ),
+    ),
+  );
+  showFormatFields();
+
+  // The validator (the API's schemas) loads with the editor, while the organiser types.
+  const validator = import('./validate-event.js').catch(() => undefined);
+
+  let sending = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (sending) return;
+    const data = readForm(form, original);
+    const checker = await validator;
+    const errors = checker ? checker.eventErrors(data, !original) : {};
+    if (data.startsAt && data.endsAt && data.endsAt <= data.startsAt && !errors.endsAt)
+      errors.endsAt = 'Must be after startsAt';
+    const first = showErrors(form, errors);
+    if (Object.keys(errors).length) {
+      (first ?? form.querySelector<HTMLElement>('#ed-summary-errors'))?.focus();
+      return;
+    }
+    if (
+      original &&
+      original.status !== 'draft' &&
+      registrantsOf(original) > 0 &&
+      noticeableChange(original, data)
+    ) {
+      const go = await confirmAction({
+        title: t('warnChangeTitle'),
+        body: [plural('warnChangeBody', registrantsOf(original)), t('warnChangeCalendar')],
+        confirm: t('warnChangeConfirm'),
+      });
+      if (!go) return;
+    }
+    sending = true;
+    submit.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const saved = original ? await api.update(original.id, data) : await api.create(data);
+      announce(original ? t('savedNotice') : t('createdNotice'));
+      onSaved(saved);
+    } catch (error) {
+      if (
+        error instanceof ApiError &&
+        error.code === 'validation_failed' &&
+        Object.keys(error.fields).length
+      ) {
+        showErrors(form, error.fields)?.focus();
+      } else {
+        announce(errorText(error), 'error');
+      }
+    } finally {
+      sending = false;
+      submit.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+
+  return [
+    h(
+      'p',
+      { class: 'back' },
+      h(
+        'a',
+        { href: original ? `#/events/${encodeURIComponent(original.id)}` : '#/' },
+        original ? original.title : t('eventsTitle'),
+      ),
+    ),
+    h('h1', { id: 'view-title', tabindex: '-1' }, original ? t('editTitle') : t('newEvent')),
+    form,
+  ];
+};

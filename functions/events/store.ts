@@ -98,6 +98,16 @@ export class EventStore {
 
   /** The event and its gate are born together. */
   async create(event: EventRecord): Promise<void> {
+    try {
+      await this.createOnce(event);
+    } catch (error) {
+      // A retry after a lost response finds its own event already written: that is success.
+      const stored = isConditionFailure(error) ? await this.get(event.id) : undefined;
+      if (stored?.event.createdAt !== event.createdAt) throw error;
+    }
+  }
+
+  private async createOnce(event: EventRecord): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -222,6 +232,11 @@ export class EventStore {
     };
   }
 }
+
+const isConditionFailure = (error: unknown): boolean =>
+  ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
+    (reason) => reason.Code === 'ConditionalCheckFailed',
+  );
 
 const explainSaveFailure = (error: unknown): unknown => {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;

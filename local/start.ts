@@ -7,14 +7,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../functions/shared/clients.js';
-import { config, resetConfig } from '../functions/shared/config.js';
+import { config, mailConfig, resetConfig } from '../functions/shared/config.js';
 import { createServices, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer, localAdminPassword, localUserEmail } from './auth.js';
 import { createTable } from './create-table.js';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.js';
+import { startLocalNotifications } from './notifications.js';
+import { createOutbox } from './outbox.js';
 import { demoOrganisers, seedDemo } from './seed.js';
 import { createLocalServer } from './server.js';
-import { tick } from './tick.js';
+import { remindOnce, tick } from './tick.js';
 
 /** `npm start`: the whole system on one machine, DynamoDB Local included. */
 
@@ -78,6 +80,7 @@ const manageTokenKey = async (dataDir: string): Promise<string> => {
 const main = async () => {
   const started = performance.now();
   const fresh = process.argv.includes('--fresh') || process.env.FRESH === '1';
+  const replay = process.argv.includes('--replay-dead-letters');
   const port = Number(process.env.PORT || 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     return fail(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -141,12 +144,46 @@ const main = async () => {
   });
   setServices(services);
 
+  // Emails are files here; each one sent is announced on one console line. The address is
+  // printed: this console is the developer's own, not a log that is kept anywhere.
+  const outbox = createOutbox(join(dataDir, 'outbox'));
+  step('Starting the notifications (table stream -> notify -> outbox)');
+  const notifications = await startLocalNotifications({
+    endpoint: dynamo.endpoint,
+    doc,
+    tableName: TABLE_NAME,
+    services,
+    baseUrl,
+    tokenKey,
+    mailer: outbox,
+    mailFrom: mailConfig().from,
+    dataDir,
+    onSent: ({ to, subject, mailId }) =>
+      console.log(`✉ ${to}  "${subject}"  ${baseUrl}/local/outbox/${mailId}.eml`),
+    onDeadLetter: (source, reason) =>
+      console.error(
+        `✗ A notification kept failing (${source}: ${reason}); kept in ${join(dataDir, 'dead-letters.jsonl')}. ` +
+          'Fix the cause, then: npm start -- --replay-dead-letters',
+      ),
+  });
+  cleanups.push(() => notifications.stop());
+
   step('Seeding the demo organisers and events');
   const seeded = await seedDemo(services, new Date());
 
+  if (replay) {
+    const { replayed, remaining } = await notifications.replayDeadLetters();
+    step(`Replayed ${replayed} dead letter(s); ${remaining} still failing`);
+  }
+
   step(`Starting the server on ${baseUrl}`);
   const issuer = await createLocalIssuer({ dataDir, issuer: `${baseUrl}/local` });
-  const server = createLocalServer({ issuer, organiserIds: demoOrganisers.map((o) => o.id), webDir });
+  const server = createLocalServer({
+    issuer,
+    organiserIds: demoOrganisers.map((o) => o.id),
+    webDir,
+    outbox,
+  });
   try {
     await listen(server, port);
   } catch (error) {
@@ -164,10 +201,11 @@ const main = async () => {
 
   // One sweep at a time: a slow one is not overlapped by the next.
   let sweeping = false;
+  const remind = remindOnce(notifications.remind);
   const timer = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    tick(services, new Date())
+    tick(services, new Date(), { remind })
       .catch((error) => console.error(`Scheduler tick failed: ${(error as Error).message}`))
       .finally(() => {
         sweeping = false;
@@ -190,6 +228,8 @@ Register from the command line:
   curl -s -X POST ${baseUrl}/api/events/${seeded[0]?.id}/registrations \\
     -H 'content-type: application/json' \\
     -d '{"name": "Camille Martin", "email": "camille@example.com", "consent": true}'
+
+Emails: ${baseUrl}/local/outbox (each one is also printed below as it is sent)
 
 Data is kept in ${dataDir} (npm start -- --fresh starts over). Ctrl-C stops.
 `);

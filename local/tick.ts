@@ -1,13 +1,23 @@
+import type { EventRecord } from '../functions/events/model.js';
+import { reminderDue, reminderSlots } from '../functions/notify/decide.js';
+import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { log } from '../functions/shared/log.js';
 import type { Services } from '../functions/shared/services.js';
 
 /**
  * What the scheduled sweep does in AWS, run by the local runtime every minute: lapsed
  * confirmation holds give their seats back and the waitlist moves up into free seats.
+ * With `remind`, it also stands in for EventBridge Scheduler: each due reminder (window
+ * reached, event not started) goes through the same remind code as in AWS.
  */
+export interface TickOptions {
+  remind?: (input: ReminderInput, event: EventRecord) => Promise<unknown>;
+}
+
 export const tick = async (
   services: Pick<Services, 'events' | 'registrations'>,
   now: Date,
+  options: TickOptions = {},
 ): Promise<void> => {
   const { events, registrations } = services;
   for (const organiser of await events.listOrganisers()) {
@@ -17,10 +27,33 @@ export const tick = async (
       try {
         await registrations.releaseExpiredHolds(event.id, now);
         await registrations.fillFreeSeats(event.id, now);
+        for (const { window } of reminderSlots(event)) {
+          if (options.remind && reminderDue(event, window, now)) {
+            await options.remind({ eventId: event.id, window }, event);
+          }
+        }
       } catch (error) {
         // One event failing must not stop the sweep for the others.
         log.error('tick failed', { eventId: event.id, error });
       }
     }
   }
+};
+
+/**
+ * A reminder stays due every minute until the event starts; the scheduler in AWS fires once.
+ * This remembers what was already handed over, per event start (a moved event is looked at
+ * again). Repeats, after a restart or a move, are harmless: the mail ledger keeps one reminder
+ * per registration and window.
+ */
+export const remindOnce = (
+  remind: (input: ReminderInput) => Promise<unknown>,
+): NonNullable<TickOptions['remind']> => {
+  const handed = new Set<string>();
+  return async (input, event) => {
+    const key = `${input.eventId}#${input.window}#${event.startsAt}`;
+    if (handed.has(key)) return;
+    await remind(input);
+    handed.add(key);
+  };
 };

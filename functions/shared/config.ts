@@ -1,3 +1,5 @@
+import { type MailSettings, mailSettings } from '../mail/mailer.js';
+
 /**
  * Typed configuration from the environment, read once per cold start.
  * A missing required value fails loudly at first use rather than half-working.
@@ -45,6 +47,41 @@ const manageTokenKey = (base64: string): Buffer => {
   if (key.length !== 32) throw new Error('MANAGE_TOKEN_KEY must be 32 bytes, base64-encoded');
   return key;
 };
+
+/**
+ * Mail settings, apart from `config()` so API handlers never need them. In AWS `MAIL_FROM`
+ * must be set (an SES-verified identity); the local runtime and tests fall back to a
+ * placeholder the outbox accepts. Validation is the mail module's own (`mailSettings`).
+ */
+export const LOCAL_MAIL_FROM = 'inscriptions@localhost';
+
+const inLambda = (): boolean => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+export const mailConfig = (): MailSettings =>
+  mailSettings(
+    inLambda() ? process.env : { ...process.env, MAIL_FROM: process.env.MAIL_FROM || LOCAL_MAIL_FROM },
+  );
+
+/** Only the table, for functions that need nothing else (no token key in their environment). */
+export const tableName = (): string => required('TABLE_NAME');
+
+/** The queue event fan-outs go through (the stream and remind functions send, the fanout function reads). */
+export const fanoutQueueConfig = (): { queueUrl: string } => ({ queueUrl: required('QUEUE_URL') });
+
+/** EventBridge Scheduler settings for reminders (the notify function creates, moves and deletes them). */
+export interface ReminderSchedulerConfig {
+  scheduleGroup: string;
+  /** The remind function the schedules invoke. */
+  remindFunctionArn: string;
+  /** The role EventBridge Scheduler assumes to invoke it. */
+  schedulerRoleArn: string;
+}
+
+export const reminderSchedulerConfig = (): ReminderSchedulerConfig => ({
+  scheduleGroup: required('SCHEDULE_GROUP'),
+  remindFunctionArn: required('REMIND_FUNCTION_ARN'),
+  schedulerRoleArn: required('SCHEDULER_ROLE_ARN'),
+});
 
 /** Tests and the local runtime change the environment between runs. */
 export const resetConfig = (): void => {

@@ -1,0 +1,129 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { standInOrganiser } from '../api/access.js';
+import { personalInvite } from '../calendar/ical.js';
+import type { EventRecord } from '../events/model.js';
+import type { EventStore } from '../events/store.js';
+import { composeNotification, type NotificationInput } from '../mail/compose.js';
+import type { Mailer } from '../mail/mailer.js';
+import { inviteMethodFor } from '../mail/messages.js';
+import { manageUrl, type RegistrationRecord } from '../registrations/model.js';
+import type { RegistrationStore } from '../registrations/store.js';
+import { registrationKey } from '../shared/keys.js';
+import { retrying } from '../shared/retry.js';
+import { unsealToken } from '../shared/secrets.js';
+import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
+import { ledgerExpiry, type MailLedger } from './ledger.js';
+
+/**
+ * One message to one registrant, from the state stored NOW (the stream and the queue lag):
+ * load -> check it still fits -> build the invitation and the MIME -> claim in the ledger ->
+ * send -> record. Mail never writes to registrations: a failure here can only fail the
+ * delivery, which the caller retries and eventually dead-letters.
+ */
+
+export type Compose = (input: NotificationInput) => Promise<{ raw: Buffer; to: string; subject: string }>;
+
+export interface SendDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  events: Pick<EventStore, 'get' | 'getOrganiser'>;
+  registrations: Pick<RegistrationStore, 'waitlistPosition'>;
+  ledger: MailLedger;
+  mailer: Mailer;
+  /** Render + MIME; the mail module's composer unless a test swaps it. */
+  compose?: Compose;
+  baseUrl: string;
+  /** The key manage tokens are sealed with (config().manageTokenKey in AWS). */
+  tokenKey: Buffer;
+  mailFrom: string;
+  clock: () => Date;
+  /** Told about each message actually sent (the local runtime prints a line). */
+  onSent?: (sent: { kind: MessageKind; to: string; subject: string; mailId: string }) => void;
+}
+
+export type SendResult =
+  | { status: 'sent'; mailId: string }
+  | { status: 'skipped'; reason: 'gone' | 'no_event' | 'stale' | 'already_sent' };
+
+export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<SendResult> => {
+  const now = deps.clock();
+  const registration = await loadRegistration(deps, intent);
+  // Erased, or replaced by a newer registration under the same address: not this person's message.
+  if (!registration || registration.id !== intent.registrationId)
+    return { status: 'skipped', reason: 'gone' };
+  const found = await deps.events.get(intent.eventId);
+  if (!found) return { status: 'skipped', reason: 'no_event' };
+  const { event } = found;
+  if (!stillFits(intent.kind, registration, event, now, intent.window)) {
+    return { status: 'skipped', reason: 'stale' };
+  }
+
+  const organiser =
+    (await deps.events.getOrganiser(event.organiserId)) ??
+    standInOrganiser(event.organiserId, event.organiserName);
+  const manage = manageUrl(
+    deps.baseUrl,
+    registration.id,
+    unsealToken(registration.tokenSealed, deps.tokenKey),
+  );
+  const waitlistPosition =
+    registration.status === 'waitlisted'
+      ? await deps.registrations.waitlistPosition(registration)
+      : undefined;
+  const ics = inviteMethodFor(intent.kind, registration)
+    ? personalInvite(event, organiser, registration, manage)
+    : undefined;
+
+  const compose = deps.compose ?? composeNotification;
+  const message = await compose({
+    kind: intent.kind,
+    context: {
+      registration,
+      event,
+      organiser,
+      manageUrl: manage,
+      ...(waitlistPosition === undefined ? {} : { waitlistPosition }),
+      ...(intent.changes ? { changes: intent.changes } : {}),
+      eventUrl: eventPage(deps.baseUrl, event),
+    },
+    mailFrom: deps.mailFrom,
+    ...(ics === undefined ? {} : { ics }),
+    // The same state change always gives the same Message-ID.
+    key: `${intent.eventId}#${intent.dedupeKey}`,
+    date: now,
+  });
+
+  const outcome = await deps.ledger.once(
+    intent.eventId,
+    intent.dedupeKey,
+    { now, expiresAt: ledgerExpiry(event.endsAt, now) },
+    () => deps.mailer.send({ to: message.to, raw: message.raw }),
+  );
+  if (outcome.status === 'skipped') return { status: 'skipped', reason: 'already_sent' };
+  deps.onSent?.({ kind: intent.kind, to: message.to, subject: message.subject, mailId: outcome.mailId });
+  return outcome;
+};
+
+const eventPage = (baseUrl: string, event: EventRecord): string =>
+  `${baseUrl}/events/${encodeURIComponent(event.id)}`;
+
+/** Keys and index attributes stay behind: only the record's own fields go to the renderer. */
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+
+/** By primary key, consistently: an index may not show a registration written a moment ago. */
+const loadRegistration = async (
+  deps: Pick<SendDeps, 'db' | 'tableName'>,
+  intent: Pick<MessageIntent, 'eventId' | 'emailKey'>,
+): Promise<RegistrationRecord | undefined> => {
+  const { Item } = await retrying(deps.db).send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: registrationKey(intent.eventId, intent.emailKey),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) return undefined;
+  return Object.fromEntries(
+    Object.entries(Item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
+  ) as unknown as RegistrationRecord;
+};

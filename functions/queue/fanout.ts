@@ -1,0 +1,87 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { fanoutMessage, fanoutRecipients, type MessageIntent } from '../notify/decide.js';
+import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notify/fanout-queue.js';
+import { scrubbed } from '../notify/scrub.js';
+import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
+import { queueFromEnv, sendDepsFromEnv } from '../notify/wiring.js';
+import type { RegistrationStore } from '../registrations/store.js';
+import { log } from '../shared/log.js';
+import { services } from '../shared/services.js';
+
+/**
+ * The fan-out worker (SQS): one page of an event's registrants per message, then the next
+ * page as a new message, so no invocation loops over thousands of sends past its timeout.
+ * A registrant whose send fails is queued on their own (`send` job) and the page goes on;
+ * queue retries and the DLQ take it from there. The ledger makes redelivered pages harmless.
+ */
+
+/** Registrants per page: well within one invocation even when every one of them gets a message. */
+export const PAGE_SIZE = 50;
+
+export interface FanoutDeps {
+  registrations: Pick<RegistrationStore, 'list'>;
+  send: (intent: MessageIntent) => Promise<SendResult>;
+  queue: FanoutQueue;
+  pageSize?: number;
+}
+
+export const fanoutDeps = (
+  sendDeps: SendDeps,
+  registrations: FanoutDeps['registrations'],
+  queue: FanoutQueue,
+): FanoutDeps => ({
+  registrations,
+  send: (intent) => sendOne(intent, sendDeps),
+  queue,
+});
+
+export const processQueueMessage = async (message: QueueMessage, deps: FanoutDeps): Promise<void> => {
+  if (message.type === 'send') {
+    await deps.send(message.message); // a failure fails this SQS message: retried, then the DLQ
+    return;
+  }
+  const { job } = message;
+  const page = await deps.registrations.list(job.eventId, {
+    limit: deps.pageSize ?? PAGE_SIZE,
+    ...(job.cursor ? { cursor: job.cursor } : {}),
+  });
+  const recipients = fanoutRecipients[job.kind];
+  for (const registration of page.items) {
+    if (!recipients.includes(registration.status)) continue;
+    const intent = fanoutMessage(job, registration);
+    try {
+      await deps.send(intent);
+    } catch (error) {
+      log.warn('fan-out send failed; retrying it on its own', {
+        eventId: job.eventId,
+        kind: job.kind,
+        dedupeKey: intent.dedupeKey,
+        error: scrubbed(error),
+      });
+      await deps.queue.enqueue({ type: 'send', message: intent });
+    }
+  }
+  if (page.next) await deps.queue.enqueue({ type: 'page', job: { ...job, cursor: page.next } });
+};
+
+export const createFanoutHandler =
+  (deps: FanoutDeps | (() => FanoutDeps)) =>
+  async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const resolved = typeof deps === 'function' ? deps() : deps;
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    // Messages are independent (a standard queue has no order): one failing does not stop the others.
+    for (const record of event.Records) {
+      try {
+        await processQueueMessage(parseQueueMessage(record.body), resolved);
+      } catch (error) {
+        log.error('fan-out message failed', { messageId: record.messageId, error: scrubbed(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+
+/** Lambda entry point (SQS event source with ReportBatchItemFailures). */
+export const handler = createFanoutHandler(() =>
+  fanoutDeps(sendDepsFromEnv(), services().registrations, queueFromEnv()),
+);

@@ -1,0 +1,95 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { decide, type Intent, type StreamChange, type StreamEventName } from '../notify/decide.js';
+import type { FanoutQueue } from '../notify/fanout-queue.js';
+import type { ReminderScheduler } from '../notify/reminder-scheduler.js';
+import { scrubbed } from '../notify/scrub.js';
+import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
+import { queueFromEnv, schedulerFromEnv, sendDepsFromEnv } from '../notify/wiring.js';
+import { log } from '../shared/log.js';
+
+/**
+ * The table stream's consumer: each changed item -> the messages and reminder changes it
+ * calls for. Registration messages are sent here; event fan-outs go to the queue (thousands
+ * of sends do not belong in one invocation); reminders are (re)scheduled.
+ *
+ * Records of a shard are handled in order and the first failure stops the batch: it is
+ * reported (`batchItemFailures`) so the stream retries from that record, and the ledger makes
+ * the already-sent part of the retry a no-op. After the event source's retries the record goes
+ * to its on-failure destination. Mail only ever reads registrations: a failure here never
+ * changes or rolls back a registration.
+ */
+
+export interface NotifyDeps {
+  send: (intent: Parameters<typeof sendOne>[0]) => Promise<SendResult>;
+  queue: FanoutQueue;
+  scheduler: ReminderScheduler;
+  clock: () => Date;
+}
+
+export const notifyDeps = (
+  sendDeps: SendDeps,
+  ports: { queue: FanoutQueue; scheduler: ReminderScheduler },
+): NotifyDeps => ({
+  send: (intent) => sendOne(intent, sendDeps),
+  queue: ports.queue,
+  scheduler: ports.scheduler,
+  clock: sendDeps.clock,
+});
+
+type Image = Record<string, AttributeValue>;
+
+/** The stream record as plain objects (the Lambda types and the SDK's AttributeValue differ only nominally). */
+export const streamChange = (record: DynamoDBRecord): StreamChange => {
+  const data = record.dynamodb ?? {};
+  const keys = unmarshall((data.Keys ?? {}) as Image);
+  return {
+    eventName: (record.eventName ?? 'MODIFY') as StreamEventName,
+    keys: { pk: String(keys.pk ?? ''), sk: String(keys.sk ?? '') },
+    ...(data.OldImage ? { oldImage: unmarshall(data.OldImage as Image) } : {}),
+    ...(data.NewImage ? { newImage: unmarshall(data.NewImage as Image) } : {}),
+  };
+};
+
+const apply = async (intent: Intent, deps: NotifyDeps): Promise<void> => {
+  switch (intent.type) {
+    case 'message':
+      await deps.send(intent.message);
+      return;
+    case 'fanout':
+      await deps.queue.enqueue({ type: 'page', job: intent.job });
+      return;
+    case 'reminders':
+      await deps.scheduler.replace(intent.eventId, intent.slots, deps.clock());
+      return;
+  }
+};
+
+export const createNotifyHandler =
+  (deps: NotifyDeps | (() => NotifyDeps)) =>
+  async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const resolved = typeof deps === 'function' ? deps() : deps;
+    for (const record of event.Records) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+      try {
+        for (const intent of decide(streamChange(record))) await apply(intent, resolved);
+      } catch (error) {
+        // Keys only: the sort key holds the email's hash, never the address.
+        log.error('notify record failed', {
+          sequenceNumber,
+          pk: record.dynamodb?.Keys?.pk?.S,
+          sk: record.dynamodb?.Keys?.sk?.S,
+          error: scrubbed(error),
+        });
+        // Later records of this shard wait: the stream retries from here, in order.
+        return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+
+/** Lambda entry point (DynamoDB stream event source with ReportBatchItemFailures). */
+export const handler = createNotifyHandler(() =>
+  notifyDeps(sendDepsFromEnv(), { queue: queueFromEnv(), scheduler: schedulerFromEnv() }),
+);

@@ -1,0 +1,355 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tick } from '../local/tick.js';
+import { manageLink } from './support/app.js';
+import {
+  MAIL_FROM,
+  type Mail,
+  type NotifyChain,
+  ORGANISER,
+  parseCalendar,
+  startNotifyChain,
+} from './support/notify.js';
+
+/**
+ * The real chain on DynamoDB Local: API call -> table -> stream -> poller -> notify handler
+ * (-> fan-out queue -> fanout handler) -> outbox `.eml`, parsed with postal-mime and ical.js.
+ */
+
+let chain: NotifyChain;
+
+beforeAll(async () => {
+  // Pages of 2 registrants, so the fan-out tests cross several pages.
+  chain = await startNotifyChain({ fanoutPageSize: 2 });
+});
+afterAll(() => chain?.stop());
+
+const JOIN_URL = 'https://meet.example/secret-room';
+const organiser = { organiser: ORGANISER.id };
+
+const person = (tag: string, extra: Record<string, unknown> = {}) => ({
+  name: `Personne ${tag}`,
+  email: `${tag}@example.com`,
+  consent: true,
+  ...extra,
+});
+
+const register = async (eventId: string, body: Record<string, unknown>) => {
+  const response = await chain.app.call('POST', `/api/events/${eventId}/registrations`, { body });
+  expect([200, 201]).toContain(response.status);
+  return response.body as { registration: { id: string; status: string }; manageUrl: string };
+};
+
+const manage = (manageUrl: string, action: string) => {
+  const { id, token } = manageLink(manageUrl);
+  return chain.app.call('POST', `/api/registrations/${id}/${action}?token=${token}`);
+};
+
+/** The kind of each message to `to` (oldest first), read from the ledger entry that sent it. */
+const kindsFor = async (eventId: string, to: string): Promise<string[]> => {
+  const mails = await chain.mails(to);
+  const entries = await chain.notifications.ledger.entries(eventId);
+  return mails.map((mail) => {
+    const entry = entries.find((candidate) => candidate.mailId === mail.entry.id);
+    return entry ? (entry.dedupeKey.split('#')[1] ?? '?') : 'not-in-ledger';
+  });
+};
+
+const only = async (to: string): Promise<Mail> => {
+  const mails = await chain.mails(to);
+  expect(mails).toHaveLength(1);
+  return mails[0] as Mail;
+};
+
+const last = async (to: string): Promise<Mail> => {
+  const mails = await chain.mails(to);
+  return mails.at(-1) as Mail;
+};
+
+/** The UID the public calendar endpoint gives the event. */
+const publicUid = async (eventId: string): Promise<string> => {
+  const response = await chain.app.call('GET', `/calendar/events/${eventId}.ics`);
+  expect(response.status).toBe(200);
+  return parseCalendar(String(response.body)).uid;
+};
+
+describe('registration messages', () => {
+  it('confirmed: one message, its invitation (REQUEST) with the calendar endpoints’ UID, the join URL', async () => {
+    const eventId = await chain.app.publishedEvent({ language: 'en', title: 'Webinar' });
+    const { manageUrl } = await register(eventId, person('ada', { locale: 'en' }));
+
+    const mail = await only('ada@example.com');
+    expect(await kindsFor(eventId, 'ada@example.com')).toEqual(['confirmed']);
+    expect(mail.email.subject).toMatch(/^Registration confirmed/);
+    expect(mail.email.text).toContain('Your registration');
+    expect(mail.email.text).toContain(JOIN_URL);
+    // One recipient; our sender under the organiser's name; replies to the organiser.
+    expect(mail.email.to?.map((a) => ('address' in a ? a.address : ''))).toEqual(['ada@example.com']);
+    expect(mail.email.from).toMatchObject({ name: ORGANISER.name, address: MAIL_FROM });
+    expect(mail.email.replyTo?.[0]).toMatchObject({ address: ORGANISER.replyTo });
+    expect(mail.email.bcc ?? []).toEqual([]);
+    expect(mail.email.headers.filter((header) => header.key === 'bcc')).toEqual([]);
+    // The calendar alternative says REQUEST in MIME and in iCalendar, and the .ics is attached too.
+    expect(mail.calendar?.mimeMethod).toBe('REQUEST');
+    expect(mail.calendar?.method).toBe('REQUEST');
+    expect(mail.calendar?.text).toContain(`mailto:${ORGANISER.replyTo}`);
+    expect(mail.email.attachments.map((part) => part.mimeType)).toContain('application/ics');
+    // Same UID as the public event file and the registrant's own invite.ics.
+    expect(mail.calendar?.uid).toBe(await publicUid(eventId));
+    const { id, token } = manageLink(manageUrl);
+    const invite = await chain.app.call('GET', `/api/registrations/${id}/invite.ics?token=${token}`);
+    expect(parseCalendar(String(invite.body)).uid).toBe(mail.calendar?.uid);
+    // The manage link in the message opens the registration.
+    const link = /http:\/\/\S+\/manage#registration=[^\s]+/.exec(mail.email.text ?? '')?.[0] ?? '';
+    const fromMail = manageLink(link);
+    expect(fromMail.id).toBe(id);
+    const opened = await chain.app.call('GET', `/api/registrations/${fromMail.id}?token=${fromMail.token}`);
+    expect(opened.status).toBe(200);
+  });
+
+  it('French for `fr`: subject, body and invitation', async () => {
+    const eventId = await chain.app.publishedEvent({ language: 'en' });
+    await register(eventId, person('bastien', { locale: 'fr' }));
+
+    const mail = await only('bastien@example.com');
+    expect(mail.email.subject).toMatch(/^Inscription confirmée/);
+    expect(mail.email.text).toContain('Bonjour');
+    expect(mail.calendar?.text).toContain('Rejoindre en ligne');
+  });
+
+  it('waitlisted (position, no invitation, no join URL), then cancelled (CANCEL) and promoted (REQUEST + join URL)', async () => {
+    const eventId = await chain.app.publishedEvent({
+      capacity: 1,
+      format: 'hybrid',
+      venue: { name: 'Salle Gaveau', address: '45 rue La Boétie', city: 'Paris' },
+    });
+    const first = await register(eventId, person('claire'));
+    const second = await register(eventId, person('denis'));
+    expect(second.registration.status).toBe('waitlisted');
+
+    const waitlisted = await only('denis@example.com');
+    expect(await kindsFor(eventId, 'denis@example.com')).toEqual(['waitlisted']);
+    expect(waitlisted.calendar).toBeUndefined();
+    expect(waitlisted.email.attachments).toEqual([]);
+    expect(waitlisted.email.text).not.toContain(JOIN_URL);
+    expect(waitlisted.email.html).not.toContain(JOIN_URL);
+    expect(waitlisted.email.text).toMatch(/\b1\b/);
+
+    expect((await manage(first.manageUrl, 'cancel')).status).toBe(200);
+
+    expect(await kindsFor(eventId, 'claire@example.com')).toEqual(['confirmed', 'cancelled_by_attendee']);
+    const cancelled = await last('claire@example.com');
+    expect(cancelled.calendar?.mimeMethod).toBe('CANCEL');
+    expect(cancelled.calendar?.method).toBe('CANCEL');
+    expect(cancelled.calendar?.uid).toBe(await publicUid(eventId));
+    expect(cancelled.email.text).not.toContain(JOIN_URL);
+
+    expect(await kindsFor(eventId, 'denis@example.com')).toEqual(['waitlisted', 'promoted']);
+    const promoted = await last('denis@example.com');
+    expect(promoted.calendar?.method).toBe('REQUEST');
+    expect(promoted.calendar?.uid).toBe(await publicUid(eventId));
+    expect(promoted.email.text).toContain(JOIN_URL);
+  });
+
+  it('pending confirmation (link, no invitation, no join URL), then confirmed with the invitation', async () => {
+    const eventId = await chain.app.publishedEvent({ requireConfirmation: true });
+    const { manageUrl } = await register(eventId, person('emile'));
+
+    const pending = await only('emile@example.com');
+    expect(await kindsFor(eventId, 'emile@example.com')).toEqual(['pending_confirmation']);
+    expect(pending.calendar).toBeUndefined();
+    expect(pending.email.text).not.toContain(JOIN_URL);
+    expect(pending.email.text).toContain(`manage#registration=${manageLink(manageUrl).id}`);
+
+    expect((await manage(manageUrl, 'confirm')).status).toBe(200);
+    expect(await kindsFor(eventId, 'emile@example.com')).toEqual(['pending_confirmation', 'confirmed']);
+    const confirmed = await last('emile@example.com');
+    expect(confirmed.calendar?.method).toBe('REQUEST');
+    expect(confirmed.email.text).toContain(JOIN_URL);
+  });
+
+  it('registering again sends the existing registration a fresh manage link, to that address only', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { manageUrl } = await register(eventId, person('fanny'));
+    const again = await chain.app.call('POST', `/api/events/${eventId}/registrations`, {
+      body: person('fanny', { name: 'Quelqu’un d’autre' }),
+    });
+    expect(again.body).toEqual({ status: 'already_registered' });
+
+    expect(await kindsFor(eventId, 'fanny@example.com')).toEqual(['confirmed', 'manage_link']);
+    const mail = await last('fanny@example.com');
+    expect(mail.calendar).toBeUndefined();
+    expect(mail.email.to?.map((a) => ('address' in a ? a.address : ''))).toEqual(['fanny@example.com']);
+    const link = manageLink(
+      /http:\/\/\S+\/manage#registration=[^\s]+/.exec(mail.email.text ?? '')?.[0] ?? '',
+    );
+    expect(link.id).toBe(manageLink(manageUrl).id);
+    expect(link.token).not.toBe(manageLink(manageUrl).token);
+    expect((await chain.app.call('GET', `/api/registrations/${link.id}?token=${link.token}`)).status).toBe(
+      200,
+    );
+  });
+
+  it('cancelled by the organiser: its own message with CANCEL', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { registration } = await register(eventId, person('gael'));
+    const cancel = await chain.app.call(
+      'POST',
+      `/api/admin/events/${eventId}/registrations/${registration.id}/cancel`,
+      organiser,
+    );
+    expect(cancel.status).toBe(200);
+
+    expect(await kindsFor(eventId, 'gael@example.com')).toEqual(['confirmed', 'cancelled_by_organiser']);
+    expect((await last('gael@example.com')).calendar?.method).toBe('CANCEL');
+  });
+
+  it('an erased registration gets nothing more', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { registration } = await register(eventId, person('hugo'));
+    await chain.mails();
+    const erase = await chain.app.call(
+      'DELETE',
+      `/api/admin/events/${eventId}/registrations/${registration.id}`,
+      organiser,
+    );
+    expect(erase.status).toBeLessThan(300);
+    expect(await kindsFor(eventId, 'hugo@example.com')).toEqual(['confirmed']);
+  });
+});
+
+describe('event fan-outs', () => {
+  it('a change of time reaches every confirmed registrant once (over several pages), nobody else', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 5 });
+    const confirmed = ['c1', 'c2', 'c3', 'c4', 'c5'].map((tag) => `${tag}@example.com`);
+    for (const email of confirmed) await register(eventId, { ...person('x'), email });
+    await register(eventId, person('waiting'));
+    await chain.mails();
+
+    const { body: before } = await chain.app.call('GET', `/api/admin/events/${eventId}`, organiser);
+    const startsAt = new Date(Date.parse(before.startsAt) + 86_400_000).toISOString();
+    const endsAt = new Date(Date.parse(before.endsAt) + 86_400_000).toISOString();
+    const patch = await chain.app.call('PATCH', `/api/admin/events/${eventId}`, {
+      ...organiser,
+      body: { startsAt, endsAt },
+    });
+    expect(patch.status).toBe(200);
+
+    for (const email of confirmed) {
+      expect(await kindsFor(eventId, email)).toEqual(['confirmed', 'event_changed']);
+      const changed = await last(email);
+      expect(changed.calendar?.method).toBe('REQUEST');
+      expect(changed.calendar?.sequence).toBe(1);
+      expect(changed.calendar?.uid).toBe(await publicUid(eventId));
+      const wallClock = DateTime.fromISO(startsAt).setZone('Europe/Paris').toFormat("yyyyMMdd'T'HHmmss");
+      expect(changed.calendar?.text).toContain(`DTSTART;TZID=Europe/Paris:${wallClock}`);
+    }
+    expect(await kindsFor(eventId, 'waiting@example.com')).toEqual(['waitlisted']);
+
+    // A change no calendar cares about sends nothing.
+    await chain.app.call('PATCH', `/api/admin/events/${eventId}`, {
+      ...organiser,
+      body: { summary: 'Nouveau résumé' },
+    });
+    for (const email of confirmed) expect(await chain.mails(email)).toHaveLength(2);
+  });
+
+  it('cancelling the event tells the confirmed, the pending and the waitlisted (CANCEL, same UID)', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 2, requireConfirmation: true });
+    const first = await register(eventId, person('ines'));
+    expect((await manage(first.manageUrl, 'confirm')).status).toBe(200);
+    await register(eventId, person('jules'));
+    expect((await register(eventId, person('karim'))).registration.status).toBe('waitlisted');
+    const uid = await publicUid(eventId);
+
+    const cancel = await chain.app.call('POST', `/api/admin/events/${eventId}/cancel`, organiser);
+    expect(cancel.status).toBe(200);
+
+    for (const tag of ['ines', 'jules', 'karim']) {
+      expect((await kindsFor(eventId, `${tag}@example.com`)).at(-1)).toBe('event_cancelled');
+      const mail = await last(`${tag}@example.com`);
+      expect(mail.calendar).toMatchObject({
+        mimeMethod: 'CANCEL',
+        method: 'CANCEL',
+        uid,
+        sequence: 1,
+        status: 'CANCELLED',
+      });
+      expect(mail.email.text).not.toContain(JOIN_URL);
+    }
+  });
+});
+
+describe('reminders (local tick)', () => {
+  const HOUR = 3_600_000;
+
+  it('24 h and 1 h before an online event, to the confirmed only, with the join URL, once each', async () => {
+    const start = new Date(Date.now() + 25 * HOUR);
+    const eventId = await chain.app.publishedEvent({
+      capacity: 1,
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + HOUR).toISOString(),
+    });
+    await register(eventId, person('lea'));
+    await register(eventId, person('marc'));
+    const remind = chain.notifications.remind;
+
+    try {
+      chain.setClock(HOUR + 60_000); // 23 h 59 before the start
+      await tick(chain.services, chain.services.clock(), { remind });
+      await tick(chain.services, chain.services.clock(), { remind });
+      expect(await kindsFor(eventId, 'lea@example.com')).toEqual(['confirmed', 'reminder-24h']);
+      const reminder = await last('lea@example.com');
+      expect(reminder.email.text).toContain(JOIN_URL);
+      expect(await kindsFor(eventId, 'marc@example.com')).toEqual(['waitlisted']);
+
+      chain.setClock(24 * HOUR + 60_000); // 59 min before
+      await tick(chain.services, chain.services.clock(), { remind });
+      expect(await kindsFor(eventId, 'lea@example.com')).toEqual([
+        'confirmed',
+        'reminder-24h',
+        'reminder-1h',
+      ]);
+      expect(await kindsFor(eventId, 'marc@example.com')).toEqual(['waitlisted']);
+    } finally {
+      chain.setClock(0);
+    }
+  });
+
+  it('in person: the 24 h reminder only, without a join URL', async () => {
+    const start = new Date(Date.now() + 25 * HOUR);
+    const eventId = await chain.app.publishedEvent({
+      format: 'in_person',
+      joinUrl: null,
+      venue: { name: 'Espace Bourse', address: '28 place de la Bourse', city: 'Paris' },
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + HOUR).toISOString(),
+    });
+    await register(eventId, person('nina'));
+    const remind = chain.notifications.remind;
+    try {
+      chain.setClock(HOUR + 60_000);
+      await tick(chain.services, chain.services.clock(), { remind });
+      chain.setClock(24 * HOUR + 60_000);
+      await tick(chain.services, chain.services.clock(), { remind });
+      expect(await kindsFor(eventId, 'nina@example.com')).toEqual(['confirmed', 'reminder-24h']);
+    } finally {
+      chain.setClock(0);
+    }
+  });
+});
+
+describe('exactly once', () => {
+  it('handing the whole stream to the handler again, twice, sends nothing more', async () => {
+    const before = (await chain.mails()).map((mail) => mail.entry.id);
+    expect(before.length).toBeGreaterThan(20);
+    const records = await chain.streamRecords();
+    expect(records.length).toBeGreaterThan(before.length);
+
+    for (let round = 0; round < 2; round++) {
+      const response = await chain.notifications.notify({ Records: records });
+      expect(response.batchItemFailures).toEqual([]);
+    }
+    expect((await chain.mails()).map((mail) => mail.entry.id)).toEqual(before);
+  });
+});

@@ -42,11 +42,21 @@ const COLD_IMPORTS = arg('imports', 10);
 const progress = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
 const done = (text: string) => process.stdout.write(`\r\x1b[2K${text}\n`);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** Runs `total` tasks with at most `concurrency` in flight, reporting progress. */
-const pool = async (total: number, concurrency: number, label: string, task: (i: number) => Promise<void>) => {
+const pool = async (
+  total: number,
+  concurrency: number,
+  label: string,
+  task: (i: number) => Promise<void>,
+) => {
   let next = 0;
   let finished = 0;
   const worker = async () => {
@@ -66,7 +76,11 @@ const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'bench-'));
   const dynamo = await startDynamoDbLocal();
   const results: Record<string, unknown> = {
-    machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() },
+    machine: {
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      date: new Date().toISOString(),
+    },
   };
   try {
     const tableName = 'bench';
@@ -77,7 +91,13 @@ const main = async () => {
     const server = createLocalServer({ issuer, organiserIds: ['bench'], webDir: work });
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const services = createServices({ db, tableName, baseUrl: base, tokenKey: randomBytes(32), holdMinutes: 120 });
+    const services = createServices({
+      db,
+      tableName,
+      baseUrl: base,
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+    });
     setServices(services);
     process.env.LOG_LEVEL = 'silent';
 
@@ -130,7 +150,9 @@ const main = async () => {
       lost: created.filter((id) => !storedIds.has(id)).length,
       errors,
     };
-    done(`register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`);
+    done(
+      `register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`,
+    );
     results.register = register;
 
     // --- raw: one conditional counter update + one conditional put per transaction ---
@@ -173,7 +195,10 @@ const main = async () => {
     const sample = stored.find((r) => r.status === 'confirmed');
     const { Item: storedRegistration = {} } = sample
       ? await db.send(
-          new GetCommand({ TableName: tableName, Key: { pk: `EVENT#${event.id}`, sk: `REG#${sample.emailKey}` } }),
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: `EVENT#${event.id}`, sk: `REG#${sample.emailKey}` },
+          }),
         )
       : {};
     const gateItem = { pk: `EVENT#${event.id}`, sk: 'GATE', ...gate };
@@ -182,7 +207,9 @@ const main = async () => {
       itemSize(storedRegistration),
     ]);
     results.itemBytes = { gate: itemSize(gateItem), registration: itemSize(storedRegistration) };
-    done(`write units per confirmed registration: ${results.writeUnitsPerRegistration} (gate ${itemSize(gateItem)} B, registration ${itemSize(storedRegistration)} B)`);
+    done(
+      `write units per confirmed registration: ${results.writeUnitsPerRegistration} (gate ${itemSize(gateItem)} B, registration ${itemSize(storedRegistration)} B)`,
+    );
 
     server.close();
     results.bundles = await bundles(work);
@@ -209,7 +236,9 @@ const bundles = async (work: string) => {
       platform: 'node',
       target: 'node22',
       format: 'esm',
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     return outfile;
@@ -221,11 +250,21 @@ const bundles = async (work: string) => {
       try {
         output = execFileSync(
           process.execPath,
-          ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`],
-          { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-3' }, stdio: ['ignore', 'pipe', 'pipe'] },
+          [
+            '--input-type=module',
+            '-e',
+            `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`,
+          ],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, AWS_REGION: 'eu-west-3' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
         );
       } catch (error) {
-        throw new Error(`Importing ${file} failed: ${String((error as { stderr?: string }).stderr).slice(-500)}`);
+        throw new Error(
+          `Importing ${file} failed: ${String((error as { stderr?: string }).stderr).slice(-500)}`,
+        );
       }
       times.push(Number(output.trim().split('\n').pop()));
     }
@@ -243,7 +282,9 @@ const bundles = async (work: string) => {
     };
   }
   const worst = Object.entries(rows).sort((a, b) => b[1].kb - a[1].kb)[0];
-  done(`bundles: ${entries.length} functions, largest ${worst?.[0]} ${worst?.[1].kb} KB (empty handler imports in ${emptyMs.toFixed(1)} ms)`);
+  done(
+    `bundles: ${entries.length} functions, largest ${worst?.[0]} ${worst?.[1].kb} KB (empty handler imports in ${emptyMs.toFixed(1)} ms)`,
+  );
   return { emptyImportMs: Number(emptyMs.toFixed(1)), functions: rows };
 };
 

@@ -10,11 +10,15 @@ export const valueSize = (value: unknown): number => {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return utf8(value);
   if (typeof value === 'number') {
-    const digits = String(Math.abs(value)).replace(/^0\.|\./, '').replace(/e.*$/, '').replace(/^0+/, '');
+    const digits = String(Math.abs(value))
+      .replace(/^0\.|\./, '')
+      .replace(/e.*$/, '')
+      .replace(/^0+/, '');
     return Math.ceil(digits.length / 2) + 1;
   }
   if (value instanceof Uint8Array) return value.byteLength;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, element) => sum + 1 + valueSize(element), 0);
+  if (Array.isArray(value))
+    return 3 + value.reduce((sum: number, element) => sum + 1 + valueSize(element), 0);
   if (value instanceof Set) return [...value].reduce((sum: number, element) => sum + valueSize(element), 0);
   return (
     3 +

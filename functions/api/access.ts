@@ -14,11 +14,16 @@ import { services } from '../shared/services.js';
  */
 
 /** A published or cancelled event; drafts do not exist for the public. */
-export const publicEvent = (event: ApiEvent): Promise<{ event: EventRecord; gate: Gate }> =>
-  publicEventById(pathParam(event, 'eventId'));
+export const publicEvent = (event: ApiEvent, options: { maxAgeMs?: number } = {}) =>
+  publicEventById(pathParam(event, 'eventId'), options);
 
-export const publicEventById = async (eventId: string): Promise<{ event: EventRecord; gate: Gate }> => {
-  const found = await services().events.get(eventId);
+/** `maxAgeMs` accepts a read that recent (the registration rush, whose writes re-check it all). */
+export const publicEventById = async (
+  eventId: string,
+  { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
+): Promise<{ event: EventRecord; gate: Gate }> => {
+  const { events } = services();
+  const found = maxAgeMs > 0 ? await events.getRecent(eventId, maxAgeMs) : await events.get(eventId);
   if (!found || found.event.status === 'draft') throw notFound('Event');
   return found;
 };

@@ -64,6 +64,10 @@ const toGate = (item: Record<string, unknown>): Gate => {
 /** DynamoDB adapter for organisers, events and their seat gates. */
 export class EventStore {
   private readonly db: DynamoDBDocumentClient;
+  private readonly recent = new Map<
+    string,
+    { value: { event: EventRecord; gate: Gate } | undefined; at: number }
+  >();
 
   constructor(
     db: DynamoDBDocumentClient,
@@ -136,6 +140,22 @@ export class EventStore {
     const eventItem = Items.find((item) => item.sk === 'EVENT');
     const gateItem = Items.find((item) => item.sk === 'GATE');
     return eventItem && gateItem ? { event: toEvent(eventItem), gate: toGate(gateItem) } : undefined;
+  }
+
+  /**
+   * The event as read at most `maxAgeMs` ago by this container. For the registration rush
+   * only: what it decides is re-checked by the transaction's conditions.
+   */
+  async getRecent(
+    eventId: string,
+    maxAgeMs: number,
+  ): Promise<{ event: EventRecord; gate: Gate } | undefined> {
+    const cached = this.recent.get(eventId);
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
+    const value = await this.get(eventId);
+    if (this.recent.size > 1000) this.recent.clear(); // bounded: a container serves few events
+    this.recent.set(eventId, { value, at: Date.now() });
+    return value;
   }
 
   async getGate(eventId: string): Promise<Gate | undefined> {

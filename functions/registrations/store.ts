@@ -126,16 +126,34 @@ export class RegistrationStore {
     this.db = retrying(db);
   }
 
+  /**
+   * `seen` is the gate as the caller last saw it (possibly a second old): it picks the first
+   * attempt without another read. The transaction's conditions re-check everything, so a stale
+   * view costs one failed attempt and a fresh read, never a wrong seat.
+   */
   async register(
     event: EventRecord,
     input: RegistrationInput & { answers: Answers },
     now: Date,
+    seen?: Gate,
   ): Promise<RegisterOutcome> {
     const key = registrationKey(event.id, emailKey(input.email));
+    let gate = seen;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const gate = await this.events.getGate(event.id);
-      const decision = decideRegistration(gate, now.toISOString());
-      if (decision.kind === 'waitlist' && gate && (await this.makeRoom(event.id, gate, now))) continue;
+      const fresh = gate === undefined;
+      gate ??= await this.events.getGate(event.id);
+      let decision: SeatDecision;
+      try {
+        decision = decideRegistration(gate, now.toISOString());
+      } catch (refusal) {
+        if (fresh) throw refusal;
+        gate = undefined; // refuse only on what the table says now
+        continue;
+      }
+      if (decision.kind === 'waitlist' && gate && (await this.makeRoom(event.id, gate, now))) {
+        gate = undefined;
+        continue;
+      }
       const token = newManageToken();
       const registration = newRegistration(input, {
         id: newId('reg'),
@@ -170,7 +188,7 @@ export class RegistrationStore {
             return { kind: 'already_registered', registration: await this.requestManageLink(existing, now) };
           }
         } else if (codes?.[0] !== 'ConditionalCheckFailed') throw error;
-        // The gate moved (a seat went, the window closed): decide again from a fresh read.
+        gate = undefined; // the gate moved (a seat went, the window closed): decide again from a fresh read
       }
     }
     throw new Error(`Registration for ${event.id} kept losing races after ${MAX_ROUNDS} rounds`);

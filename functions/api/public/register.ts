@@ -9,7 +9,8 @@ import { publicEvent } from '../access.js';
 /** POST /api/events/{eventId}/registrations — a seat, a place on the waitlist, or a refusal. */
 export const handler = httpApi({ jsonBody: true }, async (request) => {
   const input = parseInput(registrationInput, request.body);
-  const { event } = await publicEvent(request);
+  // A view up to a second old: the transaction re-checks status, window and seats itself.
+  const { event, gate } = await publicEvent(request, { maxAgeMs: 1000 });
   const answers = checkAnswers(event.questions, input.answers);
   const { registrations, baseUrl, clock } = services();
   const now = clock();
@@ -35,7 +36,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
     });
   }
 
-  const outcome = await registrations.register(event, { ...input, answers }, now);
+  const outcome = await registrations.register(event, { ...input, answers }, now, gate);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
 
   const { registration, token } = outcome;

@@ -1,4 +1,6 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emailKey } from '../functions/shared/secrets.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
 import { expectConsistent } from './support/invariants.js';
 
@@ -259,5 +261,24 @@ describe('ids from the path', () => {
       }
     }
     expect(tableCalls).toBe(0);
+  });
+});
+
+describe('personal data', () => {
+  it('expires by TTL thirty days after the event, while the counts stay on the gate', async () => {
+    const eventId = await app.publishedEvent();
+    const created = await register(eventId, person(1));
+    const { Item } = await app.doc.send(
+      new GetCommand({
+        TableName: app.tableName,
+        Key: { pk: `EVENT#${eventId}`, sk: `REG#${emailKey(person(1).email)}` },
+      }),
+    );
+    const event = await app.services.events.get(eventId);
+    const endsAt = Math.floor(Date.parse(event?.event.endsAt ?? '') / 1000);
+    expect(created.status).toBe(201);
+    expect(Item?.expiresAt).toBe(endsAt + 30 * 86_400);
+    const gate = await app.services.events.getGate(eventId);
+    expect(gate).not.toHaveProperty('expiresAt');
   });
 });

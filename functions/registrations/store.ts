@@ -21,6 +21,7 @@ import {
   waitlistIndexKey,
   waitlistPartition,
 } from '../shared/keys.js';
+import { personalDataExpiresAt } from '../shared/privacy.js';
 import { retrying } from '../shared/retry.js';
 import { emailKey, hashToken, newId, newManageToken, sealToken } from '../shared/secrets.js';
 import { tableSchema } from '../shared/table.js';
@@ -171,7 +172,11 @@ export class RegistrationStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: this.registrationItem(registration),
+              // Personal data goes by TTL some days after the event; the gate keeps the counts.
+              Item: {
+                ...this.registrationItem(registration),
+                [tableSchema.timeToLiveAttribute]: personalDataExpiresAt(event.endsAt),
+              },
               // One live registration per event and email; a cancelled one may be replaced.
               ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
               ExpressionAttributeNames: { '#status': 'status' },

@@ -1,29 +1,41 @@
 /**
- * The CDK app: one stack per stage.
+ * The CDK app: one stack per stage (docs/deploy.md explains every context key).
  *
- *   npx cdk synth                                   dev (cdk.json context "stage"), bundles the handlers
- *   npx cdk synth -c stage=prod -c jwtIssuer=https://... -c jwtAudience=<client id>
- *   npx cdk synth --quiet -c bundling=false         templates only: no esbuild, handler files not needed
+ *   npx cdk synth                                   dev (cdk.json context "stage"), bundles handlers, builds web/
+ *   npx cdk deploy -c stage=prod -c domain=example.org -c 'organisers=[{"id":…,"name":…,"replyTo":…}]'
+ *   npx cdk synth --quiet -c bundling=false         templates only: no esbuild, no web build
  *
- * No account, region or resource name is hard-coded: the CLI's credentials pick the
- * environment and CloudFormation names the resources.
+ * No account, region or resource name is hard-coded: the stack is environment-agnostic
+ * unless the stage pins `account`/`region` in cdk.json, and CloudFormation names the resources.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiStack, apiStackPropsFromContext } from '../lib/api-stack.js';
+import { projectRoot } from '../lib/app-function.js';
+import { InscriptionsStack } from '../lib/inscriptions-stack.js';
+import { stageSettingsFromContext } from '../lib/stage.js';
 
 const app = new App();
 // The CLI refuses user context keys starting with `aws:`, so `-c bundling=false` stands in for
-// `aws:cdk:bundling-stacks=[]`: CDK then skips esbuild (see lib/api-function.ts).
-if (String(app.node.tryGetContext('bundling')) === 'false') {
-  app.node.setContext('aws:cdk:bundling-stacks', []);
-}
-const props = apiStackPropsFromContext(app);
+// `aws:cdk:bundling-stacks=[]`: CDK then skips esbuild (see lib/app-function.ts).
+const bundling = String(app.node.tryGetContext('bundling')) !== 'false';
+if (!bundling) app.node.setContext('aws:cdk:bundling-stacks', []);
 
-new ApiStack(app, `Inscriptions-${props.stage}`, {
-  ...props,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: `Event registration: table and HTTP API (${props.stage})`,
+const settings = stageSettingsFromContext(app);
+
+// The pages are built here, like the functions, so a deploy always ships the current web/.
+const builtPages = `${projectRoot}/web/dist`;
+if (bundling) {
+  const { buildWeb } = await import('../web/build.js');
+  await buildWeb(builtPages);
+}
+
+new InscriptionsStack(app, `Inscriptions-${settings.stage}`, {
+  settings,
+  ...(bundling ? { builtPages } : {}),
+  ...(settings.account || settings.region
+    ? { env: { account: settings.account, region: settings.region } }
+    : {}),
+  description: `Event registration: site, API, mail and reminders (${settings.stage})`,
 });
 
 // cdk-nag 3 runs as a CDK validation plugin (not an Aspect as in cdk-nag 2): any finding

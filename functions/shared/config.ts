@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
 
 /**
@@ -26,19 +27,29 @@ export interface Config {
   publicBaseUrl: string;
   /** How long an unconfirmed (double opt-in) registration holds its seat. */
   pendingHoldMinutes: number;
-  /** 32-byte key (base64) sealing manage tokens so the mailer can put them in links. */
-  manageTokenKey: Buffer;
+  /**
+   * 32-byte key sealing manage tokens so the mailer can put them in links. Resolved on first
+   * read, not by `config()`: in AWS only the functions that seal or unseal tokens are given
+   * the key, and the read-only ones must still get their table name and base URL.
+   */
+  readonly manageTokenKey: Buffer;
 }
 
 let cached: Config | undefined;
 
 export const config = (): Config => {
-  cached ??= {
-    tableName: required('TABLE_NAME'),
-    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
-    pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
-    manageTokenKey: manageTokenKey(required('MANAGE_TOKEN_KEY')),
-  };
+  if (!cached) {
+    let key: Buffer | undefined;
+    cached = {
+      tableName: required('TABLE_NAME'),
+      publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
+      pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
+      get manageTokenKey() {
+        key ??= resolveManageTokenKey();
+        return key;
+      },
+    };
+  }
   return cached;
 };
 
@@ -46,6 +57,64 @@ const manageTokenKey = (base64: string): Buffer => {
   const key = Buffer.from(base64, 'base64');
   if (key.length !== 32) throw new Error('MANAGE_TOKEN_KEY must be 32 bytes, base64-encoded');
   return key;
+};
+
+/**
+ * Where the key comes from: `MANAGE_TOKEN_KEY` (base64, the local runtime and tests), else
+ * the key `loadSecrets()` derived from the Secrets Manager secret named by
+ * `MANAGE_TOKEN_KEY_SECRET_ARN` (AWS: the key never sits in the function's configuration).
+ */
+const resolveManageTokenKey = (): Buffer => {
+  const base64 = process.env.MANAGE_TOKEN_KEY;
+  if (base64) return manageTokenKey(base64);
+  if (secretTokenKey) return secretTokenKey;
+  if (process.env.MANAGE_TOKEN_KEY_SECRET_ARN) {
+    throw new Error('The manage token key is not loaded: await loadSecrets() before using it');
+  }
+  throw new Error('Missing environment variable MANAGE_TOKEN_KEY');
+};
+
+/** Reads a secret's string value (Secrets Manager in AWS; tests pass their own). */
+export type SecretReader = (secretArn: string) => Promise<string>;
+
+const readFromSecretsManager: SecretReader = async (secretArn) => {
+  // Loaded on demand: the local runtime and the tests never need the client.
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const { SecretString } = await new SecretsManagerClient({}).send(
+    new GetSecretValueCommand({ SecretId: secretArn }),
+  );
+  if (!SecretString) throw new Error('The manage token secret has no string value');
+  return SecretString;
+};
+
+/**
+ * The secret is random text CloudFormation generates (Secrets Manager cannot generate raw
+ * bytes); its SHA-256 is exactly the 32 bytes AES-256-GCM wants, whatever its length.
+ */
+export const manageTokenKeyFromSecret = (secret: string): Buffer =>
+  createHash('sha256').update(secret, 'utf8').digest();
+
+let secretTokenKey: Buffer | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Fetches the manage token key once per container when the function was given the secret's
+ * ARN and no key; a no-op otherwise (the local runtime, the tests, functions without the key).
+ * A failed fetch is not cached, so the next call tries again.
+ */
+export const loadSecrets = (read: SecretReader = readFromSecretsManager): Promise<void> => {
+  const secretArn = process.env.MANAGE_TOKEN_KEY_SECRET_ARN;
+  if (process.env.MANAGE_TOKEN_KEY || !secretArn || secretTokenKey) return Promise.resolve();
+  loading ??= read(secretArn).then(
+    (secret) => {
+      secretTokenKey = manageTokenKeyFromSecret(secret);
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
 };
 
 /**
@@ -86,4 +155,14 @@ export const reminderSchedulerConfig = (): ReminderSchedulerConfig => ({
 /** Tests and the local runtime change the environment between runs. */
 export const resetConfig = (): void => {
   cached = undefined;
+  secretTokenKey = undefined;
+  loading = undefined;
 };
+
+/*
+ * In Lambda the key is loaded while the module initialises (ES module top-level await), before
+ * any handler runs: `config()` stays synchronous for every entry point (HTTP, the table stream,
+ * the queue) without each one having to remember an async step. A failed fetch fails the
+ * container's init, and Lambda retries it on the next invocation.
+ */
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) await loadSecrets();

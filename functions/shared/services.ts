@@ -16,7 +16,11 @@ export interface ServiceSettings {
   db: DynamoDBDocumentClient;
   tableName: string;
   baseUrl: string;
-  tokenKey: Buffer;
+  /**
+   * The manage token key, or how to get it when it is first needed (sealing a new token):
+   * functions that never seal one run without it.
+   */
+  tokenKey: Buffer | (() => Buffer);
   holdMinutes: number;
   clock?: () => Date;
 }
@@ -33,7 +37,12 @@ export const createServices = ({
   const events = new EventStore(db, tableName);
   return {
     events,
-    registrations: new RegistrationStore(db, tableName, events, { tokenKey, holdMinutes }),
+    registrations: new RegistrationStore(db, tableName, events, {
+      get tokenKey() {
+        return typeof tokenKey === 'function' ? tokenKey() : tokenKey;
+      },
+      holdMinutes,
+    }),
     baseUrl,
     clock: clock ?? (() => new Date()),
   };
@@ -43,13 +52,14 @@ let cached: Services | undefined;
 
 export const services = (): Services => {
   if (!cached) {
-    const { tableName, publicBaseUrl, manageTokenKey, pendingHoldMinutes } = config();
+    const settings = config();
     cached = createServices({
       db: documentClient(),
-      tableName,
-      baseUrl: publicBaseUrl,
-      tokenKey: manageTokenKey,
-      holdMinutes: pendingHoldMinutes,
+      tableName: settings.tableName,
+      baseUrl: settings.publicBaseUrl,
+      // Read on use: the read-only functions are deployed without the key.
+      tokenKey: () => settings.manageTokenKey,
+      holdMinutes: settings.pendingHoldMinutes,
     });
   }
   return cached;

@@ -1,10 +1,24 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
+/** The project root, where routes.ts entry paths start (independent of the current directory). */
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+/** `functions/api/admin/listEvents.ts` -> `ApiAdminListEvents`: stable, readable construct ids. */
+export const functionIdFor = (entry: string): string =>
+  entry
+    .replace(/^functions\//, '')
+    .replace(/\.[cm]?[jt]s$/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 
 /** Table access a function gets: read-only or read-write (the `access` column of routes.ts). */
 export type AccessMode = 'RO' | 'RW';
@@ -15,25 +29,22 @@ export interface BindableTable {
   readonly indexNames: readonly string[];
 }
 
-/** The environment every API function gets; TABLE_NAME is added by `bindTable`. */
-export interface ApiFunctionEnvironment {
-  /** Origin the pages are served from; manage and calendar links are built on it. */
-  readonly PUBLIC_BASE_URL: string;
-  readonly [name: string]: string;
-}
-
-export interface ApiFunctionProps {
-  /** Absolute path of the handler module (exporting `handler`). Handler code is never imported here. */
+export interface AppFunctionProps {
+  /** Handler module relative to the project root (exporting `handler`). Handler code is never imported here. */
   readonly entry: string;
-  /** Project root: holds package-lock.json, which pins the bundled dependencies (AWS SDK included). */
-  readonly projectRoot: string;
-  readonly environment: ApiFunctionEnvironment;
+  /** Environment from the typed settings the handler reads (functions/shared/config.ts); TABLE_NAME comes from `bindTable`. */
+  readonly environment: Readonly<Record<string, string>>;
   /** What happens to the function's log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
+  readonly description?: string;
+  /** @default 512 MB: API handlers are I/O bound; 512 gives the CPU share that keeps cold starts short. */
+  readonly memorySize?: number;
+  /** @default 10 s: an API request (API Gateway gives up at 30 s). Workers set their own. */
+  readonly timeout?: Duration;
 }
 
 /** Reads: items, queries (table and indexes), transaction condition checks, table metadata. */
-const READ_ACTIONS = [
+export const READ_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
@@ -47,7 +58,7 @@ const READ_ACTIONS = [
  * ConditionCheckItem (/ GetItem). See "Using IAM with DynamoDB transactions",
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
  */
-const WRITE_ACTIONS = [
+export const WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
@@ -55,23 +66,27 @@ const WRITE_ACTIONS = [
 ];
 
 /**
- * One API handler: Node.js 22 on ARM64, bundled by esbuild as ESM with the AWS SDK inside
- * (so the SDK version is the one package-lock.json pins, not whatever the runtime ships),
- * its own log group with a retention, and a role that can only write to that log group
- * until `bindTable` grants table access.
+ * One Lambda function of the system (API handler, stream consumer, queue worker, schedule
+ * target): Node.js 22 on ARM64, bundled by esbuild as ESM with the AWS SDK inside (so the SDK
+ * version is the one package-lock.json pins, not whatever the runtime ships), its own log
+ * group with a retention, and a role that can only write to that log group until grants add
+ * exactly what the handler calls.
  *
  * Bundling runs esbuild at synth time. When bundling is skipped for the stack (context
- * `aws:cdk:bundling-stacks=[]`, as the infra tests and `cdk synth -c aws:cdk:bundling-stacks=[]`
- * do) the code is never built or deployed, so an inline placeholder stands in and the
- * handler file need not exist. `npx cdk synth` / `cdk deploy` bundle the real entry.
+ * `aws:cdk:bundling-stacks=[]`, which `-c bundling=false` sets in bin/app.ts and the infra
+ * tests set directly) the code is never built or deployed, so an inline placeholder stands in
+ * and the handler file need not exist. `npx cdk synth` / `cdk deploy` bundle the real entry.
  */
-export class ApiFunction extends Construct {
+export class AppFunction extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The handler module, relative to the project root. */
+  readonly entry: string;
 
-  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -82,7 +97,7 @@ export class ApiFunction extends Construct {
     // log group): this function may write to its own log group and nothing else.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'API function: its own log group, plus the table access bindTable grants',
+      description: `${props.entry}: its own log group, plus the grants the stack adds`,
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -94,19 +109,20 @@ export class ApiFunction extends Construct {
     const bundlingSkipped = !Stack.of(this).bundlingRequired;
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      entry: `${projectRoot}/${props.entry}`,
+      projectRoot,
+      depsLockFilePath: `${projectRoot}/package-lock.json`,
       ...(bundlingSkipped
         ? {
             code: lambda.Code.fromInline('// placeholder: bundling was skipped for this synth'),
             handler: 'index.handler',
           }
         : {}),
+      ...(props.description ? { description: props.description } : {}),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
       environment: {
@@ -127,6 +143,22 @@ export class ApiFunction extends Construct {
         externalModules: [],
       },
     });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is pinned on purpose: it is the version the handlers are built and tested with.',
+    });
+  }
+
+  /** One explicit statement on this function's role: named actions on named resources. */
+  allow(actions: readonly string[], resources: readonly string[], conditions?: iam.Conditions): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: [...resources],
+        ...(conditions ? { conditions } : {}),
+      }),
+    );
   }
 
   /**
@@ -139,14 +171,12 @@ export class ApiFunction extends Construct {
     this.function.addEnvironment('TABLE_NAME', table.tableName);
 
     const actions = options.accessMode === 'RW' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
+    this.allow(actions, [table.tableArn]);
     // Indexes can only be queried.
     if (indexNames.length > 0) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['dynamodb:Query'],
-          resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
-        }),
+      this.allow(
+        ['dynamodb:Query'],
+        indexNames.map((name) => `${table.tableArn}/index/${name}`),
       );
     }
   }

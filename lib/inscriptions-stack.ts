@@ -1,0 +1,249 @@
+import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { type RouteDefinition, routes } from '../functions/routes.js';
+import { Api } from './api.js';
+import { AppFunction, functionIdFor } from './app-function.js';
+import { Auth } from './auth.js';
+import { DataTable } from './data-table.js';
+import { Mail } from './mail.js';
+import { Monitoring } from './monitoring.js';
+import {
+  assetBucketPattern,
+  BASIC_EXECUTION_ROLE_FINDING,
+  nagRef,
+  wildcardActionFinding,
+  wildcardResourceFinding,
+} from './nag.js';
+import { Notifications } from './notifications.js';
+import { Organisers } from './organisers.js';
+import type { StageSettings } from './stage.js';
+import { Web } from './web.js';
+
+export interface InscriptionsStackProps extends StackProps {
+  readonly settings: StageSettings;
+  /** Route table to deploy. @default the one in functions/routes.ts */
+  readonly routes?: readonly RouteDefinition[];
+  /** The built pages (web/dist). Omitted when bundling is skipped: a placeholder page is deployed. */
+  readonly builtPages?: string;
+}
+
+/** The one anonymous write: throttled tighter than the rest of the API. */
+export const REGISTRATION_ENTRY = 'functions/api/public/register.ts';
+
+/**
+ * One stage of the system: the table, the API and its functions, admin sign-in, mail and its
+ * workers, reminders, the site, and the alarms, composed from the constructs beside this file.
+ *
+ * Wiring order matters only where a value flows: the site's address (the CloudFront domain,
+ * or the custom domain) goes into every function's PUBLIC_BASE_URL and the admin client's
+ * callback. CloudFront only needs the API's id, not its routes, so functions -> distribution
+ * -> API is a chain, not a cycle.
+ */
+export class InscriptionsStack extends Stack {
+  readonly data: DataTable;
+  readonly tokenKey: secretsmanager.Secret;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly web: Web;
+  readonly mail: Mail;
+  readonly notifications: Notifications;
+  readonly organisers: Organisers;
+  readonly monitoring: Monitoring;
+  /** Every function by its handler entry (routes.ts `entry`, or the worker's file). */
+  readonly functions = new Map<string, AppFunction>();
+  /** Functions given the manage token key. */
+  readonly tokenKeyReaders = new Set<AppFunction>();
+
+  constructor(scope: Construct, id: string, props: InscriptionsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const retained = settings.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const routeTable = props.routes ?? routes;
+
+    this.data = new DataTable(this, 'Data', { retain: settings.retain });
+
+    // Random text from CloudFormation; the functions derive the 32-byte key as its SHA-256
+    // (functions/shared/config.ts). It never appears in a template or a function's settings.
+    this.tokenKey = new secretsmanager.Secret(this, 'ManageTokenKey', {
+      description: 'Seals manage-link tokens stored for the mailer (its SHA-256 is the AES-256 key)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: retained,
+    });
+    Validations.of(this.tokenKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated: stored registrations hold tokens sealed with this key, and a new key would break the links their emails still carry.',
+    });
+    const grantTokenKey = (fn: AppFunction): void => {
+      fn.allow(['secretsmanager:GetSecretValue'], [this.tokenKey.secretArn]);
+      fn.function.addEnvironment('MANAGE_TOKEN_KEY_SECRET_ARN', this.tokenKey.secretArn);
+      this.tokenKeyReaders.add(fn);
+    };
+
+    this.auth = new Auth(this, 'Auth', {
+      retain: settings.retain,
+      organisers: settings.organisers,
+      ...(settings.authDomainPrefix ? { domainPrefix: settings.authDomainPrefix } : {}),
+    });
+
+    this.api = new Api(this, 'Api', {
+      stage: settings.stage,
+      logRemovalPolicy: retained,
+      throttle: settings.throttle,
+      ...(settings.siteDomain ? { corsOrigin: `https://${settings.siteDomain.name}` } : {}),
+    });
+
+    this.web = new Web(this, 'Web', {
+      retain: settings.retain,
+      apiDomain: this.api.endpointDomain,
+      authDomainUrl: this.auth.domainUrl,
+      ...(settings.siteDomain ? { siteDomain: settings.siteDomain } : {}),
+      logRemovalPolicy: retained,
+    });
+    const siteUrl = this.web.siteUrl;
+
+    const adminClient = this.auth.addAdminClient(siteUrl);
+    const adminAuthorizer = new HttpUserPoolAuthorizer('AdminJwt', this.auth.userPool, {
+      userPoolClients: [adminClient],
+    });
+
+    const registrationRoute = routeTable.find((route) => route.entry === REGISTRATION_ENTRY);
+    this.api.addRoutes({
+      routes: routeTable,
+      adminAuthorizer,
+      functionFor: (route) => {
+        const fn = new AppFunction(this, functionIdFor(route.entry), {
+          entry: route.entry,
+          environment: { PUBLIC_BASE_URL: siteUrl },
+          logRemovalPolicy: retained,
+        });
+        fn.bindTable(this.data, { accessMode: route.access });
+        // Only functions that write can issue a manage token; read-only ones never need the key.
+        if (route.access === 'RW') grantTokenKey(fn);
+        this.functions.set(route.entry, fn);
+        return fn;
+      },
+      ...(registrationRoute
+        ? {
+            routeThrottles: {
+              [`${registrationRoute.method} ${registrationRoute.path}`]: settings.registrationThrottle,
+            },
+          }
+        : {}),
+    });
+
+    this.mail = new Mail(this, 'Mail', { domain: settings.mailDomain });
+    this.notifications = new Notifications(this, 'Notifications', {
+      data: this.data,
+      mail: this.mail,
+      mailFrom: settings.mailFrom,
+      publicBaseUrl: siteUrl,
+      grantTokenKey,
+      logRemovalPolicy: retained,
+    });
+    for (const fn of [
+      this.notifications.notify,
+      this.notifications.fanout,
+      this.notifications.reminders.remind,
+    ]) {
+      this.functions.set(fn.entry, fn);
+    }
+
+    this.organisers = new Organisers(this, 'Organisers', {
+      table: this.data.table,
+      organisers: settings.organisers,
+      logRemovalPolicy: retained,
+    });
+
+    const deployment = this.web.deploySite(
+      {
+        ...(props.builtPages ? { builtPages: props.builtPages } : {}),
+        // What web/src/admin/auth.ts reads: Cognito's hosted login for the admin page.
+        runtimeConfig: {
+          auth: 'cognito',
+          apiUrl: `${siteUrl}/api`,
+          cognito: {
+            domain: this.auth.domainUrl,
+            clientId: adminClient.userPoolClientId,
+            issuer: this.auth.issuer,
+            redirectUri: `${siteUrl}/admin`,
+          },
+        },
+      },
+      retained,
+    );
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: [...this.functions.values()],
+      streamConsumer: this.notifications.notify,
+      deadLetterQueues: {
+        StreamFailures: this.notifications.streamFailures,
+        FanoutDeadLetters: this.notifications.deadLetterQueue,
+      },
+      api: this.api.httpApi,
+      mail: this.mail,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+
+    this.acknowledgeSiteDeployment(deployment.handlerRole);
+    Organisers.acknowledgeProvider(this);
+
+    const output = (outputId: string, value: string, description: string) =>
+      new CfnOutput(this, outputId, { value, description });
+    output('SiteUrl', siteUrl, 'The site: event pages, /admin, the API under /api');
+    output('ApiUrl', this.api.stage.url, 'The HTTP API itself (the site proxies it under /api)');
+    output('TableName', this.data.table.tableName, 'The single table');
+    output('UserPoolId', this.auth.userPool.userPoolId, 'Admin users: create them here (docs/deploy.md)');
+    output('AdminClientId', adminClient.userPoolClientId, 'The admin page’s Cognito app client');
+    output('HostedLoginUrl', this.auth.domainUrl, 'Cognito hosted login');
+    output('MailFrom', settings.mailFrom, 'Sender address (SES identity: the domain)');
+    output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here to get alarms');
+    output('FanoutDeadLetterQueueUrl', this.notifications.deadLetterQueue.queueUrl, 'Failed fan-out jobs');
+    output('StreamFailureQueueUrl', this.notifications.streamFailures.queueUrl, 'Failed stream batches');
+    this.mail.identity.dkimRecords.forEach((record, index) => {
+      output(
+        `DkimRecord${index + 1}`,
+        `${record.name} CNAME ${record.value}`,
+        'Publish in the mail domain’s DNS so SES can verify it',
+      );
+    });
+  }
+
+  /**
+   * Findings on the function CDK itself adds for BucketDeployment: its role is CDK's, built
+   * to CDK's own grants. Each wildcard is acknowledged by name.
+   */
+  private acknowledgeSiteDeployment(deploymentRole: Construct): void {
+    const deploy = Validations.of(deploymentRole);
+    deploy.acknowledge({
+      id: BASIC_EXECUTION_ROLE_FINDING,
+      reason: 'CDK’s BucketDeployment function writes its logs through AWSLambdaBasicExecutionRole.',
+    });
+    const objectActions =
+      'CDK’s BucketDeployment copies the site: object-level S3 actions on the CDK asset bucket and the site bucket only.';
+    for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*']) {
+      deploy.acknowledge({ id: wildcardActionFinding(action), reason: objectActions });
+    }
+    deploy.acknowledge({ id: wildcardResourceFinding(assetBucketPattern(this)), reason: objectActions });
+    deploy.acknowledge({
+      id: wildcardResourceFinding(`${nagRef(this.web.bucket.node.defaultChild as CfnElement, 'Arn')}/*`),
+      reason: objectActions,
+    });
+    deploy.acknowledge({
+      id: wildcardResourceFinding('*'),
+      reason: 'CloudFront invalidation actions (after each deployment) take no resource-level permission.',
+    });
+    // The function itself is a singleton at the stack's root, beside its role's construct.
+    const handler = this.node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (handler) {
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'CDK pins the BucketDeployment function’s runtime (it ships the AWS CLI as a layer for it).',
+      });
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import type { Construct } from 'constructs';
+
+/**
+ * A stage's settings, from CDK context. Each key is read from `-c key=value` first, then from
+ * the stage's entry in the `stages` map of cdk.json, so an organiser keeps their settings in
+ * cdk.json and overrides one on the command line. Nothing here has a built-in value that
+ * names a real domain, account or region: placeholders live in cdk.json's `dev` entry.
+ */
+
+/** An organiser: one Cognito group (same id) and one organiser record in the table. */
+export interface OrganiserSettings {
+  /** Group name and organiser id; the admin API scopes every call by it. */
+  readonly id: string;
+  readonly name: string;
+  /** Where attendees' replies go; also the invitation's ORGANIZER. */
+  readonly replyTo: string;
+}
+
+export interface ThrottleSettings {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface StageSettings {
+  readonly stage: string;
+  /** Prod: keep the table (plus deletion protection), bucket, user pool, secret and logs on stack deletion. */
+  readonly retain: boolean;
+  /** Set only when the stage pins them; otherwise the stack is environment-agnostic. */
+  readonly account?: string;
+  readonly region?: string;
+  /** The SES domain identity mail is sent from. */
+  readonly mailDomain: string;
+  /** The sender address, in `mailDomain`. */
+  readonly mailFrom: string;
+  readonly organisers: readonly OrganiserSettings[];
+  /** Alarm notifications go to this address (a confirmation link is sent first). */
+  readonly alarmEmail?: string;
+  /** Hosted UI prefix (`<prefix>.auth.<region>.amazoncognito.com`); default: stack name + account. */
+  readonly authDomainPrefix?: string;
+  /** A custom domain for the site, with its ACM certificate (which CloudFront needs in us-east-1). */
+  readonly siteDomain?: { readonly name: string; readonly certificateArn: string };
+  /** API stage-wide throttling. */
+  readonly throttle: ThrottleSettings;
+  /** Tighter throttling on `POST /api/events/{eventId}/registrations`, the one anonymous write. */
+  readonly registrationThrottle: ThrottleSettings;
+}
+
+/** Sized so a popular event's opening minute fits, well under the account's 10,000 rps default. */
+const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
+/** About 30,000 registrations a minute: see docs/deploy.md before a bigger rush. */
+const DEFAULT_REGISTRATION_THROTTLE: ThrottleSettings = { rateLimit: 500, burstLimit: 1000 };
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const EMAIL = /^[^@\s<>,;"]+@[^@\s<>,;"]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** Cognito: lower case, digits, hyphens; no reserved words. */
+const AUTH_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Context from `-c` is always a string: JSON values (objects, lists, numbers) arrive encoded. */
+const decoded = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!/^[[{]/.test(trimmed)) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    throw new Error(`Context value is not valid JSON: ${trimmed}`);
+  }
+};
+
+const throttleFrom = (value: unknown, fallback: ThrottleSettings, key: string): ThrottleSettings => {
+  if (value === undefined) return fallback;
+  const { rateLimit, burstLimit } = value as Partial<ThrottleSettings>;
+  if (!Number.isFinite(rateLimit) || !Number.isFinite(burstLimit) || !rateLimit || !burstLimit) {
+    throw new Error(`"${key}" must be {"rateLimit": <requests/s>, "burstLimit": <requests>}`);
+  }
+  return { rateLimit: Number(rateLimit), burstLimit: Number(burstLimit) };
+};
+
+const organisersFrom = (value: unknown): OrganiserSettings[] => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error('"organisers" must be a list of {id, name, replyTo}');
+  const seen = new Set<string>();
+  return value.map((entry: Partial<OrganiserSettings>) => {
+    const { id, name, replyTo } = entry ?? {};
+    if (typeof id !== 'string' || !ID.test(id)) {
+      throw new Error(`Organiser id "${id}" must be 1-64 letters, digits, "-" or "_"`);
+    }
+    if (seen.has(id)) throw new Error(`Organiser "${id}" is listed twice`);
+    seen.add(id);
+    if (typeof name !== 'string' || name.trim() === '') throw new Error(`Organiser "${id}" needs a name`);
+    if (typeof replyTo !== 'string' || !EMAIL.test(replyTo)) {
+      throw new Error(`Organiser "${id}" needs a replyTo email address`);
+    }
+    return { id, name: name.trim(), replyTo };
+  });
+};
+
+/**
+ * The stage's settings from context. An unknown stage, a missing mail domain or a stage with
+ * no organiser is refused at synth time rather than deployed half-working.
+ */
+export const stageSettingsFromContext = (scope: Construct): StageSettings => {
+  const context = (key: string): unknown => decoded(scope.node.tryGetContext(key));
+  const stage = String(context('stage') ?? 'dev');
+  const stages = (context('stages') ?? {}) as Record<string, Record<string, unknown>>;
+  const entry = stages[stage];
+  if (!entry) {
+    throw new Error(
+      `Unknown stage "${stage}"; known stages (cdk.json context "stages"): ${Object.keys(stages).join(', ')}`,
+    );
+  }
+  const setting = (key: string): unknown => context(key) ?? decoded(entry[key]);
+  const text = (key: string): string | undefined => {
+    const value = setting(key);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+
+  const removalPolicy = text('removalPolicy') ?? 'retain';
+  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') {
+    throw new Error(`Stage "${stage}": removalPolicy must be "retain" or "destroy"`);
+  }
+
+  const mailDomain = text('domain')?.toLowerCase();
+  if (!mailDomain || !DOMAIN.test(mailDomain)) {
+    throw new Error(`Stage "${stage}" needs the mail domain: -c domain=<your domain, e.g. example.org>`);
+  }
+  const mailFrom = text('mailFrom') ?? `inscriptions@${mailDomain}`;
+  if (!EMAIL.test(mailFrom) || !mailFrom.toLowerCase().endsWith(`@${mailDomain}`)) {
+    throw new Error(`mailFrom "${mailFrom}" must be an address in the mail domain ${mailDomain}`);
+  }
+
+  const organisers = organisersFrom(setting('organisers'));
+  if (organisers.length === 0) {
+    throw new Error(
+      `Stage "${stage}" needs at least one organiser: -c 'organisers=[{"id","name","replyTo"}]'`,
+    );
+  }
+
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) throw new Error('alarmEmail must be an address');
+
+  const authDomainPrefix = text('authDomainPrefix');
+  if (
+    authDomainPrefix !== undefined &&
+    (!AUTH_PREFIX.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))
+  ) {
+    throw new Error('authDomainPrefix: lower case, digits and hyphens, without "aws", "amazon" or "cognito"');
+  }
+
+  const siteDomainName = text('siteDomain')?.toLowerCase();
+  const certificateArn = text('siteCertificateArn');
+  if ((siteDomainName === undefined) !== (certificateArn === undefined)) {
+    throw new Error('siteDomain and siteCertificateArn go together (the certificate must be in us-east-1)');
+  }
+  if (
+    certificateArn !== undefined &&
+    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\//.test(certificateArn)
+  ) {
+    throw new Error(
+      'siteCertificateArn must be an ACM certificate in us-east-1 (CloudFront only uses those)',
+    );
+  }
+
+  const account = text('account');
+  const region = text('region');
+
+  return {
+    stage,
+    retain: removalPolicy === 'retain',
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    mailDomain,
+    mailFrom,
+    organisers,
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(authDomainPrefix ? { authDomainPrefix } : {}),
+    ...(siteDomainName && certificateArn ? { siteDomain: { name: siteDomainName, certificateArn } } : {}),
+    throttle: throttleFrom(setting('throttle'), DEFAULT_THROTTLE, 'throttle'),
+    registrationThrottle: throttleFrom(
+      setting('registrationThrottle'),
+      DEFAULT_REGISTRATION_THROTTLE,
+      'registrationThrottle',
+    ),
+  };
+};

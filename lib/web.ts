@@ -1,0 +1,259 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+
+export interface WebProps {
+  readonly retain: boolean;
+  /** The HTTP API's domain (`<id>.execute-api.<region>.amazonaws.com`): origin of `/api/*` and `/calendar/*`. */
+  readonly apiDomain: string;
+  /** The Cognito hosted login (`https://…amazoncognito.com`): the admin page posts to its token endpoint. */
+  readonly authDomainUrl: string;
+  /** Serve the site on this name with this us-east-1 certificate instead of the CloudFront domain. */
+  readonly siteDomain?: { readonly name: string; readonly certificateArn: string };
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export interface DeploySiteOptions {
+  /** The built pages (web/dist); undefined when bundling is skipped, and a placeholder page stands in. */
+  readonly builtPages?: string;
+  /** `/config.json`, read by the pages at run time (API URL, Cognito ids). */
+  readonly runtimeConfig: Record<string, unknown>;
+}
+
+/** The pages' Content-Security-Policy; `frame-ancestors` is the part the embed mode changes. */
+export const contentSecurityPolicy = (authDomainUrl: string, frameAncestors: string): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    // The admin page trades its login code for tokens at Cognito's token endpoint.
+    `connect-src 'self' ${authDomainUrl}`,
+    `frame-ancestors ${frameAncestors}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+
+/**
+ * Pretty page addresses to the built files, as the local server maps them (local/server.ts):
+ * `/events/{id}` is the event page, `/manage` and `/admin` their pages; `/` is the default root.
+ */
+export const PAGE_ROUTES_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri === '/manage') request.uri = '/manage.html';
+  else if (uri === '/admin') request.uri = '/admin.html';
+  else if (/^\\/events\\/[^\\/]+$/.test(uri)) request.uri = '/event.html';
+  return request;
+}`;
+
+/**
+ * The event page in embed mode (`/events/{id}?embed=1`, what embed.js frames on other sites)
+ * may be framed by any site: its CSP's `frame-ancestors 'self'` becomes `*`. Only a function
+ * can look at the query string. CloudFront adds a response headers policy's headers before a
+ * viewer-response function runs (AWS's announcement of response headers policies says the
+ * function sees them), so this rewrites that one header and nothing else; were the CSP
+ * missing, nothing is loosened.
+ */
+export const EMBED_FRAMING_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var response = event.response;
+  var embed = request.querystring.embed;
+  var eventPage = request.uri === '/event.html' || /^\\/events\\/[^\\/]+$/.test(request.uri);
+  var csp = response.headers['content-security-policy'];
+  if (eventPage && embed && embed.value === '1' && csp) {
+    csp.value = csp.value.replace("frame-ancestors 'self'", 'frame-ancestors *');
+  }
+  return response;
+}`;
+
+/**
+ * The site: a private bucket that only this distribution can read (origin access control),
+ * CloudFront in front with the pages as the default behaviour, `/api/*` (never cached, every
+ * viewer header but Host forwarded, so `Authorization` reaches the API) and `/calendar/*`
+ * (cached as the API's Cache-Control says) to the HTTP API, and the security headers.
+ */
+export class Web extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
+  readonly calendarCache: cloudfront.CachePolicy;
+  /** `https://<site domain>`: the pages, the API (`/api`) and the links in every email. */
+  readonly siteUrl: string;
+  private deployment?: s3deploy.BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+
+    this.bucket = new s3.Bucket(this, 'Pages', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Dev stacks go away whole; the pages are rebuilt from the repository anyway.
+      autoDeleteObjects: !props.retain,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only CloudFront reads this bucket, and the pages in it are public and rebuilt from the repository; access logs would add cost and nothing to audit.',
+    });
+
+    this.responseHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Pages and API: CSP, HSTS, nosniff, no referrer',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.authDomainUrl, "'self'"),
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365 * 2),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+
+    // Calendar files say how long they keep (`public, max-age=300`; personal ones `no-store`):
+    // nothing is cached without the origin's say-so, and never longer than a day.
+    this.calendarCache = new cloudfront.CachePolicy(this, 'CalendarCache', {
+      comment: 'Calendar files: cached as long as the origin Cache-Control allows',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const pageRoutes = new cloudfront.Function(this, 'PageRoutes', {
+      comment: 'Pretty page addresses to the built HTML files',
+      code: cloudfront.FunctionCode.fromInline(PAGE_ROUTES_FUNCTION),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+    const embedFraming = new cloudfront.Function(this, 'EmbedFraming', {
+      comment: 'The event page in embed mode may be framed by other sites',
+      code: cloudfront.FunctionCode.fromInline(EMBED_FRAMING_FUNCTION),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+
+    const api = new origins.HttpOrigin(props.apiDomain, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    const apiBehaviour: cloudfront.BehaviorOptions = {
+      origin: api,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // With caching disabled this forwards Authorization too. Host is left out: API Gateway
+      // answers only to its own name.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.responseHeaders,
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `Event registration site (${Stack.of(this).stackName})`,
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      // North America and Europe: where organisers and their attendees are; the cheapest class.
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(props.siteDomain
+        ? {
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            domainNames: [props.siteDomain.name],
+            certificate: acm.Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.siteDomain.certificateArn,
+            ),
+          }
+        : {}),
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.responseHeaders,
+        functionAssociations: [
+          { function: pageRoutes, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          { function: embedFraming, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+        ],
+      },
+      additionalBehaviors: {
+        '/api/*': apiBehaviour,
+        '/calendar/*': {
+          ...apiBehaviour,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: this.calendarCache,
+          // Feeds are public: no viewer header is needed, and none may split the cache.
+          originRequestPolicy: undefined,
+        },
+      },
+    });
+
+    const site = Validations.of(this.distribution);
+    site.acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Events are open to attendees wherever they are; there is no country to block.',
+    });
+    site.acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No WAF web ACL (from about $6/month, more than the rest of a small organiser’s bill): the API throttles at the stage and on registration, and manage tokens are rate-limited.',
+    });
+    site.acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason:
+        'No CloudFront access logs: they would store every attendee’s IP address; CloudFront metrics and the API access log (no IPs) serve operations.',
+    });
+    if (!props.siteDomain) {
+      site.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate cannot set a minimum TLS version; a custom site domain (siteDomain context) gets TLS 1.2 (TLSv1.2_2021).',
+      });
+    }
+
+    this.siteUrl = `https://${props.siteDomain?.name ?? this.distribution.distributionDomainName}`;
+  }
+
+  /**
+   * Uploads the pages and `/config.json` (pruning what the build no longer has) and clears
+   * CloudFront's copy. The built `config.json` (local mode) is left out: the runtime one wins.
+   */
+  deploySite(options: DeploySiteOptions, logRemovalPolicy: RemovalPolicy): s3deploy.BucketDeployment {
+    if (this.deployment) throw new Error('The site is deployed once per stack');
+    const pages = options.builtPages
+      ? s3deploy.Source.asset(options.builtPages, { exclude: ['config.json'] })
+      : s3deploy.Source.data(
+          'index.html',
+          '<!doctype html><title>placeholder: the web build was skipped</title>',
+        );
+    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+      sources: [pages, s3deploy.Source.jsonData('config.json', options.runtimeConfig)],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      // Page scripts keep their names from build to build: five minutes in browsers, and each
+      // deployment clears CloudFront.
+      cacheControl: [s3deploy.CacheControl.fromString('public, max-age=300')],
+      memoryLimit: 512,
+      logGroup: new logs.LogGroup(this, 'DeployLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: logRemovalPolicy,
+      }),
+    });
+    return this.deployment;
+  }
+}

@@ -43,10 +43,13 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
   route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW'),
 
-  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RO'),
+  // Manage routes write too: a bad token is counted for the rate limit (functions/shared/rate-limit.ts).
+  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  route('GET', '/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RO'),
+  route('GET', '/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  // The registrant's own erasure (GDPR), from the manage link.
+  route('DELETE', '/api/registrations/{registrationId}', 'manage/erase', 'RW'),
 
   // API.md's /calendar/events/{eventId}.ics and /calendar/organisers/{organiserId}.ics.
   route('GET', '/calendar/events/{file}', 'calendar/eventFile', 'RO'),

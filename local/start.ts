@@ -6,6 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { reconcileAll } from '../functions/registrations/reconcile.js';
 import { createDocumentClient } from '../functions/shared/clients.js';
 import { config, mailConfig, resetConfig } from '../functions/shared/config.js';
 import { createServices, setServices } from '../functions/shared/services.js';
@@ -16,12 +17,14 @@ import { startLocalNotifications } from './notifications.js';
 import { createOutbox } from './outbox.js';
 import { demoOrganisers, seedDemo } from './seed.js';
 import { createLocalServer } from './server.js';
+import { LOCAL_ENDPOINT_FILE } from './start-files.js';
 import { remindOnce, tick } from './tick.js';
 
 /** `npm start`: the whole system on one machine, DynamoDB Local included. */
 
 const TABLE_NAME = 'registrations-local';
 const TICK_MS = 60_000;
+const RECONCILE_MS = 3_600_000;
 const projectDir = fileURLToPath(new URL('..', import.meta.url));
 const webDir = join(projectDir, 'web', 'dist');
 
@@ -120,6 +123,10 @@ const main = async () => {
     return fail((error as Error).message); // e.g. the clear "needs a Java runtime" message
   }
   cleanups.push(() => dynamo.stop());
+  // `npm run reconcile` runs beside us and finds DynamoDB Local here.
+  const endpointFile = join(dataDir, LOCAL_ENDPOINT_FILE);
+  await writeFile(endpointFile, `${dynamo.endpoint}\n`);
+  cleanups.push(() => rm(endpointFile, { force: true }));
 
   step(`Creating the table ${TABLE_NAME}`);
   const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
@@ -212,6 +219,14 @@ const main = async () => {
       });
   }, TICK_MS);
   cleanups.push(() => clearInterval(timer));
+
+  // What the hourly schedule does in AWS: counters recomputed from items, drift logged and repaired.
+  const reconciling = setInterval(() => {
+    reconcileAll(services, { repair: true }).catch((error) =>
+      console.error(`Reconciliation failed: ${(error as Error).message}`),
+    );
+  }, RECONCILE_MS);
+  cleanups.push(() => clearInterval(reconciling));
 
   const password = process.env.LOCAL_ADMIN_PASSWORD ? '(from LOCAL_ADMIN_PASSWORD)' : localAdminPassword();
   console.log(`

@@ -5,6 +5,7 @@ import { manageQuery } from '../registrations/schemas.js';
 import { organiserIdsOf } from '../shared/auth.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { type ApiEvent, parseInput, pathParam, queryParams } from '../shared/http.js';
+import { guardManageToken } from '../shared/rate-limit.js';
 import { tokenMatches } from '../shared/secrets.js';
 import { services } from '../shared/services.js';
 
@@ -61,7 +62,10 @@ export const managedRegistration = async (
   const { token } = parseInput(manageQuery, queryParams(event));
   const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
   if (!registration) throw notFound('Registration');
-  if (!tokenMatches(token, registration.tokenHashes)) {
+  // Repeated bad tokens (per registration and per client) are refused for a while: 429.
+  const valid = tokenMatches(token, registration.tokenHashes);
+  await guardManageToken(event, registration.id, valid);
+  if (!valid) {
     throw new AppError('forbidden', 'This link does not open this registration');
   }
   const found = await services().events.get(registration.eventId);

@@ -12,9 +12,15 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+// The URL parser drops tabs and newlines and trims control characters before judging, but the
+// string is kept as given: refused here, or a join link could carry a line break into an email
+// or an invitation.
 const httpsUrl = z
   .url({ protocol: /^https$/, message: 'An https:// address' })
-  .check(z.maxLength(2000, 'At most 2000 characters'));
+  .check(
+    z.maxLength(2000, 'At most 2000 characters'),
+    z.regex(/^[^\s\p{Cc}\p{Cs}]*$/u, 'An https:// address without spaces or control characters'),
+  );
 
 export const eventFormats = ['in_person', 'online', 'hybrid'] as const;
 export const eventStatuses = ['draft', 'published', 'cancelled'] as const;

@@ -57,6 +57,9 @@ export const headerSafe = (value: string): string =>
   value
     .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
     .replace(/\s+/g, ' ')
+    // `=?charset?q?…?=` typed into a title would pass through as ASCII and be decoded by the
+    // reader's mail client as an encoded word, line breaks and all: a space keeps it literal.
+    .replace(/=\?/g, '= ?')
     .trim();
 
 /** One plain mailbox or a thrown error: never a list, a group or a display name in disguise. */

@@ -1,6 +1,7 @@
 import { calendarLinks } from '../calendar/links.js';
 import type { EventRecord, Gate } from '../events/model.js';
 import { AppError } from '../shared/errors.js';
+import { PRIVACY_VERSION } from '../shared/privacy.js';
 import { emailKey, hashToken, normaliseEmail, sealToken } from '../shared/secrets.js';
 import type { Language } from '../shared/text.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
@@ -33,6 +34,8 @@ export interface RegistrationRecord {
   /** Until when an unconfirmed double opt-in holds its seat. */
   holdExpiresAt?: string;
   consentAt: string;
+  /** The privacy text agreed to (PRIVACY_VERSION then); absent on registrations made before it was kept. */
+  consentVersion?: string;
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
@@ -143,6 +146,7 @@ export const newRegistration = (
     ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),
     ...(status === 'confirmed' ? { confirmedAt: at } : {}),
     consentAt: at,
+    consentVersion: PRIVACY_VERSION,
     createdAt: at,
     updatedAt: at,
   };
@@ -219,4 +223,5 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   cancelledBy: registration.cancelledBy ?? null,
   checkedInAt: registration.checkedInAt ?? null,
   consentAt: registration.consentAt,
+  consentVersion: registration.consentVersion ?? null,
 });

@@ -27,6 +27,7 @@ export const registrationsCsv = (
     'cancelledAt',
     'checkedInAt',
     'consentAt',
+    'consentVersion',
     ...questions.map((question) => question.label),
   ];
   const rows = registrations.map((r) => [
@@ -43,6 +44,7 @@ export const registrationsCsv = (
     r.cancelledAt ?? '',
     r.checkedInAt ?? '',
     r.consentAt,
+    r.consentVersion ?? '',
     ...questions.map((question) => String(r.answers[question.id] ?? '')),
   ]);
   const cells = [header, ...rows].map((row) => row.map((cell) => neutraliseCell(String(cell))));

@@ -77,6 +77,7 @@ const REGISTRATION_FIELDS = [
   'tokenSealed',
   'holdExpiresAt',
   'consentAt',
+  'consentVersion',
   'createdAt',
   'updatedAt',
   'confirmedAt',

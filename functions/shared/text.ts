@@ -13,8 +13,12 @@ import * as z from 'zod/mini';
 // loads them, keep every field error of the API the same wherever these schemas run.
 z.config(en());
 
-const noControl = /^[^\p{Cc}]*$/u;
-const noControlButNewlines = /^(?:[^\p{Cc}]|[\r\n\t])*$/u;
+// Also refused: lone surrogates (\p{Cs} matches only unpaired halves under /u), which have no
+// UTF-8 and break whatever encodes them later (the table, MIME, a CSV file); and in single-line
+// text the bidi overrides and isolates, which nobody types in a name and which make one read
+// as another in a list or an email.
+const noControl = /^[^\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]*$/u;
+const noControlButNewlines = /^(?:[^\p{Cc}\p{Cs}]|[\r\n\t])*$/u;
 
 export const line = (max: number) =>
   z

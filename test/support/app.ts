@@ -33,6 +33,8 @@ export interface CallOptions {
   body?: unknown;
   organiser?: string;
   headers?: Record<string, string>;
+  /** The client address API Gateway reports (rate limits count per client); 127.0.0.1 if left out. */
+  sourceIp?: string;
 }
 
 export const startTestApp = async (
@@ -65,6 +67,7 @@ export const startTestApp = async (
           : JSON.stringify(options.body)
         : undefined,
       claims: options.organiser ? { sub: 'user', 'cognito:groups': [options.organiser] } : undefined,
+      sourceIp: options.sourceIp,
     });
     const headers = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),

@@ -141,4 +141,7 @@ export const api = {
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/confirm?token=${enc(token)}`),
   cancel: (id: string, token: string) =>
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/cancel?token=${enc(token)}`),
+  /** GDPR erasure by the registrant: the registration and the link are gone afterwards. */
+  erase: (id: string, token: string) =>
+    request<{ id: string; erased: true }>('DELETE', `/api/registrations/${enc(id)}?token=${enc(token)}`),
 };

@@ -14,7 +14,7 @@ const fr = {
   loading: 'Chargement…',
   genericError: 'Une erreur est survenue. Veuillez réessayer.',
   networkError: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
-  rateLimited: 'Trop de tentatives. Patientez une minute puis réessayez.',
+  rateLimited: 'Trop de tentatives. Patientez quelques minutes puis réessayez.',
   backToList: 'Tous les événements',
 
   listTitle: 'Événements à venir',
@@ -123,6 +123,16 @@ const fr = {
   downloadInvite: "Télécharger l'invitation (.ics)",
   joinHelp: 'Le lien est personnel : ne le partagez pas.',
   waitlistHelp: 'Vous recevrez un e-mail dès qu’une place se libère pour vous.',
+  yourData: 'Vos données',
+  eraseHelp:
+    "Vous pouvez effacer votre nom, votre adresse e-mail et vos réponses pour cet événement. L'organisateur ne garde que des chiffres anonymes.",
+  eraseButton: 'Effacer mes données',
+  eraseQuestion:
+    'Effacer vos données ? Votre inscription sera annulée et ce lien ne fonctionnera plus. Cette action est définitive.',
+  eraseYes: 'Oui, effacer mes données',
+  eraseNo: 'Non, garder mes données',
+  erasedTitle: 'Vos données ont été effacées',
+  erasedText: "Votre inscription n'existe plus. Vous pouvez fermer cette page.",
 };
 
 export type Messages = typeof fr;
@@ -136,7 +146,7 @@ const en: Messages = {
   loading: 'Loading…',
   genericError: 'Something went wrong. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
-  rateLimited: 'Too many attempts. Please wait a minute and try again.',
+  rateLimited: 'Too many attempts. Please wait a few minutes and try again.',
   backToList: 'All events',
 
   listTitle: 'Upcoming events',
@@ -245,6 +255,16 @@ const en: Messages = {
   downloadInvite: 'Download the invitation (.ics)',
   joinHelp: 'This link is personal: please do not share it.',
   waitlistHelp: 'You will get an email as soon as a seat frees up for you.',
+  yourData: 'Your data',
+  eraseHelp:
+    'You can erase your name, email address and answers for this event. The organiser keeps only anonymous figures.',
+  eraseButton: 'Erase my data',
+  eraseQuestion:
+    'Erase your data? Your registration will be cancelled and this link will stop working. This cannot be undone.',
+  eraseYes: 'Yes, erase my data',
+  eraseNo: 'No, keep my data',
+  erasedTitle: 'Your data has been erased',
+  erasedText: 'Your registration no longer exists. You can close this page.',
 };
 
 const messages = dictionary(fr, en);

@@ -14,8 +14,11 @@ const state: {
   view?: RegistrationView;
   failure?: Key;
   askingCancel: boolean;
+  askingErase: boolean;
+  /** Erased from this page: the registration and its link no longer exist. */
+  erased: boolean;
   busy: boolean;
-} = { askingCancel: false, busy: false };
+} = { askingCancel: false, askingErase: false, erased: false, busy: false };
 
 const failureOf = (error: unknown): Key => {
   const code = error instanceof ApiError ? error.code : 'network';
@@ -207,12 +210,86 @@ const registrationPanel = (view: RegistrationView) => {
         )
       : null,
     live ? cancelArea() : null,
+    eraseArea(),
   );
+};
+
+/** GDPR erasure from the link itself, behind a confirmation step like cancelling. */
+const eraseArea = () =>
+  h(
+    'section',
+    { class: 'erase', 'aria-labelledby': 'erase-title' },
+    h('h3', { id: 'erase-title' }, t('yourData')),
+    h('p', {}, t('eraseHelp')),
+    state.askingErase
+      ? h(
+          'div',
+          { class: 'confirm-step', role: 'group', 'aria-labelledby': 'erase-question' },
+          h('p', { id: 'erase-question' }, t('eraseQuestion')),
+          h(
+            'div',
+            { class: 'actions' },
+            button(t('eraseYes'), 'button danger', () => void erase(), 'erase-yes'),
+            button(t('eraseNo'), 'button', () => {
+              state.askingErase = false;
+              render();
+              document.getElementById('erase-start')?.focus();
+            }),
+          ),
+        )
+      : h(
+          'div',
+          { class: 'actions' },
+          button(
+            t('eraseButton'),
+            'button danger-outline',
+            () => {
+              state.askingErase = true;
+              render();
+              const question = document.getElementById('erase-question');
+              if (question) focusOn(question);
+            },
+            'erase-start',
+          ),
+        ),
+  );
+
+const erase = async (): Promise<void> => {
+  const { id, token } = state;
+  if (!id || !token || state.busy) return;
+  state.busy = true;
+  render();
+  try {
+    await api.erase(id, token);
+    state.erased = true;
+    state.view = undefined;
+    state.askingErase = false;
+    setStatus(null);
+  } catch (error) {
+    setStatus(failureOf(error));
+  } finally {
+    state.busy = false;
+  }
+  render();
+  const heading = document.getElementById(state.erased ? 'erased-title' : 'registration-status');
+  if (heading) focusOn(heading);
 };
 
 const render = (): void => {
   document.title = `${t('manageTitle')} · ${t('siteName')}`;
   const content = byId('content');
+  if (state.erased) {
+    replace(
+      content,
+      h(
+        'section',
+        { class: 'result result-closed' },
+        h('h2', { id: 'erased-title' }, t('erasedTitle')),
+        h('p', {}, t('erasedText')),
+      ),
+    );
+    return;
+  }
   if (state.failure === 'invalidLink') {
     replace(
       content,
@@ -236,6 +313,8 @@ const load = async (): Promise<void> => {
   state.view = undefined;
   state.failure = undefined;
   state.askingCancel = false;
+  state.askingErase = false;
+  state.erased = false;
   try {
     if (!state.id || !state.token) throw new ApiError(403, 'forbidden', '');
     state.view = await api.registration(state.id, state.token);

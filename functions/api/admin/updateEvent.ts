@@ -1,5 +1,6 @@
 import { applyUpdate } from '../../events/model.js';
 import { eventUpdateInput } from '../../events/schemas.js';
+import { restampPersonalDataExpiry } from '../../registrations/retention.js';
 import { httpApi, parseInput } from '../../shared/http.js';
 import { services } from '../../shared/services.js';
 import { ownEvent } from '../access.js';
@@ -18,6 +19,8 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   const next = applyUpdate(event, input, now);
   await events.save(event, next);
   await registrations.fillFreeSeats(event.id, now);
+  // Personal data is kept a set time after the event: a moved event moves that date.
+  if (next.endsAt !== event.endsAt) await restampPersonalDataExpiry(services(), event.id, next.endsAt);
 
   return adminEventResponse(event.id);
 });

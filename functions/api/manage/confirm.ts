@@ -1,15 +1,19 @@
 import { registrationView } from '../../registrations/model.js';
 import { httpApi, ok } from '../../shared/http.js';
+import { withRetryAfter } from '../../shared/rate-limit.js';
 import { services } from '../../shared/services.js';
 import { managedRegistration } from '../access.js';
 
 /** POST /api/registrations/{registrationId}/confirm?token= — double opt-in: the held seat becomes confirmed. */
-export const handler = httpApi({}, async (request) => {
-  const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl, clock } = services();
+export const handler = httpApi(
+  {},
+  withRetryAfter(async (request) => {
+    const { registration, event, token } = await managedRegistration(request);
+    const { registrations, baseUrl, clock } = services();
 
-  const confirmed = await registrations.confirm(registration, clock());
+    const confirmed = await registrations.confirm(registration, clock());
 
-  const waitlistPosition = await registrations.waitlistPosition(confirmed);
-  return ok(registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
-});
+    const waitlistPosition = await registrations.waitlistPosition(confirmed);
+    return ok(registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
+  }),
+);

@@ -2,6 +2,7 @@ import { inviteLastChange, personalInvite } from '../../calendar/ical.js';
 import { manageUrl } from '../../registrations/model.js';
 import { notFound } from '../../shared/errors.js';
 import { calendarFile, httpApi } from '../../shared/http.js';
+import { withRetryAfter } from '../../shared/rate-limit.js';
 import { services } from '../../shared/services.js';
 import { eventOrganiser, managedRegistration } from '../access.js';
 
@@ -10,17 +11,20 @@ import { eventOrganiser, managedRegistration } from '../access.js';
  * REQUEST while the registration stands (join URL once confirmed), CANCEL once it or the event
  * is cancelled. Personal, so never kept by a cache.
  */
-export const handler = httpApi({}, async (request) => {
-  const { registration, event, token } = await managedRegistration(request);
-  if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl } = services();
+export const handler = httpApi(
+  {},
+  withRetryAfter(async (request) => {
+    const { registration, event, token } = await managedRegistration(request);
+    if (event.status === 'draft') throw notFound('Event');
+    const { baseUrl } = services();
 
-  const organiser = await eventOrganiser(event);
-  const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
+    const organiser = await eventOrganiser(event);
+    const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
 
-  return calendarFile(request, ics, {
-    cache: 'private',
-    lastModified: inviteLastChange(event, registration),
-    filename: `${event.id}.ics`,
-  });
-});
+    return calendarFile(request, ics, {
+      cache: 'private',
+      lastModified: inviteLastChange(event, registration),
+      filename: `${event.id}.ics`,
+    });
+  }),
+);

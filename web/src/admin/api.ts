@@ -43,6 +43,8 @@ export interface RegistrationAdmin {
   cancelledBy: string | null;
   checkedInAt: string | null;
   consentAt: string;
+  /** The privacy text agreed to; null for registrations made before it was kept. */
+  consentVersion: string | null;
 }
 
 export interface DayCount {

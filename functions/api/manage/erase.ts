@@ -1,0 +1,21 @@
+import { httpApi, json } from '../../shared/http.js';
+import { withRetryAfter } from '../../shared/rate-limit.js';
+import { services } from '../../shared/services.js';
+import { managedRegistration } from '../access.js';
+
+/**
+ * DELETE /api/registrations/{registrationId}?token= — the registrant erases their own data
+ * (GDPR art. 17) from the manage link: the same erasure as the organiser's, so a seat they
+ * held goes to the waitlist and only anonymous counts stay. The link stops working after.
+ */
+export const handler = httpApi(
+  {},
+  withRetryAfter(async (request) => {
+    const { registration } = await managedRegistration(request);
+    const { registrations, clock } = services();
+
+    await registrations.erase(registration, clock());
+
+    return json(200, { id: registration.id, erased: true });
+  }),
+);

@@ -1,0 +1,219 @@
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { gateKey } from '../shared/keys.js';
+import { log } from '../shared/log.js';
+import { personalDataExpired } from '../shared/privacy.js';
+import type { Services } from '../shared/services.js';
+import { tableOf } from '../shared/services-table.js';
+import type { RegistrationRecord } from './model.js';
+
+/**
+ * Reconciliation: recomputes an event's gate counters from the items they count, reports
+ * any drift and, asked to, repairs it. Every change of seats moves the gate and the items in
+ * one transaction, so drift means a bug or a hand edit; this is how it gets noticed (run on
+ * a schedule in AWS, `npm run reconcile` locally).
+ *
+ * What each counter counts:
+ * - held, pending, waitlisted: the live registrations in those statuses (exact);
+ * - checkedIn: live registrations checked in, plus erased ones that were (exact);
+ * - erased: the erasure tombstones (exact);
+ * - cancelled: cancellations ever made. A new registration may replace a cancelled one under
+ *   the same address, so the items give only a lower bound: less than that is drift, more is not.
+ */
+
+export const COUNTERS = ['held', 'pending', 'waitlisted', 'cancelled', 'checkedIn', 'erased'] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counters = Record<Counter, number>;
+
+export interface Drift {
+  counter: Counter;
+  stored: number;
+  actual: number;
+}
+
+export interface ReconcileReport {
+  eventId: string;
+  status: 'consistent' | 'drift' | 'repaired' | 'skipped';
+  /** Why it was skipped: no such event, personal data expired (items gone by TTL), or too busy. */
+  reason?: string;
+  stored?: Counters;
+  actual?: Counters;
+  drift: Drift[];
+}
+
+export interface ReconcileOptions {
+  repair?: boolean;
+  now?: Date;
+}
+
+type Tombstone = { status: RegistrationRecord['status']; checkedIn: boolean };
+
+export const countersFromItems = (live: RegistrationRecord[], erased: Tombstone[]): Counters => {
+  const count = (status: RegistrationRecord['status']) => live.filter((r) => r.status === status).length;
+  return {
+    held: count('confirmed') + count('pending_confirmation'),
+    pending: count('pending_confirmation'),
+    waitlisted: count('waitlisted'),
+    cancelled: count('cancelled') + erased.filter((t) => t.status === 'cancelled').length,
+    checkedIn: live.filter((r) => r.checkedInAt).length + erased.filter((t) => t.checkedIn).length,
+    erased: erased.length,
+  };
+};
+
+export const driftOf = (stored: Counters, actual: Counters): Drift[] =>
+  COUNTERS.filter((counter) =>
+    counter === 'cancelled' ? stored.cancelled < actual.cancelled : stored[counter] !== actual[counter],
+  ).map((counter) => ({ counter, stored: stored[counter], actual: actual[counter] }));
+
+const storedCounters = (gate: Record<string, unknown>): Counters =>
+  Object.fromEntries(COUNTERS.map((counter) => [counter, Number(gate[counter] ?? 0)])) as Counters;
+
+/** What a change of seats moves on the gate (attribute order in an item is not to be relied on). */
+const fingerprint = (gate: Record<string, unknown>): string =>
+  JSON.stringify([...COUNTERS, 'version', 'capacity', 'status'].map((name) => gate[name] ?? null));
+
+/** How many times a snapshot is tried while registrations keep moving the gate. */
+const SNAPSHOT_ATTEMPTS = 5;
+
+/**
+ * The gate, and the counters its items give, from one quiet moment: the gate is read before
+ * and after the items, and the two reads must agree. Every change of seats moves a counter,
+ * and all but a check-in undone within the same instant move one that never goes back
+ * (cancelled, erased) or a net one (held), so equal reads mean the items were read in between.
+ */
+const snapshot = async (services: Services, eventId: string) => {
+  const { db, tableName } = tableOf(services);
+  const readGate = async () =>
+    (await db.send(new GetCommand({ TableName: tableName, Key: gateKey(eventId), ConsistentRead: true })))
+      .Item;
+  for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+    const before = await readGate();
+    if (!before) return undefined;
+    const [live, erased] = await Promise.all([
+      services.registrations.all(eventId),
+      services.registrations.erased(eventId),
+    ]);
+    const after = await readGate();
+    if (after && fingerprint(after) === fingerprint(before)) {
+      return { gate: after, stored: storedCounters(after), actual: countersFromItems(live, erased) };
+    }
+  }
+  return 'busy' as const;
+};
+
+/**
+ * Writes the recomputed counters, only if the gate's counters (and its `version`, once the
+ * stores keep one) are still those the drift was computed from. False when they moved.
+ */
+export const applyRepair = async (
+  services: Services,
+  eventId: string,
+  seen: Record<string, unknown>,
+  drift: Drift[],
+): Promise<boolean> => {
+  const { db, tableName } = tableOf(services);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  for (const name of [...COUNTERS, 'version']) {
+    names[`#${name}`] = name;
+    if (seen[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
+    else {
+      conditions.push(`#${name} = :seen_${name}`);
+      values[`:seen_${name}`] = seen[name];
+    }
+  }
+  const sets = drift.map(({ counter, actual }) => {
+    values[`:actual_${counter}`] = actual;
+    return `#${counter} = :actual_${counter}`;
+  });
+  if (sets.length === 0) return true;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: gateKey(eventId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
+export const reconcile = async (
+  services: Services,
+  eventId: string,
+  { repair = false, now = services.clock() }: ReconcileOptions = {},
+): Promise<ReconcileReport> => {
+  const found = await services.events.get(eventId);
+  if (!found) return { eventId, status: 'skipped', reason: 'no such event', drift: [] };
+  // Past this point DynamoDB TTL deletes the registrations but keeps the counts: not drift.
+  if (personalDataExpired(found.event.endsAt, now)) {
+    return { eventId, status: 'skipped', reason: 'personal data expired', drift: [] };
+  }
+  for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+    const seen = await snapshot(services, eventId);
+    if (!seen) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
+    if (seen === 'busy') break;
+    const { gate, stored, actual } = seen;
+    const drift = driftOf(stored, actual);
+    const report = { eventId, stored, actual, drift };
+    if (drift.length === 0) return { ...report, status: 'consistent' };
+    // Counter names and numbers only: the log never gets who is behind them.
+    log.warn('gate counters drifted', { eventId, drift, repair });
+    if (!repair) return { ...report, status: 'drift' };
+    if (await applyRepair(services, eventId, gate, drift)) {
+      // Seats a wrong `held` kept from the waitlist are given out now.
+      await services.registrations.fillFreeSeats(eventId, now);
+      return { ...report, status: 'repaired' };
+    }
+    // The gate moved between the snapshot and the write: look again.
+  }
+  return { eventId, status: 'skipped', reason: 'too busy; try again later', drift: [] };
+};
+
+/**
+ * Every event with a gate, found by a scan (organisers have no list of their own in AWS:
+ * they are Cognito groups). Hourly on a table of registrations this costs one read of it.
+ */
+export const gateEventIds = async (services: Services): Promise<string[]> => {
+  const { db, tableName } = tableOf(services);
+  const ids: string[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :gate',
+        ExpressionAttributeValues: { ':gate': 'GATE' },
+        ProjectionExpression: 'pk',
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^EVENT#/, ''));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return ids;
+};
+
+export const reconcileAll = async (
+  services: Services,
+  options: ReconcileOptions & { eventIds?: string[] } = {},
+): Promise<ReconcileReport[]> => {
+  const reports: ReconcileReport[] = [];
+  for (const eventId of options.eventIds ?? (await gateEventIds(services))) {
+    try {
+      reports.push(await reconcile(services, eventId, options));
+    } catch (error) {
+      // One event failing must not stop the others.
+      log.error('reconcile failed', { eventId, error });
+      reports.push({ eventId, status: 'skipped', reason: 'failed; see the log', drift: [] });
+    }
+  }
+  return reports;
+};

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setServices } from '../functions/shared/services.js';
+import { createLocalIssuer } from '../local/auth.js';
+import { createLocalServer } from '../local/server.js';
+import { buildWeb } from '../web/build.js';
+import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { expectConsistent } from './support/invariants.js';
+
+/**
+ * The registrant's erasure from the manage page, in Debian's Chromium (as test/web.test.ts):
+ * the button asks first, then the registration is gone and the link opens nothing.
+ */
+
+let app: TestApp;
+let browser: Browser;
+let server: Server;
+let base = '';
+let tmp = '';
+
+beforeAll(async () => {
+  app = await startTestApp();
+  tmp = await mkdtemp(join(tmpdir(), 'web-privacy-'));
+  await buildWeb(join(tmp, 'web'));
+  const issuer = await createLocalIssuer({ dataDir: join(tmp, 'data'), issuer: 'http://127.0.0.1/local' });
+  server = createLocalServer({ issuer, organiserIds: ['media-aces'], webDir: join(tmp, 'web') });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((done) => server?.close(done));
+  setServices(undefined);
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('manage page', () => {
+  it('erases the registrant’s data after asking, and the seat goes to the next in line', async () => {
+    const eventId = await app.publishedEvent({ capacity: 1 });
+    const register = (name: string, email: string) =>
+      app.call('POST', `/api/events/${eventId}/registrations`, { body: { name, email, consent: true } });
+    const seated = await register('Camille Martin', 'camille@example.com');
+    const next = manageLink((await register('Dominique Petit', 'dominique@example.com')).body.manageUrl);
+    const { id } = manageLink(seated.body.manageUrl);
+
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(5_000);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.location().url.includes('favicon'))
+        problems.push(message.text());
+    });
+
+    await page.goto(seated.body.manageUrl.replace('http://127.0.0.1:3000', base));
+    await page.getByRole('heading', { name: 'Inscription confirmée' }).waitFor();
+    await page.getByRole('button', { name: 'Effacer mes données' }).click();
+    // Nothing is erased before the second, explicit step.
+    await page.getByText('Cette action est définitive').waitFor();
+    expect(await app.services.registrations.getById(id)).toBeDefined();
+    await page.getByRole('button', { name: 'Oui, effacer mes données' }).click();
+
+    await page.getByRole('heading', { name: 'Vos données ont été effacées' }).waitFor();
+    expect(await page.locator('#content').textContent()).not.toContain('camille@example.com');
+    expect(await app.services.registrations.getById(id)).toBeUndefined();
+    const promoted = await app.call('GET', `/api/registrations/${next.id}?token=${next.token}`);
+    expect(promoted.body.status).toBe('confirmed');
+    await expectConsistent(app, eventId);
+
+    // The link now opens nothing.
+    await page.reload();
+    await page.getByText('Cette inscription est introuvable.').waitFor();
+    expect(problems.filter((problem) => !problem.includes('404'))).toEqual([]);
+    await context.close();
+  });
+});

@@ -3,7 +3,6 @@ import { gateKey } from '../shared/keys.js';
 import { log } from '../shared/log.js';
 import { personalDataExpired } from '../shared/privacy.js';
 import type { Services } from '../shared/services.js';
-import { tableOf } from '../shared/services-table.js';
 import type { RegistrationRecord } from './model.js';
 
 /**
@@ -81,7 +80,7 @@ const SNAPSHOT_ATTEMPTS = 5;
  * (cancelled, erased) or a net one (held), so equal reads mean the items were read in between.
  */
 const snapshot = async (services: Services, eventId: string) => {
-  const { db, tableName } = tableOf(services);
+  const { db, tableName } = services.table;
   const readGate = async () =>
     (await db.send(new GetCommand({ TableName: tableName, Key: gateKey(eventId), ConsistentRead: true })))
       .Item;
@@ -110,7 +109,7 @@ export const applyRepair = async (
   seen: Record<string, unknown>,
   drift: Drift[],
 ): Promise<boolean> => {
-  const { db, tableName } = tableOf(services);
+  const { db, tableName } = services.table;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const conditions: string[] = [];
@@ -182,7 +181,7 @@ export const reconcile = async (
  * they are Cognito groups). Hourly on a table of registrations this costs one read of it.
  */
 export const gateEventIds = async (services: Services): Promise<string[]> => {
-  const { db, tableName } = tableOf(services);
+  const { db, tableName } = services.table;
   const ids: string[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {

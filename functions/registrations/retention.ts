@@ -2,7 +2,6 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { eventKey, REGISTRATION_PREFIX } from '../shared/keys.js';
 import { personalDataExpiresAt } from '../shared/privacy.js';
 import type { Services } from '../shared/services.js';
-import { tableOf } from '../shared/services-table.js';
 import { tableSchema } from '../shared/table.js';
 
 /**
@@ -16,7 +15,7 @@ export const restampPersonalDataExpiry = async (
   eventId: string,
   eventEndsAt: string,
 ): Promise<number> => {
-  const { db, tableName } = tableOf(services);
+  const { db, tableName } = services.table;
   const expiresAt = personalDataExpiresAt(eventEndsAt);
   let updated = 0;
   let cursor: Record<string, unknown> | undefined;

@@ -3,7 +3,6 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { AppError } from './errors.js';
 import { type ApiEvent, type ApiHandler, errorResponse } from './http.js';
 import { type Services, services } from './services.js';
-import { tableOf } from './services-table.js';
 import { tableSchema } from './table.js';
 
 /**
@@ -128,7 +127,7 @@ const limiters = new WeakMap<Services, RateLimiter>();
 export const badManageTokenLimiter = (wired: Services = services()): RateLimiter => {
   let limiter = limiters.get(wired);
   if (!limiter) {
-    const { db, tableName } = tableOf(wired);
+    const { db, tableName } = wired.table;
     limiter = new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, wired.clock);
     limiters.set(wired, limiter);
   }

@@ -3,9 +3,12 @@ import { EventStore } from '../events/store.js';
 import { RegistrationStore } from '../registrations/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
+import { retrying } from './retry.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
+  /** The table the stores use, for the few modules that keep items of their own (rate limits, reconciliation). */
+  table: { db: DynamoDBDocumentClient; tableName: string };
   events: EventStore;
   registrations: RegistrationStore;
   baseUrl: string;
@@ -36,6 +39,7 @@ export const createServices = ({
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   return {
+    table: { db: retrying(db), tableName },
     events,
     registrations: new RegistrationStore(db, tableName, events, {
       get tokenKey() {

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer, localAdminPassword } from '../local/auth.js';
@@ -18,6 +17,7 @@ import {
   exchangeCode,
   type PkceStorage,
 } from '../web/src/admin/cognito.js';
+import { launchChromium } from './support/browser.js';
 import { freshTable } from './support/dynamo.js';
 
 /**
@@ -26,7 +26,6 @@ import { freshTable } from './support/dynamo.js';
  * check people in, export the CSV, erase someone; and the Cognito PKCE exchange in Node.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -104,12 +103,6 @@ const register = async (eventId: string, name: string, email: string) => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
-        '`apt-get update && apt-get install -y chromium` (CI installs it).',
-    );
-  }
   process.env.LOG_LEVEL ??= 'silent';
   const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-web-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-data-'));
@@ -135,17 +128,7 @@ beforeAll(async () => {
   setServices(services);
   await seedDemo(services, new Date());
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import PostalMime, { type Email } from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { config, mailConfig, resetConfig } from '../functions/shared/config.js';
@@ -16,6 +15,7 @@ import { createOutbox, type OutboxEntry } from '../local/outbox.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
+import { launchChromium } from './support/browser.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 
 /**
@@ -26,7 +26,6 @@ import { type FreshTable, freshTable } from './support/dynamo.js';
  * -> poller -> notify -> the outbox. It never skips: without Chromium it fails and says why.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const EVENT_ID = 'un-patron-doit-il-tweeter';
 const EVENT_TITLE = 'Un patron doit-il tweeter ?';
 const NAME = 'Léa Boîte-Mail';
@@ -91,12 +90,6 @@ const newPage = async (): Promise<Page> => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
-        '`apt-get update && apt-get install -y chromium` (CI installs it).',
-    );
-  }
   process.env.LOG_LEVEL ??= 'silent';
 
   const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
@@ -149,18 +142,7 @@ beforeAll(async () => {
   });
   await seedDemo(services, new Date());
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',

@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setServices } from '../functions/shared/services.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { launchChromium } from './support/browser.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -31,7 +32,7 @@ beforeAll(async () => {
   server = createLocalServer({ issuer, organiserIds: ['media-aces'], webDir: join(tmp, 'web') });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
@@ -15,6 +14,7 @@ import { createLocalIssuer } from '../local/auth.js';
 import { seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb, type WebBuild } from '../web/build.js';
+import { launchChromium } from './support/browser.js';
 import { freshTable } from './support/dynamo.js';
 
 /**
@@ -23,7 +23,6 @@ import { freshTable } from './support/dynamo.js';
  * Chromium it fails and says how to install it.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -160,12 +159,6 @@ const addTestEvents = async (events: EventStore, now: Date): Promise<void> => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
-        '`apt-get update && apt-get install -y chromium` (CI installs it).',
-    );
-  }
   process.env.LOG_LEVEL ??= 'silent';
 
   const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
@@ -195,18 +188,7 @@ beforeAll(async () => {
   await seedDemo(services, now);
   await addTestEvents(services.events, now);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,15 @@
-import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type RouteDefinition, routes } from '../functions/routes.js';
@@ -150,6 +160,23 @@ export class InscriptionsStack extends Stack {
     ]) {
       this.functions.set(fn.entry, fn);
     }
+
+    // Hourly: gate counters recomputed from the registrations, drift logged and repaired.
+    const reconcile = new AppFunction(this, 'Reconcile', {
+      entry: 'functions/scheduled/reconcile.ts',
+      description: 'Hourly reconciliation of seat counters with the registrations',
+      environment: { PUBLIC_BASE_URL: siteUrl },
+      logRemovalPolicy: retained,
+      timeout: Duration.minutes(5),
+    });
+    reconcile.bindTable(this.data, { accessMode: 'RW' });
+    // It walks every event's gate: one Scan of the table, the only function that needs it.
+    reconcile.allow(['dynamodb:Scan'], [this.data.table.tableArn]);
+    new events.Rule(this, 'ReconcileHourly', {
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new eventTargets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
+    });
+    this.functions.set(reconcile.entry, reconcile);
 
     this.organisers = new Organisers(this, 'Organisers', {
       table: this.data.table,

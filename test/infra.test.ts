@@ -87,10 +87,12 @@ const statementsFor = (statements: Statement[], action: string) =>
   statements.filter((statement) => list(statement.Action).includes(action));
 
 const distinctEntries = [...new Set(routes.map((route) => route.entry))];
+const RECONCILE_ENTRY = 'functions/scheduled/reconcile.ts';
 const WORKER_ENTRIES = [
   'functions/stream/notify.ts',
   'functions/queue/fanout.ts',
   'functions/notify/remind.ts',
+  RECONCILE_ENTRY,
 ];
 const accessOf = new Map(routes.map((route) => [route.entry, route.access]));
 
@@ -162,8 +164,17 @@ describe('dev stack (cdk.json defaults)', () => {
   });
 
   describe('functions', () => {
-    it('has one function per distinct route entry plus notify, fanout and remind', () => {
+    it('has one function per distinct route entry plus notify, fanout, remind and reconcile', () => {
       expect([...stack.functions.keys()].sort()).toEqual([...distinctEntries, ...WORKER_ENTRIES].sort());
+    });
+
+    it('reconciles every hour, and only the reconcile function may scan the table', () => {
+      template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+      const scanners = Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([, policy]) => JSON.stringify(policy).includes('dynamodb:Scan'))
+        .map(([id]) => id);
+      expect(scanners).toHaveLength(1);
+      expect(scanners[0]).toMatch(/^Reconcile/);
     });
 
     it('runs every function on Node.js 22, ARM64, with its own log group kept a month', () => {
@@ -343,7 +354,8 @@ describe('dev stack (cdk.json defaults)', () => {
         const sends = statementsFor(functionStatements(template, stack, fn), 'sqs:SendMessage');
         const targets = sends.flatMap((s) => list(s.Resource));
         if (entry === 'functions/stream/notify.ts') expect(targets).toEqual([queueArn, failuresArn]);
-        else if (WORKER_ENTRIES.includes(entry)) expect(targets, entry).toEqual([queueArn]);
+        else if (WORKER_ENTRIES.includes(entry) && entry !== RECONCILE_ENTRY)
+          expect(targets, entry).toEqual([queueArn]);
         else expect(targets, entry).toEqual([]);
       }
     });

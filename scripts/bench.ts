@@ -18,11 +18,13 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { newEventRecord, publish } from '../functions/events/model.js';
+import ical from 'ical-generator';
+import { organiserFeed } from '../functions/calendar/ical.js';
+import { type EventRecord, newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { routes } from '../functions/routes.js';
 import { createDocumentClient } from '../functions/shared/clients.js';
-import { createServices, setServices } from '../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../functions/shared/services.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createTable } from '../local/create-table.js';
 import { localClientConfig, startDynamoDbLocal } from '../local/dynamodb-local.js';
@@ -211,6 +213,7 @@ const main = async () => {
       `write units per confirmed registration: ${results.writeUnitsPerRegistration} (gate ${itemSize(gateItem)} B, registration ${itemSize(storedRegistration)} B)`,
     );
 
+    results.feed = await feed(services, base, event);
     server.close();
     results.bundles = await bundles(work);
   } finally {
@@ -219,6 +222,70 @@ const main = async () => {
   }
   await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
   done('wrote bench-results.json');
+};
+
+/**
+ * The organiser feed of 1,000 events: our whole feed function against ical-generator alone
+ * on the same events (our overhead over the library), and the 304 path over HTTP.
+ */
+const feed = async (services: Services, base: string, template: EventRecord) => {
+  const organiser = { id: 'bench', name: 'Bench', replyTo: 'bench@example.org' };
+  const now = new Date();
+  const records = Array.from({ length: 1000 }, (_, i) => ({
+    ...template,
+    id: `feed-${i}`,
+    startsAt: new Date(now.getTime() + (i + 1) * 3_600_000).toISOString(),
+    endsAt: new Date(now.getTime() + (i + 2) * 3_600_000).toISOString(),
+  }));
+  const ours = median(
+    Array.from({ length: 10 }, () => {
+      const began = performance.now();
+      organiserFeed(organiser, records, now, base);
+      return performance.now() - began;
+    }),
+  );
+  const library = median(
+    Array.from({ length: 10 }, () => {
+      const began = performance.now();
+      const calendar = ical({ name: organiser.name });
+      for (const record of records) {
+        calendar.createEvent({
+          id: record.id,
+          start: new Date(record.startsAt),
+          end: new Date(record.endsAt),
+          summary: record.title,
+          description: record.description,
+        });
+      }
+      calendar.toString();
+      return performance.now() - began;
+    }),
+  );
+  for (const record of records.slice(0, 200)) await services.events.create(record);
+  const url = `${base}/calendar/organisers/bench.ics`;
+  const first = await fetch(url);
+  await first.text();
+  const etag = first.headers.get('etag') ?? '';
+  const notModifiedTimes: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const began = performance.now();
+    const response = await fetch(url, { headers: { 'if-none-match': etag } });
+    await response.text();
+    if (response.status !== 304) throw new Error(`expected 304, got ${response.status}`);
+    notModifiedTimes.push(performance.now() - began);
+  }
+  const notModified = median(notModifiedTimes);
+  const row = {
+    events: records.length,
+    medianMs: Number(ours.toFixed(1)),
+    libraryMs: Number(library.toFixed(1)),
+    overhead: Number((ours / library).toFixed(2)),
+    notModifiedMs: Number(notModified.toFixed(1)),
+  };
+  done(
+    `feed: 1,000 events in ${row.medianMs} ms (${row.overhead}x ical-generator alone), 304 in ${row.notModifiedMs} ms (200 stored events)`,
+  );
+  return row;
 };
 
 /** Bundles each function as the CDK does and times a cold import against an empty handler. */

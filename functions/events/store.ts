@@ -167,6 +167,15 @@ export class EventStore {
 
   /** One organiser's events, soonest first (all statuses: callers filter). */
   async listByOrganiser(organiserId: string): Promise<{ event: EventRecord; gate: Gate }[]> {
+    const events = await this.listEvents(organiserId);
+    const withGates = await Promise.all(
+      events.map(async (event) => ({ event, gate: await this.getGate(event.id) })),
+    );
+    return withGates.filter((entry): entry is { event: EventRecord; gate: Gate } => entry.gate !== undefined);
+  }
+
+  /** One organiser's events without their counters (the calendar feed needs no seats). */
+  async listEvents(organiserId: string): Promise<EventRecord[]> {
     const events: EventRecord[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -182,10 +191,7 @@ export class EventStore {
       events.push(...(page.Items ?? []).map(toEvent));
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    const withGates = await Promise.all(
-      events.map(async (event) => ({ event, gate: await this.getGate(event.id) })),
-    );
-    return withGates.filter((entry): entry is { event: EventRecord; gate: Gate } => entry.gate !== undefined);
+    return events;
   }
 
   /**

@@ -14,7 +14,7 @@ export const handler = httpApi({}, async (request) => {
   const { events, baseUrl, clock } = services();
   const now = clock();
 
-  const listed = (await events.listByOrganiser(organiserId)).map(({ event }) => event);
+  const listed = await events.listEvents(organiserId);
   const visible = listed.filter(isPubliclyVisible);
   const stored = await events.getOrganiser(organiserId);
   // An organiser with neither a record nor a public event is unknown, whatever its drafts.

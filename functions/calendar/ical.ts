@@ -27,6 +27,9 @@ import type { Language } from '../shared/text.js';
 
 /** The feed keeps ended events this long, so a subscriber still sees last week's event. */
 export const FEED_PAST_DAYS = 30;
+
+/** Bump whenever the feed's rendering changes, so cached copies and ETags move with it. */
+export const FEED_FORMAT = 1;
 /** Asked of subscribing apps (REFRESH-INTERVAL / X-PUBLISHED-TTL); most poll less often anyway. */
 const FEED_REFRESH_SECONDS = 3600;
 

@@ -54,6 +54,11 @@ export interface CalendarFileOptions {
   cache: keyof typeof CALENDAR_CACHE;
   /** The latest change behind the body (ISO instant), sent as `Last-Modified`. */
   lastModified?: string;
+  /**
+   * Everything the body is rendered from (and the rendering's version), when that is cheaper
+   * to hash than rendering: two requests with equal inputs get byte-equal bodies.
+   */
+  inputs?: string;
   /** Offered as a download under this name; feeds to subscribe to have none. */
   filename?: string;
 }
@@ -63,8 +68,16 @@ export interface CalendarFileOptions {
  * the caller's `If-None-Match` already names it: calendar apps poll feeds, and this is what
  * lets them (and CloudFront) skip unchanged ones.
  */
-export const calendarFile = (request: ApiEvent, ics: string, options: CalendarFileOptions): ApiResult => {
-  const etag = `"${createHash('sha256').update(ics).digest('base64url')}"`;
+export const calendarFile = (
+  request: ApiEvent,
+  ics: string | (() => string),
+  options: CalendarFileOptions,
+): ApiResult => {
+  const render = typeof ics === 'string' ? () => ics : ics;
+  // With `inputs`, the tag is known before rendering, so a 304 costs no rendering at all.
+  const etag = `"${createHash('sha256')
+    .update(options.inputs ?? render())
+    .digest('base64url')}"`;
   const headers: Record<string, string> = {
     etag,
     'cache-control': CALENDAR_CACHE[options.cache],
@@ -80,7 +93,7 @@ export const calendarFile = (request: ApiEvent, ics: string, options: CalendarFi
         ? { 'content-disposition': `attachment; filename="${options.filename.replace(/[^\w.-]/g, '-')}"` }
         : {}),
     },
-    body: ics,
+    body: render(),
   };
 };
 

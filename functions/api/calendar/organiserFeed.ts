@@ -1,4 +1,4 @@
-import { feedEvents, organiserFeed } from '../../calendar/ical.js';
+import { FEED_FORMAT, feedEvents, organiserFeed } from '../../calendar/ical.js';
 import { isPubliclyVisible } from '../../events/model.js';
 import { notFound } from '../../shared/errors.js';
 import { calendarFile, httpApi } from '../../shared/http.js';
@@ -21,11 +21,15 @@ export const handler = httpApi({}, async (request) => {
   if (!stored && !visible[0]) throw notFound('Organiser');
   const organiser = stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId);
 
-  const ics = organiserFeed(organiser, listed, now, baseUrl);
-  const latest = feedEvents(listed, now)
+  const shown = feedEvents(listed, now);
+  const latest = shown
     .map((event) => event.updatedAt)
     .sort()
     .at(-1);
 
-  return calendarFile(request, ics, { cache: 'public', lastModified: latest });
+  return calendarFile(request, () => organiserFeed(organiser, listed, now, baseUrl), {
+    cache: 'public',
+    lastModified: latest,
+    inputs: JSON.stringify({ format: FEED_FORMAT, organiser, shown, baseUrl }),
+  });
 });

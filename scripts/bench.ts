@@ -9,12 +9,13 @@
  *   writeUnitsPerRegistration  from real item sizes and the transaction pricing rules
  *   bundles   per function: minified size and cold import time vs an empty handler
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
@@ -29,6 +30,7 @@ import { createLocalIssuer } from '../local/auth.js';
 import { createTable } from '../local/create-table.js';
 import { localClientConfig, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { createLocalServer } from '../local/server.js';
+import { done, median, percentile, pool, progress } from './bench-pool.js';
 import { itemSize, transactionWriteUnits } from './item-size.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -40,39 +42,6 @@ const REQUESTS = arg('requests', 5000);
 const CONCURRENCY = arg('concurrency', 64);
 const CAPACITY = arg('capacity', 1000);
 const COLD_IMPORTS = arg('imports', 10);
-
-const progress = (text: string) => process.stdout.write(`\r\x1b[2K${text}`);
-const done = (text: string) => process.stdout.write(`\r\x1b[2K${text}\n`);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
-
-/** Runs `total` tasks with at most `concurrency` in flight, reporting progress. */
-const pool = async (
-  total: number,
-  concurrency: number,
-  label: string,
-  task: (i: number) => Promise<void>,
-) => {
-  let next = 0;
-  let finished = 0;
-  const worker = async () => {
-    while (next < total) {
-      const i = next++;
-      await task(i);
-      finished++;
-      if (finished % 100 === 0) progress(`${label}: ${finished}/${total}`);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - started) / 1000;
-};
 
 const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -120,21 +89,14 @@ const main = async () => {
       new Date(),
     );
     await services.events.create(event);
-    const latencies: number[] = [];
-    const created: string[] = [];
-    let errors = 0;
-    const registerSeconds = await pool(REQUESTS, CONCURRENCY, 'register', async (i) => {
-      const began = performance.now();
-      const response = await fetch(`${base}/api/events/${event.id}/registrations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Person ${i}`, email: `person${i}@example.com`, consent: true }),
-      });
-      const body = (await response.json()) as { registration?: { id: string } };
-      latencies.push(performance.now() - began);
-      if (response.status === 201 && body.registration) created.push(body.registration.id);
-      else errors++;
+    // The load comes from its own process, so the client's work does not eat the server's CPU.
+    const load = await generateLoad({
+      url: `${base}/api/events/${event.id}/registrations`,
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
     });
+    const { latencies, created, errors } = load;
+    const registerSeconds = load.seconds;
     const stored = await services.registrations.all(event.id);
     const storedIds = new Set(stored.map((r) => r.id));
     const confirmed = stored.filter((r) => r.status === 'confirmed').length;
@@ -223,6 +185,35 @@ const main = async () => {
   await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
   done('wrote bench-results.json');
 };
+
+interface LoadResult {
+  latencies: number[];
+  created: string[];
+  errors: number;
+  seconds: number;
+}
+
+const generateLoad = (options: { url: string; requests: number; concurrency: number }): Promise<LoadResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./bench-load.ts', import.meta.url))],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, BENCH_LOAD: JSON.stringify(options) },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(output) as LoadResult)
+        : reject(new Error(`load generator exited with ${code}`)),
+    );
+  });
 
 /**
  * The organiser feed of 1,000 events: our whole feed function against ical-generator alone

@@ -1,24 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, setServices } from '../functions/shared/services.js';
-import { createLocalIssuer, localAdminPassword } from '../local/auth.js';
-import { seedDemo } from '../local/seed.js';
-import { createLocalServer } from '../local/server.js';
-import { buildWeb } from '../web/build.js';
+import { localAdminPassword } from '../local/auth.js';
 import {
   authorizationUrl,
   type CognitoConfig,
   exchangeCode,
   type PkceStorage,
 } from '../web/src/admin/cognito.js';
-import { launchChromium } from './support/browser.js';
-import { freshTable } from './support/dynamo.js';
+import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
 
 /**
  * The organisers' page in Debian's Chromium, over the local server, the real handlers and a
@@ -30,9 +22,8 @@ const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
 const XSS = '<img src=x onerror=alert(1)>';
 
 let browser: Browser | undefined;
-let server: Server | undefined;
+let site: PagesSite | undefined;
 let baseUrl = '';
-const tempDirs: string[] = [];
 
 const POLL = { timeout: 10_000, interval: 100 };
 const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
@@ -103,39 +94,14 @@ const register = async (eventId: string, name: string, email: string) => {
 };
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL ??= 'silent';
-  const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-web-'));
-  const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-admin-data-'));
-  tempDirs.push(webDir, dataDir);
-  await buildWeb(webDir);
-
-  const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
-  server = createLocalServer({ issuer, organiserIds: ORGANISERS, webDir });
-  await new Promise<void>((resolve, reject) => {
-    server?.once('error', reject);
-    server?.listen(0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const { doc, tableName } = await freshTable();
-  const services = createServices({
-    db: doc,
-    tableName,
-    baseUrl,
-    tokenKey: randomBytes(32),
-    holdMinutes: 120,
-  });
-  setServices(services);
-  await seedDemo(services, new Date());
-
+  site = await startPagesSite(ORGANISERS);
+  baseUrl = site.baseUrl;
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  setServices(undefined);
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  await site?.close();
 });
 
 describe('admin page in Chromium', () => {

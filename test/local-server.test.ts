@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
 import { tick } from '../local/tick.js';
 import { freshTable } from './support/dynamo.js';
+import { rawGet } from './support/raw-http.js';
 
 /** The local runtime end to end: real HTTP against the server, handlers over DynamoDB Local. */
 
@@ -46,21 +47,6 @@ const login = async (organiserId: string): Promise<string> => {
 };
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-/** GET with the path sent byte for byte (fetch would normalise some of it). */
-const rawGet = (path: string): Promise<{ status: number; body: string }> =>
-  new Promise((done, fail) => {
-    const req = httpRequest(`${base}/`, { path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        body += chunk;
-      });
-      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
 
 beforeAll(async () => {
   process.env.LOG_LEVEL = 'silent';
@@ -261,7 +247,7 @@ describe('static pages', () => {
 
   it('does not serve files outside the web directory', async () => {
     for (const path of ['/..%2f..%2fpackage.json', '/../../package.json', '/%2e%2e/%2e%2e/package.json']) {
-      const { status, body } = await rawGet(path);
+      const { status, body } = await rawGet(base, path);
       expect(status).toBe(404);
       expect(body).not.toContain('secret');
     }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createSesMailer } from '../functions/mail/ses-mailer.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createOutbox, type Outbox } from '../local/outbox.js';
 import { createLocalServer } from '../local/server.js';
+import { rawGet } from './support/raw-http.js';
 
 /**
  * Both Mailer adapters: the local outbox (files, index, HTTP routes of the local server)
@@ -136,21 +137,6 @@ describe('outbox over HTTP', () => {
     await once(s, 'listening');
     return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   };
-
-  /** GET with the path sent as written (fetch would normalise `..`). */
-  const rawGet = (url: string, path: string): Promise<{ status: number; body: string }> =>
-    new Promise((done, fail) => {
-      const req = httpRequest(`${url}/`, { path }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', fail);
-      req.end();
-    });
 
   beforeAll(async () => {
     outbox = createOutbox(join(tmp, 'http'), { now: steppingClock() });

@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import type { EventStore } from '../functions/events/store.js';
-import { createServices, setServices } from '../functions/shared/services.js';
-import { createLocalIssuer } from '../local/auth.js';
-import { seedDemo } from '../local/seed.js';
-import { createLocalServer } from '../local/server.js';
-import { buildWeb, type WebBuild } from '../web/build.js';
-import { launchChromium } from './support/browser.js';
-import { freshTable } from './support/dynamo.js';
+import type { WebBuild } from '../web/build.js';
+import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
 
 /**
  * Browser end-to-end: the built pages, served by the local server over the real handlers
@@ -27,10 +18,9 @@ const ORGANISERS = ['media-aces', 'touch-and-sell', 'open2leads'];
 const XSS = '<img src=x onerror=alert(1)>';
 
 let browser: Browser | undefined;
-let server: Server | undefined;
+let site: PagesSite | undefined;
 let baseUrl = '';
 let built: WebBuild | undefined;
-const tempDirs: string[] = [];
 
 /** Screenshots of each page, for people to look at (ignored by git; a few are in docs/images). */
 const SCREENSHOTS = join(process.cwd(), 'screenshots');
@@ -159,43 +149,15 @@ const addTestEvents = async (events: EventStore, now: Date): Promise<void> => {
 };
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL ??= 'silent';
-
-  const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
-  const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-data-'));
-  tempDirs.push(webDir, dataDir);
-  built = await buildWeb(webDir);
-
-  const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
-  server = createLocalServer({ issuer, organiserIds: ORGANISERS, webDir });
-  await new Promise<void>((resolve, reject) => {
-    server?.once('error', reject);
-    server?.listen(0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  // Manage links in responses point at this server.
-  const { doc, tableName } = await freshTable();
-  const services = createServices({
-    db: doc,
-    tableName,
-    baseUrl,
-    tokenKey: randomBytes(32),
-    holdMinutes: 120,
-  });
-  setServices(services);
-  const now = new Date();
-  await seedDemo(services, now);
-  await addTestEvents(services.events, now);
-
+  site = await startPagesSite(ORGANISERS);
+  ({ baseUrl, built } = site);
+  await addTestEvents(site.services.events, new Date());
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  setServices(undefined);
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  await site?.close();
 });
 
 describe('web pages in Chromium', () => {

@@ -1,5 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { createServices, type Services, setServices } from '../../functions/shared/services.js';
+import { createLocalIssuer } from '../../local/auth.js';
+import { seedDemo } from '../../local/seed.js';
+import { createLocalServer } from '../../local/server.js';
+import { buildWeb, type WebBuild } from '../../web/build.js';
+import { freshTable } from './dynamo.js';
 
 /** Debian's Chromium: the browser tests never download one. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,4 +38,46 @@ export const launchChromium = async (): Promise<Browser> => {
       '--no-first-run',
     ],
   });
+};
+
+/** The built pages served by the local server over the real handlers and a fresh table, seeded. */
+export interface PagesSite {
+  baseUrl: string;
+  services: Services;
+  built: WebBuild;
+  close: () => Promise<void>;
+}
+
+export const startPagesSite = async (organiserIds: string[]): Promise<PagesSite> => {
+  process.env.LOG_LEVEL ??= 'silent';
+  const webDir = await mkdtemp(join(tmpdir(), 'inscriptions-web-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'inscriptions-data-'));
+  const built = await buildWeb(webDir);
+
+  const issuer = await createLocalIssuer({ dataDir, issuer: 'http://127.0.0.1/local' });
+  const server = createLocalServer({ issuer, organiserIds, webDir });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // Manage links in responses point at this server.
+  const { doc, tableName } = await freshTable();
+  const services = createServices({
+    db: doc,
+    tableName,
+    baseUrl,
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
+  setServices(services);
+  await seedDemo(services, new Date());
+
+  const close = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    setServices(undefined);
+    await Promise.all([webDir, dataDir].map((dir) => rm(dir, { recursive: true, force: true })));
+  };
+  return { baseUrl, services, built, close };
 };

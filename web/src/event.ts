@@ -1,4 +1,5 @@
 import { ApiError, api, type EventPublic, type Question, type RegistrationView } from './api.js';
+import { calendarButtons } from './calendar-buttons.js';
 import { byId, focusOn, h, replace, safeHref } from './dom.js';
 import {
   availability,
@@ -375,40 +376,13 @@ const blockedBy = (event: EventPublic, now = new Date()): Outcome | undefined =>
   return undefined;
 };
 
-/** Google, Outlook and the .ics file, as buttons big enough for a thumb. */
+/** Google, Outlook and the .ics file. */
 const calendarLinks = (links: RegistrationView['calendarLinks']) =>
-  h(
-    'div',
-    { class: 'calendar-links' },
-    h('h3', {}, t('addToCalendar')),
-    h(
-      'ul',
-      { class: 'inline buttons' },
-      h(
-        'li',
-        {},
-        h(
-          'a',
-          { class: 'button', href: safeHref(links.google), target: '_blank', rel: 'noopener' },
-          t('googleCalendar'),
-        ),
-      ),
-      h(
-        'li',
-        {},
-        h(
-          'a',
-          { class: 'button', href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
-          t('outlookCalendar'),
-        ),
-      ),
-      h(
-        'li',
-        {},
-        h('a', { class: 'button', href: safeHref(links.ics), download: 'invitation.ics' }, t('icsFile')),
-      ),
-    ),
-  );
+  calendarButtons(t('addToCalendar'), [
+    { href: links.google, label: t('googleCalendar') },
+    { href: links.outlook, label: t('outlookCalendar') },
+    { href: links.ics, label: t('icsFile'), download: true },
+  ]);
 
 const resultPanel = (outcome: Outcome) => {
   if (outcome.kind === 'blocked') {

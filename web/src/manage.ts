@@ -1,4 +1,5 @@
 import { ApiError, api, type RegistrationView } from './api.js';
+import { calendarButtons } from './calendar-buttons.js';
 import { byId, focusOn, h, replace, safeHref } from './dom.js';
 import { dateRange, dateTime, differentZone, formatLabel } from './format.js';
 import { type Key, onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
@@ -172,42 +173,11 @@ const registrationPanel = (view: RegistrationView) => {
         )
       : null,
     live
-      ? h(
-          'div',
-          { class: 'calendar-links' },
-          h('h3', {}, t('addToCalendar')),
-          h(
-            'ul',
-            { class: 'inline buttons' },
-            h(
-              'li',
-              {},
-              h(
-                'a',
-                { class: 'button primary', href: safeHref(links.ics), download: 'invitation.ics' },
-                t('downloadInvite'),
-              ),
-            ),
-            h(
-              'li',
-              {},
-              h(
-                'a',
-                { class: 'button', href: safeHref(links.google), target: '_blank', rel: 'noopener' },
-                t('googleCalendar'),
-              ),
-            ),
-            h(
-              'li',
-              {},
-              h(
-                'a',
-                { class: 'button', href: safeHref(links.outlook), target: '_blank', rel: 'noopener' },
-                t('outlookCalendar'),
-              ),
-            ),
-          ),
-        )
+      ? calendarButtons(t('addToCalendar'), [
+          { href: links.ics, label: t('downloadInvite'), download: true, primary: true },
+          { href: links.google, label: t('googleCalendar') },
+          { href: links.outlook, label: t('outlookCalendar') },
+        ])
       : null,
     live ? cancelArea() : null,
     eraseArea(),

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRepair, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { gateKey } from '../functions/shared/keys.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
+import { namedError, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -24,19 +24,6 @@ const FAULTS: Fault[] = ['conflict', 'throttle', 'timeout', 'lost'];
 
 /** The only mock here: DynamoDB Local neither conflicts, throttles nor times out on demand. */
 const plan = { armed: false, calls: 0, transactions: 0, failAt: 0, fault: 'throttle' as Fault, hit: '' };
-
-const conflict = (items: number) =>
-  new TransactionCanceledException({
-    message:
-      'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
-    $metadata: {},
-    CancellationReasons: Array.from({ length: items }, (_, i) =>
-      i === 0
-        ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
-        : { Code: 'None' },
-    ),
-  });
-const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 const faulty = (doc: DynamoDBDocumentClient): DynamoDBDocumentClient =>
   new Proxy(doc, {
@@ -56,14 +43,14 @@ const faulty = (doc: DynamoDBDocumentClient): DynamoDBDocumentClient =>
         plan.hit = command.constructor.name;
         switch (plan.fault) {
           case 'conflict':
-            throw conflict((command as TransactWriteCommand).input.TransactItems?.length ?? 1);
+            throw transactionConflict((command as TransactWriteCommand).input.TransactItems?.length ?? 1);
           case 'throttle':
-            throw named('ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
+            throw throttling();
           case 'timeout':
-            throw named('TimeoutError', 'Connection timed out after 3000 ms');
+            throw namedError('TimeoutError', 'Connection timed out after 3000 ms');
           case 'lost': {
             await target.send(command as never); // applied; the answer never arrives
-            throw named('TimeoutError', 'Socket timed out without a response');
+            throw namedError('TimeoutError', 'Socket timed out without a response');
           }
         }
       };

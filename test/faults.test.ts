@@ -1,7 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -25,23 +25,6 @@ const random = (() => {
 
 const faults = { conflicts: 0, throttles: 0, lostResponses: 0 };
 
-const conflict = (items: number) =>
-  new TransactionCanceledException({
-    message:
-      'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
-    $metadata: {},
-    CancellationReasons: Array.from({ length: items }, (_, i) =>
-      i === 0
-        ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
-        : { Code: 'None' },
-    ),
-  });
-
-const throttle = () =>
-  Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
-    name: 'ThrottlingException',
-  });
-
 const faulty = (doc: DynamoDBDocumentClient, rate: number): DynamoDBDocumentClient =>
   new Proxy(doc, {
     get(target, property, receiver) {
@@ -51,16 +34,16 @@ const faulty = (doc: DynamoDBDocumentClient, rate: number): DynamoDBDocumentClie
         const isTransaction = command instanceof TransactWriteCommand;
         if (roll < rate * 0.4 && isTransaction) {
           faults.conflicts++;
-          throw conflict(command.input.TransactItems?.length ?? 1);
+          throw transactionConflict(command.input.TransactItems?.length ?? 1);
         }
         if (roll < rate * 0.7) {
           faults.throttles++;
-          throw throttle();
+          throw throttling();
         }
         const result = await target.send(command as never);
         if (roll < rate && isTransaction) {
           faults.lostResponses++;
-          throw throttle(); // applied, but the caller is told to try again
+          throw throttling(); // applied, but the caller is told to try again
         }
         return result;
       };

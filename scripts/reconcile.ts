@@ -28,7 +28,9 @@ const endpoint = (): string => {
 };
 
 const line = (report: ReconcileReport): string => {
-  const drift = report.drift.map((d) => `${d.counter} ${d.stored} -> ${d.actual}`).join(', ');
+  const drift = report.drift
+    .map((d) => `${d.counter}${d.shard ? ` (shard ${d.shard})` : ''} ${d.stored} -> ${d.actual}`)
+    .join(', ');
   switch (report.status) {
     case 'consistent':
       return `${report.eventId}: consistent`;

@@ -5,13 +5,22 @@ import {
   countsOf,
   type EventRecord,
   type Gate,
+  gateOf,
+  MAX_SHARDS,
   newEventRecord,
   newGate,
   publicView,
   publish,
+  shardCountFor,
+  splitCapacity,
 } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import { checkAnswers, decideRegistration, registrationView } from '../functions/registrations/model.js';
+import {
+  canPromote,
+  checkAnswers,
+  decideRegistration,
+  registrationView,
+} from '../functions/registrations/model.js';
 import { registrationInput } from '../functions/registrations/schemas.js';
 import { AppError } from '../functions/shared/errors.js';
 import {
@@ -42,10 +51,31 @@ const makeEvent = (overrides: Record<string, unknown> = {}): EventRecord =>
     now,
   );
 
-const gate = (overrides: Partial<Gate> = {}): Gate => ({
-  ...newGate(publish(makeEvent(), now)),
-  ...overrides,
-});
+/** A one-shard gate (a small event) with the given fields and counters. */
+const gate = (overrides: Partial<Gate> = {}): Gate => {
+  const merged = { ...newGate(publish(makeEvent(), now)), ...overrides };
+  const { capacity, held, pending, waitlisted, cancelled, checkedIn } = merged;
+  return { ...merged, shards: [{ shard: 0, capacity, held, pending, waitlisted, cancelled, checkedIn }] };
+};
+
+/** A gate of several shards, each given as [capacity, held, waitlisted]. */
+const shardedGate = (shards: [number, number, number][]): Gate => {
+  const base = newGate(publish(makeEvent(), now));
+  const made = gateOf(
+    shards.map(([capacity, held, waitlisted], shard) => ({
+      ...base,
+      shard,
+      capacity,
+      held,
+      waitlisted,
+      pending: 0,
+      cancelled: 0,
+      checkedIn: 0,
+    })),
+  );
+  if (!made) throw new Error('no gate');
+  return made;
+};
 
 const codeOf = (action: () => unknown): string | undefined => {
   try {
@@ -60,19 +90,24 @@ describe('who gets a seat', () => {
   const at = now.toISOString();
 
   it('seats while seats are free and nobody waits', () => {
-    expect(decideRegistration(gate({ held: 1 }), at)).toEqual({ kind: 'seat', status: 'confirmed' });
+    expect(decideRegistration(gate({ held: 1 }), at)).toEqual({
+      kind: 'seat',
+      status: 'confirmed',
+      shard: 0,
+    });
   });
 
   it('holds the seat pending confirmation when the event asks for double opt-in', () => {
     expect(decideRegistration(gate({ requireConfirmation: true }), at)).toEqual({
       kind: 'seat',
       status: 'pending_confirmation',
+      shard: 0,
     });
   });
 
   it('waitlists when full, and also when a seat is free but people wait ahead', () => {
-    expect(decideRegistration(gate({ held: 2 }), at)).toEqual({ kind: 'waitlist' });
-    expect(decideRegistration(gate({ held: 1, waitlisted: 3 }), at)).toEqual({ kind: 'waitlist' });
+    expect(decideRegistration(gate({ held: 2 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
+    expect(decideRegistration(gate({ held: 1, waitlisted: 3 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
   });
 
   it('refuses a full event without a waitlist', () => {
@@ -93,6 +128,79 @@ describe('who gets a seat', () => {
       'registration_closed',
     );
     expect(codeOf(() => decideRegistration(gate({ closesAt: at }), at))).toBe('registration_closed');
+  });
+});
+
+describe('seat shards', () => {
+  const at = now.toISOString();
+
+  it('keeps small events on one shard and spreads big ones, up to a bound', () => {
+    expect(shardCountFor(1)).toBe(1);
+    expect(shardCountFor(250)).toBe(1);
+    expect(shardCountFor(251)).toBe(2);
+    expect(shardCountFor(10_000)).toBe(MAX_SHARDS);
+    expect(shardCountFor(1_000_000)).toBe(MAX_SHARDS);
+  });
+
+  it('splits capacity exactly, evenly, and never below what a shard holds', () => {
+    expect(splitCapacity(10, [0, 0, 0])).toEqual([4, 3, 3]);
+    expect(splitCapacity(10, [6, 0, 0])).toEqual([6, 2, 2]);
+    expect(splitCapacity(7, [6, 1, 0])).toEqual([6, 1, 0]);
+    expect(splitCapacity(6, [6, 1, 0])).toBeUndefined();
+    for (let trial = 0; trial < 200; trial++) {
+      const held = Array.from({ length: 1 + (trial % 9) }, (_, i) => (trial * 7 + i * 13) % 40);
+      const total = held.reduce((a, b) => a + b, 0) + ((trial * 31) % 100);
+      const shares = splitCapacity(total, held) ?? [];
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      shares.forEach((share, i) => expect(share).toBeGreaterThanOrEqual(held[i] ?? 0));
+      // Free seats go to the emptiest shards first: those given any end within one of each other.
+      const free = shares.map((share, i) => share - (held[i] ?? 0));
+      const level = Math.min(...shares.filter((share, i) => free[i] !== 0));
+      shares.forEach((share, i) => {
+        if (free[i] !== 0) expect(share - level).toBeLessThanOrEqual(1);
+      });
+    }
+  });
+
+  it('sums the shards into the event’s counts and capacity', () => {
+    const gate = shardedGate([
+      [3, 3, 0],
+      [3, 1, 0],
+      [2, 2, 4],
+    ]);
+    expect(gate).toMatchObject({ capacity: 8, held: 6, waitlisted: 4 });
+  });
+
+  it('seats from a shard with room only, and waitlists on a full shard or one with people waiting', () => {
+    const full = shardedGate([
+      [3, 3, 0],
+      [3, 1, 0],
+      [3, 3, 0],
+    ]);
+    for (const r of [0, 0.4, 0.99])
+      expect(decideRegistration(full, at, () => r)).toMatchObject({ kind: 'seat', shard: 1 });
+    const allFull = shardedGate([
+      [3, 3, 0],
+      [3, 3, 0],
+    ]);
+    expect(decideRegistration(allFull, at, () => 0.9)).toEqual({ kind: 'waitlist', shard: 1 });
+  });
+
+  it('queues newcomers behind anyone waiting, even when a shard has room (first come, first served)', () => {
+    const waiting = shardedGate([
+      [3, 2, 0],
+      [3, 3, 2],
+    ]);
+    expect(decideRegistration(waiting, at, () => 0)).toEqual({ kind: 'waitlist', shard: 1 });
+    expect(canPromote(waiting)).toBe(true);
+    expect(
+      canPromote(
+        shardedGate([
+          [3, 3, 0],
+          [3, 3, 2],
+        ]),
+      ),
+    ).toBe(false);
   });
 });
 

@@ -128,6 +128,7 @@ describe('the attendee erases their own data from the manage link', () => {
       'createdAt',
       'erasedAt',
       'pk',
+      'shard',
       'sk',
       'status',
     ]);
@@ -190,16 +191,11 @@ describe('personal data expires', () => {
     for (const item of items.filter((i) => String(i.sk).startsWith('REG#'))) {
       expect(item[ttl]).toBe(expected + 7 * 86_400);
     }
-    // The anonymous records stay: event, counts, tombstones, tickets (mail ledger entries have their own TTL).
+    // The anonymous records stay: event, counts, tombstones (mail ledger entries have their own TTL).
     const anonymous = items.filter(
-      (i) => ['EVENT', 'GATE', 'TICKETS'].includes(String(i.sk)) || String(i.sk).startsWith('ERASED#'),
+      (i) => ['EVENT', 'GATE'].includes(String(i.sk)) || String(i.sk).startsWith('ERASED#'),
     );
-    expect(anonymous.map((i) => String(i.sk).split('#')[0]).sort()).toEqual([
-      'ERASED',
-      'EVENT',
-      'GATE',
-      'TICKETS',
-    ]);
+    expect(anonymous.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['ERASED', 'EVENT', 'GATE']);
     for (const item of anonymous) expect(item[ttl], String(item.sk)).toBeUndefined();
   });
 });

@@ -49,13 +49,19 @@ export interface EventRecord {
   updatedAt: string;
 }
 
+/** The counters each seat shard keeps; the event's are their sums. */
+export const GATE_COUNTERS = ['held', 'pending', 'waitlisted', 'cancelled', 'checkedIn', 'erased'] as const;
+export type GateCounter = (typeof GATE_COUNTERS)[number];
+
 /**
- * The small item every registration transaction conditions on and counts in. It mirrors
- * the event fields those conditions need, so a registration never reads-then-writes.
- * `held` = seats taken (confirmed + pending confirmation); it never exceeds `capacity`.
+ * One seat shard: a small item registration transactions condition on and count in. Each
+ * mirrors the event fields those conditions need (status, window, flags), holds its part of
+ * the capacity, and counts the registrations it hosts. A busy event spreads its seats over
+ * several shards so that a rush is not serialised on one item; `held` never exceeds a
+ * shard's `capacity`, and the shards' capacities add up to the event's.
  */
-export interface Gate {
-  status: EventStatus;
+export interface GateShard {
+  shard: number;
   /** Absent when capacity is unlimited. */
   capacity?: number;
   held: number;
@@ -65,11 +71,96 @@ export interface Gate {
   checkedIn: number;
   /** Registrations erased on request (GDPR): counted, nothing else kept. */
   erased?: number;
+}
+
+/**
+ * The event's seats as the shards give them together: the mirrored fields, the total
+ * capacity and the summed counters, plus the shards themselves for choosing one.
+ * `held` = seats taken (confirmed + pending confirmation).
+ */
+export interface Gate extends Omit<GateShard, 'shard'> {
+  status: EventStatus;
   waitlistEnabled: boolean;
   requireConfirmation: boolean;
   opensAt?: string;
   closesAt: string;
+  shards: GateShard[];
 }
+
+/** Seats per shard a busy event aims at; small events keep one shard (and its cost). */
+export const SEATS_PER_SHARD = 250;
+/** A save rewrites every shard in one transaction (at most 100 items). */
+export const MAX_SHARDS = 40;
+/** Unlimited events have no size to go by; a few shards cost nothing extra to read. */
+export const UNLIMITED_SHARDS = 8;
+
+export const shardCountFor = (capacity: number | null): number =>
+  capacity === null
+    ? UNLIMITED_SHARDS
+    : Math.min(MAX_SHARDS, Math.max(1, Math.ceil(capacity / SEATS_PER_SHARD)));
+
+/**
+ * Splits `total` seats over shards already holding `held` seats each: every shard keeps at
+ * least what it holds, and the free seats go to the emptiest shards so that room is spread
+ * evenly. Undefined when the shards already hold more than `total`.
+ */
+export const splitCapacity = (total: number, held: number[]): number[] | undefined => {
+  const fill = (level: number) => held.reduce((sum, h) => sum + Math.max(h, level), 0);
+  if (fill(0) > total) return undefined;
+  let level = 0;
+  for (let high = total; level < high; ) {
+    const mid = Math.ceil((level + high) / 2);
+    if (fill(mid) <= total) level = mid;
+    else high = mid - 1;
+  }
+  const shares = held.map((h) => Math.max(h, level));
+  let left = total - fill(level);
+  for (let i = 0; i < shares.length && left > 0; i++) {
+    if (shares[i] === level) {
+      shares[i] = level + 1;
+      left--;
+    }
+  }
+  return shares;
+};
+
+const sumOf = (shards: GateShard[], counter: GateCounter) =>
+  shards.reduce((sum, shard) => sum + (shard[counter] ?? 0), 0);
+
+/** The event's gate from its shard items (shard 0 first); undefined without shard 0. */
+export const gateOf = (items: (Partial<Gate> & GateShard)[]): Gate | undefined => {
+  const first = items.find((item) => item.shard === 0);
+  if (!first?.status || !first.closesAt) return undefined;
+  const shards = items
+    .map(({ shard, capacity, held, pending, waitlisted, cancelled, checkedIn, erased }) => ({
+      shard,
+      ...(capacity === undefined ? {} : { capacity }),
+      held: held ?? 0,
+      pending: pending ?? 0,
+      waitlisted: waitlisted ?? 0,
+      cancelled: cancelled ?? 0,
+      checkedIn: checkedIn ?? 0,
+      erased: erased ?? 0,
+    }))
+    .sort((a, b) => a.shard - b.shard);
+  return {
+    status: first.status,
+    waitlistEnabled: first.waitlistEnabled ?? false,
+    requireConfirmation: first.requireConfirmation ?? false,
+    ...(first.opensAt ? { opensAt: first.opensAt } : {}),
+    closesAt: first.closesAt,
+    ...(first.capacity === undefined
+      ? {}
+      : { capacity: shards.reduce((sum, shard) => sum + (shard.capacity ?? 0), 0) }),
+    held: sumOf(shards, 'held'),
+    pending: sumOf(shards, 'pending'),
+    waitlisted: sumOf(shards, 'waitlisted'),
+    cancelled: sumOf(shards, 'cancelled'),
+    checkedIn: sumOf(shards, 'checkedIn'),
+    erased: sumOf(shards, 'erased'),
+    shards,
+  };
+};
 
 export interface EventCounts {
   confirmed: number;
@@ -182,24 +273,34 @@ export const cancel = (event: EventRecord, now: Date): EventRecord => {
   return { ...event, status: 'cancelled', sequence: event.sequence + 1, updatedAt: now.toISOString() };
 };
 
-/** The gate fields that mirror the event; counters are left to the registration code. */
+/** The fields every shard mirrors from the event; capacity and counters are per shard. */
 export const gateMirror = (event: EventRecord) => ({
   status: event.status,
-  capacity: event.capacity ?? undefined,
   waitlistEnabled: event.waitlistEnabled,
   requireConfirmation: event.requireConfirmation,
   opensAt: event.registrationOpensAt ?? undefined,
   closesAt: registrationClosesAt(event),
 });
 
-export const newGate = (event: EventRecord): Gate => ({
+/** A shard as created: the mirror, its share of the capacity, zero counters. */
+export const emptyShard = (event: EventRecord, capacity: number | undefined) => ({
   ...gateMirror(event),
-  held: 0,
-  pending: 0,
-  waitlisted: 0,
-  cancelled: 0,
-  checkedIn: 0,
+  ...(capacity === undefined ? {} : { capacity }),
+  ...(Object.fromEntries(GATE_COUNTERS.map((counter) => [counter, 0])) as Record<GateCounter, number>),
 });
+
+/** A new event's shards, its capacity split evenly over them. */
+export const newGateShards = (event: EventRecord, count = shardCountFor(event.capacity)) => {
+  const shares = event.capacity === null ? undefined : splitCapacity(event.capacity, Array(count).fill(0));
+  return Array.from({ length: count }, (_, shard) => ({ shard, ...emptyShard(event, shares?.[shard]) }));
+};
+
+/** A new event's gate as a whole (what reading its new shards gives). */
+export const newGate = (event: EventRecord, count?: number): Gate => {
+  const gate = gateOf(newGateShards(event, count));
+  if (!gate) throw new Error('A new gate always has its first shard');
+  return gate;
+};
 
 export const countsOf = (gate: Gate): EventCounts => ({
   confirmed: gate.held - gate.pending,

@@ -8,14 +8,27 @@ import {
 import { AppError } from '../shared/errors.js';
 import {
   eventKey,
+  GATE_SK,
+  GATE_SK_LAST,
   gateKey,
   organiserEventsIndexKey,
   organiserEventsPartition,
   organiserKey,
+  shardOfGateSk,
 } from '../shared/keys.js';
 import { retrying } from '../shared/retry.js';
 import { tableSchema } from '../shared/table.js';
-import { type EventRecord, type Gate, gateMirror, newGate } from './model.js';
+import {
+  type EventRecord,
+  emptyShard,
+  type Gate,
+  type GateShard,
+  gateMirror,
+  gateOf,
+  newGateShards,
+  shardCountFor,
+  splitCapacity,
+} from './model.js';
 
 export interface Organiser {
   id: string;
@@ -56,10 +69,19 @@ const EVENT_ATTRIBUTES = [
 const toEvent = (item: Record<string, unknown>): EventRecord =>
   Object.fromEntries(EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null])) as unknown as EventRecord;
 
-const toGate = (item: Record<string, unknown>): Gate => {
-  const { pk: _pk, sk: _sk, ...gate } = item;
-  return gate as unknown as Gate;
-};
+const isGateItem = (item: Record<string, unknown>) => String(item.sk).startsWith(GATE_SK);
+
+/** The gate from an event's shard items as stored (keys stay behind). */
+const toGate = (items: Record<string, unknown>[]): Gate | undefined =>
+  gateOf(
+    items.filter(isGateItem).map(({ pk: _pk, sk, ...fields }) => ({
+      ...(fields as Partial<Gate> & Omit<GateShard, 'shard'>),
+      shard: shardOfGateSk(String(sk)),
+    })),
+  );
+
+/** How many times a save re-reads the shards when registrations move them under it. */
+const SAVE_ATTEMPTS = 10;
 
 /** DynamoDB adapter for organisers, events and their seat gates. */
 export class EventStore {
@@ -101,9 +123,9 @@ export class EventStore {
   }
 
   /** The event and its gate are born together. */
-  async create(event: EventRecord): Promise<void> {
+  async create(event: EventRecord, options: { shards?: number } = {}): Promise<void> {
     try {
-      await this.createOnce(event);
+      await this.createOnce(event, options.shards);
     } catch (error) {
       // A retry after a lost response finds its own event already written: that is success.
       const stored = isConditionFailure(error) ? await this.get(event.id) : undefined;
@@ -111,7 +133,8 @@ export class EventStore {
     }
   }
 
-  private async createOnce(event: EventRecord): Promise<void> {
+  /** The event and its seat shards in one transaction. `shards` is for tests and the benchmark. */
+  private async createOnce(event: EventRecord, shards?: number): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -122,7 +145,9 @@ export class EventStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          { Put: { TableName: this.tableName, Item: { ...gateKey(event.id), ...newGate(event) } } },
+          ...newGateShards(event, shards).map(({ shard, ...fields }) => ({
+            Put: { TableName: this.tableName, Item: { ...gateKey(event.id, shard), ...fields } },
+          })),
         ],
       }),
     );
@@ -132,14 +157,15 @@ export class EventStore {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :event AND :gate',
-        ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':event': 'EVENT', ':gate': 'GATE' },
+        // EVENT, GATE, GATE#1... sort next to each other: one query reads the event and its shards.
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :event AND :last',
+        ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':event': 'EVENT', ':last': GATE_SK_LAST },
         ConsistentRead: true,
       }),
     );
     const eventItem = Items.find((item) => item.sk === 'EVENT');
-    const gateItem = Items.find((item) => item.sk === 'GATE');
-    return eventItem && gateItem ? { event: toEvent(eventItem), gate: toGate(gateItem) } : undefined;
+    const gate = toGate(Items);
+    return eventItem && gate ? { event: toEvent(eventItem), gate } : undefined;
   }
 
   /**
@@ -159,10 +185,15 @@ export class EventStore {
   }
 
   async getGate(eventId: string): Promise<Gate | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: gateKey(eventId), ConsistentRead: true }),
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':first': GATE_SK, ':last': GATE_SK_LAST },
+        ConsistentRead: true,
+      }),
     );
-    return Item ? toGate(Item) : undefined;
+    return toGate(Items);
   }
 
   /** One organiser's events, soonest first (all statuses: callers filter). */
@@ -195,59 +226,97 @@ export class EventStore {
   }
 
   /**
-   * Saves a changed event and mirrors it onto the gate in one transaction. The event's
-   * `updatedAt` guards against a concurrent edit; the gate refuses a capacity below
-   * the seats already taken.
+   * Saves a changed event and mirrors it onto every seat shard in one transaction. The
+   * event's `updatedAt` guards against a concurrent edit. A new capacity is split over the
+   * shards (more shards if it grew past what they were made for), each keeping at least
+   * the seats it holds; registrations moving a shard meanwhile make it read and split again.
    */
   async save(before: EventRecord, after: EventRecord): Promise<void> {
-    const mirror = gateMirror(after);
+    for (let attempt = 1; ; attempt++) {
+      const gate = await this.getGate(after.id);
+      if (!gate) throw new AppError('not_found', 'Event not found');
+      const count = Math.max(gate.shards.length, shardCountFor(after.capacity));
+      const held = Array.from({ length: count }, (_, shard) => gate.shards[shard]?.held ?? 0);
+      const resplit = after.capacity !== before.capacity || count !== gate.shards.length;
+      const shares = after.capacity === null ? undefined : splitCapacity(after.capacity, held);
+      if (after.capacity !== null && !shares) {
+        throw new AppError('capacity_below_confirmed', 'Capacity cannot go below the seats already taken');
+      }
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: this.eventItem(after),
+                  ConditionExpression: 'updatedAt = :seen',
+                  ExpressionAttributeValues: { ':seen': before.updatedAt },
+                },
+              },
+              ...held.map((_, shard) =>
+                shard < gate.shards.length
+                  ? this.mirrorUpdate(after, shard, resplit ? { capacity: shares?.[shard] } : undefined)
+                  : {
+                      Put: {
+                        TableName: this.tableName,
+                        Item: { ...gateKey(after.id, shard), ...emptyShard(after, shares?.[shard]) },
+                        ConditionExpression: 'attribute_not_exists(pk)',
+                      },
+                    },
+              ),
+            ],
+          }),
+        );
+        this.recent.delete(after.id); // this container's next registration sees the change at once
+        return;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') {
+          throw new AppError(
+            'invalid_state',
+            'The event was changed by someone else meanwhile; reload and try again',
+          );
+        }
+        // A shard took seats between the read and the split: read and split again.
+        if (!codes?.includes('ConditionalCheckFailed') || attempt >= SAVE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** One shard's mirror of the event and, when capacity is re-split, its new share. */
+  private mirrorUpdate(event: EventRecord, shard: number, split?: { capacity?: number }) {
+    const fields: Record<string, unknown> = { ...gateMirror(event) };
+    if (split) fields.capacity = split.capacity;
     // Attribute names go through placeholders: several (status, capacity) are reserved words.
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    for (const [field, value] of Object.entries(mirror)) {
-      const name = `#${field}`;
-      names[name] = field;
-      if (value === undefined) removes.push(name);
+    for (const [field, value] of Object.entries(fields)) {
+      names[`#${field}`] = field;
+      if (value === undefined) removes.push(`#${field}`);
       else {
-        sets.push(`${name} = :${field}`);
+        sets.push(`#${field} = :${field}`);
         values[`:${field}`] = value;
       }
     }
-    let capacityCheck = '';
-    if (after.capacity !== null) {
+    let condition = 'attribute_exists(pk)';
+    if (split?.capacity !== undefined) {
+      // Seats taken since the split may not fit the new share: then read and split again.
       names['#held'] = 'held';
-      capacityCheck = ' AND #held <= :capacity';
+      condition += ' AND #held <= :capacity';
     }
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.eventItem(after),
-                ConditionExpression: 'updatedAt = :seen',
-                ExpressionAttributeValues: { ':seen': before.updatedAt },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: gateKey(after.id),
-                UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-                ConditionExpression: `attribute_exists(pk)${capacityCheck}`,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      throw explainSaveFailure(error);
-    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: gateKey(event.id, shard),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   private eventItem(event: EventRecord) {
@@ -264,17 +333,5 @@ const isConditionFailure = (error: unknown): boolean =>
     (reason) => reason.Code === 'ConditionalCheckFailed',
   );
 
-const explainSaveFailure = (error: unknown): unknown => {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  if (!reasons) return error;
-  if (reasons[1]?.Code === 'ConditionalCheckFailed') {
-    return new AppError('capacity_below_confirmed', 'Capacity cannot go below the seats already taken');
-  }
-  if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-    return new AppError(
-      'invalid_state',
-      'The event was changed by someone else meanwhile; reload and try again',
-    );
-  }
-  return error;
-};
+const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map((reason) => reason.Code);

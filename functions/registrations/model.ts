@@ -1,5 +1,5 @@
 import { calendarLinks } from '../calendar/links.js';
-import type { EventRecord, Gate } from '../events/model.js';
+import type { EventRecord, Gate, GateShard } from '../events/model.js';
 import { AppError } from '../shared/errors.js';
 import { PRIVACY_VERSION } from '../shared/privacy.js';
 import { emailKey, hashToken, normaliseEmail, sealToken } from '../shared/secrets.js';
@@ -25,6 +25,8 @@ export interface RegistrationRecord {
   answers: Answers;
   locale: Language;
   status: RegistrationStatus;
+  /** The gate shard whose counters count this registration (0 when absent: made before sharding). */
+  shard?: number;
   /** Arrival ticket while (or since) waitlisted: the FIFO order. */
   waitTicket?: number;
   /** Hashes of the manage tokens handed out (a resend adds one; old links keep working). */
@@ -47,15 +49,27 @@ export interface RegistrationRecord {
 }
 
 export type SeatDecision =
-  | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation' }
-  | { kind: 'waitlist' };
+  | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation'; shard: number }
+  | { kind: 'waitlist'; shard: number };
+
+export const shardHasRoom = (shard: GateShard): boolean =>
+  shard.capacity === undefined || shard.held < shard.capacity;
+
+const pickOne = <T>(items: T[], random: () => number): T | undefined =>
+  items[Math.floor(random() * items.length)];
 
 /**
- * Seat, waitlist or refusal, from the gate as last read. The same rules are written
- * as condition expressions (seatCondition, waitlistCondition) so the database re-checks
- * them atomically; a stale read only costs a retry, never a wrong seat.
+ * Seat, waitlist or refusal, from the gate as last read, with the shard to try: a seat
+ * from a random shard with room (spreading a rush over the shards), a waitlist place on a
+ * random shard that is full or has people waiting. The same rules are written as
+ * condition expressions (gateConditions) so the database re-checks them atomically on
+ * that shard; a stale read only costs a retry, never a wrong seat.
  */
-export const decideRegistration = (gate: Gate | undefined, now: string): SeatDecision => {
+export const decideRegistration = (
+  gate: Gate | undefined,
+  now: string,
+  random: () => number = Math.random,
+): SeatDecision => {
   if (!gate || gate.status === 'draft') throw new AppError('not_found', 'Event not found');
   if (gate.status === 'cancelled') throw new AppError('event_cancelled', 'This event has been cancelled');
   if (gate.opensAt && now < gate.opensAt) {
@@ -63,32 +77,54 @@ export const decideRegistration = (gate: Gate | undefined, now: string): SeatDec
   }
   if (now >= gate.closesAt)
     throw new AppError('registration_closed', 'Registration for this event is closed');
-  if (hasFreeSeat(gate) && gate.waitlisted === 0) {
-    return { kind: 'seat', status: gate.requireConfirmation ? 'pending_confirmation' : 'confirmed' };
+  // First come, first served: while anyone waits, newcomers queue behind them.
+  const withRoom = gate.waitlisted === 0 ? gate.shards.filter(shardHasRoom) : [];
+  const seat = pickOne(withRoom, random);
+  if (seat) {
+    const status = gate.requireConfirmation ? 'pending_confirmation' : 'confirmed';
+    return { kind: 'seat', status, shard: seat.shard };
   }
-  if (gate.waitlistEnabled) return { kind: 'waitlist' };
+  const queue = pickOne(
+    gate.shards.filter((shard) => !shardHasRoom(shard) || shard.waitlisted > 0),
+    random,
+  );
+  if (gate.waitlistEnabled && queue) return { kind: 'waitlist', shard: queue.shard };
   throw new AppError('event_full', 'This event is full');
 };
 
-export const hasFreeSeat = (gate: Gate): boolean => gate.capacity === undefined || gate.held < gate.capacity;
-
 /** Seats free while people wait: the waitlist must move up. */
 export const canPromote = (gate: Gate): boolean =>
-  gate.status === 'published' && gate.waitlisted > 0 && hasFreeSeat(gate);
+  gate.status === 'published' && gate.waitlisted > 0 && gate.shards.some(shardHasRoom);
 
 const OPEN_WINDOW =
   '#status = :published AND (attribute_not_exists(#opensAt) OR #opensAt <= :now) AND #closesAt > :now';
 const FREE_SEAT = '(attribute_not_exists(#capacity) OR #held < #capacity)';
 
-/** Conditions on the gate; placeholders are the attribute's own name with `#`. */
+/** Conditions on one shard; placeholders are the attribute's own name with `#`. */
 export const gateConditions = {
-  /** A new seat: open, a seat free, nobody waiting ahead (first come, first served). */
+  /** A new seat: open, a seat free, nobody waiting on this shard (see decideRegistration). */
   seat: `${OPEN_WINDOW} AND ${FREE_SEAT} AND #waitlisted = :zero AND #requireConfirmation = :requireConfirmation`,
-  /** The waitlist: open, waitlist on, and full or people already waiting. */
+  /** The waitlist: open, waitlist on, and this shard full or people already waiting on it. */
   waitlist: `${OPEN_WINDOW} AND #waitlistEnabled = :true AND (#held >= #capacity OR #waitlisted > :zero)`,
-  /** Moving the head of the waitlist into a freed seat. */
-  promotion: `#status = :published AND ${FREE_SEAT} AND #waitlisted > :zero`,
+  /** The shard a person moves up into from the waitlist. */
+  promotion: `#status = :published AND ${FREE_SEAT}`,
 } as const;
+
+/**
+ * A waitlist ticket: the arrival time in thousandths of a millisecond, with random low digits
+ * so that containers rarely tie (ties are ordered by registration id). FIFO comes from the
+ * clock rather than from a counter item, which would be one hot item for every waitlister.
+ * Within one container tickets strictly increase.
+ */
+let lastTicket = 0;
+export const nextWaitTicket = (): number => {
+  lastTicket = Math.max(lastTicket + 1, Date.now() * 1000 + Math.floor(Math.random() * 1000));
+  return lastTicket;
+};
+
+/** Waitlist order: ticket, then id (tickets from two containers may tie). */
+export const byArrival = (a: { waitTicket?: number; id: string }, b: { waitTicket?: number; id: string }) =>
+  (a.waitTicket ?? 0) - (b.waitTicket ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Keeps only answers to the event's questions and checks them against each question. */
 export const checkAnswers = (questions: EventRecord['questions'], answers: Answers = {}): Answers => {
@@ -119,14 +155,13 @@ export const newRegistration = (
     id: string;
     event: EventRecord;
     decision: SeatDecision;
-    ticket?: number;
     token: string;
     tokenKey: Buffer;
     holdMinutes: number;
     now: Date;
   },
 ): RegistrationRecord => {
-  const { id, event, decision, ticket, token, tokenKey, holdMinutes, now } = context;
+  const { id, event, decision, token, tokenKey, holdMinutes, now } = context;
   const at = now.toISOString();
   const status = decision.kind === 'seat' ? decision.status : 'waitlisted';
   return {
@@ -140,7 +175,8 @@ export const newRegistration = (
     answers: input.answers,
     locale: input.locale ?? event.language,
     status,
-    ...(ticket === undefined ? {} : { waitTicket: ticket }),
+    shard: decision.shard,
+    ...(status === 'waitlisted' ? { waitTicket: nextWaitTicket() } : {}),
     tokenHashes: [hashToken(token)],
     tokenSealed: sealToken(token, tokenKey),
     ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),

@@ -1,12 +1,13 @@
-import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { gateKey } from '../shared/keys.js';
+import { QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GATE_COUNTERS } from '../events/model.js';
+import { eventKey, GATE_SK, GATE_SK_LAST, shardOfGateSk } from '../shared/keys.js';
 import { log } from '../shared/log.js';
 import { personalDataExpired } from '../shared/privacy.js';
 import type { Services } from '../shared/services.js';
 import type { RegistrationRecord } from './model.js';
 
 /**
- * Reconciliation: recomputes an event's gate counters from the items they count, reports
+ * Reconciliation: recomputes each seat shard's counters from the items they count, reports
  * any drift and, asked to, repairs it. Every change of seats moves the gate and the items in
  * one transaction, so drift means a bug or a hand edit; this is how it gets noticed (run on
  * a schedule in AWS, `npm run reconcile` locally).
@@ -19,11 +20,12 @@ import type { RegistrationRecord } from './model.js';
  *   the same address, so the items give only a lower bound: less than that is drift, more is not.
  */
 
-export const COUNTERS = ['held', 'pending', 'waitlisted', 'cancelled', 'checkedIn', 'erased'] as const;
+export const COUNTERS = GATE_COUNTERS;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;
 
 export interface Drift {
+  shard: number;
   counter: Counter;
   stored: number;
   actual: number;
@@ -44,7 +46,7 @@ export interface ReconcileOptions {
   now?: Date;
 }
 
-type Tombstone = { status: RegistrationRecord['status']; checkedIn: boolean };
+type Tombstone = { status: RegistrationRecord['status']; checkedIn: boolean; shard?: number };
 
 export const countersFromItems = (live: RegistrationRecord[], erased: Tombstone[]): Counters => {
   const count = (status: RegistrationRecord['status']) => live.filter((r) => r.status === status).length;
@@ -58,88 +60,120 @@ export const countersFromItems = (live: RegistrationRecord[], erased: Tombstone[
   };
 };
 
-export const driftOf = (stored: Counters, actual: Counters): Drift[] =>
+export const driftOf = (stored: Counters, actual: Counters, shard = 0): Drift[] =>
   COUNTERS.filter((counter) =>
     counter === 'cancelled' ? stored.cancelled < actual.cancelled : stored[counter] !== actual[counter],
-  ).map((counter) => ({ counter, stored: stored[counter], actual: actual[counter] }));
+  ).map((counter) => ({ shard, counter, stored: stored[counter], actual: actual[counter] }));
 
 const storedCounters = (gate: Record<string, unknown>): Counters =>
   Object.fromEntries(COUNTERS.map((counter) => [counter, Number(gate[counter] ?? 0)])) as Counters;
 
-/** What a change of seats moves on the gate (attribute order in an item is not to be relied on). */
-const fingerprint = (gate: Record<string, unknown>): string =>
-  JSON.stringify([...COUNTERS, 'version', 'capacity', 'status'].map((name) => gate[name] ?? null));
+const total = (all: Counters[]): Counters =>
+  Object.fromEntries(
+    COUNTERS.map((counter) => [counter, all.reduce((sum, counters) => sum + counters[counter], 0)]),
+  ) as Counters;
+
+/** What a change of seats moves on the shards (attribute order in an item is not to be relied on). */
+const fingerprint = (shards: Record<string, unknown>[]): string =>
+  JSON.stringify(
+    shards.map((shard) => [...COUNTERS, 'version', 'capacity', 'status'].map((name) => shard[name] ?? null)),
+  );
 
 /** How many times a snapshot is tried while registrations keep moving the gate. */
 const SNAPSHOT_ATTEMPTS = 5;
 
+/** An event's seat shard items as stored, shard 0 first. */
+export const readShards = async (services: Services, eventId: string): Promise<Record<string, unknown>[]> => {
+  const { db, tableName } = services.table;
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':first': GATE_SK, ':last': GATE_SK_LAST },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.sort((a, b) => shardOfGateSk(String(a.sk)) - shardOfGateSk(String(b.sk)));
+};
+
 /**
- * The gate, and the counters its items give, from one quiet moment: the gate is read before
- * and after the items, and the two reads must agree. Every change of seats moves a counter,
- * and all but a check-in undone within the same instant move one that never goes back
- * (cancelled, erased) or a net one (held), so equal reads mean the items were read in between.
+ * The shards, and the counters their items give, from one quiet moment: the shards are read
+ * before and after the items, and the two reads must agree. Every change of seats moves a
+ * counter, and all but a check-in undone within the same instant move one that never goes
+ * back (cancelled, erased) or a net one (held), so equal reads mean the items were read in between.
  */
 const snapshot = async (services: Services, eventId: string) => {
-  const { db, tableName } = services.table;
-  const readGate = async () =>
-    (await db.send(new GetCommand({ TableName: tableName, Key: gateKey(eventId), ConsistentRead: true })))
-      .Item;
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
-    const before = await readGate();
-    if (!before) return undefined;
+    const before = await readShards(services, eventId);
+    if (before.length === 0) return undefined;
     const [live, erased] = await Promise.all([
       services.registrations.all(eventId),
       services.registrations.erased(eventId),
     ]);
-    const after = await readGate();
-    if (after && fingerprint(after) === fingerprint(before)) {
-      return { gate: after, stored: storedCounters(after), actual: countersFromItems(live, erased) };
+    const after = await readShards(services, eventId);
+    if (fingerprint(after) === fingerprint(before)) {
+      const shards = after.map((item) => {
+        const shard = shardOfGateSk(String(item.sk));
+        const hosted = live.filter((r) => (r.shard ?? 0) === shard);
+        const buried = erased.filter((t) => (t.shard ?? 0) === shard);
+        return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };
+      });
+      return { shards };
     }
   }
   return 'busy' as const;
 };
 
 /**
- * Writes the recomputed counters, only if the gate's counters (and its `version`, once the
- * stores keep one) are still those the drift was computed from. False when they moved.
+ * Writes the recomputed counters, only if each drifted shard's counters (and its `version`,
+ * once the stores keep one) are still those the drift was computed from. False when they moved.
  */
 export const applyRepair = async (
   services: Services,
   eventId: string,
-  seen: Record<string, unknown>,
+  seen: Record<string, unknown>[],
   drift: Drift[],
 ): Promise<boolean> => {
   const { db, tableName } = services.table;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const conditions: string[] = [];
-  for (const name of [...COUNTERS, 'version']) {
-    names[`#${name}`] = name;
-    if (seen[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
-    else {
-      conditions.push(`#${name} = :seen_${name}`);
-      values[`:seen_${name}`] = seen[name];
+  const repairs = seen.flatMap((item) => {
+    const shard = shardOfGateSk(String(item.sk));
+    const fixes = drift.filter((d) => d.shard === shard);
+    if (fixes.length === 0) return [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const conditions: string[] = [];
+    for (const name of [...COUNTERS, 'version']) {
+      names[`#${name}`] = name;
+      if (item[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
+      else {
+        conditions.push(`#${name} = :seen_${name}`);
+        values[`:seen_${name}`] = item[name];
+      }
     }
-  }
-  const sets = drift.map(({ counter, actual }) => {
-    values[`:actual_${counter}`] = actual;
-    return `#${counter} = :actual_${counter}`;
+    const sets = fixes.map(({ counter, actual }) => {
+      values[`:actual_${counter}`] = actual;
+      return `#${counter} = :actual_${counter}`;
+    });
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk: eventKey(eventId).pk, sk: item.sk },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
   });
-  if (sets.length === 0) return true;
+  if (repairs.length === 0) return true;
   try {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: gateKey(eventId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await db.send(new TransactWriteCommand({ TransactItems: repairs }));
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
     throw error;
   }
 };
@@ -159,19 +193,31 @@ export const reconcile = async (
     const seen = await snapshot(services, eventId);
     if (!seen) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
     if (seen === 'busy') break;
-    const { gate, stored, actual } = seen;
-    const drift = driftOf(stored, actual);
-    const report = { eventId, stored, actual, drift };
+    const { shards } = seen;
+    const drift = shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard));
+    const report = {
+      eventId,
+      stored: total(shards.map((s) => s.stored)),
+      actual: total(shards.map((s) => s.actual)),
+      drift,
+    };
     if (drift.length === 0) return { ...report, status: 'consistent' };
     // Counter names and numbers only: the log never gets who is behind them.
     log.warn('gate counters drifted', { eventId, drift, repair });
     if (!repair) return { ...report, status: 'drift' };
-    if (await applyRepair(services, eventId, gate, drift)) {
+    if (
+      await applyRepair(
+        services,
+        eventId,
+        shards.map((s) => s.item),
+        drift,
+      )
+    ) {
       // Seats a wrong `held` kept from the waitlist are given out now.
       await services.registrations.fillFreeSeats(eventId, now);
       return { ...report, status: 'repaired' };
     }
-    // The gate moved between the snapshot and the write: look again.
+    // The shards moved between the snapshot and the write: look again.
   }
   return { eventId, status: 'skipped', reason: 'too busy; try again later', drift: [] };
 };
@@ -188,8 +234,9 @@ export const gateEventIds = async (services: Services): Promise<string[]> => {
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
+        // Shard 0 keeps the plain GATE key: one per event.
         FilterExpression: 'sk = :gate',
-        ExpressionAttributeValues: { ':gate': 'GATE' },
+        ExpressionAttributeValues: { ':gate': GATE_SK },
         ProjectionExpression: 'pk',
         ExclusiveStartKey: cursor,
       }),

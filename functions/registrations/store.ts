@@ -22,11 +22,12 @@ import {
   waitlistPartition,
 } from '../shared/keys.js';
 import { personalDataExpiresAt } from '../shared/privacy.js';
-import { retrying } from '../shared/retry.js';
+import { backoff, isRetryable, retrying } from '../shared/retry.js';
 import { emailKey, hashToken, newId, newManageToken, sealToken } from '../shared/secrets.js';
 import { tableSchema } from '../shared/table.js';
 import {
   type Answers,
+  byArrival,
   canPromote,
   decideRegistration,
   gateConditions,
@@ -36,6 +37,7 @@ import {
   newRegistration,
   type RegistrationRecord,
   type SeatDecision,
+  shardHasRoom,
 } from './model.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
@@ -52,6 +54,8 @@ export interface RegistrationSettings {
 
 /** How many times a registration re-decides after the gate moved under it. */
 const MAX_ROUNDS = 50;
+/** Shards found full from a possibly stale view before reading the gate again. */
+const MAX_MISSES = 2;
 
 /** The counters a registration in each status contributes to the gate. */
 const gateShare = (registration: Pick<RegistrationRecord, 'status' | 'checkedInAt'>) => ({
@@ -72,6 +76,7 @@ const REGISTRATION_FIELDS = [
   'answers',
   'locale',
   'status',
+  'shard',
   'waitTicket',
   'tokenHashes',
   'tokenSealed',
@@ -96,6 +101,19 @@ const toRegistration = (item: Record<string, unknown>): RegistrationRecord =>
 const namesFor = (expression: string): Record<string, string> =>
   Object.fromEntries([...expression.matchAll(/#(\w+)/g)].map((match) => [match[0], match[1] ?? '']));
 
+const plus = (...all: Record<string, number>[]): Record<string, number> => {
+  const sum: Record<string, number> = {};
+  for (const deltas of all)
+    for (const [name, delta] of Object.entries(deltas)) sum[name] = (sum[name] ?? 0) + delta;
+  return sum;
+};
+
+/** The view with one shard seen full: the next attempt picks another. */
+const withoutRoom = (gate: Gate, shard: number): Gate => ({
+  ...gate,
+  shards: gate.shards.map((s) => (s.shard === shard ? { ...s, held: s.capacity ?? s.held } : s)),
+});
+
 /** Builds `ADD #a :a, #b :b` from signed deltas, leaving out zeros. */
 const addCounters = (deltas: Record<string, number>) => {
   const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
@@ -119,13 +137,14 @@ export class RegistrationStore {
   private readonly db: DynamoDBDocumentClient;
 
   constructor(
-    db: DynamoDBDocumentClient,
+    private readonly direct: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly events: EventStore,
     private readonly settings: RegistrationSettings,
   ) {
     // Contention and throttling are retried on every call; condition failures come straight back.
-    this.db = retrying(db);
+    // The one exception is a new registration's transaction (see register).
+    this.db = retrying(direct);
   }
 
   /**
@@ -141,8 +160,11 @@ export class RegistrationStore {
   ): Promise<RegisterOutcome> {
     const key = registrationKey(event.id, emailKey(input.email));
     let gate = seen;
+    let misses = 0;
+    let busy = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const fresh = gate === undefined;
+      if (fresh) misses = 0;
       gate ??= await this.events.getGate(event.id);
       let decision: SeatDecision;
       try {
@@ -161,32 +183,43 @@ export class RegistrationStore {
         id: newId('reg'),
         event,
         decision,
-        ticket: decision.kind === 'waitlist' ? await this.takeTicket(event.id) : undefined,
         token,
         tokenKey: this.settings.tokenKey,
         holdMinutes: this.settings.holdMinutes,
         now,
       });
       try {
-        await this.transact([
-          this.gateUpdate(event.id, decision, now),
-          {
-            Put: {
-              TableName: this.tableName,
-              // Personal data goes by TTL some days after the event; the gate keeps the counts.
-              Item: {
-                ...this.registrationItem(registration),
-                [tableSchema.timeToLiveAttribute]: personalDataExpiresAt(event.endsAt),
+        // Not through the retrying client: a shard busy with another transaction is a reason
+        // to try another shard (decided afresh after a pause) rather than queue on that one.
+        await this.direct.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              this.gateUpdate(event.id, decision, now),
+              {
+                Put: {
+                  TableName: this.tableName,
+                  // Personal data goes by TTL some days after the event; the gate keeps the counts.
+                  Item: {
+                    ...this.registrationItem(registration),
+                    [tableSchema.timeToLiveAttribute]: personalDataExpiresAt(event.endsAt),
+                  },
+                  // One live registration per event and email; a cancelled one may be replaced.
+                  ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+                },
               },
-              // One live registration per event and email; a cancelled one may be replaced.
-              ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':cancelled': 'cancelled' },
-            },
-          },
-        ]);
-        return { kind: 'created', registration, token };
+            ],
+          }),
+        );
+        const settled =
+          decision.kind === 'waitlist' ? await this.afterWaitlisting(registration, now) : registration;
+        return { kind: 'created', registration: settled, token };
       } catch (error) {
+        if (isRetryable(error)) {
+          await backoff(++busy);
+          continue;
+        }
         const codes = cancellationCodes(error);
         if (codes?.[1] === 'ConditionalCheckFailed') {
           const existing = await this.getByKey(key);
@@ -194,10 +227,24 @@ export class RegistrationStore {
             return { kind: 'already_registered', registration: await this.requestManageLink(existing, now) };
           }
         } else if (codes?.[0] !== 'ConditionalCheckFailed') throw error;
-        gate = undefined; // the gate moved (a seat went, the window closed): decide again from a fresh read
+        // That shard is full (or the gate moved): try another shard with room, then read again.
+        const retryOnView = decision.kind === 'seat' && gate && ++misses <= MAX_MISSES;
+        gate = retryOnView && gate ? withoutRoom(gate, decision.shard) : undefined;
       }
     }
     throw new Error(`Registration for ${event.id} kept losing races after ${MAX_ROUNDS} rounds`);
+  }
+
+  /**
+   * A waitlist place taken while a seat came free on another shard (shards are separate
+   * items, so the waitlist condition cannot see them all): seat the queue now.
+   */
+  private async afterWaitlisting(registration: RegistrationRecord, now: Date): Promise<RegistrationRecord> {
+    const gate = await this.events.getGate(registration.eventId);
+    if (!gate || !canPromote(gate) || (await this.fillFreeSeats(registration.eventId, now)) === 0) {
+      return registration;
+    }
+    return (await this.getByKey(this.keyOf(registration))) ?? registration;
   }
 
   /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
@@ -211,91 +258,87 @@ export class RegistrationStore {
   private gateUpdate(eventId: string, decision: SeatDecision, now: Date): TransactItem {
     const seat = decision.kind === 'seat';
     const pending = seat && decision.status === 'pending_confirmation';
-    const counters = addCounters(seat ? { held: 1, pending: pending ? 1 : 0 } : { waitlisted: 1 });
-    const condition = seat ? gateConditions.seat : gateConditions.waitlist;
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: gateKey(eventId),
-        UpdateExpression: counters.expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(`${condition} ${counters.expression}`),
-        ExpressionAttributeValues: {
-          ...counters.values,
-          ':published': 'published',
-          ':now': now.toISOString(),
-          ':zero': 0,
-          ...(seat ? { ':requireConfirmation': pending } : { ':true': true }),
-        },
+    return this.shardUpdate(
+      eventId,
+      decision.shard,
+      seat ? { held: 1, pending: pending ? 1 : 0 } : { waitlisted: 1 },
+      seat ? gateConditions.seat : gateConditions.waitlist,
+      {
+        ':published': 'published',
+        ':now': now.toISOString(),
+        ':zero': 0,
+        ...(seat ? { ':requireConfirmation': pending } : { ':true': true }),
       },
-    };
-  }
-
-  /**
-   * A waitlist ticket: an atomic counter on its own small item (not the gate, so ticket
-   * taking never collides with seat transactions). A ticket whose registration then
-   * fails is simply skipped: positions are ranks among tickets, gaps do not show.
-   */
-  private async takeTicket(eventId: string): Promise<number> {
-    const { Attributes } = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: eventKey(eventId).pk, sk: 'TICKETS' },
-        UpdateExpression: 'ADD #last :one',
-        ExpressionAttributeNames: { '#last': 'last' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
     );
-    return Number(Attributes?.last);
   }
 
   /**
-   * Moves people from the head of the waitlist into free seats, one transaction each,
-   * until no seat is free or nobody waits. Safe to run concurrently and repeatedly:
-   * a person moves only while still waitlisted, a seat is taken only while free.
+   * Moves people from the head of the waitlist into free seats (on any shard), one
+   * transaction each, until no seat is free or nobody waits. Safe to run concurrently and
+   * repeatedly: a person moves only while still waitlisted, a seat is taken only while free.
    */
   async fillFreeSeats(eventId: string, now: Date): Promise<number> {
     let promoted = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const gate = await this.events.getGate(eventId);
       if (!gate || !canPromote(gate)) return promoted;
-      const free = gate.capacity === undefined ? gate.waitlisted : gate.capacity - gate.held;
-      const heads = await this.waitlistHead(eventId, Math.min(free, 25));
+      const room = new Map(
+        gate.shards
+          .filter(shardHasRoom)
+          .map((s) => [s.shard, s.capacity === undefined ? Infinity : s.capacity - s.held]),
+      );
+      const free = [...room.values()].reduce((sum, seats) => sum + seats, 0);
+      const heads = await this.waitlistHead(eventId, Math.min(free, gate.waitlisted, 25));
       if (heads.length === 0) return promoted; // the index has not caught up yet; the next pass will
       for (const head of heads) {
-        const result = await this.promoteHead(head, gate.requireConfirmation, now);
-        if (result === 'promoted') promoted++;
-        if (result === 'no_seat') break;
+        const open = [...room].filter(([, seats]) => seats > 0).map(([shard]) => shard);
+        const target = open[Math.floor(Math.random() * open.length)];
+        if (target === undefined) break;
+        const result = await this.promoteHead(head, target, gate.requireConfirmation, now);
+        if (result === 'no_seat') break; // first in line first: read again rather than skip them
+        if (result === 'promoted') {
+          promoted++;
+          room.set(target, (room.get(target) ?? 1) - 1);
+        }
       }
     }
     return promoted;
   }
 
+  /** A waitlisted person's move into a seat on `shard`, and what that seat adds to the shard. */
+  private seatFromWaitlist(head: RegistrationRecord, shard: number, requireConfirmation: boolean, now: Date) {
+    const status: RegistrationStatus = requireConfirmation ? 'pending_confirmation' : 'confirmed';
+    return {
+      change: this.statusChange(head, 'waitlisted', status, now, {
+        shard,
+        ...(requireConfirmation
+          ? { holdExpiresAt: holdUntil(now, this.settings.holdMinutes) }
+          : { confirmedAt: now.toISOString() }),
+      }),
+      seat: { held: 1, pending: requireConfirmation ? 1 : 0 },
+      /** The shard that counted them waiting. */
+      home: head.shard ?? 0,
+    };
+  }
+
   private async promoteHead(
     head: RegistrationRecord,
+    target: number,
     requireConfirmation: boolean,
     now: Date,
   ): Promise<'promoted' | 'gone' | 'no_seat'> {
-    const status: RegistrationStatus = requireConfirmation ? 'pending_confirmation' : 'confirmed';
-    const counters = addCounters({ held: 1, pending: requireConfirmation ? 1 : 0, waitlisted: -1 });
+    const { change, seat, home } = this.seatFromWaitlist(head, target, requireConfirmation, now);
     try {
       await this.transact([
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: gateKey(head.eventId),
-            UpdateExpression: counters.expression,
-            ConditionExpression: gateConditions.promotion,
-            ExpressionAttributeNames: namesFor(`${gateConditions.promotion} ${counters.expression}`),
-            ExpressionAttributeValues: { ...counters.values, ':published': 'published', ':zero': 0 },
-          },
-        },
-        this.statusChange(head, 'waitlisted', status, now, {
-          ...(requireConfirmation
-            ? { holdExpiresAt: holdUntil(now, this.settings.holdMinutes) }
-            : { confirmedAt: now.toISOString() }),
-        }),
+        this.shardUpdate(
+          head.eventId,
+          target,
+          plus(seat, home === target ? { waitlisted: -1 } : {}),
+          gateConditions.promotion,
+          { ':published': 'published' },
+        ),
+        change,
+        ...(home === target ? [] : [this.shardUpdate(head.eventId, home, { waitlisted: -1 })]),
       ]);
       return 'promoted';
     } catch (error) {
@@ -306,11 +349,11 @@ export class RegistrationStore {
     }
   }
 
-  /** The oldest waitlisted registrations, by ticket. */
+  /** The oldest waitlisted registrations, first in line first. */
   private async waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]> {
     const { ProjectionExpression: _everything, ...query } = this.waitlistQuery(eventId);
     const { Items = [] } = await this.db.send(new QueryCommand({ ...query, Limit: Math.max(1, limit) }));
-    return Items.map(toRegistration);
+    return Items.map(toRegistration).sort(byArrival);
   }
 
   /**
@@ -328,38 +371,74 @@ export class RegistrationStore {
     return cancelled;
   }
 
+  /**
+   * A held seat freed while people wait goes to the first of them in the same transaction:
+   * with the seats spread over shards, a free seat would otherwise be visible to newcomers
+   * on its shard for a moment before the waitlist got it.
+   */
   private async markCancelled(
     registration: RegistrationRecord,
     by: NonNullable<RegistrationRecord['cancelledBy']>,
     now: Date,
   ): Promise<RegistrationRecord> {
     let latest: RegistrationRecord | undefined = registration;
+    let passOn = true;
     for (let round = 0; round < MAX_ROUNDS && latest; round++) {
       const current: RegistrationRecord = latest;
       if (current.status === 'cancelled') return current;
       const share = gateShare(current);
-      const counters = addCounters({
+      const shard = current.shard ?? 0;
+      const release = {
         held: -share.held,
         pending: -share.pending,
         waitlisted: -share.waitlisted,
         checkedIn: -share.checkedIn,
         cancelled: 1,
-      });
+      };
+      const heir = share.held && passOn ? await this.heirOf(current) : undefined;
+      const handOver = heir && this.seatFromWaitlist(heir.head, shard, heir.requireConfirmation, now);
+      const items: TransactItem[] = [
+        this.statusChange(current, current.status, 'cancelled', now, {
+          cancelledAt: now.toISOString(),
+          cancelledBy: by,
+        }),
+        handOver
+          ? this.shardUpdate(
+              registration.eventId,
+              shard,
+              plus(release, handOver.seat, handOver.home === shard ? { waitlisted: -1 } : {}),
+              '#status = :published',
+              { ':published': 'published' },
+            )
+          : this.shardUpdate(registration.eventId, shard, release),
+      ];
+      if (handOver) {
+        items.push(handOver.change);
+        if (handOver.home !== shard)
+          items.push(this.shardUpdate(registration.eventId, handOver.home, { waitlisted: -1 }));
+      }
       try {
-        await this.transact([
-          this.statusChange(current, current.status, 'cancelled', now, {
-            cancelledAt: now.toISOString(),
-            cancelledBy: by,
-          }),
-          this.counterUpdate(registration.eventId, counters),
-        ]);
+        await this.transact(items);
         return (await this.getByKey(this.keyOf(registration))) ?? current;
       } catch (error) {
-        if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
-        latest = await this.getByKey(this.keyOf(registration)); // changed meanwhile: look again
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') {
+          latest = await this.getByKey(this.keyOf(registration)); // changed meanwhile: look again
+        } else if (codes?.[1] === 'ConditionalCheckFailed') {
+          passOn = false; // the event is no longer open: the seat is simply freed
+        } else if (codes?.[2] !== 'ConditionalCheckFailed') throw error;
+        // else the heir moved meanwhile (promoted, cancelled): the next one gets the seat
       }
     }
     throw new AppError('not_found', 'Registration not found');
+  }
+
+  /** Who gets a seat given back now: the head of the waitlist, if the event is open. */
+  private async heirOf(registration: RegistrationRecord) {
+    const gate = await this.events.getGate(registration.eventId);
+    if (gate?.status !== 'published' || gate.waitlisted === 0) return undefined;
+    const [head] = await this.waitlistHead(registration.eventId, 1);
+    return head && { head, requireConfirmation: gate.requireConfirmation };
   }
 
   /** Double opt-in: the emailed link turns a held seat into a confirmed one. */
@@ -372,13 +451,12 @@ export class RegistrationStore {
       await this.cancel(registration, 'expired', now);
       throw new AppError('confirmation_expired', 'The time to confirm has passed; please register again');
     }
-    const counters = addCounters({ pending: -1 });
     try {
       await this.transact([
         this.statusChange(registration, 'pending_confirmation', 'confirmed', now, {
           confirmedAt: now.toISOString(),
         }),
-        this.counterUpdate(registration.eventId, counters),
+        this.shardUpdate(registration.eventId, registration.shard ?? 0, { pending: -1 }),
       ]);
     } catch (error) {
       if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
@@ -433,7 +511,7 @@ export class RegistrationStore {
             },
           },
         },
-        this.counterUpdate(registration.eventId, addCounters({ checkedIn: at ? 1 : -1 })),
+        this.shardUpdate(registration.eventId, registration.shard ?? 0, { checkedIn: at ? 1 : -1 }),
       ]);
     } catch (error) {
       if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
@@ -450,40 +528,44 @@ export class RegistrationStore {
     if (registration.status !== 'waitlisted') {
       throw new AppError('invalid_state', 'Only a waitlisted registration can be promoted');
     }
+    const home = registration.shard ?? 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const gate = await this.events.getGate(registration.eventId);
       if (gate?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
-      const addSeat = gate.capacity !== undefined && gate.held >= gate.capacity;
-      const counters = addCounters({ held: 1, waitlisted: -1 });
-      const seatCheck = addSeat
-        ? '#capacity = :capacity'
-        : '(attribute_not_exists(#capacity) OR #held < #capacity)';
-      const gateExpression = `${counters.expression}${addSeat ? ' SET #capacity = #capacity + :one' : ''}`;
+      // A free seat, on their own shard if it has one; else one more seat on their own shard.
+      const withRoom = gate.shards.filter(shardHasRoom);
+      const target = withRoom.find((s) => s.shard === home) ?? withRoom[0];
+      const own = gate.shards.find((s) => s.shard === home);
+      const shard = target?.shard ?? home;
+      const { change } = this.seatFromWaitlist(registration, shard, false, now);
+      const deltas = plus({ held: 1 }, shard === home ? { waitlisted: -1 } : {});
       const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: gateKey(registration.eventId),
-            UpdateExpression: gateExpression,
-            ConditionExpression: `#status = :published AND ${seatCheck}`,
-            ExpressionAttributeNames: namesFor(`${gateExpression} #status ${seatCheck}`),
-            ExpressionAttributeValues: {
-              ...counters.values,
+        target
+          ? this.shardUpdate(registration.eventId, shard, deltas, gateConditions.promotion, {
               ':published': 'published',
-              ...(addSeat ? { ':capacity': gate.capacity, ':one': 1 } : {}),
-            },
-          },
-        },
-        this.statusChange(registration, 'waitlisted', 'confirmed', now, { confirmedAt: now.toISOString() }),
+            })
+          : this.shardUpdate(
+              registration.eventId,
+              shard,
+              deltas,
+              '#status = :published AND #capacity = :capacity',
+              {
+                ':published': 'published',
+                ':capacity': own?.capacity,
+              },
+              'SET #capacity = #capacity + :one',
+            ),
+        change,
       ];
-      if (addSeat) {
+      if (shard !== home) items.push(this.shardUpdate(registration.eventId, home, { waitlisted: -1 }));
+      if (!target) {
         items.push({
           Update: {
             TableName: this.tableName,
             Key: eventKey(registration.eventId),
-            UpdateExpression: 'SET #capacity = :next, updatedAt = :now',
+            UpdateExpression: 'SET #capacity = #capacity + :one, updatedAt = :now',
             ExpressionAttributeNames: { '#capacity': 'capacity' },
-            ExpressionAttributeValues: { ':next': (gate.capacity ?? 0) + 1, ':now': now.toISOString() },
+            ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
           },
         });
       }
@@ -550,13 +632,17 @@ export class RegistrationStore {
             createdAt: registration.createdAt,
             checkedIn: Boolean(registration.checkedInAt),
             erasedAt: now.toISOString(),
+            // Which shard counted them, so the counts can still be checked against the items.
+            shard: registration.shard ?? 0,
           },
         },
       },
-      this.counterUpdate(
-        registration.eventId,
-        addCounters({ held: -share.held, pending: -share.pending, waitlisted: -share.waitlisted, erased: 1 }),
-      ),
+      this.shardUpdate(registration.eventId, registration.shard ?? 0, {
+        held: -share.held,
+        pending: -share.pending,
+        waitlisted: -share.waitlisted,
+        erased: 1,
+      }),
     ]).catch((error) => {
       if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
         throw new AppError('invalid_state', 'The registration changed meanwhile; reload and try again');
@@ -583,24 +669,45 @@ export class RegistrationStore {
     return registration?.id === registrationId ? registration : undefined;
   }
 
-  /** 1-based place in the queue: how many still wait with an earlier ticket, plus one. */
+  /**
+   * 1-based place in the queue: how many still wait ahead, plus one. Counted on the
+   * waitlist index (no item per position to keep up to date, so no hot item).
+   */
   async waitlistPosition(registration: RegistrationRecord): Promise<number | undefined> {
     if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
-    const ahead = await this.queryAll({
-      ...this.waitlistQuery(registration.eventId),
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :ticket',
-      ExpressionAttributeValues: {
-        ':pk': waitlistPartition(registration.eventId),
-        ':ticket': registration.waitTicket,
-      },
+    const query = this.waitlistQuery(registration.eventId);
+    const values = { ...query.ExpressionAttributeValues, ':ticket': registration.waitTicket };
+    let ahead = 0;
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          ...query,
+          ProjectionExpression: undefined,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :ticket',
+          ExpressionAttributeValues: values,
+          Select: 'COUNT',
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      ahead += page.Count ?? 0;
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    // Same ticket from another container: the registration id decides.
+    const tied = await this.queryAll({
+      ...query,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :ticket',
+      ExpressionAttributeValues: values,
     });
-    return ahead.length + 1;
+    return ahead + tied.filter((item) => String(item.id) < registration.id).length + 1;
   }
 
   /** Every waitlisted registration's position, for admin listings. */
   async waitlistPositions(eventId: string): Promise<Map<string, number>> {
-    const queue = await this.queryAll(this.waitlistQuery(eventId));
-    return new Map(queue.map((item, index) => [String(item.id), index + 1]));
+    const queue = (await this.queryAll(this.waitlistQuery(eventId)))
+      .map((item) => ({ id: String(item.id), waitTicket: Number(item.gsi2sk) }))
+      .sort(byArrival);
+    return new Map(queue.map((item, index) => [item.id, index + 1]));
   }
 
   private waitlistQuery(eventId: string): QueryCommandInput {
@@ -609,7 +716,7 @@ export class RegistrationStore {
       IndexName: tableSchema.indexes.waitlist.name,
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': waitlistPartition(eventId) },
-      ProjectionExpression: 'id',
+      ProjectionExpression: 'id, gsi2sk',
     };
   }
 
@@ -646,7 +753,7 @@ export class RegistrationStore {
   /** Anonymous tombstones of erased registrations (status, day, check-in). */
   async erased(
     eventId: string,
-  ): Promise<{ status: RegistrationStatus; createdAt: string; checkedIn: boolean }[]> {
+  ): Promise<{ status: RegistrationStatus; createdAt: string; checkedIn: boolean; shard: number }[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -656,6 +763,7 @@ export class RegistrationStore {
       status: item.status as RegistrationStatus,
       createdAt: String(item.createdAt),
       checkedIn: item.checkedIn === true,
+      shard: Number(item.shard ?? 0),
     }));
   }
 
@@ -726,7 +834,7 @@ export class RegistrationStore {
     from: RegistrationStatus,
     to: RegistrationStatus,
     now: Date,
-    set: Record<string, string>,
+    set: Record<string, string | number>,
   ): TransactItem {
     const assignments = Object.keys(set).map((name) => `#${name} = :${name}`);
     // Leaving the waitlist drops the sparse index entry; leaving a held seat drops the hold.
@@ -751,17 +859,31 @@ export class RegistrationStore {
     };
   }
 
-  private counterUpdate(eventId: string, counters: ReturnType<typeof addCounters>): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: gateKey(eventId),
-        UpdateExpression: counters.expression,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: namesFor(counters.expression),
-        ExpressionAttributeValues: counters.values,
-      },
+  /**
+   * Moves one shard's counters by `deltas`, under `condition` (by default only that the
+   * shard exists). `extra` adds a SET clause (a seat added by hand).
+   */
+  private shardUpdate(
+    eventId: string,
+    shard: number,
+    deltas: Record<string, number>,
+    condition = 'attribute_exists(pk)',
+    values: Record<string, unknown> = {},
+    extra = '',
+  ): TransactItem {
+    const counters = addCounters(deltas);
+    const expression = [counters.expression, extra].filter(Boolean).join(' ');
+    const allValues = { ...counters.values, ...values, ...(extra.includes(':one') ? { ':one': 1 } : {}) };
+    const names = namesFor(`${condition} ${expression}`);
+    const common = {
+      TableName: this.tableName,
+      Key: gateKey(eventId, shard),
+      ConditionExpression: condition,
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ...(Object.keys(allValues).length ? { ExpressionAttributeValues: allValues } : {}),
     };
+    // Nothing to move (a seat handed over on its own shard): the conditions still hold the line.
+    return expression ? { Update: { ...common, UpdateExpression: expression } } : { ConditionCheck: common };
   }
 
   private async transact(items: TransactItem[]): Promise<void> {

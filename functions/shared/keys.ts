@@ -2,7 +2,16 @@
 
 export const organiserKey = (organiserId: string) => ({ pk: 'ORGS', sk: `ORG#${organiserId}` });
 export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
-export const gateKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'GATE' });
+export const GATE_SK = 'GATE';
+/** Every shard's sort key lies between GATE_SK and this one (`#` and digits sort below `~`). */
+export const GATE_SK_LAST = 'GATE#~';
+/** Seat shard `n` of an event's gate; shard 0 keeps the plain `GATE` key (events made before sharding). */
+export const gateKey = (eventId: string, shard = 0) => ({
+  pk: `EVENT#${eventId}`,
+  sk: shard === 0 ? GATE_SK : `${GATE_SK}#${shard}`,
+});
+export const shardOfGateSk = (sk: string): number =>
+  sk === GATE_SK ? 0 : Number(sk.slice(GATE_SK.length + 1));
 export const registrationKey = (eventId: string, emailKey: string) => ({
   pk: `EVENT#${eventId}`,
   sk: `REG#${emailKey}`,

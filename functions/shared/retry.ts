@@ -43,14 +43,20 @@ export interface RetryOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Full jitter: a random wait up to an exponentially growing bound. */
+export const backoff = (attempt: number, options: RetryOptions = {}): Promise<void> => {
+  const { baseMs = 15, capMs = 1000, sleep = defaultSleep } = options;
+  return sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
+};
+
 export const withRetry = async <T>(operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> => {
-  const { attempts = 12, baseMs = 15, capMs = 1000, sleep = defaultSleep } = options;
+  const { attempts = 12 } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
-      await sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
+      await backoff(attempt, options);
     }
   }
 };

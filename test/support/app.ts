@@ -18,8 +18,12 @@ export interface TestApp {
   doc: DynamoDBDocumentClient;
   tableName: string;
   call: (method: string, url: string, options?: CallOptions) => Promise<CallResult>;
-  /** A published event of `organiserId`, created straight in the store. */
-  publishedEvent: (fields?: Record<string, unknown>, organiserId?: string) => Promise<string>;
+  /** A published event of `organiserId`, created straight in the store (`shards` forces its shard count). */
+  publishedEvent: (
+    fields?: Record<string, unknown>,
+    organiserId?: string,
+    options?: { shards?: number },
+  ) => Promise<string>;
 }
 
 export interface CallResult {
@@ -78,7 +82,11 @@ export const startTestApp = async (
   };
 
   let counter = 0;
-  const publishedEvent: TestApp['publishedEvent'] = async (fields = {}, organiserId = 'media-aces') => {
+  const publishedEvent: TestApp['publishedEvent'] = async (
+    fields = {},
+    organiserId = 'media-aces',
+    options = {},
+  ) => {
     const start = new Date(Date.now() + 7 * 86_400_000);
     const event = publish(
       newEventRecord(
@@ -100,7 +108,7 @@ export const startTestApp = async (
       ),
       new Date(),
     );
-    await events.create(event);
+    await events.create(event, options);
     return event.id;
   };
 

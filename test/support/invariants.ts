@@ -22,5 +22,28 @@ export const expectConsistent = async (app: TestApp, eventId: string) => {
     waitlistIndex: count('waitlisted'),
   });
   if (gate?.capacity !== undefined) expect(gate.held).toBeLessThanOrEqual(gate.capacity);
+  // Shard by shard too: each counts exactly the registrations it hosts, none is oversold,
+  // and their capacities add up to the event's.
+  const event = (await app.services.events.get(eventId))?.event;
+  const shards = gate?.shards ?? [];
+  expect(shards.map((s) => s.shard)).toEqual(shards.map((_, i) => i));
+  if (event?.capacity !== null)
+    expect(shards.reduce((sum, s) => sum + (s.capacity ?? 0), 0)).toBe(event?.capacity);
+  for (const shard of shards) {
+    const hosted = all.filter((r) => (r.shard ?? 0) === shard.shard);
+    const on = (status: string) => hosted.filter((r) => r.status === status).length;
+    expect({
+      shard: shard.shard,
+      held: shard.held,
+      pending: shard.pending,
+      waitlisted: shard.waitlisted,
+    }).toEqual({
+      shard: shard.shard,
+      held: on('confirmed') + on('pending_confirmation'),
+      pending: on('pending_confirmation'),
+      waitlisted: on('waitlisted'),
+    });
+    if (shard.capacity !== undefined) expect(shard.held).toBeLessThanOrEqual(shard.capacity);
+  }
   return { gate, all, count };
 };

@@ -87,9 +87,11 @@ export const startNotifyChain = async (
     poller?: Parameters<typeof startLocalNotifications>[0]['poller'];
     queue?: Parameters<typeof startLocalNotifications>[0]['queue'];
     fanoutPageSize?: number;
+    /** Wraps the table client (a contention model, injected faults). */
+    wrap?: Parameters<typeof startTestApp>[0];
   } = {},
 ): Promise<NotifyChain> => {
-  const app = await startTestApp();
+  const app = await startTestApp(options.wrap);
   const tokenKey = randomBytes(32);
   let offsetMs = 0;
   // The API and the mailer share one key (to unseal manage links) and one clock (to move it).

@@ -23,7 +23,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
       {
         id: newId('reg'),
         event,
-        decision: { kind: 'seat', status: 'confirmed' },
+        decision: { kind: 'seat', status: 'confirmed', shard: 0 },
         token,
         tokenKey: randomBytes(32),
         holdMinutes: 0,

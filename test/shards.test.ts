@@ -1,0 +1,176 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
+import { withContention } from '../scripts/contention.js';
+import { manageLink } from './support/app.js';
+import { expectConsistent } from './support/invariants.js';
+import { type NotifyChain, startNotifyChain } from './support/notify.js';
+
+/**
+ * Events whose seats are spread over several shard items, under the contention model
+ * (transactions touching the same item at once cancel each other, as in DynamoDB), with the
+ * whole notification chain running: exact capacity, first in line first, one email each.
+ */
+
+let chain: NotifyChain;
+let contention: ReturnType<typeof withContention<DynamoDBDocumentClient>>;
+
+beforeAll(async () => {
+  chain = await startNotifyChain({
+    wrap: (doc) => {
+      contention = withContention(doc, { transactionMs: 4 });
+      return contention.client;
+    },
+  });
+});
+afterAll(() => chain?.stop());
+
+const person = (tag: string) => ({ name: `Personne ${tag}`, email: `${tag}@example.com`, consent: true });
+
+const register = async (eventId: string, tag: string) => {
+  const response = await chain.app.call('POST', `/api/events/${eventId}/registrations`, {
+    body: person(tag),
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return {
+    tag,
+    ...manageLink(response.body.manageUrl),
+    status: String(response.body.registration.status),
+    position: response.body.registration.waitlistPosition as number | undefined,
+  };
+};
+
+const registerAll = (eventId: string, tags: string[]) =>
+  Promise.all(tags.map((tag) => register(eventId, tag)));
+
+const tags = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+const byStatus = (all: RegistrationRecord[], status: string) => all.filter((r) => r.status === status);
+
+/** The waitlist as stored, first in line first. */
+const queue = async (eventId: string) =>
+  byStatus(await chain.app.services.registrations.all(eventId), 'waitlisted').sort(byArrival);
+
+describe('a rush on a sharded event', () => {
+  let eventId: string;
+  let first: Awaited<ReturnType<typeof registerAll>>;
+
+  beforeAll(async () => {
+    eventId = await chain.app.publishedEvent({ capacity: 40 }, undefined, { shards: 5 });
+    contention.reset();
+    first = await registerAll(eventId, tags('r', 150));
+  });
+
+  it('seats exactly the capacity, every shard within its share, and contention really happened', async () => {
+    expect(first.filter((r) => r.status === 'confirmed')).toHaveLength(40);
+    expect(first.filter((r) => r.status === 'waitlisted')).toHaveLength(110);
+    const { gate } = await expectConsistent(chain.app, eventId);
+    expect(gate?.shards).toHaveLength(5);
+    for (const shard of gate?.shards ?? []) expect(shard.held).toBe(shard.capacity);
+    // The model raised conflicts on the shards, and the retries absorbed them.
+    expect(contention.stats().conflicts).toBeGreaterThan(0);
+  });
+
+  it('gives the waitlist exact, distinct positions in arrival order, across shards', async () => {
+    const waiting = await queue(eventId);
+    expect(new Set(waiting.map((r) => r.shard ?? 0)).size).toBeGreaterThan(1);
+    const positions = await chain.app.services.registrations.waitlistPositions(eventId);
+    expect(waiting.map((r) => positions.get(r.id))).toEqual(waiting.map((_, i) => i + 1));
+    for (const [index, registration] of waiting.slice(0, 20).entries()) {
+      expect(await chain.app.services.registrations.waitlistPosition(registration)).toBe(index + 1);
+    }
+  });
+
+  it('concurrent cancellations and newcomers: the freed seats go to the first in line, never to a newcomer', async () => {
+    await chain.mails(); // everyone has heard where they stand before the seats move
+    const before = await queue(eventId);
+    const leaving = first.filter((r) => r.status === 'confirmed').slice(0, 15);
+    const [cancellations, newcomers] = await Promise.all([
+      Promise.all(
+        leaving.map((r) => chain.app.call('POST', `/api/registrations/${r.id}/cancel?token=${r.token}`)),
+      ),
+      registerAll(eventId, tags('n', 20)),
+    ]);
+    expect(cancellations.map((response) => response.status)).toEqual(leaving.map(() => 200));
+    expect(newcomers.map((r) => r.status)).toEqual(newcomers.map(() => 'waitlisted'));
+
+    const { all } = await expectConsistent(chain.app, eventId);
+    expect(byStatus(all, 'confirmed')).toHaveLength(40);
+    const promoted = new Set(
+      byStatus(all, 'confirmed')
+        .filter((r) => r.waitTicket !== undefined)
+        .map((r) => r.id),
+    );
+    expect([...promoted].sort()).toEqual(
+      before
+        .slice(0, 15)
+        .map((r) => r.id)
+        .sort(),
+    );
+    // Newcomers queue after everyone who was already waiting.
+    const after = await queue(eventId);
+    expect(after.slice(-20).map((r) => r.name)).toEqual(
+      expect.arrayContaining(newcomers.map((r) => `Personne ${r.tag}`)),
+    );
+  });
+
+  it('sends every person exactly the messages their path calls for, once', async () => {
+    const all = await chain.app.services.registrations.all(eventId);
+    await chain.mails(); // the chain settles first: every message sent and entered in the ledger
+    const ledger = await chain.notifications.ledger.entries(eventId);
+    for (const registration of all) {
+      const mails = await chain.mails(registration.email);
+      const kinds = mails.map(
+        (mail) =>
+          ledger.find((entry) => entry.mailId === mail.entry.id)?.dedupeKey.split('#')[1] ?? 'not-in-ledger',
+      );
+      const expected =
+        registration.status === 'cancelled'
+          ? ['confirmed', 'cancelled_by_attendee']
+          : registration.status === 'confirmed' && registration.waitTicket !== undefined
+            ? ['waitlisted', 'promoted']
+            : [registration.status];
+      expect(kinds, registration.email).toEqual(expected);
+    }
+  });
+});
+
+describe('capacity changes on shards', () => {
+  it('raising promotes exactly the first in line; lowering below the seats taken is refused', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 20 }, undefined, { shards: 4 });
+    await registerAll(eventId, tags('c', 30));
+    const waiting = await queue(eventId);
+    const patch = (capacity: number) =>
+      chain.app.call('PATCH', `/api/admin/events/${eventId}`, {
+        organiser: 'media-aces',
+        body: { capacity },
+      });
+
+    expect((await patch(25)).status).toBe(200);
+    const { all } = await expectConsistent(chain.app, eventId);
+    expect(byStatus(all, 'confirmed')).toHaveLength(25);
+    expect((await queue(eventId)).map((r) => r.id)).toEqual(waiting.slice(5).map((r) => r.id));
+
+    expect((await patch(24)).status).toBe(409);
+    expect((await patch(25)).status).toBe(200);
+  });
+
+  it('growing past what its shards were made for adds shards, splitting the capacity exactly', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 10 });
+    await registerAll(eventId, tags('g', 12));
+    expect((await chain.app.services.events.getGate(eventId))?.shards).toHaveLength(1);
+    const raised = await chain.app.call('PATCH', `/api/admin/events/${eventId}`, {
+      organiser: 'media-aces',
+      body: { capacity: 1000 },
+    });
+    expect(raised.status).toBe(200);
+    const { gate, all } = await expectConsistent(chain.app, eventId);
+    expect(gate?.shards).toHaveLength(4);
+    expect(gate?.capacity).toBe(1000);
+    expect(byStatus(all, 'confirmed')).toHaveLength(12);
+    // The new room is spread: newcomers land on several shards.
+    await registerAll(eventId, tags('h', 40));
+    const after = await expectConsistent(chain.app, eventId);
+    expect(after.gate?.shards.filter((s) => s.held > 0).length).toBeGreaterThan(1);
+  });
+});

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventStore } from '../functions/events/store.js';
 import { byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
+import { RegistrationStore } from '../functions/registrations/store.js';
 import { withContention } from '../scripts/contention.js';
 import { manageLink } from './support/app.js';
+import { transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 import { type NotifyChain, startNotifyChain } from './support/notify.js';
 
@@ -25,7 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => chain?.stop());
 
-const person = (tag: string) => ({ name: `Personne ${tag}`, email: `${tag}@example.com`, consent: true });
+const person = (tag: string) => ({
+  name: `Personne ${tag}`,
+  email: `${tag}@example.com`,
+  consent: true as const,
+});
 
 const register = async (eventId: string, tag: string) => {
   const response = await chain.app.call('POST', `/api/events/${eventId}/registrations`, {
@@ -172,5 +180,76 @@ describe('capacity changes on shards', () => {
     await registerAll(eventId, tags('h', 40));
     const after = await expectConsistent(chain.app, eventId);
     expect(after.gate?.shards.filter((s) => s.held > 0).length).toBeGreaterThan(1);
+  });
+});
+
+describe('a rush that keeps losing', () => {
+  it('answers `busy` (503) once every round lost a race, and keeps nothing', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 5 });
+    const { events } = chain.app.services;
+    const found = await events.get(eventId);
+    if (!found) throw new Error('no event');
+    // Every registration transaction collides with another one on its shard.
+    const alwaysBusy = new Proxy(chain.app.doc, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? (command: { input?: { TransactItems?: unknown[] } }) =>
+              command.input?.TransactItems
+                ? Promise.reject(transactionConflict(command.input.TransactItems.length))
+                : target.send(command as never)
+          : Reflect.get(target, property, receiver),
+    });
+    const pauses: number[] = [];
+    const store = new RegistrationStore(alwaysBusy, chain.app.tableName, events, {
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+      pause: async (attempt) => {
+        pauses.push(attempt);
+      },
+    });
+    const attempt = store.register(found.event, { ...person('busy'), answers: {} }, new Date());
+    await expect(attempt).rejects.toMatchObject({ code: 'busy', status: 503 });
+    expect(pauses.length).toBeGreaterThan(10);
+    expect(await chain.app.services.registrations.all(eventId)).toEqual([]);
+  });
+});
+
+describe('a seat given back', () => {
+  it('goes to the first in line in the cancelling transaction: a crash right after leaves no seat free', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 2 });
+    const [a] = [await register(eventId, 'give-a'), await register(eventId, 'give-b')];
+    const [c, d] = [await register(eventId, 'give-c'), await register(eventId, 'give-d')];
+    expect([c.status, d.status]).toEqual(['waitlisted', 'waitlisted']);
+
+    // The process dies right after the cancelling transaction: every later gate read fails.
+    let committed = false;
+    const crashing = new Proxy(chain.app.doc, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? async (command: { input?: { TransactItems?: unknown[]; KeyConditionExpression?: string } }) => {
+              if (committed && command.input?.KeyConditionExpression?.includes(':first')) {
+                throw new Error('the container died');
+              }
+              const result = await target.send(command as never);
+              if (command.input?.TransactItems) committed = true;
+              return result;
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const events = new EventStore(crashing, chain.app.tableName);
+    const store = new RegistrationStore(crashing, chain.app.tableName, events, {
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+    });
+    const leaving = await chain.app.services.registrations.getById(a.id);
+    if (!leaving) throw new Error('no registration');
+    await expect(store.cancel(leaving, 'attendee', new Date())).rejects.toThrow('the container died');
+
+    const status = async (id: string) => (await chain.app.services.registrations.getById(id))?.status;
+    expect(await status(a.id)).toBe('cancelled');
+    expect(await status(c.id)).toBe('confirmed');
+    expect(await status(d.id)).toBe('waitlisted');
+    const { gate } = await expectConsistent(chain.app, eventId);
+    expect(gate).toMatchObject({ held: 2, waitlisted: 1 });
   });
 });

@@ -50,6 +50,8 @@ export type RegisterOutcome =
 export interface RegistrationSettings {
   tokenKey: Buffer;
   holdMinutes: number;
+  /** The pause after losing a race for a shard (tests shorten it). */
+  pause?: (attempt: number) => Promise<void>;
 }
 
 /** How many times a registration re-decides after the gate moved under it. */
@@ -217,7 +219,7 @@ export class RegistrationStore {
         return { kind: 'created', registration: settled, token };
       } catch (error) {
         if (isRetryable(error)) {
-          await backoff(++busy);
+          await (this.settings.pause ?? backoff)(++busy);
           continue;
         }
         const codes = cancellationCodes(error);
@@ -232,7 +234,11 @@ export class RegistrationStore {
         gate = retryOnView && gate ? withoutRoom(gate, decision.shard) : undefined;
       }
     }
-    throw new Error(`Registration for ${event.id} kept losing races after ${MAX_ROUNDS} rounds`);
+    // Every round lost a race (a rush on few shards): the person may simply try again.
+    throw new AppError(
+      'busy',
+      'Too many people are registering for this event at this instant; please try again in a few seconds',
+    );
   }
 
   /**

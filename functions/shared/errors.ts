@@ -19,6 +19,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -327,7 +327,9 @@ const submit = async (form: HTMLFormElement, event: EventPublic): Promise<void> 
       state.formError =
         failure.code === 'rate_limited'
           ? 'rateLimited'
-          : failure.code === 'network'
+          : failure.code === 'busy'
+            ? 'busyError'
+            : failure.code === 'network'
             ? 'networkError'
             : 'genericError';
     }

@@ -15,6 +15,7 @@ const fr = {
   genericError: 'Une erreur est survenue. Veuillez réessayer.',
   networkError: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
   rateLimited: 'Trop de tentatives. Patientez quelques minutes puis réessayez.',
+  busyError: 'Beaucoup de personnes s’inscrivent en ce moment même. Réessayez dans quelques secondes.',
   backToList: 'Tous les événements',
 
   listTitle: 'Événements à venir',
@@ -147,6 +148,7 @@ const en: Messages = {
   genericError: 'Something went wrong. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
   rateLimited: 'Too many attempts. Please wait a few minutes and try again.',
+  busyError: 'Many people are registering at this very moment. Please try again in a few seconds.',
   backToList: 'All events',
 
   listTitle: 'Upcoming events',

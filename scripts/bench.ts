@@ -8,6 +8,8 @@
  *   ratio     register.rps / raw.rps: the share of the store's own limit our path keeps
  *   writeUnitsPerRegistration  from real item sizes and the transaction pricing rules
  *   bundles   per function: minified size and cold import time vs an empty handler
+ *   hot       a rush on one event (10,000 seats, 50,000 requests) through the contention
+ *             model (scripts/contention.ts), with its seats on 1 shard and on N shards
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,16 +23,18 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import ical from 'ical-generator';
 import { organiserFeed } from '../functions/calendar/ical.js';
-import { type EventRecord, newEventRecord, publish } from '../functions/events/model.js';
+import { type EventRecord, newEventRecord, publish, shardCountFor } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { routes } from '../functions/routes.js';
 import { createDocumentClient } from '../functions/shared/clients.js';
 import { createServices, type Services, setServices } from '../functions/shared/services.js';
+import { invoke, matchRoute } from '../local/apigw.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createTable } from '../local/create-table.js';
 import { localClientConfig, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { createLocalServer } from '../local/server.js';
 import { done, median, percentile, pool, progress } from './bench-pool.js';
+import { withContention } from './contention.js';
 import { itemSize, transactionWriteUnits } from './item-size.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -42,6 +46,10 @@ const REQUESTS = arg('requests', 5000);
 const CONCURRENCY = arg('concurrency', 64);
 const CAPACITY = arg('capacity', 1000);
 const COLD_IMPORTS = arg('imports', 10);
+const HOT_SEATS = arg('hot-seats', 10_000);
+const HOT_REQUESTS = arg('hot-requests', 50_000);
+/** How long a transaction holds its items in the model: DynamoDB's are some 10 ms or more. */
+const HOT_TRANSACTION_MS = arg('hot-transaction-ms', 10);
 
 const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -73,21 +81,7 @@ const main = async () => {
     process.env.LOG_LEVEL = 'silent';
 
     // --- register: the whole path over HTTP ---
-    const start = new Date(Date.now() + 7 * 86_400_000);
-    const event = publish(
-      newEventRecord(
-        eventCreateInput.parse({
-          title: 'Bench webinar',
-          format: 'online',
-          startsAt: start.toISOString(),
-          endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
-          capacity: CAPACITY,
-        }),
-        { id: 'bench-event', organiserId: 'bench', organiserName: 'Bench' },
-        new Date(),
-      ),
-      new Date(),
-    );
+    const event = benchEvent('bench-event', CAPACITY);
     await services.events.create(event);
     // The load comes from its own process, so the client's work does not eat the server's CPU.
     const load = await generateLoad({
@@ -178,6 +172,10 @@ const main = async () => {
     results.feed = await feed(services, base, event);
     server.close();
     results.bundles = await bundles(work);
+    results.hot = [];
+    for (const shards of [1, shardCountFor(HOT_SEATS)]) {
+      (results.hot as unknown[]).push(await hot({ db, tableName, shards }));
+    }
   } finally {
     await dynamo.stop();
     await rm(work, { recursive: true, force: true });
@@ -214,6 +212,89 @@ const generateLoad = (options: { url: string; requests: number; concurrency: num
         : reject(new Error(`load generator exited with ${code}`)),
     );
   });
+
+const benchEvent = (id: string, capacity: number, waitlistEnabled = true) => {
+  const start = new Date(Date.now() + 7 * 86_400_000);
+  return publish(
+    newEventRecord(
+      eventCreateInput.parse({
+        title: 'Bench webinar',
+        format: 'online',
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+        capacity,
+        waitlistEnabled,
+      }),
+      { id, organiserId: 'bench', organiserName: 'Bench' },
+      new Date(),
+    ),
+    new Date(),
+  );
+};
+
+/**
+ * A rush on one event through the contention model: HOT_REQUESTS registrations for HOT_SEATS
+ * seats (no waitlist: the rest are told it is full), in process through the API Gateway
+ * adapter and the handler, with the seats on `shards` items. DynamoDB Local serialises
+ * everything; the model makes a transaction hold its items for HOT_TRANSACTION_MS and cancels
+ * any other touching them meanwhile, as DynamoDB does, and gives each item 1,000 WCU/s.
+ */
+const hot = async (options: { db: Services['table']['db']; tableName: string; shards: number }) => {
+  const contention = withContention(options.db, { transactionMs: HOT_TRANSACTION_MS });
+  const services = createServices({
+    db: contention.client,
+    tableName: options.tableName,
+    baseUrl: 'http://127.0.0.1',
+    tokenKey: randomBytes(32),
+    holdMinutes: 120,
+  });
+  setServices(services);
+  const event = benchEvent(`hot-${options.shards}`, HOT_SEATS, false);
+  await services.events.create(event, { shards: options.shards });
+  const route = matchRoute('POST', `/api/events/${event.id}/registrations`);
+  if (!route || route === 'method_not_allowed') throw new Error('no registration route');
+  const created: string[] = [];
+  let full = 0;
+  let errors = 0;
+  let lastSeat = 0;
+  const began = performance.now();
+  const seconds = await pool(HOT_REQUESTS, CONCURRENCY, `hot (${options.shards} shard(s))`, async (i) => {
+    const result = await invoke(route, {
+      method: 'POST',
+      url: `/api/events/${event.id}/registrations`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Person ${i}`, email: `hot${i}@example.com`, consent: true }),
+    });
+    if (result.statusCode === 201) {
+      created.push((JSON.parse(String(result.body)) as { registration: { id: string } }).registration.id);
+      lastSeat = performance.now();
+    } else if (result.statusCode === 409) full++;
+    else errors++;
+  });
+  const stored = await services.registrations.all(event.id);
+  const storedIds = new Set(stored.map((r) => r.id));
+  const confirmed = stored.filter((r) => r.status === 'confirmed').length;
+  const stats = contention.stats();
+  const row = {
+    shards: options.shards,
+    seats: HOT_SEATS,
+    requests: HOT_REQUESTS,
+    rps: Math.round(HOT_REQUESTS / seconds),
+    fillSeconds: confirmed === HOT_SEATS ? Number(((lastSeat - began) / 1000).toFixed(1)) : null,
+    seatsPerSecond: Math.round(confirmed / ((lastSeat - began) / 1000)),
+    confirmed,
+    full,
+    conflicts: stats.conflicts,
+    throttled: stats.throttled,
+    oversold: Math.max(0, confirmed - HOT_SEATS),
+    lost: created.filter((id) => !storedIds.has(id)).length,
+    errors,
+  };
+  done(
+    `hot, ${row.shards} shard(s): ${row.confirmed} seats in ${row.fillSeconds} s (${row.seatsPerSecond} seats/s), ${row.rps} req/s, ${row.conflicts} conflicts, oversold ${row.oversold}, lost ${row.lost}, errors ${row.errors}`,
+  );
+  return row;
+};
 
 /**
  * The organiser feed of 1,000 events: our whole feed function against ical-generator alone

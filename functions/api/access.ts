@@ -1,5 +1,5 @@
 import type { EventRecord, Gate } from '../events/model.js';
-import type { EventStore, Organiser } from '../events/store.js';
+import type { Organiser } from '../events/store.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
 import { organiserIdsOf } from '../shared/auth.js';
@@ -18,35 +18,13 @@ import { services } from '../shared/services.js';
 export const publicEvent = (event: ApiEvent, options: { maxAgeMs?: number } = {}) =>
   publicEventById(pathParam(event, 'eventId'), options);
 
-type RecentRead = ReturnType<EventStore['getRecent']>;
-
-/** Recent-event reads under way, per store and event: concurrent requests share one. */
-const recentReads = new WeakMap<EventStore, Map<string, RecentRead>>();
-
-/**
- * A recent read, shared with any other request already waiting for one of the same event:
- * when the cached view lapses in a rush, one read refreshes it instead of one per request
- * in flight (a single process serving many requests, as the local runtime does). A read under
- * way is fresher than any age a joiner accepts.
- */
-const sharedRecent = (events: EventStore, eventId: string, maxAgeMs: number): RecentRead => {
-  const reads = recentReads.get(events) ?? new Map<string, RecentRead>();
-  recentReads.set(events, reads);
-  let read = reads.get(eventId);
-  if (!read) {
-    read = events.getRecent(eventId, maxAgeMs).finally(() => reads.delete(eventId));
-    reads.set(eventId, read);
-  }
-  return read;
-};
-
 /** `maxAgeMs` accepts a read that recent (the registration rush, whose writes re-check it all). */
 export const publicEventById = async (
   eventId: string,
   { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
 ): Promise<{ event: EventRecord; gate: Gate }> => {
   const { events } = services();
-  const found = maxAgeMs > 0 ? await sharedRecent(events, eventId, maxAgeMs) : await events.get(eventId);
+  const found = maxAgeMs > 0 ? await events.getRecent(eventId, maxAgeMs) : await events.get(eventId);
   if (!found || found.event.status === 'draft') throw notFound('Event');
   return found;
 };

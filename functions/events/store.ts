@@ -86,9 +86,10 @@ const SAVE_ATTEMPTS = 10;
 /** DynamoDB adapter for organisers, events and their seat gates. */
 export class EventStore {
   private readonly db: DynamoDBDocumentClient;
+  /** Recent reads by event: the promise is kept, so requests arriving together share one read. */
   private readonly recent = new Map<
     string,
-    { value: { event: EventRecord; gate: Gate } | undefined; at: number }
+    { value: Promise<{ event: EventRecord; gate: Gate } | undefined>; at: number }
   >();
 
   constructor(
@@ -178,9 +179,13 @@ export class EventStore {
   ): Promise<{ event: EventRecord; gate: Gate } | undefined> {
     const cached = this.recent.get(eventId);
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
-    const value = await this.get(eventId);
+    const value = this.get(eventId);
     if (this.recent.size > 1000) this.recent.clear(); // bounded: a container serves few events
     this.recent.set(eventId, { value, at: Date.now() });
+    // A failed read is not kept: the next request reads again.
+    value.catch(() => {
+      if (this.recent.get(eventId)?.value === value) this.recent.delete(eventId);
+    });
     return value;
   }
 

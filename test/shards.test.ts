@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../functions/events/store.js';
-import { byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
+import { arrivalSecond, byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
+import { reconcile } from '../functions/registrations/reconcile.js';
 import { RegistrationStore } from '../functions/registrations/store.js';
+import { waitingCountKey } from '../functions/shared/keys.js';
 import { withContention } from '../scripts/contention.js';
 import { manageLink } from './support/app.js';
 import { transactionConflict } from './support/faults.js';
@@ -79,14 +81,23 @@ describe('a rush on a sharded event', () => {
     expect(contention.stats().conflicts).toBeGreaterThan(0);
   });
 
-  it('gives the waitlist exact, distinct positions in arrival order, across shards', async () => {
+  it('gives the waitlist exact, distinct positions in arrival order, across shards and seconds', async () => {
+    // A few more, a second later: positions then add per-second counts across seconds.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const late = [];
+    for (const tag of tags('late', 3)) late.push(await register(eventId, tag));
     const waiting = await queue(eventId);
     expect(new Set(waiting.map((r) => r.shard ?? 0)).size).toBeGreaterThan(1);
+    expect(new Set(waiting.map((r) => arrivalSecond(r.waitTicket ?? 0))).size).toBeGreaterThan(1);
     const positions = await chain.app.services.registrations.waitlistPositions(eventId);
     expect(waiting.map((r) => positions.get(r.id))).toEqual(waiting.map((_, i) => i + 1));
-    for (const [index, registration] of waiting.slice(0, 20).entries()) {
-      expect(await chain.app.services.registrations.waitlistPosition(registration)).toBe(index + 1);
-    }
+    const asked = await Promise.all(
+      waiting.map((registration) => chain.app.services.registrations.waitlistPosition(registration)),
+    );
+    expect(asked).toEqual(waiting.map((_, i) => i + 1));
+    // Each was told, on registering, the place it still has.
+    expect(late.map((r) => r.position)).toEqual([111, 112, 113]);
+    first.push(...late);
   });
 
   it('concurrent cancellations and newcomers: the freed seats go to the first in line, never to a newcomer', async () => {
@@ -251,5 +262,29 @@ describe('a seat given back', () => {
     expect(await status(d.id)).toBe('waitlisted');
     const { gate } = await expectConsistent(chain.app, eventId);
     expect(gate).toMatchObject({ held: 2, waitlisted: 1 });
+  });
+});
+
+describe('per-second waiting counts', () => {
+  it('a wrong count is reported, repaired, and positions come right again', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 1 });
+    await register(eventId, 'count-a');
+    const waiting = [await register(eventId, 'count-b'), await register(eventId, 'count-c')];
+    const [b, c] = await Promise.all(waiting.map((w) => chain.app.services.registrations.getById(w.id)));
+    if (!b?.waitTicket || !c) throw new Error('not waiting');
+    // Someone counted as waiting in an earlier second who is not there.
+    const { sk } = waitingCountKey(eventId, arrivalSecond(b.waitTicket) - 5, 0);
+    await chain.app.doc.send(
+      new PutCommand({ TableName: chain.app.tableName, Item: { pk: `EVENT#${eventId}`, sk, count: 1 } }),
+    );
+    expect(await chain.app.services.registrations.waitlistPosition(c)).toBe(3);
+
+    const report = await reconcile(chain.app.services, eventId);
+    expect(report.drift).toEqual([
+      { shard: 0, counter: 'waiting', second: arrivalSecond(b.waitTicket) - 5, stored: 1, actual: 0 },
+    ]);
+    expect((await reconcile(chain.app.services, eventId, { repair: true })).status).toBe('repaired');
+    expect(await chain.app.services.registrations.waitlistPosition(c)).toBe(2);
+    await expectConsistent(chain.app, eventId);
   });
 });

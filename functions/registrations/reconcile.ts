@@ -1,10 +1,17 @@
 import { QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_COUNTERS } from '../events/model.js';
-import { eventKey, GATE_SK, GATE_SK_LAST, shardOfGateSk } from '../shared/keys.js';
+import {
+  eventKey,
+  GATE_SK,
+  GATE_SK_LAST,
+  shardOfGateSk,
+  waitingCountKey,
+  waitingCountOf,
+} from '../shared/keys.js';
 import { log } from '../shared/log.js';
 import { personalDataExpired } from '../shared/privacy.js';
 import type { Services } from '../shared/services.js';
-import type { RegistrationRecord } from './model.js';
+import { arrivalSecond, type RegistrationRecord } from './model.js';
 
 /**
  * Reconciliation: recomputes each seat shard's counters from the items they count, reports
@@ -26,7 +33,9 @@ export type Counters = Record<Counter, number>;
 
 export interface Drift {
   shard: number;
-  counter: Counter;
+  /** `waiting`: how many of those waiting arrived in `second` on that shard (positions add these up). */
+  counter: Counter | 'waiting';
+  second?: number;
   stored: number;
   actual: number;
 }
@@ -106,9 +115,10 @@ const snapshot = async (services: Services, eventId: string) => {
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
     const before = await readShards(services, eventId);
     if (before.length === 0) return undefined;
-    const [live, erased] = await Promise.all([
+    const [live, erased, waiting] = await Promise.all([
       services.registrations.all(eventId),
       services.registrations.erased(eventId),
+      services.registrations.waitingCounts(eventId),
     ]);
     const after = await readShards(services, eventId);
     if (fingerprint(after) === fingerprint(before)) {
@@ -118,10 +128,26 @@ const snapshot = async (services: Services, eventId: string) => {
         const buried = erased.filter((t) => (t.shard ?? 0) === shard);
         return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };
       });
-      return { shards };
+      return { shards, waiting: waitingDrift(waiting, live) };
     }
   }
   return 'busy' as const;
+};
+
+/** The per-second waiting counts (by sort key) against the waitlisted registrations they count. */
+const waitingDrift = (stored: Map<string, number>, live: RegistrationRecord[]): Drift[] => {
+  const actual = new Map<string, number>();
+  for (const r of live) {
+    if (r.status !== 'waitlisted' || r.waitTicket === undefined) continue;
+    const { sk } = waitingCountKey(r.eventId, arrivalSecond(r.waitTicket), r.shard ?? 0);
+    actual.set(sk, (actual.get(sk) ?? 0) + 1);
+  }
+  return [...new Set([...stored.keys(), ...actual.keys()])].flatMap((sk) => {
+    const [count, seen] = [actual.get(sk) ?? 0, stored.get(sk) ?? 0];
+    return count === seen
+      ? []
+      : [{ ...waitingCountOf(sk), counter: 'waiting' as const, stored: seen, actual: count }];
+  });
 };
 
 /**
@@ -137,7 +163,7 @@ export const applyRepair = async (
   const { db, tableName } = services.table;
   const repairs = seen.flatMap((item) => {
     const shard = shardOfGateSk(String(item.sk));
-    const fixes = drift.filter((d) => d.shard === shard);
+    const fixes = drift.filter((d) => d.shard === shard && d.counter !== 'waiting');
     if (fixes.length === 0) return [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -167,6 +193,23 @@ export const applyRepair = async (
       },
     ];
   });
+  // A per-second waiting count is set only if it still holds what the drift was computed from.
+  for (const { shard, second = 0, stored, actual } of drift.filter((d) => d.counter === 'waiting')) {
+    repairs.push({
+      Update: {
+        TableName: tableName,
+        Key: waitingCountKey(eventId, second, shard),
+        UpdateExpression: 'SET #count = :actual',
+        ConditionExpression:
+          stored === 0 ? 'attribute_not_exists(#count) OR #count = :zero' : '#count = :seen',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: {
+          ':actual': actual,
+          ...(stored === 0 ? { ':zero': 0 } : { ':seen': stored }),
+        },
+      },
+    });
+  }
   if (repairs.length === 0) return true;
   try {
     await db.send(new TransactWriteCommand({ TransactItems: repairs }));
@@ -193,8 +236,11 @@ export const reconcile = async (
     const seen = await snapshot(services, eventId);
     if (!seen) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
     if (seen === 'busy') break;
-    const { shards } = seen;
-    const drift = shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard));
+    const { shards, waiting } = seen;
+    const drift = [
+      ...shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard)),
+      ...waiting,
+    ];
     const report = {
       eventId,
       stored: total(shards.map((s) => s.stored)),

@@ -18,6 +18,9 @@ import {
   REGISTRATION_PREFIX,
   registrationIdIndexKey,
   registrationKey,
+  WAITING_PREFIX,
+  waitingCountKey,
+  waitingCountsBefore,
   waitlistIndexKey,
   waitlistPartition,
 } from '../shared/keys.js';
@@ -27,6 +30,7 @@ import { emailKey, hashToken, newId, newManageToken, sealToken } from '../shared
 import { tableSchema } from '../shared/table.js';
 import {
   type Answers,
+  arrivalSecond,
   byArrival,
   canPromote,
   decideRegistration,
@@ -38,6 +42,7 @@ import {
   type RegistrationRecord,
   type SeatDecision,
   shardHasRoom,
+  TICKETS_PER_SECOND,
 } from './model.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
@@ -211,6 +216,7 @@ export class RegistrationStore {
                   ExpressionAttributeValues: { ':cancelled': 'cancelled' },
                 },
               },
+              ...this.waitingCount(registration, 1),
             ],
           }),
         );
@@ -345,6 +351,7 @@ export class RegistrationStore {
         ),
         change,
         ...(home === target ? [] : [this.shardUpdate(head.eventId, home, { waitlisted: -1 })]),
+        ...this.waitingCount(head, -1),
       ]);
       return 'promoted';
     } catch (error) {
@@ -423,6 +430,7 @@ export class RegistrationStore {
         if (handOver.home !== shard)
           items.push(this.shardUpdate(registration.eventId, handOver.home, { waitlisted: -1 }));
       }
+      items.push(...this.waitingCount(current, -1), ...(heir ? this.waitingCount(heir.head, -1) : []));
       try {
         await this.transact(items);
         return (await this.getByKey(this.keyOf(registration))) ?? current;
@@ -564,6 +572,7 @@ export class RegistrationStore {
         change,
       ];
       if (shard !== home) items.push(this.shardUpdate(registration.eventId, home, { waitlisted: -1 }));
+      items.push(...this.waitingCount(registration, -1));
       if (!target) {
         items.push({
           Update: {
@@ -649,6 +658,7 @@ export class RegistrationStore {
         waitlisted: -share.waitlisted,
         erased: 1,
       }),
+      ...this.waitingCount(registration, -1),
     ]).catch((error) => {
       if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
         throw new AppError('invalid_state', 'The registration changed meanwhile; reload and try again');
@@ -676,36 +686,52 @@ export class RegistrationStore {
   }
 
   /**
-   * 1-based place in the queue: how many still wait ahead, plus one. Counted on the
-   * waitlist index (no item per position to keep up to date, so no hot item).
+   * 1-based place in the queue: how many still wait ahead, plus one. Those who arrived in an
+   * earlier second are summed from the per-second counts; only those of the same second are
+   * counted on the waitlist index. So the cost follows the arrival rate, not the queue length,
+   * and no item is hot (the counts are per shard).
    */
   async waitlistPosition(registration: RegistrationRecord): Promise<number | undefined> {
-    if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
-    const query = this.waitlistQuery(registration.eventId);
-    const values = { ...query.ExpressionAttributeValues, ':ticket': registration.waitTicket };
-    let ahead = 0;
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          ...query,
-          ProjectionExpression: undefined,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :ticket',
-          ExpressionAttributeValues: values,
-          Select: 'COUNT',
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      ahead += page.Count ?? 0;
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    // Same ticket from another container: the registration id decides.
-    const tied = await this.queryAll({
-      ...query,
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :ticket',
-      ExpressionAttributeValues: values,
+    const ticket = registration.waitTicket;
+    if (registration.status !== 'waitlisted' || ticket === undefined) return undefined;
+    const second = arrivalSecond(ticket);
+    const earlier = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': eventKey(registration.eventId).pk,
+        ':first': WAITING_PREFIX,
+        ':last': waitingCountsBefore(second),
+      },
+      ProjectionExpression: '#count',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ConsistentRead: true,
     });
-    return ahead + tied.filter((item) => String(item.id) < registration.id).length + 1;
+    const query = this.waitlistQuery(registration.eventId);
+    const sameSecond = await this.queryAll({
+      ...query,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :ticket',
+      ExpressionAttributeValues: {
+        ...query.ExpressionAttributeValues,
+        ':from': second * TICKETS_PER_SECOND,
+        ':ticket': ticket,
+      },
+    });
+    const ahead = sameSecond.filter(
+      (item) => byArrival({ id: String(item.id), waitTicket: Number(item.gsi2sk) }, registration) < 0,
+    );
+    return earlier.reduce((sum, item) => sum + Number(item.count ?? 0), 0) + ahead.length + 1;
+  }
+
+  /** The per-second waiting counts as stored, by sort key (reconciliation checks them). */
+  async waitingCounts(eventId: string): Promise<Map<string, number>> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': WAITING_PREFIX },
+      ConsistentRead: true,
+    });
+    return new Map(items.map((item) => [String(item.sk), Number(item.count ?? 0)]));
   }
 
   /** Every waitlisted registration's position, for admin listings. */
@@ -863,6 +889,26 @@ export class RegistrationStore {
         },
       },
     };
+  }
+
+  /** The per-second waiting count a waitlisted registration is in, moved by `delta`. */
+  private waitingCount(registration: RegistrationRecord, delta: 1 | -1): TransactItem[] {
+    if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: waitingCountKey(
+            registration.eventId,
+            arrivalSecond(registration.waitTicket),
+            registration.shard ?? 0,
+          ),
+          UpdateExpression: 'ADD #count :delta',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      },
+    ];
   }
 
   /**

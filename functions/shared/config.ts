@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
 
 /**
@@ -77,9 +78,12 @@ const resolveManageTokenKey = (): Buffer => {
 /** Reads a secret's string value (Secrets Manager in AWS; tests pass their own). */
 export type SecretReader = (secretArn: string) => Promise<string>;
 
+/*
+ * A static import, not `await import()`: esbuild cannot tree-shake a dynamic import's
+ * namespace, so that bundled every command of the client (+16 KB per function) and was slower
+ * to import than evaluating the client up front. Only `send` needs the network.
+ */
 const readFromSecretsManager: SecretReader = async (secretArn) => {
-  // Loaded on demand: the local runtime and the tests never need the client.
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const { SecretString } = await new SecretsManagerClient({}).send(
     new GetSecretValueCommand({ SecretId: secretArn }),
   );

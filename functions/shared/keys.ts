@@ -37,6 +37,23 @@ export const registrationIdIndexKey = (registrationId: string) => ({
   gsi1sk: 'REG',
 });
 
+/**
+ * How many of those waiting arrived in one second, counted per shard (so that no item is hot):
+ * a position adds these up for the seconds before its own instead of counting everyone ahead.
+ */
+export const WAITING_PREFIX = 'WAITING#';
+const secondKey = (second: number) => `${WAITING_PREFIX}${String(second).padStart(10, '0')}`;
+export const waitingCountKey = (eventId: string, second: number, shard: number) => ({
+  pk: `EVENT#${eventId}`,
+  sk: `${secondKey(second)}#${shard}`,
+});
+export const waitingCountOf = (sk: string) => {
+  const [second = 0, shard = 0] = sk.slice(WAITING_PREFIX.length).split('#').map(Number);
+  return { second, shard };
+};
+/** Every count of a second before `second` sorts below this key. */
+export const waitingCountsBefore = (second: number) => secondKey(second);
+
 /** gsi2 (sparse): an event's waitlist in arrival order. */
 export const waitlistIndexKey = (eventId: string, ticket: number) => ({
   gsi2pk: `EVENT#${eventId}#WAIT`,

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { reconcile } from '../../functions/registrations/reconcile.js';
 import type { TestApp } from './app.js';
 
 /** What must hold for any event at rest: counters equal the items they count, never oversold. */
@@ -45,5 +46,7 @@ export const expectConsistent = async (app: TestApp, eventId: string) => {
     });
     if (shard.capacity !== undefined) expect(shard.held).toBeLessThanOrEqual(shard.capacity);
   }
+  // And the per-second waiting counts positions are summed from (reconciliation recomputes them all).
+  expect((await reconcile(app.services, eventId)).drift).toEqual([]);
   return { gate, all, count };
 };

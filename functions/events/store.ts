@@ -11,6 +11,7 @@ import {
   GATE_SK,
   GATE_SK_LAST,
   gateKey,
+  isShardSk,
   organiserEventsIndexKey,
   organiserEventsPartition,
   organiserKey,
@@ -69,15 +70,15 @@ const EVENT_ATTRIBUTES = [
 const toEvent = (item: Record<string, unknown>): EventRecord =>
   Object.fromEntries(EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null])) as unknown as EventRecord;
 
-const isGateItem = (item: Record<string, unknown>) => String(item.sk).startsWith(GATE_SK);
-
-/** The gate from an event's shard items as stored (keys stay behind). */
-const toGate = (items: Record<string, unknown>[]): Gate | undefined =>
+/** The gate from an event's shard items as stored (keys and other items stay behind). */
+export const gateFromItems = (items: Record<string, unknown>[]): Gate | undefined =>
   gateOf(
-    items.filter(isGateItem).map(({ pk: _pk, sk, ...fields }) => ({
-      ...(fields as Partial<Gate> & Omit<GateShard, 'shard'>),
-      shard: shardOfGateSk(String(sk)),
-    })),
+    items
+      .filter((item) => isShardSk(String(item.sk)))
+      .map(({ pk: _pk, sk, ...fields }) => ({
+        ...(fields as Partial<Gate> & Omit<GateShard, 'shard'>),
+        shard: shardOfGateSk(String(sk)),
+      })),
   );
 
 /** How many times a save re-reads the shards when registrations move them under it. */
@@ -165,7 +166,7 @@ export class EventStore {
       }),
     );
     const eventItem = Items.find((item) => item.sk === 'EVENT');
-    const gate = toGate(Items);
+    const gate = gateFromItems(Items);
     return eventItem && gate ? { event: toEvent(eventItem), gate } : undefined;
   }
 
@@ -198,7 +199,7 @@ export class EventStore {
         ConsistentRead: true,
       }),
     );
-    return toGate(Items);
+    return gateFromItems(Items);
   }
 
   /** One organiser's events, soonest first (all statuses: callers filter). */

@@ -8,12 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord, Gate } from '../events/model.js';
-import type { EventStore } from '../events/store.js';
+import { type EventStore, gateFromItems } from '../events/store.js';
 import { AppError } from '../shared/errors.js';
 import {
   ERASED_PREFIX,
   erasedKey,
   eventKey,
+  GATE_SK,
   gateKey,
   REGISTRATION_PREFIX,
   registrationIdIndexKey,
@@ -49,7 +50,7 @@ import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export type RegisterOutcome =
-  | { kind: 'created'; registration: RegistrationRecord; token: string }
+  | { kind: 'created'; registration: RegistrationRecord; token: string; waitlistPosition?: number }
   | { kind: 'already_registered'; registration: RegistrationRecord };
 
 export interface RegistrationSettings {
@@ -220,9 +221,8 @@ export class RegistrationStore {
             ],
           }),
         );
-        const settled =
-          decision.kind === 'waitlist' ? await this.afterWaitlisting(registration, now) : registration;
-        return { kind: 'created', registration: settled, token };
+        if (decision.kind === 'seat') return { kind: 'created', registration, token };
+        return { kind: 'created', token, ...(await this.afterWaitlisting(registration, now)) };
       } catch (error) {
         if (isRetryable(error)) {
           await (this.settings.pause ?? backoff)(++busy);
@@ -249,14 +249,20 @@ export class RegistrationStore {
 
   /**
    * A waitlist place taken while a seat came free on another shard (shards are separate
-   * items, so the waitlist condition cannot see them all): seat the queue now.
+   * items, so the waitlist condition cannot see them all): seat the queue now. Otherwise the
+   * place in the queue, from the same read (the shards and the earlier seconds' counts sort
+   * together).
    */
-  private async afterWaitlisting(registration: RegistrationRecord, now: Date): Promise<RegistrationRecord> {
-    const gate = await this.events.getGate(registration.eventId);
-    if (!gate || !canPromote(gate) || (await this.fillFreeSeats(registration.eventId, now)) === 0) {
-      return registration;
+  private async afterWaitlisting(
+    registration: RegistrationRecord,
+    now: Date,
+  ): Promise<{ registration: RegistrationRecord; waitlistPosition?: number }> {
+    const { gate, earlier } = await this.shardsAndEarlierWaiting(registration);
+    if (gate && canPromote(gate) && (await this.fillFreeSeats(registration.eventId, now)) > 0) {
+      const latest = (await this.getByKey(this.keyOf(registration))) ?? registration;
+      return { registration: latest, waitlistPosition: await this.waitlistPosition(latest) };
     }
-    return (await this.getByKey(this.keyOf(registration))) ?? registration;
+    return { registration, waitlistPosition: earlier + (await this.aheadInSameSecond(registration)) + 1 };
   }
 
   /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
@@ -692,35 +698,46 @@ export class RegistrationStore {
    * and no item is hot (the counts are per shard).
    */
   async waitlistPosition(registration: RegistrationRecord): Promise<number | undefined> {
-    const ticket = registration.waitTicket;
-    if (registration.status !== 'waitlisted' || ticket === undefined) return undefined;
-    const second = arrivalSecond(ticket);
-    const earlier = await this.queryAll({
+    if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
+    const { earlier } = await this.shardsAndEarlierWaiting(registration);
+    return earlier + (await this.aheadInSameSecond(registration)) + 1;
+  }
+
+  /** One consistent read: the seat shards, and how many wait from seconds before this one's. */
+  private async shardsAndEarlierWaiting(registration: RegistrationRecord) {
+    const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
       ExpressionAttributeValues: {
         ':pk': eventKey(registration.eventId).pk,
-        ':first': WAITING_PREFIX,
-        ':last': waitingCountsBefore(second),
+        ':first': GATE_SK,
+        ':last': waitingCountsBefore(arrivalSecond(registration.waitTicket ?? 0)),
       },
-      ProjectionExpression: '#count',
-      ExpressionAttributeNames: { '#count': 'count' },
       ConsistentRead: true,
     });
+    const counts = items.filter((item) => String(item.sk).startsWith(WAITING_PREFIX));
+    return {
+      gate: gateFromItems(items),
+      earlier: counts.reduce((sum, item) => sum + Number(item.count ?? 0), 0),
+    };
+  }
+
+  /** Those waiting who arrived in the same second and before (ties: by id), from the index. */
+  private async aheadInSameSecond(registration: RegistrationRecord): Promise<number> {
+    const ticket = registration.waitTicket ?? 0;
     const query = this.waitlistQuery(registration.eventId);
     const sameSecond = await this.queryAll({
       ...query,
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :ticket',
       ExpressionAttributeValues: {
         ...query.ExpressionAttributeValues,
-        ':from': second * TICKETS_PER_SECOND,
+        ':from': arrivalSecond(ticket) * TICKETS_PER_SECOND,
         ':ticket': ticket,
       },
     });
-    const ahead = sameSecond.filter(
+    return sameSecond.filter(
       (item) => byArrival({ id: String(item.id), waitTicket: Number(item.gsi2sk) }, registration) < 0,
-    );
-    return earlier.reduce((sum, item) => sum + Number(item.count ?? 0), 0) + ahead.length + 1;
+    ).length;
   }
 
   /** The per-second waiting counts as stored, by sort key (reconciliation checks them). */

@@ -3,8 +3,13 @@
 export const organiserKey = (organiserId: string) => ({ pk: 'ORGS', sk: `ORG#${organiserId}` });
 export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 export const GATE_SK = 'GATE';
-/** Every shard's sort key lies between GATE_SK and this one (`#` and digits sort below `~`). */
-export const GATE_SK_LAST = 'GATE#~';
+/**
+ * Every shard's sort key lies between GATE_SK and this one (shard numbers are digits, which
+ * sort below `~`); the waiting counts (`GATE#W...`) sort after it, so one query can read the
+ * shards alone, or the shards and the counts of earlier seconds together.
+ */
+export const GATE_SK_LAST = 'GATE#9~';
+export const isShardSk = (sk: string): boolean => sk === GATE_SK || /^GATE#\d+$/.test(sk);
 /** Seat shard `n` of an event's gate; shard 0 keeps the plain `GATE` key (events made before sharding). */
 export const gateKey = (eventId: string, shard = 0) => ({
   pk: `EVENT#${eventId}`,
@@ -41,7 +46,7 @@ export const registrationIdIndexKey = (registrationId: string) => ({
  * How many of those waiting arrived in one second, counted per shard (so that no item is hot):
  * a position adds these up for the seconds before its own instead of counting everyone ahead.
  */
-export const WAITING_PREFIX = 'WAITING#';
+export const WAITING_PREFIX = 'GATE#W';
 const secondKey = (second: number) => `${WAITING_PREFIX}${String(second).padStart(10, '0')}`;
 export const waitingCountKey = (eventId: string, second: number, shard: number) => ({
   pk: `EVENT#${eventId}`,
@@ -51,7 +56,7 @@ export const waitingCountOf = (sk: string) => {
   const [second = 0, shard = 0] = sk.slice(WAITING_PREFIX.length).split('#').map(Number);
   return { second, shard };
 };
-/** Every count of a second before `second` sorts below this key. */
+/** Every count of a second before `second` (and every shard) sorts below this key. */
 export const waitingCountsBefore = (second: number) => secondKey(second);
 
 /** gsi2 (sparse): an event's waitlist in arrival order. */

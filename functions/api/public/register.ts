@@ -39,8 +39,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   const outcome = await registrations.register(event, { ...input, answers }, now, gate);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
 
-  const { registration, token } = outcome;
-  const waitlistPosition = await registrations.waitlistPosition(registration);
+  const { registration, token, waitlistPosition } = outcome;
   return created({
     registration: registrationView(registration, event, {
       baseUrl,

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundling } from './bundling.js';
 
 /** The project root, where routes.ts entry paths start (independent of the current directory). */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -68,7 +69,8 @@ export const WRITE_ACTIONS = [
 /**
  * One Lambda function of the system (API handler, stream consumer, queue worker, schedule
  * target): Node.js 22 on ARM64, bundled by esbuild as ESM with the AWS SDK inside (so the SDK
- * version is the one package-lock.json pins, not whatever the runtime ships), its own log
+ * version is the one package-lock.json pins, not whatever the runtime ships; the options are
+ * lib/bundling.ts, shared with the bench), its own log
  * group with a retention, and a role that can only write to that log group until grants add
  * exactly what the handler calls.
  *
@@ -130,17 +132,20 @@ export class AppFunction extends Construct {
         // Stack traces point at the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
       },
+      // The options live in lib/bundling.ts, which the bench builds with too.
       bundling: {
-        format: OutputFormat.ESM,
-        // Prefer the ESM build of dependencies that ship both.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into ESM still call require(); give them one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Bundle everything, @aws-sdk/* included: the SDK version is ours, not the runtime's.
-        externalModules: [],
+        format: lambdaBundling.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+        target: lambdaBundling.target,
+        mainFields: [...lambdaBundling.mainFields],
+        banner: lambdaBundling.banner,
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourcemap,
+        sourcesContent: lambdaBundling.sourcesContent,
+        externalModules: [...lambdaBundling.external],
+        // No `alias` prop in NodejsFunction: esbuild's CLI flag, `--alias:<package>=<path>`.
+        esbuildArgs: {
+          '--alias': Object.entries(lambdaBundling.alias).map(([from, to]) => `${from}=${to}`),
+        },
       },
     });
 

@@ -1,0 +1,113 @@
+/**
+ * The Lambda bundles themselves, built with the deployed options (lib/bundling.ts): a size
+ * budget for API functions, and the SDK's default credential chain reduced to its environment
+ * link (functions/shared/lambda-credentials.ts) while clients still get the credentials the
+ * Lambda runtime sets.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../lib/bundling.js';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** API functions: one admin, one public (the registration path, the one that matters most). */
+const API_ENTRIES = ['functions/api/admin/checkIn.ts', 'functions/api/public/register.ts'] as const;
+
+/** The budget for an API function's index.mjs (426 KB with the SDK's full credential chain). */
+const API_BUNDLE_MAX_BYTES = 300 * 1024;
+
+/**
+ * Strings only the full chain contains: the SSO link's debug line, the web-identity link's
+ * variable, the chain's final error. The environment link's own error must remain.
+ */
+const FULL_CHAIN_MARKERS = [
+  'defaultProvider::fromSSO',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'Could not load credentials from any providers',
+];
+const ENV_PROVIDER_MARKER = 'Unable to find environment variable credentials';
+
+/**
+ * Imports the register handler and prints the credentials the app's DynamoDB client resolves.
+ * Bundled from stdin so no probe file lives in the project.
+ */
+const PROBE = `
+import { handler } from './functions/api/public/register.ts';
+import { documentClient } from './functions/shared/clients.ts';
+if (typeof handler !== 'function') throw new Error('register: no handler');
+const { accessKeyId, secretAccessKey, sessionToken } = await documentClient().config.credentials();
+console.log(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }));
+`;
+
+const LAMBDA_ENV = {
+  AWS_ACCESS_KEY_ID: 'ASIATESTBUNDLEKEY',
+  AWS_SECRET_ACCESS_KEY: 'test-bundle-secret',
+  AWS_SESSION_TOKEN: 'test-bundle-session-token',
+  AWS_REGION: 'eu-west-1',
+};
+
+let outdir: string;
+const bundles = new Map<string, string>();
+
+beforeAll(async () => {
+  outdir = await mkdtemp(join(tmpdir(), 'inscriptions-bundles-'));
+  await Promise.all([
+    ...API_ENTRIES.map(async (entry) => {
+      const outfile = join(outdir, entry.replace(/\//g, '_').replace(/\.ts$/, '.mjs'));
+      await build({
+        ...esbuildOptions(),
+        absWorkingDir: projectRoot,
+        entryPoints: [entry],
+        outfile,
+        write: true,
+        logLevel: 'silent',
+      });
+      bundles.set(entry, outfile);
+    }),
+    build({
+      ...esbuildOptions(),
+      absWorkingDir: projectRoot,
+      stdin: { contents: PROBE, resolveDir: projectRoot, sourcefile: 'probe.ts', loader: 'ts' },
+      outfile: join(outdir, 'probe.mjs'),
+      write: true,
+      logLevel: 'silent',
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  if (outdir) await rm(outdir, { recursive: true, force: true });
+});
+
+describe('API function bundles', () => {
+  it.each(API_ENTRIES)('%s is at most 300 KB', async (entry) => {
+    const { size } = await stat(bundles.get(entry) as string);
+    expect(size).toBeLessThanOrEqual(API_BUNDLE_MAX_BYTES);
+  });
+
+  it.each(API_ENTRIES)('%s has the environment credentials provider and no other', async (entry) => {
+    const code = await readFile(bundles.get(entry) as string, 'utf8');
+    // Booleans and marker lists, not toContain: a failure would print the whole bundle.
+    expect(code.includes(ENV_PROVIDER_MARKER), ENV_PROVIDER_MARKER).toBe(true);
+    expect(FULL_CHAIN_MARKERS.filter((marker) => code.includes(marker))).toEqual([]);
+  });
+
+  it('clients resolve the credentials the Lambda runtime sets in the environment', async () => {
+    // Only these variables: no AWS_PROFILE or ~/.aws from the machine running the tests.
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, 'probe.mjs')], {
+      env: LAMBDA_ENV,
+      timeout: 10_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      accessKeyId: LAMBDA_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LAMBDA_ENV.AWS_SECRET_ACCESS_KEY,
+      sessionToken: LAMBDA_ENV.AWS_SESSION_TOKEN,
+    });
+  });
+});

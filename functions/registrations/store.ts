@@ -257,12 +257,15 @@ export class RegistrationStore {
     registration: RegistrationRecord,
     now: Date,
   ): Promise<{ registration: RegistrationRecord; waitlistPosition?: number }> {
-    const { gate, earlier } = await this.shardsAndEarlierWaiting(registration);
+    const [{ gate, earlier }, sameSecond] = await Promise.all([
+      this.shardsAndEarlierWaiting(registration),
+      this.aheadInSameSecond(registration),
+    ]);
     if (gate && canPromote(gate) && (await this.fillFreeSeats(registration.eventId, now)) > 0) {
       const latest = (await this.getByKey(this.keyOf(registration))) ?? registration;
       return { registration: latest, waitlistPosition: await this.waitlistPosition(latest) };
     }
-    return { registration, waitlistPosition: earlier + (await this.aheadInSameSecond(registration)) + 1 };
+    return { registration, waitlistPosition: earlier + sameSecond + 1 };
   }
 
   /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
@@ -699,8 +702,11 @@ export class RegistrationStore {
    */
   async waitlistPosition(registration: RegistrationRecord): Promise<number | undefined> {
     if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
-    const { earlier } = await this.shardsAndEarlierWaiting(registration);
-    return earlier + (await this.aheadInSameSecond(registration)) + 1;
+    const [{ earlier }, sameSecond] = await Promise.all([
+      this.shardsAndEarlierWaiting(registration),
+      this.aheadInSameSecond(registration),
+    ]);
+    return earlier + sameSecond + 1;
   }
 
   /** One consistent read: the seat shards, and how many wait from seconds before this one's. */

@@ -55,7 +55,7 @@ const descriptionOf = (locator: Locator) =>
 const problems: string[] = [];
 
 const openPage = async (
-  options: { phone?: boolean; locale?: string } = {},
+  options: { phone?: boolean; locale?: string; expectFailedLoad?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> => {
   if (!browser) throw new Error('No browser');
   const context = await browser.newContext({
@@ -79,8 +79,14 @@ const openPage = async (
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     const url = message.location().url;
-    // The wrong-token check below expects its 403; the browser logs every failed load.
-    if (message.type() === 'error' && !url.includes('favicon') && !url.includes('token=not-the-token')) {
+    // The wrong-token check below expects its 403 (and the busy check its 503); the browser
+    // logs every failed load.
+    const expected = [
+      'favicon',
+      'token=not-the-token',
+      ...(options.expectFailedLoad ? [options.expectFailedLoad] : []),
+    ];
+    if (message.type() === 'error' && !expected.some((part) => url.includes(part))) {
       problems.push(`console error: ${message.text()}`);
     }
   });
@@ -387,6 +393,35 @@ describe('web pages in Chromium', () => {
     await textOf(page.locator('#result-title')).toMatch("Vous êtes sur la liste d'attente, position 1");
     await page.getByRole('link', { name: 'Gérer mon inscription' }).click();
     await textOf(page.locator('#registration-status')).toMatch("Sur la liste d'attente, position 1");
+    await context.close();
+  });
+
+  it('tells the visitor to try again in a few seconds when the rush makes the registration busy (503)', async () => {
+    const { context, page } = await openPage({
+      locale: 'en-GB',
+      expectFailedLoad: '/api/events/social-crm/registrations',
+    });
+    let answered = 0;
+    // The API's answer when every race for a seat was lost (a rush no page test can make).
+    await page.route(`${baseUrl}/api/events/social-crm/registrations`, async (route) => {
+      answered += 1;
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'busy', message: 'Too many people are registering' } }),
+      });
+    });
+    await page.goto(`${baseUrl}/events/social-crm`);
+    await page.getByLabel('Full name').fill('Busy Person');
+    await page.getByLabel('Email address').fill('busy@example.com');
+    await page.getByLabel(/I agree that my data/).check();
+    await page.getByRole('button', { name: 'Register' }).click();
+    await textOf(page.locator('#form-status')).toMatch(
+      'Many people are registering at this very moment. Please try again in a few seconds.',
+    );
+    expect(answered).toBe(1);
+    // The form stays filled in, ready to send again.
+    expect(await page.getByLabel('Email address').inputValue()).toBe('busy@example.com');
     await context.close();
   });
 

@@ -294,6 +294,13 @@ const BLOCKING: Record<string, Key> = {
   not_found: 'notFound',
 };
 
+/** Failures the visitor can get past by trying again (later), each with its own advice. */
+const RETRYABLE: Record<string, Key> = {
+  rate_limited: 'rateLimited',
+  busy: 'busyError',
+  network: 'networkError',
+};
+
 const submit = async (form: HTMLFormElement, event: EventPublic): Promise<void> => {
   if (state.sending) return;
   const input = payload(event);
@@ -324,14 +331,7 @@ const submit = async (form: HTMLFormElement, event: EventPublic): Promise<void> 
     else if (failure.code === 'validation_failed' && Object.keys(failure.fields).length > 0) {
       state.errors = failure.fields;
     } else {
-      state.formError =
-        failure.code === 'rate_limited'
-          ? 'rateLimited'
-          : failure.code === 'busy'
-            ? 'busyError'
-            : failure.code === 'network'
-            ? 'networkError'
-            : 'genericError';
+      state.formError = RETRYABLE[failure.code] ?? 'genericError';
     }
   } finally {
     state.sending = false;

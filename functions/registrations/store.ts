@@ -326,9 +326,14 @@ export class RegistrationStore {
     return promoted;
   }
 
-  /** A waitlisted person's move into a seat on `shard`, and what that seat adds to the shard. */
+  /**
+   * A waitlisted person's move into a seat on `shard`: their status change, what the seat
+   * moves on that shard (`onShard`), and the writes elsewhere (the shard that counted them
+   * waiting, when it is another, and their per-second waiting count).
+   */
   private seatFromWaitlist(head: RegistrationRecord, shard: number, requireConfirmation: boolean, now: Date) {
     const status: RegistrationStatus = requireConfirmation ? 'pending_confirmation' : 'confirmed';
+    const home = head.shard ?? 0;
     return {
       change: this.statusChange(head, 'waitlisted', status, now, {
         shard,
@@ -336,9 +341,11 @@ export class RegistrationStore {
           ? { holdExpiresAt: holdUntil(now, this.settings.holdMinutes) }
           : { confirmedAt: now.toISOString() }),
       }),
-      seat: { held: 1, pending: requireConfirmation ? 1 : 0 },
-      /** The shard that counted them waiting. */
-      home: head.shard ?? 0,
+      onShard: { held: 1, pending: requireConfirmation ? 1 : 0, waitlisted: home === shard ? -1 : 0 },
+      elsewhere: [
+        ...(home === shard ? [] : [this.shardUpdate(head.eventId, home, { waitlisted: -1 })]),
+        ...this.waitingCount(head, -1),
+      ],
     };
   }
 
@@ -348,19 +355,14 @@ export class RegistrationStore {
     requireConfirmation: boolean,
     now: Date,
   ): Promise<'promoted' | 'gone' | 'no_seat'> {
-    const { change, seat, home } = this.seatFromWaitlist(head, target, requireConfirmation, now);
+    const { change, onShard, elsewhere } = this.seatFromWaitlist(head, target, requireConfirmation, now);
     try {
       await this.transact([
-        this.shardUpdate(
-          head.eventId,
-          target,
-          plus(seat, home === target ? { waitlisted: -1 } : {}),
-          gateConditions.promotion,
-          { ':published': 'published' },
-        ),
+        this.shardUpdate(head.eventId, target, onShard, gateConditions.promotion, {
+          ':published': 'published',
+        }),
         change,
-        ...(home === target ? [] : [this.shardUpdate(head.eventId, home, { waitlisted: -1 })]),
-        ...this.waitingCount(head, -1),
+        ...elsewhere,
       ]);
       return 'promoted';
     } catch (error) {
@@ -428,18 +430,14 @@ export class RegistrationStore {
           ? this.shardUpdate(
               registration.eventId,
               shard,
-              plus(release, handOver.seat, handOver.home === shard ? { waitlisted: -1 } : {}),
+              plus(release, handOver.onShard),
               '#status = :published',
               { ':published': 'published' },
             )
           : this.shardUpdate(registration.eventId, shard, release),
       ];
-      if (handOver) {
-        items.push(handOver.change);
-        if (handOver.home !== shard)
-          items.push(this.shardUpdate(registration.eventId, handOver.home, { waitlisted: -1 }));
-      }
-      items.push(...this.waitingCount(current, -1), ...(heir ? this.waitingCount(heir.head, -1) : []));
+      if (handOver) items.push(handOver.change, ...handOver.elsewhere);
+      items.push(...this.waitingCount(current, -1));
       try {
         await this.transact(items);
         return (await this.getByKey(this.keyOf(registration))) ?? current;
@@ -560,17 +558,16 @@ export class RegistrationStore {
       const target = withRoom.find((s) => s.shard === home) ?? withRoom[0];
       const own = gate.shards.find((s) => s.shard === home);
       const shard = target?.shard ?? home;
-      const { change } = this.seatFromWaitlist(registration, shard, false, now);
-      const deltas = plus({ held: 1 }, shard === home ? { waitlisted: -1 } : {});
+      const { change, onShard, elsewhere } = this.seatFromWaitlist(registration, shard, false, now);
       const items: TransactItem[] = [
         target
-          ? this.shardUpdate(registration.eventId, shard, deltas, gateConditions.promotion, {
+          ? this.shardUpdate(registration.eventId, shard, onShard, gateConditions.promotion, {
               ':published': 'published',
             })
           : this.shardUpdate(
               registration.eventId,
               shard,
-              deltas,
+              onShard,
               '#status = :published AND #capacity = :capacity',
               {
                 ':published': 'published',
@@ -579,9 +576,8 @@ export class RegistrationStore {
               'SET #capacity = #capacity + :one',
             ),
         change,
+        ...elsewhere,
       ];
-      if (shard !== home) items.push(this.shardUpdate(registration.eventId, home, { waitlisted: -1 }));
-      items.push(...this.waitingCount(registration, -1));
       if (!target) {
         items.push({
           Update: {

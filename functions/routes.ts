@@ -20,6 +20,11 @@ export interface RouteDefinition {
   auth: 'public' | 'admin';
   /** Table access the function needs: read-only or read-write. */
   access: 'RO' | 'RW';
+  /**
+   * The handler issues manage tokens (a new registration, a link sent again), sealed for the
+   * mailer: only these functions get the key (and import functions/shared/token-key.ts).
+   */
+  sealsTokens?: true;
 }
 
 const route = (
@@ -27,12 +32,14 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
+  options: Pick<RouteDefinition, 'sealsTokens'> = {},
 ): RouteDefinition => ({
   method,
   path,
   entry: `functions/api/${entry}.ts`,
   auth: path.startsWith('/api/admin/') ? 'admin' : 'public',
   access,
+  ...options,
 });
 
 const adminEvent = '/api/admin/events/{eventId}';
@@ -41,7 +48,7 @@ const adminRegistration = `${adminEvent}/registrations/{registrationId}`;
 export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events', 'public/listEvents', 'RO'),
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
-  route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW'),
+  route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW', { sealsTokens: true }),
 
   // Manage routes write too: a bad token is counted for the rate limit (functions/shared/rate-limit.ts).
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
@@ -68,6 +75,6 @@ export const routes: readonly RouteDefinition[] = [
   route('DELETE', `${adminRegistration}/check-in`, 'admin/undoCheckIn', 'RW'),
   route('POST', `${adminRegistration}/cancel`, 'admin/cancelRegistration', 'RW'),
   route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
-  route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW'),
+  route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW', { sealsTokens: true }),
   route('DELETE', adminRegistration, 'admin/erase', 'RW'),
 ];

@@ -130,8 +130,8 @@ export class InscriptionsStack extends Stack {
           logRemovalPolicy: retained,
         });
         fn.bindTable(this.data, { accessMode: route.access });
-        // Only functions that write can issue a manage token; read-only ones never need the key.
-        if (route.access === 'RW') grantTokenKey(fn);
+        // Only the functions that issue manage tokens get the key that seals them.
+        if (route.sealsTokens) grantTokenKey(fn);
         this.functions.set(route.entry, fn);
         return fn;
       },

@@ -106,13 +106,11 @@ describe('manage token key', () => {
   it('is loaded while a Lambda container initialises, before any handler runs', async () => {
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'register';
     process.env.MANAGE_TOKEN_KEY_SECRET_ARN = ARN;
-    // A fresh copy of the module, initialised as Lambda would (top-level await).
-    const fresh = (await import(
-      '../functions/shared/config.js?lambda-init' as string
-    )) as typeof import('../functions/shared/config.js');
+    // The module the token-sealing functions import, initialised as Lambda would (top-level await).
+    await import('../functions/shared/token-key.js');
     expect(sent).toEqual([{ SecretId: ARN }]);
-    expect(
-      fresh.config().manageTokenKey.equals(manageTokenKeyFromSecret('secret-from-secrets-manager')),
-    ).toBe(true);
+    expect(config().manageTokenKey.equals(manageTokenKeyFromSecret('secret-from-secrets-manager'))).toBe(
+      true,
+    );
   });
 });

@@ -273,13 +273,19 @@ describe('dev stack (cdk.json defaults)', () => {
       }
     });
 
-    it('gives the manage token secret to read-write API functions, notify and fanout only', () => {
+    it('gives the manage token secret to the functions that seal tokens, notify and fanout only', () => {
       const secretArn = { Ref: logicalId(stack, stack.tokenKey) };
       const expected = [
-        ...distinctEntries.filter((entry) => accessOf.get(entry) === 'RW'),
+        ...routes.filter((route) => route.sealsTokens).map((route) => route.entry),
         'functions/stream/notify.ts',
         'functions/queue/fanout.ts',
       ];
+      expect(expected).toContain('functions/api/public/register.ts');
+      // Those (and only those) load the key at init: the module that does it is in their bundle.
+      for (const entry of stack.functions.keys()) {
+        const source = readFileSync(join(projectRoot, entry), 'utf8');
+        expect(source.includes("shared/token-key.js'"), entry).toBe(expected.includes(entry));
+      }
       const all = template.toJSON().Resources as Record<string, Resource>;
       for (const [entry, fn] of stack.functions) {
         const statements = functionStatements(template, stack, fn);

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
+import '../shared/token-key.js';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fanoutMessage, fanoutRecipients, type MessageIntent } from '../notify/decide.js';
 import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notify/fanout-queue.js';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
 
 /**
@@ -78,19 +77,6 @@ const resolveManageTokenKey = (): Buffer => {
 /** Reads a secret's string value (Secrets Manager in AWS; tests pass their own). */
 export type SecretReader = (secretArn: string) => Promise<string>;
 
-/*
- * A static import, not `await import()`: esbuild cannot tree-shake a dynamic import's
- * namespace, so that bundled every command of the client (+16 KB per function) and was slower
- * to import than evaluating the client up front. Only `send` needs the network.
- */
-const readFromSecretsManager: SecretReader = async (secretArn) => {
-  const { SecretString } = await new SecretsManagerClient({}).send(
-    new GetSecretValueCommand({ SecretId: secretArn }),
-  );
-  if (!SecretString) throw new Error('The manage token secret has no string value');
-  return SecretString;
-};
-
 /**
  * The secret is random text CloudFormation generates (Secrets Manager cannot generate raw
  * bytes); its SHA-256 is exactly the 32 bytes AES-256-GCM wants, whatever its length.
@@ -106,7 +92,7 @@ let loading: Promise<void> | undefined;
  * ARN and no key; a no-op otherwise (the local runtime, the tests, functions without the key).
  * A failed fetch is not cached, so the next call tries again.
  */
-export const loadSecrets = (read: SecretReader = readFromSecretsManager): Promise<void> => {
+export const loadSecrets = (read: SecretReader): Promise<void> => {
   const secretArn = process.env.MANAGE_TOKEN_KEY_SECRET_ARN;
   if (process.env.MANAGE_TOKEN_KEY || !secretArn || secretTokenKey) return Promise.resolve();
   loading ??= read(secretArn).then(
@@ -162,11 +148,3 @@ export const resetConfig = (): void => {
   secretTokenKey = undefined;
   loading = undefined;
 };
-
-/*
- * In Lambda the key is loaded while the module initialises (ES module top-level await), before
- * any handler runs: `config()` stays synchronous for every entry point (HTTP, the table stream,
- * the queue) without each one having to remember an async step. A failed fetch fails the
- * container's init, and Lambda retries it on the next invocation.
- */
-if (process.env.AWS_LAMBDA_FUNCTION_NAME) await loadSecrets();

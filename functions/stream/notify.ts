@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
+import '../shared/token-key.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
+import '../../shared/token-key.js';
 import { AppError } from '../../shared/errors.js';
 import { registrationAction } from './actions.js';
 

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
+import '../../shared/token-key.js';
 import { randomBytes } from 'node:crypto';
 import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
 import { registrationInput } from '../../registrations/schemas.js';

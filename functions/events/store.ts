@@ -191,6 +191,11 @@ export class EventStore {
   }
 
   async getGate(eventId: string): Promise<Gate | undefined> {
+    return gateFromItems(await this.shardItems(eventId));
+  }
+
+  /** The event's seat shard items as stored, shard 0 first (reconciliation works on these). */
+  async shardItems(eventId: string): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -199,7 +204,7 @@ export class EventStore {
         ConsistentRead: true,
       }),
     );
-    return gateFromItems(Items);
+    return Items.sort((a, b) => shardOfGateSk(String(a.sk)) - shardOfGateSk(String(b.sk)));
   }
 
   /** One organiser's events, soonest first (all statuses: callers filter). */

@@ -1,13 +1,6 @@
-import { QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_COUNTERS } from '../events/model.js';
-import {
-  eventKey,
-  GATE_SK,
-  GATE_SK_LAST,
-  shardOfGateSk,
-  waitingCountKey,
-  waitingCountOf,
-} from '../shared/keys.js';
+import { eventKey, GATE_SK, shardOfGateSk, waitingCountKey, waitingCountOf } from '../shared/keys.js';
 import { log } from '../shared/log.js';
 import { personalDataExpired } from '../shared/privacy.js';
 import type { Services } from '../shared/services.js';
@@ -92,18 +85,8 @@ const fingerprint = (shards: Record<string, unknown>[]): string =>
 const SNAPSHOT_ATTEMPTS = 5;
 
 /** An event's seat shard items as stored, shard 0 first. */
-export const readShards = async (services: Services, eventId: string): Promise<Record<string, unknown>[]> => {
-  const { db, tableName } = services.table;
-  const { Items = [] } = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':first': GATE_SK, ':last': GATE_SK_LAST },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.sort((a, b) => shardOfGateSk(String(a.sk)) - shardOfGateSk(String(b.sk)));
-};
+export const readShards = (services: Services, eventId: string): Promise<Record<string, unknown>[]> =>
+  services.events.shardItems(eventId);
 
 /**
  * The shards, and the counters their items give, from one quiet moment: the shards are read

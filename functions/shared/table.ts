@@ -6,7 +6,9 @@
  * Items (pk / sk):
  *   ORG#{organiserId}   / ORG             organiser profile
  *   EVENT#{eventId}     / EVENT           event details (gsi1: an organiser's events by start)
- *   EVENT#{eventId}     / GATE            seat counters + the conditions a registration must meet
+ *   EVENT#{eventId}     / GATE, GATE#{n}  seat shards: part of the capacity, counters, and the
+ *                                          conditions a registration must meet (one per 250 seats)
+ *   EVENT#{eventId}     / GATE#W{s}#{n}   how many of those waiting arrived in second s on shard n
  *   EVENT#{eventId}     / REG#{emailKey}  registration, unique per event and normalised email
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
  */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRecord } from '../functions/events/model.js';
 import { EventStore } from '../functions/events/store.js';
 import { arrivalSecond, byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
 import { reconcile } from '../functions/registrations/reconcile.js';
@@ -286,5 +287,49 @@ describe('per-second waiting counts', () => {
     expect((await reconcile(chain.app.services, eventId, { repair: true })).status).toBe('repaired');
     expect(await chain.app.services.registrations.waitlistPosition(c)).toBe(2);
     await expectConsistent(chain.app, eventId);
+  });
+});
+
+describe('editing an event during a rush', () => {
+  it('writes the shards only when something their conditions read changes', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 1000 });
+    const written: string[][] = [];
+    const recording = new Proxy(chain.app.doc, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? (command: {
+              input?: { TransactItems?: Record<string, { Key?: { sk: string }; Item?: { sk: string } }>[] };
+            }) => {
+              const items = command.input?.TransactItems;
+              if (items) {
+                written.push(
+                  items.map(
+                    (item) => Object.values(item)[0]?.Key?.sk ?? Object.values(item)[0]?.Item?.sk ?? '?',
+                  ),
+                );
+              }
+              return target.send(command as never);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const events = new EventStore(recording, chain.app.tableName);
+    const edit = async (change: Partial<EventRecord>) => {
+      const before = (await events.get(eventId))?.event;
+      if (!before) throw new Error('no event');
+      await events.save(before, {
+        ...before,
+        ...change,
+        updatedAt: new Date(Date.parse(before.updatedAt) + 1000).toISOString(),
+      });
+    };
+
+    await edit({ title: 'Un autre titre', description: 'Ailleurs' });
+    expect(written).toEqual([['EVENT']]);
+    await edit({ registrationClosesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(written[1]).toEqual(['EVENT', 'GATE', 'GATE#1', 'GATE#2', 'GATE#3']);
+    await edit({ capacity: 1200 });
+    expect(written[2]).toEqual(['EVENT', 'GATE', 'GATE#1', 'GATE#2', 'GATE#3', 'GATE#4']);
+    const { gate } = await expectConsistent(chain.app, eventId);
+    expect(gate?.closesAt).toBe((await events.get(eventId))?.event.registrationClosesAt);
   });
 });

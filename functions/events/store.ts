@@ -237,8 +237,9 @@ export class EventStore {
   }
 
   /**
-   * Saves a changed event and mirrors it onto every seat shard in one transaction. The
-   * event's `updatedAt` guards against a concurrent edit. A new capacity is split over the
+   * Saves a changed event and, when a field the seat conditions read changed, mirrors it onto
+   * every seat shard in the same transaction. The event's `updatedAt` guards against a
+   * concurrent edit. A new capacity is split over the
    * shards (more shards if it grew past what they were made for), each keeping at least
    * the seats it holds; registrations moving a shard meanwhile make it read and split again.
    */
@@ -253,6 +254,10 @@ export class EventStore {
       if (after.capacity !== null && !shares) {
         throw new AppError('capacity_below_confirmed', 'Capacity cannot go below the seats already taken');
       }
+      // A change the conditions do not read (title, description, agenda...) leaves the shards
+      // alone: in a rush a transaction over every shard would collide with registrations.
+      const mirrorChanged = JSON.stringify(gateMirror(before)) !== JSON.stringify(gateMirror(after));
+      const shardWrites = resplit || mirrorChanged ? held : [];
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -265,7 +270,7 @@ export class EventStore {
                   ExpressionAttributeValues: { ':seen': before.updatedAt },
                 },
               },
-              ...held.map((_, shard) =>
+              ...shardWrites.map((_, shard) =>
                 shard < gate.shards.length
                   ? this.mirrorUpdate(after, shard, resplit ? { capacity: shares?.[shard] } : undefined)
                   : {

@@ -333,3 +333,45 @@ describe('editing an event during a rush', () => {
     expect(gate?.closesAt).toBe((await events.get(eventId))?.event.registrationClosesAt);
   });
 });
+
+describe('a rush on a double opt-in event', () => {
+  it('looks for lapsed holds at most once a minute per container, not on every waitlist join', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 2, requireConfirmation: true });
+    let holdScans = 0;
+    const counting = new Proxy(chain.app.doc, {
+      get: (target, property, receiver) =>
+        property === 'send'
+          ? (command: { input?: { FilterExpression?: string } }) => {
+              if (command.input?.FilterExpression?.includes('holdExpiresAt')) holdScans += 1;
+              return target.send(command as never);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const events = new EventStore(counting, chain.app.tableName);
+    const store = new RegistrationStore(counting, chain.app.tableName, events, {
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+    });
+    const found = await events.get(eventId);
+    if (!found) throw new Error('no event');
+    const join = (tag: string, at: Date) => store.register(found.event, { ...person(tag), answers: {} }, at);
+    const start = new Date();
+    for (const tag of ['hold-a', 'hold-b'])
+      expect((await join(tag, start)).registration.status).toBe('pending_confirmation');
+    for (let i = 0; i < 5; i++)
+      expect((await join(`hold-w${i}`, start)).registration.status).toBe('waitlisted');
+    expect(holdScans).toBe(1);
+    // Once the holds have lapsed (and a minute has passed), the next one to arrive finds them released.
+    const later = new Date(start.getTime() + 121 * 60_000);
+    await join('hold-late', later);
+    expect(holdScans).toBe(2);
+    const all = await store.all(eventId);
+    const statusOf = (tag: string) => all.find((r) => r.email === `${tag}@example.com`)?.status;
+    expect([statusOf('hold-a'), statusOf('hold-b')]).toEqual(['cancelled', 'cancelled']);
+    expect([statusOf('hold-w0'), statusOf('hold-w1')]).toEqual([
+      'pending_confirmation',
+      'pending_confirmation',
+    ]);
+    expect(statusOf('hold-late')).toBe('waitlisted');
+  });
+});

@@ -62,6 +62,12 @@ export interface RegistrationSettings {
 
 /** How many times a registration re-decides after the gate moved under it. */
 const MAX_ROUNDS = 50;
+/**
+ * How often a container looks for lapsed holds before waitlisting someone: the look reads every
+ * registration of the event, so in a rush it must not happen on each request (the tick or the
+ * next look releases the rest; holds last hours, so a minute more changes little).
+ */
+const HOLD_SWEEP_INTERVAL_MS = 60_000;
 /** Shards found full from a possibly stale view before reading the gate again. */
 const MAX_MISSES = 2;
 
@@ -143,6 +149,8 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =
  */
 export class RegistrationStore {
   private readonly db: DynamoDBDocumentClient;
+  /** When this container last looked for each event's lapsed holds (see makeRoom). */
+  private readonly holdSweeps = new Map<string, number>();
 
   constructor(
     private readonly direct: DynamoDBDocumentClient,
@@ -271,9 +279,20 @@ export class RegistrationStore {
   /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
   private async makeRoom(eventId: string, gate: Gate, now: Date): Promise<boolean> {
     let changed = false;
-    if (gate.pending > 0) changed = (await this.releaseExpiredHolds(eventId, now)) > 0;
+    if (gate.pending > 0 && this.holdSweepDue(eventId, now)) {
+      changed = (await this.releaseExpiredHolds(eventId, now)) > 0;
+    }
     if (canPromote(gate)) changed = (await this.fillFreeSeats(eventId, now)) > 0 || changed;
     return changed;
+  }
+
+  /** Whether this container last looked for the event's lapsed holds long enough ago (and notes it). */
+  private holdSweepDue(eventId: string, now: Date): boolean {
+    const last = this.holdSweeps.get(eventId);
+    if (last !== undefined && now.getTime() - last < HOLD_SWEEP_INTERVAL_MS) return false;
+    if (this.holdSweeps.size > 1000) this.holdSweeps.clear(); // bounded: a container serves few events
+    this.holdSweeps.set(eventId, now.getTime());
+    return true;
   }
 
   private gateUpdate(eventId: string, decision: SeatDecision, now: Date): TransactItem {

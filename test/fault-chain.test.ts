@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRepair, readShards, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { gateKey } from '../functions/shared/keys.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
-import { namedError, throttling, transactionConflict } from './support/faults.js';
+import { interceptSend, namedError, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -26,35 +26,30 @@ const FAULTS: Fault[] = ['conflict', 'throttle', 'timeout', 'lost'];
 const plan = { armed: false, calls: 0, transactions: 0, failAt: 0, fault: 'throttle' as Fault, hit: '' };
 
 const faulty = (doc: DynamoDBDocumentClient): DynamoDBDocumentClient =>
-  new Proxy(doc, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (!plan.armed) return target.send(command as never);
-        const isTransaction = command instanceof TransactWriteCommand;
-        plan.calls++;
-        if (isTransaction) plan.transactions++;
-        // Conflicts only happen to transactions: for them k counts transactions.
-        const due =
-          plan.fault === 'conflict'
-            ? isTransaction && plan.transactions === plan.failAt
-            : plan.calls === plan.failAt;
-        if (!due) return target.send(command as never);
-        plan.hit = command.constructor.name;
-        switch (plan.fault) {
-          case 'conflict':
-            throw transactionConflict((command as TransactWriteCommand).input.TransactItems?.length ?? 1);
-          case 'throttle':
-            throw throttling();
-          case 'timeout':
-            throw namedError('TimeoutError', 'Connection timed out after 3000 ms');
-          case 'lost': {
-            await target.send(command as never); // applied; the answer never arrives
-            throw namedError('TimeoutError', 'Socket timed out without a response');
-          }
-        }
-      };
-    },
+  interceptSend(doc, async (command, send) => {
+    if (!plan.armed) return send(command);
+    const isTransaction = command instanceof TransactWriteCommand;
+    plan.calls++;
+    if (isTransaction) plan.transactions++;
+    // Conflicts only happen to transactions: for them k counts transactions.
+    const due =
+      plan.fault === 'conflict'
+        ? isTransaction && plan.transactions === plan.failAt
+        : plan.calls === plan.failAt;
+    if (!due) return send(command);
+    plan.hit = command.constructor.name;
+    switch (plan.fault) {
+      case 'conflict':
+        throw transactionConflict(command.input.TransactItems?.length ?? 1);
+      case 'throttle':
+        throw throttling();
+      case 'timeout':
+        throw namedError('TimeoutError', 'Connection timed out after 3000 ms');
+      case 'lost': {
+        await send(command); // applied; the answer never arrives
+        throw namedError('TimeoutError', 'Socket timed out without a response');
+      }
+    }
   });
 
 let app: TestApp;

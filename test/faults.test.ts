@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
-import { throttling, transactionConflict } from './support/faults.js';
+import { interceptSend, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -26,28 +26,23 @@ const random = (() => {
 const faults = { conflicts: 0, throttles: 0, lostResponses: 0 };
 
 const faulty = (doc: DynamoDBDocumentClient, rate: number): DynamoDBDocumentClient =>
-  new Proxy(doc, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        const roll = random();
-        const isTransaction = command instanceof TransactWriteCommand;
-        if (roll < rate * 0.4 && isTransaction) {
-          faults.conflicts++;
-          throw transactionConflict(command.input.TransactItems?.length ?? 1);
-        }
-        if (roll < rate * 0.7) {
-          faults.throttles++;
-          throw throttling();
-        }
-        const result = await target.send(command as never);
-        if (roll < rate && isTransaction) {
-          faults.lostResponses++;
-          throw throttling(); // applied, but the caller is told to try again
-        }
-        return result;
-      };
-    },
+  interceptSend(doc, async (command, send) => {
+    const roll = random();
+    const isTransaction = command instanceof TransactWriteCommand;
+    if (roll < rate * 0.4 && isTransaction) {
+      faults.conflicts++;
+      throw transactionConflict(command.input.TransactItems?.length ?? 1);
+    }
+    if (roll < rate * 0.7) {
+      faults.throttles++;
+      throw throttling();
+    }
+    const result = await send(command);
+    if (roll < rate && isTransaction) {
+      faults.lostResponses++;
+      throw throttling(); // applied, but the caller is told to try again
+    }
+    return result;
   });
 
 let app: TestApp;

@@ -12,6 +12,7 @@ import {
 import { createServices, setServices } from '../functions/shared/services.js';
 import { tableSchema } from '../functions/shared/table.js';
 import { BASE_URL, type CallResult, manageLink } from './support/app.js';
+import { interceptSend } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 import { type NotifyChain, ORGANISER, startNotifyChain } from './support/notify.js';
 
@@ -291,15 +292,10 @@ describe('logs', () => {
       }
       // A request that fails inside: the table answers with an error quoting the person.
       const leaky = createServices({
-        db: new Proxy(chain.app.doc, {
-          get: (target, property, receiver) =>
-            property === 'send'
-              ? async () => {
-                  // Addresses and tokens are masked wherever they stand; names, which no pattern
-                  // tells apart from other words, are kept out by never passing them (keys dropped).
-                  throw new Error(`Item too large for burst0@example.com, token ${secrets[2]}`);
-                }
-              : Reflect.get(target, property, receiver),
+        db: interceptSend(chain.app.doc, async () => {
+          // Addresses and tokens are masked wherever they stand; names, which no pattern
+          // tells apart from other words, are kept out by never passing them (keys dropped).
+          throw new Error(`Item too large for burst0@example.com, token ${secrets[2]}`);
         }),
         tableName: chain.app.tableName,
         baseUrl: BASE_URL,

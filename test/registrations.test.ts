@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emailKey } from '../functions/shared/secrets.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { interceptSend } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
 let app: TestApp;
@@ -9,17 +10,11 @@ let app: TestApp;
 let tableCalls = 0;
 
 beforeAll(async () => {
-  app = await startTestApp(
-    (doc) =>
-      new Proxy(doc, {
-        get: (target, property, receiver) =>
-          property === 'send'
-            ? (...args: Parameters<typeof doc.send>) => {
-                tableCalls++;
-                return target.send(...args);
-              }
-            : Reflect.get(target, property, receiver),
-      }),
+  app = await startTestApp((doc) =>
+    interceptSend(doc, (command, send) => {
+      tableCalls++;
+      return send(command);
+    }),
   );
 });
 

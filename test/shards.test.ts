@@ -9,7 +9,7 @@ import { RegistrationStore } from '../functions/registrations/store.js';
 import { waitingCountKey } from '../functions/shared/keys.js';
 import { withContention } from '../scripts/contention.js';
 import { manageLink } from './support/app.js';
-import { transactionConflict } from './support/faults.js';
+import { interceptSend, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 import { type NotifyChain, startNotifyChain } from './support/notify.js';
 
@@ -202,15 +202,11 @@ describe('a rush that keeps losing', () => {
     const found = await events.get(eventId);
     if (!found) throw new Error('no event');
     // Every registration transaction collides with another one on its shard.
-    const alwaysBusy = new Proxy(chain.app.doc, {
-      get: (target, property, receiver) =>
-        property === 'send'
-          ? (command: { input?: { TransactItems?: unknown[] } }) =>
-              command.input?.TransactItems
-                ? Promise.reject(transactionConflict(command.input.TransactItems.length))
-                : target.send(command as never)
-          : Reflect.get(target, property, receiver),
-    });
+    const alwaysBusy = interceptSend(chain.app.doc, (command, send) =>
+      command.input.TransactItems
+        ? Promise.reject(transactionConflict(command.input.TransactItems.length))
+        : send(command),
+    );
     const pauses: number[] = [];
     const store = new RegistrationStore(alwaysBusy, chain.app.tableName, events, {
       tokenKey: randomBytes(32),
@@ -235,18 +231,13 @@ describe('a seat given back', () => {
 
     // The process dies right after the cancelling transaction: every later gate read fails.
     let committed = false;
-    const crashing = new Proxy(chain.app.doc, {
-      get: (target, property, receiver) =>
-        property === 'send'
-          ? async (command: { input?: { TransactItems?: unknown[]; KeyConditionExpression?: string } }) => {
-              if (committed && command.input?.KeyConditionExpression?.includes(':first')) {
-                throw new Error('the container died');
-              }
-              const result = await target.send(command as never);
-              if (command.input?.TransactItems) committed = true;
-              return result;
-            }
-          : Reflect.get(target, property, receiver),
+    const crashing = interceptSend(chain.app.doc, async (command, send) => {
+      if (committed && command.input.KeyConditionExpression?.includes(':first')) {
+        throw new Error('the container died');
+      }
+      const result = await send(command);
+      if (command.input.TransactItems) committed = true;
+      return result;
     });
     const events = new EventStore(crashing, chain.app.tableName);
     const store = new RegistrationStore(crashing, chain.app.tableName, events, {
@@ -294,23 +285,17 @@ describe('editing an event during a rush', () => {
   it('writes the shards only when something their conditions read changes', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 1000 });
     const written: string[][] = [];
-    const recording = new Proxy(chain.app.doc, {
-      get: (target, property, receiver) =>
-        property === 'send'
-          ? (command: {
-              input?: { TransactItems?: Record<string, { Key?: { sk: string }; Item?: { sk: string } }>[] };
-            }) => {
-              const items = command.input?.TransactItems;
-              if (items) {
-                written.push(
-                  items.map(
-                    (item) => Object.values(item)[0]?.Key?.sk ?? Object.values(item)[0]?.Item?.sk ?? '?',
-                  ),
-                );
-              }
-              return target.send(command as never);
-            }
-          : Reflect.get(target, property, receiver),
+    const recording = interceptSend(chain.app.doc, (command, send) => {
+      const items = command.input.TransactItems;
+      if (items) {
+        written.push(
+          items.map((item) => {
+            const [action] = Object.values(item);
+            return String(action?.Key?.sk ?? action?.Item?.sk ?? '?');
+          }),
+        );
+      }
+      return send(command);
     });
     const events = new EventStore(recording, chain.app.tableName);
     const edit = async (change: Partial<EventRecord>) => {
@@ -338,14 +323,9 @@ describe('a rush on a double opt-in event', () => {
   it('looks for lapsed holds at most once a minute per container, not on every waitlist join', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 2, requireConfirmation: true });
     let holdScans = 0;
-    const counting = new Proxy(chain.app.doc, {
-      get: (target, property, receiver) =>
-        property === 'send'
-          ? (command: { input?: { FilterExpression?: string } }) => {
-              if (command.input?.FilterExpression?.includes('holdExpiresAt')) holdScans += 1;
-              return target.send(command as never);
-            }
-          : Reflect.get(target, property, receiver),
+    const counting = interceptSend(chain.app.doc, (command, send) => {
+      if (command.input.FilterExpression?.includes('holdExpiresAt')) holdScans += 1;
+      return send(command);
     });
     const events = new EventStore(counting, chain.app.tableName);
     const store = new RegistrationStore(counting, chain.app.tableName, events, {

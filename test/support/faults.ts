@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The errors DynamoDB raises under contention and load, which DynamoDB Local never does:
@@ -23,3 +24,26 @@ export const namedError = (name: string, message: string) => Object.assign(new E
 
 export const throttling = () =>
   namedError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
+
+/** What a test sees of each call: the command (its input loosely typed) and the real `send`. */
+export type Command = Parameters<DynamoDBDocumentClient['send']>[0] & { input: CommandInput };
+export interface CommandInput {
+  TransactItems?: Record<string, { Key?: Record<string, unknown>; Item?: Record<string, unknown> }>[];
+  KeyConditionExpression?: string;
+  FilterExpression?: string;
+}
+
+/**
+ * The same client, every `send` going through `intercept`, which may count, fail, or pass the
+ * command on with `send`: how tests inject faults DynamoDB Local cannot produce, or watch calls.
+ */
+export const interceptSend = (
+  doc: DynamoDBDocumentClient,
+  intercept: (command: Command, send: (command: Command) => Promise<unknown>) => Promise<unknown>,
+): DynamoDBDocumentClient =>
+  new Proxy(doc, {
+    get: (target, property, receiver) =>
+      property === 'send'
+        ? (command: Command) => intercept(command, (next) => target.send(next as never))
+        : Reflect.get(target, property, receiver),
+  });

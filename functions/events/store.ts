@@ -17,7 +17,7 @@ import {
   organiserKey,
   shardOfGateSk,
 } from '../shared/keys.js';
-import { retrying } from '../shared/retry.js';
+import { cancellationCodes, retrying } from '../shared/retry.js';
 import { tableSchema } from '../shared/table.js';
 import {
   type EventRecord,
@@ -345,9 +345,4 @@ export class EventStore {
 }
 
 const isConditionFailure = (error: unknown): boolean =>
-  ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
-    (reason) => reason.Code === 'ConditionalCheckFailed',
-  );
-
-const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
-  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map((reason) => reason.Code);
+  cancellationCodes(error)?.includes('ConditionalCheckFailed') ?? false;

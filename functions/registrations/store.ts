@@ -26,7 +26,7 @@ import {
   waitlistPartition,
 } from '../shared/keys.js';
 import { personalDataExpiresAt } from '../shared/privacy.js';
-import { backoff, isRetryable, retrying } from '../shared/retry.js';
+import { backoff, cancellationCodes, isRetryable, retrying } from '../shared/retry.js';
 import { emailKey, hashToken, newId, newManageToken, sealToken } from '../shared/secrets.js';
 import { tableSchema } from '../shared/table.js';
 import {
@@ -136,11 +136,6 @@ const addCounters = (deltas: Record<string, number>) => {
     values: Object.fromEntries(entries.map(([name, delta]) => [`:d_${name}`, delta])),
   };
 };
-
-const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
-  (error as { name?: string }).name === 'TransactionCanceledException'
-    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;
 
 /**
  * DynamoDB adapter for registrations. Every change of seats is one transaction that

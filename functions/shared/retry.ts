@@ -22,10 +22,16 @@ const RETRYABLE_ERRORS = new Set([
   'TransactionInProgressException',
 ]);
 
+/** Why a transaction was cancelled, item by item (`None` for items that were fine); undefined for other errors. */
+export const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
+  error instanceof TransactionCanceledException || nameOf(error) === 'TransactionCanceledException'
+    ? ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code)
+    : undefined;
+
 export const isRetryable = (error: unknown): boolean => {
-  if (error instanceof TransactionCanceledException || nameOf(error) === 'TransactionCanceledException') {
-    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    const codes = reasons.map((reason) => reason.Code).filter((code) => code && code !== 'None');
+  const reasons = cancellationCodes(error);
+  if (reasons) {
+    const codes = reasons.filter((code) => code && code !== 'None');
     // Retry only when nothing but contention stopped it; a failed condition is an answer.
     return codes.length > 0 && codes.every((code) => RETRYABLE_REASONS.has(code ?? ''));
   }

@@ -25,7 +25,6 @@ import ical from 'ical-generator';
 import { organiserFeed } from '../functions/calendar/ical.js';
 import { type EventRecord, newEventRecord, publish, shardCountFor } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import { readShards } from '../functions/registrations/reconcile.js';
 import { routes } from '../functions/routes.js';
 import { createDocumentClient } from '../functions/shared/clients.js';
 import { shardOfGateSk } from '../functions/shared/keys.js';
@@ -144,7 +143,7 @@ const main = async () => {
     // --- write units: from the stored items' real sizes ---
     // A confirmed registration's transaction: its seat shard (as stored) and its registration.
     const sample = stored.find((r) => r.status === 'confirmed');
-    const shards = await readShards(services, event.id);
+    const shards = await services.events.shardItems(event.id);
     const shardItem = shards.find((item) => shardOfGateSk(String(item.sk)) === (sample?.shard ?? 0)) ?? {};
     const { Item: storedRegistration = {} } = sample
       ? await db.send(

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyRepair, readShards, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
+import { applyRepair, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { gateKey } from '../functions/shared/keys.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend, namedError, throttling, transactionConflict } from './support/faults.js';
@@ -379,7 +379,7 @@ describe('reconciliation', () => {
     const { eventId } = await makeFixture(2, ['a', 'b', 'c']);
     await corrupt(eventId, 'SET held = held + :one', { ':one': 1 });
     const report = await reconcile(app.services, eventId);
-    const seen = await readShards(app.services, eventId);
+    const seen = await app.services.events.shardItems(eventId);
     // Someone registers between the read and the write.
     expect((await register(eventId, 'late')).status).toBe(201);
     expect(await applyRepair(app.services, eventId, seen, report.drift)).toBe(false);

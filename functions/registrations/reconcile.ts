@@ -84,10 +84,6 @@ const fingerprint = (shards: Record<string, unknown>[]): string =>
 /** How many times a snapshot is tried while registrations keep moving the gate. */
 const SNAPSHOT_ATTEMPTS = 5;
 
-/** An event's seat shard items as stored, shard 0 first. */
-export const readShards = (services: Services, eventId: string): Promise<Record<string, unknown>[]> =>
-  services.events.shardItems(eventId);
-
 /**
  * The shards, and the counters their items give, from one quiet moment: the shards are read
  * before and after the items, and the two reads must agree. Every change of seats moves a
@@ -96,14 +92,14 @@ export const readShards = (services: Services, eventId: string): Promise<Record<
  */
 const snapshot = async (services: Services, eventId: string) => {
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
-    const before = await readShards(services, eventId);
+    const before = await services.events.shardItems(eventId);
     if (before.length === 0) return undefined;
     const [live, erased, waiting] = await Promise.all([
       services.registrations.all(eventId),
       services.registrations.erased(eventId),
       services.registrations.waitingCounts(eventId),
     ]);
-    const after = await readShards(services, eventId);
+    const after = await services.events.shardItems(eventId);
     if (fingerprint(after) === fingerprint(before)) {
       const shards = after.map((item) => {
         const shard = shardOfGateSk(String(item.sk));

@@ -14,8 +14,8 @@ export const lambdaBundling = {
   /** ES modules: top-level await (functions/shared/config.ts loads the token key with it). */
   format: 'esm',
   platform: 'node',
-  /** The Lambda runtime the functions run on (lib/app-function.ts: Node.js 22). */
-  target: 'node22',
+  /** The Lambda runtime the functions run on (lib/app-function.ts: Node.js 24). */
+  target: 'node24',
   minify: true,
   /**
    * The ESM build (`module`, the SDK's dist-es) before the CommonJS one (`main`): ES modules

@@ -221,6 +221,13 @@ describe('the contract at the edges', () => {
     expect([text.status, text.body.error.code]).toEqual([415, 'unsupported_media_type']);
     const broken = await app.call('POST', `/api/events/${eventId}/registrations`, { body: '{"name":' });
     expect([broken.status, broken.body.error.code]).toEqual([400, 'invalid_json']);
+    // Valid JSON nested deeper than the parser's stack: still the caller's fault, never a 500.
+    const deep = await register(eventId, `{"consent":${'['.repeat(6000)}${']'.repeat(6000)}}`);
+    expect([deep.status, deep.body.error.code]).toEqual([400, 'invalid_json']);
+    // A key that could pollute prototypes is refused by name.
+    const polluting = await register(eventId, `{"name":"Ada","answers":{"__proto__":{"admin":true}}}`);
+    expect([polluting.status, polluting.body.error.code]).toEqual([400, 'validation_failed']);
+    expect(Object.entries(polluting.body.error.fields)).toEqual([['__proto__', 'This name is reserved']]);
     for (const value of [null, [], 'x', 42]) {
       const odd = await register(eventId, JSON.stringify(value));
       expect(odd.status, JSON.stringify(value)).toBe(400);

@@ -155,16 +155,33 @@ const errorResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   },
 });
 
+/** What middy's JSON body parser throws (@middy/http-json-body-parser 7): `createError(status, message, { cause })`. */
+interface ParserError {
+  statusCode?: number;
+  message?: string;
+  cause?: { package?: string; data?: unknown; message?: string };
+}
+
 const toAppError = (error: unknown, context: Context): AppError => {
   if (error instanceof AppError) return error;
-  const status = (error as { statusCode?: number } | null)?.statusCode;
-  const message = error instanceof Error ? error.message : '';
-  // The stock JSON body parser reports both cases as 415; tell them apart for the caller.
-  if (status === 415 && message.includes('malformed JSON')) {
-    return new AppError('invalid_json', 'The request body is not valid JSON');
-  }
-  if (status === 415) {
+  const { statusCode, message, cause } = (error ?? {}) as ParserError;
+  if (statusCode === 415) {
     return new AppError('unsupported_media_type', 'Send the request body as application/json');
+  }
+  // 422 from the parser: a body that is not JSON, a JSON nesting too deep for it, or a key
+  // that could pollute prototypes (`__proto__`, `constructor` with a `prototype`).
+  if (statusCode === 422 && cause?.package === '@middy/http-json-body-parser') {
+    if (message === 'Forbidden key in JSON body') {
+      return new AppError('validation_failed', 'The request does not match the expected fields', {
+        [String(cause.data)]: 'This name is reserved',
+      });
+    }
+    return new AppError(
+      'invalid_json',
+      /call stack/i.test(cause.message ?? '')
+        ? 'The request body is nested too deeply'
+        : 'The request body is not valid JSON',
+    );
   }
   log.error('unhandled error', { requestId: context.awsRequestId, error });
   return new AppError('internal_error', 'Something went wrong on our side; please try again');

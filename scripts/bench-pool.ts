@@ -1,8 +1,37 @@
 /** What the benchmark and its load generator share: progress lines and a bounded worker pool. */
 
+/** A log or CI gets a progress line this often at most; a terminal redraws one line in place. */
+export const LOG_PROGRESS_INTERVAL_MS = 5_000;
+
+type Stream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+
+/**
+ * Progress on `stream`: on a terminal the line is redrawn in place; elsewhere (a log file, CI)
+ * a plain line, at most one per `intervalMs`, and no escape codes.
+ */
+export const progressLine = (stream: Stream, now = Date.now, intervalMs = LOG_PROGRESS_INTERVAL_MS) => {
+  let lastPrinted = Number.NEGATIVE_INFINITY;
+  return (text: string): void => {
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2K${text}`);
+      return;
+    }
+    if (now() - lastPrinted < intervalMs) return;
+    lastPrinted = now();
+    stream.write(`${text}\n`);
+  };
+};
+
+/** A finished step: always printed, clearing a progress line drawn on a terminal. */
+export const doneLine =
+  (stream: Stream) =>
+  (text: string): void => {
+    stream.write(stream.isTTY ? `\r\x1b[2K${text}\n` : `${text}\n`);
+  };
+
 /** On stderr: the load generator keeps stdout for its JSON result. */
-export const progress = (text: string) => process.stderr.write(`\r\x1b[2K${text}`);
-export const done = (text: string) => process.stdout.write(`\r\x1b[2K${text}\n`);
+export const progress = progressLine(process.stderr);
+export const done = doneLine(process.stdout);
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;

@@ -2,6 +2,7 @@ import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/routes.js';
@@ -19,6 +20,11 @@ export interface ApiProps {
    * no CORS at all, and no cross-origin page may read API responses.
    */
   readonly corsOrigin?: string;
+  /**
+   * The API's own name and a certificate for it in the stack's region. With it, the default
+   * `execute-api` endpoint is switched off: the API answers on this name only (TLS 1.2 minimum).
+   */
+  readonly ownDomain?: { readonly name: string; readonly certificateArn: string };
 }
 
 export interface AddRoutesOptions {
@@ -41,6 +47,8 @@ export class Api extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** Routes by route key, e.g. `GET /api/events`. */
   readonly routes = new Map<string, apigw.HttpRoute>();
+  /** The API's own name, when it has one (then the only way in). */
+  readonly ownDomain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -49,6 +57,7 @@ export class Api extends Construct {
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: `Event registration API (${props.stage})`,
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.ownDomain !== undefined,
       ...(props.corsOrigin
         ? {
             corsPreflight: {
@@ -92,11 +101,30 @@ export class Api extends Construct {
         ),
       },
     });
+
+    if (props.ownDomain) {
+      this.ownDomain = new apigw.DomainName(this, 'OwnDomain', {
+        domainName: props.ownDomain.name,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.ownDomain.certificateArn),
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'OwnDomainMapping', {
+        api: this.httpApi,
+        domainName: this.ownDomain,
+        stage: this.stage,
+      });
+    }
   }
 
-  /** `https://<id>.execute-api.<region>.amazonaws.com`: CloudFront's origin for `/api/*` and `/calendar/*`. */
+  /**
+   * Where CloudFront reaches the API for `/api/*` and `/calendar/*`: its own name when it has
+   * one, else `<id>.execute-api.<region>.amazonaws.com`.
+   */
   get endpointDomain(): string {
-    return `${this.httpApi.apiId}.execute-api.${this.httpApi.stack.region}.${this.httpApi.stack.urlSuffix}`;
+    return (
+      this.ownDomain?.name ??
+      `${this.httpApi.apiId}.execute-api.${this.httpApi.stack.region}.${this.httpApi.stack.urlSuffix}`
+    );
   }
 
   addRoutes(options: AddRoutesOptions): void {

@@ -9,6 +9,12 @@ export interface DataTableProps {
    * protection (prod). When false the table goes with the stack (dev).
    */
   readonly retain: boolean;
+  /**
+   * Use this existing table instead of creating one: a point-in-time restore of the stack's own
+   * table (docs/deploy.md). The stack then neither creates nor deletes a table; the one it had
+   * before is left as it is (prod retains it).
+   */
+  readonly restored?: { readonly name: string; readonly streamArn: string };
 }
 
 const attributeType = (type: KeyType): dynamodb.AttributeType =>
@@ -20,12 +26,23 @@ const attributeType = (type: KeyType): dynamodb.AttributeType =>
  * No table name is set: CloudFormation names it and the functions get it from the environment.
  */
 export class DataTable extends Construct {
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: DataTableProps) {
     super(scope, id);
 
-    this.table = new dynamodb.Table(this, 'Table', {
+    if (props.restored) {
+      this.table = dynamodb.Table.fromTableAttributes(this, 'Restored', {
+        tableName: props.restored.name,
+        tableStreamArn: props.restored.streamArn,
+        globalIndexes: indexList.map((index) => index.name),
+      });
+      return;
+    }
+
+    // The construct id 'Table' (and so the logical id) must never change: CloudFormation would
+    // replace the table, and its data with it. test/infra-safety.test.ts pins it.
+    const table = new dynamodb.Table(this, 'Table', {
       partitionKey: {
         name: tableSchema.partitionKey.name,
         type: attributeType(tableSchema.partitionKey.type),
@@ -42,13 +59,14 @@ export class DataTable extends Construct {
     });
 
     for (const index of indexList) {
-      this.table.addGlobalSecondaryIndex({
+      table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey.name, type: attributeType(index.partitionKey.type) },
         sortKey: { name: index.sortKey.name, type: attributeType(index.sortKey.type) },
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+    this.table = table;
   }
 
   /** Index names, for grants that name each index instead of a wildcard. */

@@ -1,4 +1,5 @@
 import {
+  Annotations,
   type CfnElement,
   CfnOutput,
   Duration,
@@ -43,6 +44,13 @@ export interface InscriptionsStackProps extends StackProps {
 export const REGISTRATION_ENTRY = 'functions/api/public/register.ts';
 
 /**
+ * How CloudFormation generates the manage-token key. Any change to these settings makes
+ * CloudFormation generate a NEW value on the next deploy, and every manage link already sent
+ * stops working: test/infra-safety.test.ts pins them.
+ */
+export const TOKEN_KEY_GENERATION = { passwordLength: 64, excludePunctuation: true } as const;
+
+/**
  * One stage of the system: the table, the API and its functions, admin sign-in, mail and its
  * workers, reminders, the site, and the alarms, composed from the constructs beside this file.
  *
@@ -67,18 +75,22 @@ export class InscriptionsStack extends Stack {
   readonly tokenKeyReaders = new Set<AppFunction>();
 
   constructor(scope: Construct, id: string, props: InscriptionsStackProps) {
-    super(scope, id, props);
+    // A stage that keeps its data cannot be deleted by a stray `cdk destroy` either.
+    super(scope, id, { terminationProtection: props.settings.retain, ...props });
     const { settings } = props;
     const retained = settings.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const routeTable = props.routes ?? routes;
 
-    this.data = new DataTable(this, 'Data', { retain: settings.retain });
+    this.data = new DataTable(this, 'Data', {
+      retain: settings.retain,
+      ...(settings.restoredTable ? { restored: settings.restoredTable } : {}),
+    });
 
     // Random text from CloudFormation; the functions derive the 32-byte key as its SHA-256
     // (functions/shared/config.ts). It never appears in a template or a function's settings.
     this.tokenKey = new secretsmanager.Secret(this, 'ManageTokenKey', {
       description: 'Seals manage-link tokens stored for the mailer (its SHA-256 is the AES-256 key)',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      generateSecretString: { ...TOKEN_KEY_GENERATION },
       removalPolicy: retained,
     });
     Validations.of(this.tokenKey).acknowledge({
@@ -103,7 +115,13 @@ export class InscriptionsStack extends Stack {
       logRemovalPolicy: retained,
       throttle: settings.throttle,
       ...(settings.siteDomain ? { corsOrigin: `https://${settings.siteDomain.name}` } : {}),
+      ...(settings.apiDomain ? { ownDomain: settings.apiDomain } : {}),
     });
+    if (settings.retain && !settings.apiDomain) {
+      Annotations.of(this).addWarning(
+        'No siteDomain: the API stays reachable on its execute-api address, and CloudFront’s default certificate accepts TLS versions below 1.2. Give a kept stage a domain (docs/deploy.md).',
+      );
+    }
 
     this.web = new Web(this, 'Web', {
       retain: settings.retain,
@@ -204,6 +222,15 @@ export class InscriptionsStack extends Stack {
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: [...this.functions.values()],
+      workers: [
+        this.notifications.notify,
+        this.notifications.fanout,
+        this.notifications.reminders.remind,
+        reconcile,
+      ],
+      reconcile,
+      table: this.data.table,
+      apiAccessLogs: this.api.accessLogs,
       streamConsumer: this.notifications.notify,
       deadLetterQueues: {
         StreamFailures: this.notifications.streamFailures,
@@ -220,7 +247,18 @@ export class InscriptionsStack extends Stack {
     const output = (outputId: string, value: string, description: string) =>
       new CfnOutput(this, outputId, { value, description });
     output('SiteUrl', siteUrl, 'The site: event pages, /admin, the API under /api');
-    output('ApiUrl', this.api.stage.url, 'The HTTP API itself (the site proxies it under /api)');
+    output(
+      'ApiUrl',
+      `https://${this.api.endpointDomain}`,
+      'The HTTP API itself (the site proxies it under /api)',
+    );
+    if (this.api.ownDomain) {
+      output(
+        'ApiDnsRecord',
+        `${this.api.ownDomain.name} CNAME ${this.api.ownDomain.regionalDomainName}`,
+        'Publish in the site domain’s DNS: CloudFront reaches the API there',
+      );
+    }
     output('TableName', this.data.table.tableName, 'The single table');
     output('UserPoolId', this.auth.userPool.userPoolId, 'Admin users: create them here (docs/deploy.md)');
     output('AdminClientId', adminClient.userPoolClientId, 'The admin page’s Cognito app client');

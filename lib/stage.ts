@@ -39,6 +39,17 @@ export interface StageSettings {
   readonly authDomainPrefix?: string;
   /** A custom domain for the site, with its ACM certificate (which CloudFront needs in us-east-1). */
   readonly siteDomain?: { readonly name: string; readonly certificateArn: string };
+  /**
+   * The API's own name, `api.<siteDomain>`, with a certificate in the stack's region: CloudFront
+   * reaches the API there, and the default `execute-api` endpoint is switched off. Set with the
+   * site domain, and only then.
+   */
+  readonly apiDomain?: { readonly name: string; readonly certificateArn: string };
+  /**
+   * Run on an existing table instead of creating one: a table restored from point-in-time
+   * recovery, with its stream on (docs/deploy.md, "Restoring the table").
+   */
+  readonly restoredTable?: { readonly name: string; readonly streamArn: string };
   /** API stage-wide throttling. */
   readonly throttle: ThrottleSettings;
   /** Tighter throttling on `POST /api/events/{eventId}/registrations`, the one anonymous write. */
@@ -51,6 +62,11 @@ const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 }
 const DEFAULT_REGISTRATION_THROTTLE: ThrottleSettings = { rateLimit: 500, burstLimit: 1000 };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+/** A DynamoDB stream's ARN; the table's name is its fifth path segment. */
+const STREAM_ARN =
+  /^arn:aws[\w-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([A-Za-z0-9_.-]{3,255})\/stream\/[^/\s]+$/;
+const REGIONAL_CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const EMAIL = /^[^@\s<>,;"]+@[^@\s<>,;"]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** Cognito: lower case, digits, hyphens; no reserved words. */
@@ -165,6 +181,39 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
   const account = text('account');
   const region = text('region');
 
+  const apiCertificateArn = text('apiCertificateArn');
+  if ((siteDomainName === undefined) !== (apiCertificateArn === undefined)) {
+    throw new Error(
+      `siteDomain needs apiCertificateArn too: a certificate for api.<siteDomain> in the stack's region, so that CloudFront reaches the API on its own name and the default execute-api endpoint can be switched off (docs/deploy.md)`,
+    );
+  }
+  const apiCertificateRegion = apiCertificateArn && REGIONAL_CERTIFICATE_ARN.exec(apiCertificateArn)?.[1];
+  if (apiCertificateArn !== undefined && !apiCertificateRegion) {
+    throw new Error('apiCertificateArn must be an ACM certificate ARN');
+  }
+  if (region && apiCertificateRegion && apiCertificateRegion !== region) {
+    throw new Error(
+      `apiCertificateArn must be in the stack's region (${region}), not ${apiCertificateRegion}`,
+    );
+  }
+
+  const restoredTableName = text('restoredTableName');
+  const restoredTableStreamArn = text('restoredTableStreamArn');
+  if ((restoredTableName === undefined) !== (restoredTableStreamArn === undefined)) {
+    throw new Error(
+      'restoredTableName and restoredTableStreamArn go together: turn the restored table’s stream on first (docs/deploy.md)',
+    );
+  }
+  if (restoredTableName !== undefined && !TABLE_NAME.test(restoredTableName)) {
+    throw new Error(`restoredTableName "${restoredTableName}" is not a DynamoDB table name`);
+  }
+  if (
+    restoredTableStreamArn !== undefined &&
+    STREAM_ARN.exec(restoredTableStreamArn)?.[1] !== restoredTableName
+  ) {
+    throw new Error(`restoredTableStreamArn must be the stream of the table ${restoredTableName}`);
+  }
+
   return {
     stage,
     retain: removalPolicy === 'retain',
@@ -176,6 +225,12 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(authDomainPrefix ? { authDomainPrefix } : {}),
     ...(siteDomainName && certificateArn ? { siteDomain: { name: siteDomainName, certificateArn } } : {}),
+    ...(siteDomainName && apiCertificateArn
+      ? { apiDomain: { name: `api.${siteDomainName}`, certificateArn: apiCertificateArn } }
+      : {}),
+    ...(restoredTableName && restoredTableStreamArn
+      ? { restoredTable: { name: restoredTableName, streamArn: restoredTableStreamArn } }
+      : {}),
     throttle: throttleFrom(setting('throttle'), DEFAULT_THROTTLE, 'throttle'),
     registrationThrottle: throttleFrom(
       setting('registrationThrottle'),

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 
 export interface WebProps {
   readonly retain: boolean;
-  /** The HTTP API's domain (`<id>.execute-api.<region>.amazonaws.com`): origin of `/api/*` and `/calendar/*`. */
+  /** Where CloudFront reaches the API for `/api/*` and `/calendar/*`: its own name, or `<id>.execute-api.<region>.amazonaws.com`. */
   readonly apiDomain: string;
   /** The Cognito hosted login (`https://…amazoncognito.com`): the admin page posts to its token endpoint. */
   readonly authDomainUrl: string;

@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { MailLedger } from '../functions/notify/ledger.js';
 import { applyRepair, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { gateKey } from '../functions/shared/keys.js';
+import { RECONCILE_SUMMARY } from '../lib/monitoring.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend, namedError, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
@@ -409,9 +411,19 @@ describe('reconciliation', () => {
     ]);
   });
 
-  it('the scheduled function (AWS) repairs every drifted event from the environment alone', async () => {
+  it('the scheduled function (AWS) repairs every drifted event from the environment alone, and counts emails owed', async () => {
     const { eventId } = await makeFixture(2, ['a', 'b', 'c']);
     await corrupt(eventId, 'SET pending = :two', { ':two': 2 });
+    // Three mail claims: one left `sending` 20 minutes ago (its worker died), one being sent
+    // right now, one sent. Only the first is owed.
+    const ledger = new MailLedger(app.services.table.db, app.tableName);
+    const expiresAt = Math.ceil(Date.now() / 1000) + 86_400;
+    await ledger.claim(eventId, 'stuck', new Date(Date.now() - 20 * 60_000), expiresAt);
+    await ledger.claim(eventId, 'in-flight', new Date(), expiresAt);
+    await ledger.once(eventId, 'sent', { now: new Date(Date.now() - 20 * 60_000), expiresAt }, async () => ({
+      id: 'mail-1',
+    }));
+    const lines = vi.spyOn(console, 'log');
     const saved = { ...process.env };
     Object.assign(process.env, {
       TABLE_NAME: app.tableName,
@@ -419,13 +431,22 @@ describe('reconciliation', () => {
       AWS_REGION: 'eu-west-3',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
+      LOG_LEVEL: 'info',
     });
     try {
       const { handler } = await import('../functions/scheduled/reconcile.js');
       const summary = await handler();
       expect(summary.repaired).toBeGreaterThanOrEqual(1);
       expect(summary.repaired).toBe(summary.drifted);
+      expect(summary.stuckMailClaims).toBe(1);
+      // The alarms read this line through metric filters (lib/monitoring.ts): same message, same fields.
+      const written = lines.mock.calls
+        .map(([line]) => JSON.parse(String(line)))
+        .find((entry) => entry.message === RECONCILE_SUMMARY.message);
+      expect(written?.[RECONCILE_SUMMARY.drifted]).toBe(summary.drifted);
+      expect(written?.[RECONCILE_SUMMARY.stuckMailClaims]).toBe(1);
     } finally {
+      lines.mockRestore();
       process.env = saved;
     }
     await expectConsistent(app, eventId);

@@ -40,6 +40,7 @@ const PROD_CONTEXT = {
   alarmEmail: 'ops@example.net',
   siteDomain: 'events.example.net',
   siteCertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000',
+  apiCertificateArn: 'arn:aws:acm:eu-west-3:111122223333:certificate/11111111-1111-1111-1111-111111111111',
 };
 
 /** Like bin/app.ts, with bundling skipped; `registerNag` makes synthesis itself fail on a finding. */
@@ -767,23 +768,30 @@ describe('dev stack (cdk.json defaults)', () => {
   describe('operations', () => {
     const alarmsOf = (template: Template) => resources(template, 'AWS::CloudWatch::Alarm');
 
-    it('alarms on each function’s errors and throttles', () => {
+    it('alarms on each worker’s errors (an API function’s are API 5xx), and once on throttling', () => {
       const alarms = alarmsOf(template);
+      const errorAlarmFor = (fn: AppFunction) =>
+        alarms.filter(
+          (alarm) =>
+            alarm.Properties.MetricName === 'Errors' &&
+            alarm.Properties.Namespace === 'AWS/Lambda' &&
+            JSON.stringify(alarm.Properties.Dimensions) ===
+              JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn.function) } }]),
+        );
       for (const fn of stack.functions.values()) {
-        for (const metric of ['Errors', 'Throttles']) {
-          const found = alarms.filter(
-            (alarm) =>
-              alarm.Properties.MetricName === metric &&
-              alarm.Properties.Namespace === 'AWS/Lambda' &&
-              JSON.stringify(alarm.Properties.Dimensions) ===
-                JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn.function) } }]),
-          );
-          expect(only(found).Properties).toMatchObject({
-            Threshold: 1,
-            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          });
+        const found = errorAlarmFor(fn);
+        if (!WORKER_ENTRIES.includes(fn.entry)) {
+          expect(found, fn.entry).toEqual([]);
+          continue;
         }
+        expect(only(found).Properties).toMatchObject({
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
       }
+      const throttles = alarms.filter((alarm) => alarm.Properties.MetricName === 'Throttles');
+      expect(only(throttles).Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
+      expect(only(throttles).Properties.Dimensions).toBeUndefined();
     });
 
     it('alarms on dead letters, API 5xx, late emails and the SES reputation rates', () => {
@@ -810,7 +818,9 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(COMPLAINT_RATE_THRESHOLD).toBe(0.001);
       expect(byMetric('5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway' });
       expect(byMetric('IteratorAge')).toMatchObject({ Namespace: 'AWS/Lambda' });
-      expect(alarms).toHaveLength(2 * stack.functions.size + 2 + 4);
+      // 4 worker errors, throttles, 2 dead-letter queues, 5xx, late emails, 2 SES rates, and
+      // the domain's own: counter drift, emails owed, 429 surge, table throttling.
+      expect(alarms).toHaveLength(WORKER_ENTRIES.length + 1 + 2 + 4 + 4);
     });
 
     it('sends every alarm (and its recovery) to one TLS-only topic, with no subscription unless asked', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MailLedger } from '../notify/ledger.js';
 import { reconcileAll } from '../registrations/reconcile.js';
 import { documentClient } from '../shared/clients.js';
 import { tableName } from '../shared/config.js';
@@ -7,7 +8,8 @@ import { createServices, type Services } from '../shared/services.js';
 
 /**
  * The hourly reconciliation in AWS (an EventBridge Scheduler schedule invokes it): every
- * event's gate counters recomputed from its items, drift logged and repaired. It needs the
+ * event's gate counters recomputed from its items, drift logged and repaired, and the emails
+ * claimed but never recorded as sent counted (both alarmed on). It needs the
  * table only (read-write); no token key: the random one below never seals anything, since
  * reconciliation issues no manage link.
  */
@@ -26,13 +28,31 @@ const servicesForReconcile = (): Services => {
   return wired;
 };
 
-export const handler = async (): Promise<{ events: number; drifted: number; repaired: number }> => {
-  const reports = await reconcileAll(servicesForReconcile(), { repair: true });
-  const summary = {
+/** A claim older than this was never going to be recorded as sent: its worker is gone. */
+export const STUCK_MAIL_CLAIM_MINUTES = 15;
+
+export interface ReconcileSummary {
+  events: number;
+  drifted: number;
+  repaired: number;
+  /** Emails claimed for sending and never recorded as sent (lib/monitoring.ts alarms on it). */
+  stuckMailClaims: number;
+}
+
+export const handler = async (): Promise<ReconcileSummary> => {
+  const services = servicesForReconcile();
+  const reports = await reconcileAll(services, { repair: true });
+  const ledger = new MailLedger(services.table.db, services.table.tableName);
+  const olderThan = new Date(Date.now() - STUCK_MAIL_CLAIM_MINUTES * 60_000);
+  let stuckMailClaims = 0;
+  for (const { eventId } of reports) stuckMailClaims += (await ledger.stuckClaims(eventId, olderThan)).length;
+  const summary: ReconcileSummary = {
     events: reports.length,
     drifted: reports.filter((report) => report.drift.length > 0).length,
     repaired: reports.filter((report) => report.status === 'repaired').length,
+    stuckMailClaims,
   };
-  log.info('reconciliation done', summary);
+  // lib/monitoring.ts reads `drifted` and `stuckMailClaims` from this line (RECONCILE_SUMMARY).
+  log.info('reconciliation done', { ...summary });
   return summary;
 };

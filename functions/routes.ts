@@ -22,7 +22,7 @@ export interface RouteDefinition {
   access: 'RO' | 'RW';
   /**
    * The handler issues manage tokens (a new registration, a link sent again), sealed for the
-   * mailer: only these functions get the key (and import functions/shared/token-key.ts).
+   * mailer: only these functions get the key (and import functions/wiring/token-key.ts).
    */
   sealsTokens?: true;
 }
@@ -50,7 +50,7 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
   route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW', { sealsTokens: true }),
 
-  // Manage routes write too: a bad token is counted for the rate limit (functions/shared/rate-limit.ts).
+  // Manage routes write too: a bad token is counted for the rate limit (functions/http/rate-limit.ts).
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),

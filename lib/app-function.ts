@@ -33,7 +33,7 @@ export interface BindableTable {
 export interface AppFunctionProps {
   /** Handler module relative to the project root (exporting `handler`). Handler code is never imported here. */
   readonly entry: string;
-  /** Environment from the typed settings the handler reads (functions/shared/config.ts); TABLE_NAME comes from `bindTable`. */
+  /** Environment from the typed settings the handler reads (functions/wiring/config.ts); TABLE_NAME comes from `bindTable`. */
   readonly environment: Readonly<Record<string, string>>;
   /** What happens to the function's log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;

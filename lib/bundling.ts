@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 export const lambdaBundling = {
-  /** ES modules: top-level await (functions/shared/config.ts loads the token key with it). */
+  /** ES modules: top-level await (functions/wiring/config.ts loads the token key with it). */
   format: 'esm',
   platform: 'node',
   /** The Lambda runtime the functions run on (lib/app-function.ts: Node.js 24). */
@@ -40,13 +40,13 @@ export const lambdaBundling = {
   external: [] as string[],
   /**
    * Imports replaced by another module (absolute paths). The SDK clients' default credential
-   * chain becomes its environment link alone (functions/shared/lambda-credentials.ts says
+   * chain becomes its environment link alone (functions/platform/lambda-credentials.ts says
    * why): 130 KB less in every function that uses the SDK. Bundles only: unbundled code (local
    * runtime, tests) keeps the full chain.
    */
   alias: {
     '@aws-sdk/credential-provider-node': fileURLToPath(
-      new URL('../functions/shared/lambda-credentials.ts', import.meta.url),
+      new URL('../functions/platform/lambda-credentials.ts', import.meta.url),
     ),
   } as Readonly<Record<string, string>>,
 } as const;

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { indexList, type KeyType, tableSchema } from '../functions/shared/table.js';
+import { indexList, type KeyType, tableSchema } from '../functions/platform/table.js';
 
 export interface DataTableProps {
   /**
@@ -21,7 +21,7 @@ const attributeType = (type: KeyType): dynamodb.AttributeType =>
   type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING;
 
 /**
- * The single table, built from `tableSchema` (functions/shared/table.ts) so the keys,
+ * The single table, built from `tableSchema` (functions/platform/table.ts) so the keys,
  * indexes and TTL attribute are the same ones the handlers and the local runtime use.
  * No table name is set: CloudFormation names it and the functions get it from the environment.
  */

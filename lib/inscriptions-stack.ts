@@ -87,7 +87,7 @@ export class InscriptionsStack extends Stack {
     });
 
     // Random text from CloudFormation; the functions derive the 32-byte key as its SHA-256
-    // (functions/shared/config.ts). It never appears in a template or a function's settings.
+    // (functions/wiring/config.ts). It never appears in a template or a function's settings.
     this.tokenKey = new secretsmanager.Secret(this, 'ManageTokenKey', {
       description: 'Seals manage-link tokens stored for the mailer (its SHA-256 is the AES-256 key)',
       generateSecretString: { ...TOKEN_KEY_GENERATION },

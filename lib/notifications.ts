@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { eventKey, registrationKey } from '../functions/shared/keys.js';
+import { eventKey, registrationKey } from '../functions/platform/keys.js';
 import { AppFunction } from './app-function.js';
 import type { DataTable } from './data-table.js';
 import type { Mail } from './mail.js';

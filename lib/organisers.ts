@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { organiserKey } from '../functions/shared/keys.js';
+import { organiserKey } from '../functions/platform/keys.js';
 import { BASIC_EXECUTION_ROLE_FINDING } from './nag.js';
 import type { OrganiserSettings } from './stage.js';
 

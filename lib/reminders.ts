@@ -31,7 +31,7 @@ export class Reminders extends Construct {
     this.group = new scheduler.CfnScheduleGroup(this, 'Group');
 
     this.remind = new AppFunction(this, 'Remind', {
-      entry: 'functions/notify/remind.ts',
+      entry: 'functions/scheduled/remind.ts',
       description: 'EventBridge Scheduler target: a due reminder becomes a fan-out job',
       environment: { QUEUE_URL: props.queue.queueUrl },
       logRemovalPolicy: props.logRemovalPolicy,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import type { ApiEvent, ApiHandler, ApiResult } from '../functions/http/handler.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
-import type { ApiEvent, ApiHandler, ApiResult } from '../functions/shared/http.js';
 
 /**
  * Turns a plain HTTP request into the API Gateway HTTP API (payload 2.0) event the

@@ -12,7 +12,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { ORGANISER_CLAIM } from '../functions/shared/auth.js';
+import { ORGANISER_CLAIM } from '../functions/http/auth.js';
 
 /**
  * The local stand-in for Cognito: it signs access tokens for the demo organisers and

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { indexList, type KeyType, tableSchema } from '../functions/shared/table.js';
+import { indexList, type KeyType, tableSchema } from '../functions/platform/table.js';
 
 /**
  * Creates the single table from `tableSchema`, the same module the CDK stack reads,

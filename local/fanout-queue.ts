@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FanoutQueue, QueueMessage } from '../functions/notify/fanout-queue.js';
-import { log } from '../functions/shared/log.js';
+import { log } from '../functions/platform/log.js';
 import { appendDeadLetter, deadLetterReason, sqsEvent } from './dead-letters.js';
 
 /**

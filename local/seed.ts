@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
+import type { Organiser } from '../functions/events/model.js';
 import { newEventRecord, publish } from '../functions/events/model.js';
 import { type EventCreateInput, eventCreateInput } from '../functions/events/schemas.js';
-import type { Organiser } from '../functions/events/store.js';
-import type { Services } from '../functions/shared/services.js';
+import type { Services } from '../functions/wiring/services.js';
 
 /**
  * The demo data of SEED-DATA.md: three organisers and their five events, French text as

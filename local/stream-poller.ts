@@ -10,7 +10,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { log } from '../functions/shared/log.js';
+import { log } from '../functions/platform/log.js';
 import { appendDeadLetter, deadLetterReason } from './dead-letters.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { EventRecord } from '../functions/events/model.js';
 import { reminderDue, reminderSlots } from '../functions/notify/decide.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
-import { log } from '../functions/shared/log.js';
-import type { Services } from '../functions/shared/services.js';
+import { log } from '../functions/platform/log.js';
+import type { Services } from '../functions/wiring/services.js';
 
 /**
  * What the scheduled sweep does in AWS, run by the local runtime every minute: lapsed

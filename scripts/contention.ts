@@ -5,7 +5,7 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableSchema } from '../functions/shared/table.js';
+import { tableSchema } from '../functions/platform/table.js';
 import { itemSize } from './item-size.js';
 
 /**
@@ -13,7 +13,7 @@ import { itemSize } from './item-size.js';
  * 1,000 write units per second, and transactions touching the same item at the same time
  * cancel each other (TransactionConflict). This wraps a Document client so that a bench
  * shows a hot item capping throughput, and tests can see the conflicts the stores retry.
- * Errors are the SDK's own classes, so functions/shared/retry.ts recognises them.
+ * Errors are the SDK's own classes, so functions/platform/retry.ts recognises them.
  */
 
 export interface ContentionOptions {

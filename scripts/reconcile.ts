@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ReconcileReport, reconcileAll } from '../functions/registrations/reconcile.js';
-import { createDocumentClient } from '../functions/shared/clients.js';
-import { createServices } from '../functions/shared/services.js';
+import { createDocumentClient } from '../functions/wiring/clients.js';
+import { createServices } from '../functions/wiring/services.js';
 import { localClientConfig } from '../local/dynamodb-local.js';
 import { LOCAL_ENDPOINT_FILE } from '../local/start-files.js';
 

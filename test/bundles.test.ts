@@ -1,7 +1,7 @@
 /**
  * The Lambda bundles themselves, built with the deployed options (lib/bundling.ts): a size
  * budget for API functions, and the SDK's default credential chain reduced to its environment
- * link (functions/shared/lambda-credentials.ts) while clients still get the credentials the
+ * link (functions/platform/lambda-credentials.ts) while clients still get the credentials the
  * Lambda runtime sets.
  */
 import { execFile } from 'node:child_process';
@@ -39,7 +39,7 @@ const ENV_PROVIDER_MARKER = 'Unable to find environment variable credentials';
  */
 const PROBE = `
 import { handler } from './functions/api/public/register.ts';
-import { documentClient } from './functions/shared/clients.ts';
+import { documentClient } from './functions/wiring/clients.ts';
 if (typeof handler !== 'function') throw new Error('register: no handler');
 const { accessKeyId, secretAccessKey, sessionToken } = await documentClient().config.credentials();
 console.log(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }));

@@ -12,7 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isRetryable, retrying } from '../functions/shared/retry.js';
+import { isRetryable, retrying } from '../functions/platform/retry.js';
 import { withContention } from '../scripts/contention.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 

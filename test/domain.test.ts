@@ -15,14 +15,7 @@ import {
   splitCapacity,
 } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import {
-  canPromote,
-  checkAnswers,
-  decideRegistration,
-  registrationView,
-} from '../functions/registrations/model.js';
-import { registrationInput } from '../functions/registrations/schemas.js';
-import { AppError } from '../functions/shared/errors.js';
+import { AppError } from '../functions/platform/errors.js';
 import {
   emailKey,
   hashToken,
@@ -31,7 +24,14 @@ import {
   sealToken,
   tokenMatches,
   unsealToken,
-} from '../functions/shared/secrets.js';
+} from '../functions/platform/tokens.js';
+import {
+  canPromote,
+  checkAnswers,
+  decideRegistration,
+  registrationView,
+} from '../functions/registrations/model.js';
+import { registrationInput } from '../functions/registrations/schemas.js';
 
 const now = new Date('2026-12-01T09:00:00Z');
 

@@ -4,7 +4,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { indexList, tableSchema } from '../functions/shared/table.js';
+import { indexList, tableSchema } from '../functions/platform/table.js';
 import { createTable, createTableInput } from '../local/create-table.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 

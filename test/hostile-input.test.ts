@@ -3,12 +3,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { eventCreateInput, eventStatuses } from '../functions/events/schemas.js';
+import { MAX_BODY_BYTES } from '../functions/http/handler.js';
+import { BAD_MANAGE_TOKENS } from '../functions/http/rate-limit.js';
+import { errorStatus } from '../functions/platform/errors.js';
+import { PRIVACY_VERSION } from '../functions/platform/privacy.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
-import { errorStatus } from '../functions/shared/errors.js';
-import { MAX_BODY_BYTES } from '../functions/shared/http.js';
-import { PRIVACY_VERSION } from '../functions/shared/privacy.js';
-import { BAD_MANAGE_TOKENS } from '../functions/shared/rate-limit.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { expectConsistent } from './support/invariants.js';
 

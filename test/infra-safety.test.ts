@@ -11,7 +11,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { indexList } from '../functions/shared/table.js';
+import { indexList } from '../functions/platform/table.js';
 import { projectRoot } from '../lib/app-function.js';
 import { InscriptionsStack, TOKEN_KEY_GENERATION } from '../lib/inscriptions-stack.js';
 import { RECONCILE_SUMMARY, TOO_MANY_REQUESTS_SURGE } from '../lib/monitoring.js';

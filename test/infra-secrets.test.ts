@@ -11,8 +11,8 @@ import {
   manageTokenKeyFromSecret,
   resetConfig,
   type SecretReader,
-} from '../functions/shared/config.js';
-import { createServices } from '../functions/shared/services.js';
+} from '../functions/wiring/config.js';
+import { createServices } from '../functions/wiring/services.js';
 
 const sent: unknown[] = [];
 vi.mock('@aws-sdk/client-secrets-manager', () => ({
@@ -107,7 +107,7 @@ describe('manage token key', () => {
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'register';
     process.env.MANAGE_TOKEN_KEY_SECRET_ARN = ARN;
     // The module the token-sealing functions import, initialised as Lambda would (top-level await).
-    await import('../functions/shared/token-key.js');
+    await import('../functions/wiring/token-key.js');
     expect(sent).toEqual([{ SecretId: ARN }]);
     expect(config().manageTokenKey.equals(manageTokenKeyFromSecret('secret-from-secrets-manager'))).toBe(
       true,

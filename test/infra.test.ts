@@ -10,8 +10,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { indexList, tableSchema } from '../functions/platform/table.js';
 import { routes } from '../functions/routes.js';
-import { indexList, tableSchema } from '../functions/shared/table.js';
 import { type AppFunction, projectRoot, READ_ACTIONS, WRITE_ACTIONS } from '../lib/app-function.js';
 import { InscriptionsStack, REGISTRATION_ENTRY } from '../lib/inscriptions-stack.js';
 import { BOUNCE_RATE_THRESHOLD, COMPLAINT_RATE_THRESHOLD } from '../lib/monitoring.js';
@@ -92,7 +92,7 @@ const RECONCILE_ENTRY = 'functions/scheduled/reconcile.ts';
 const WORKER_ENTRIES = [
   'functions/stream/notify.ts',
   'functions/queue/fanout.ts',
-  'functions/notify/remind.ts',
+  'functions/scheduled/remind.ts',
   RECONCILE_ENTRY,
 ];
 const accessOf = new Map(routes.map((route) => [route.entry, route.access]));
@@ -240,7 +240,7 @@ describe('dev stack (cdk.json defaults)', () => {
 
     it('gives read-only functions reads only; read-write ones the writes', () => {
       let checkedRO = 0;
-      for (const entry of [...distinctEntries, 'functions/notify/remind.ts']) {
+      for (const entry of [...distinctEntries, 'functions/scheduled/remind.ts']) {
         const fn = stack.functions.get(entry) as AppFunction;
         const actions = actionsOf(functionStatements(template, stack, fn));
         expect(actions).toEqual(expect.arrayContaining(READ_ACTIONS));
@@ -285,7 +285,7 @@ describe('dev stack (cdk.json defaults)', () => {
       // Those (and only those) load the key at init: the module that does it is in their bundle.
       for (const entry of stack.functions.keys()) {
         const source = readFileSync(join(projectRoot, entry), 'utf8');
-        expect(source.includes("shared/token-key.js'"), entry).toBe(expected.includes(entry));
+        expect(source.includes("wiring/token-key.js'"), entry).toBe(expected.includes(entry));
       }
       const all = template.toJSON().Resources as Record<string, Resource>;
       for (const [entry, fn] of stack.functions) {
@@ -945,7 +945,7 @@ describe('prod stack (custom site domain, alarm email, two organisers)', () => {
       CallbackURLs: ['https://events.example.net/admin'],
     });
     for (const fn of stack.functions.values()) {
-      if (fn.entry === 'functions/notify/remind.ts') continue;
+      if (fn.entry === 'functions/scheduled/remind.ts') continue;
       template.hasResourceProperties('AWS::Lambda::Function', {
         Role: { 'Fn::GetAtt': [logicalId(stack, fn.role), 'Arn'] },
         Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://events.example.net' }) },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services, setServices } from '../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, LOCAL_AUDIENCE } from '../local/auth.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';

@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsFanoutQueue, parseQueueMessage } from '../functions/notify/fanout-queue.js';
 import { createEventBridgeReminderScheduler, scheduleName } from '../functions/notify/reminder-scheduler.js';
-import { mailConfig, resetConfig } from '../functions/shared/config.js';
+import { mailConfig, resetConfig } from '../functions/wiring/config.js';
 
 /**
  * The AWS adapters of the notification path, through the real SDK clients, against a local
@@ -203,7 +203,7 @@ describe('configuration', () => {
     try {
       const notify = await import('../functions/stream/notify.js');
       const fanout = await import('../functions/queue/fanout.js');
-      const remind = await import('../functions/notify/remind.js');
+      const remind = await import('../functions/scheduled/remind.js');
       expect(await notify.handler({ Records: [] })).toEqual({ batchItemFailures: [] });
       expect(await fanout.handler({ Records: [] })).toEqual({ batchItemFailures: [] });
       await expect(remind.handler({ eventId: 'evt_1', window: '2h' } as never)).rejects.toThrow(/window/);
@@ -211,7 +211,7 @@ describe('configuration', () => {
       delete process.env.MANAGE_TOKEN_KEY;
       delete process.env.MAIL_FROM;
       resetConfig();
-      const fresh = await import('../functions/notify/remind.js?bare' as string);
+      const fresh = await import('../functions/scheduled/remind.js?bare' as string);
       await expect(fresh.handler({ eventId: 'evt_1', window: '2h' })).rejects.toThrow(/window/);
     } finally {
       for (const [name, value] of Object.entries(saved)) {

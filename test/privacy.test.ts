@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { routes } from '../functions/routes.js';
-import { log, redact, redactText } from '../functions/shared/log.js';
+import { log, redact, redactText } from '../functions/platform/log.js';
 import {
   DEFAULT_PERSONAL_DATA_DAYS,
   PRIVACY_VERSION,
   personalDataDays,
   personalDataExpiresAt,
-} from '../functions/shared/privacy.js';
-import { createServices, setServices } from '../functions/shared/services.js';
-import { tableSchema } from '../functions/shared/table.js';
+} from '../functions/platform/privacy.js';
+import { tableSchema } from '../functions/platform/table.js';
+import { routes } from '../functions/routes.js';
+import { createServices, setServices } from '../functions/wiring/services.js';
 import { BASE_URL, type CallResult, manageLink } from './support/app.js';
 import { interceptSend } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';

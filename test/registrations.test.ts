@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emailKey } from '../functions/shared/secrets.js';
+import { emailKey } from '../functions/platform/tokens.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';

@@ -10,13 +10,7 @@ import { decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../functions/events/model.js';
-import { composeNotification } from '../functions/mail/compose.js';
-import { inviteMethodFor, type MessageKind } from '../functions/mail/messages.js';
-import type { RegistrationRecord } from '../functions/registrations/model.js';
-import { neutraliseCell, registrationsCsv } from '../functions/registrations/report.js';
-import { routes } from '../functions/routes.js';
-import type { AppError } from '../functions/shared/errors.js';
-import type { ApiEvent } from '../functions/shared/http.js';
+import type { ApiEvent } from '../functions/http/handler.js';
 import {
   BAD_MANAGE_TOKENS,
   clientAddress,
@@ -24,9 +18,15 @@ import {
   RateLimitedError,
   RateLimiter,
   withRetryAfter,
-} from '../functions/shared/rate-limit.js';
-import { hashToken, newManageToken } from '../functions/shared/secrets.js';
-import { setServices } from '../functions/shared/services.js';
+} from '../functions/http/rate-limit.js';
+import { composeNotification } from '../functions/mail/compose.js';
+import { inviteMethodFor, type MessageKind } from '../functions/mail/messages.js';
+import type { AppError } from '../functions/platform/errors.js';
+import { hashToken, newManageToken } from '../functions/platform/tokens.js';
+import type { RegistrationRecord } from '../functions/registrations/model.js';
+import { neutraliseCell, registrationsCsv } from '../functions/registrations/report.js';
+import { routes } from '../functions/routes.js';
+import { setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, LOCAL_AUDIENCE, type LocalIssuer } from '../local/auth.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
@@ -339,7 +339,7 @@ describe('rate limit on bad manage tokens', () => {
     });
   });
 
-  // Needs the one-line hook in functions/api/access.ts `managedRegistration` (see the report):
+  // Needs the one-line hook in functions/http/access.ts `managedRegistration` (see the report):
   // await guardManageToken(event, registration.id, tokenMatches(token, registration.tokenHashes));
   it('through the API: the 11th bad token for a registration, or from a client, is refused with 429', async () => {
     const eventId = await app.publishedEvent({ capacity: 20 });

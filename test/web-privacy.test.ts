@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setServices } from '../functions/shared/services.js';
+import { setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';

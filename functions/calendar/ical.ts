@@ -9,10 +9,9 @@ import ical, {
 } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
-import type { EventRecord } from '../events/model.js';
-import type { Organiser } from '../events/store.js';
+import type { EventRecord, Organiser } from '../events/model.js';
+import type { Language } from '../platform/fields.js';
 import type { RegistrationRecord } from '../registrations/model.js';
-import type { Language } from '../shared/text.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one

@@ -1,5 +1,5 @@
-import { AppError } from '../shared/errors.js';
-import type { Language } from '../shared/text.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/fields.js';
 import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput } from './schemas.js';
 
 /**
@@ -352,4 +352,23 @@ export const adminView = (event: EventRecord, gate: Gate, baseUrl: string, now: 
   counts: countsOf(gate),
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
+});
+
+/** An organiser: a Cognito group (same id) in AWS, and the name and reply-to address attendees see. */
+export interface Organiser {
+  id: string;
+  name: string;
+  /** Where attendees' replies go; also the invitation's ORGANIZER. */
+  replyTo: string;
+}
+
+/**
+ * Only the local seed stores organisers so far; without a record the organiser signs with its
+ * events' name and a no-reply address on the site's host, since iTIP requires an ORGANIZER on
+ * every message.
+ */
+export const standInOrganiser = (id: string, name: string, siteUrl: string): Organiser => ({
+  id,
+  name,
+  replyTo: `noreply@${new URL(siteUrl).hostname}`,
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { identifier, instant, language, line, paragraph, requiredLine } from '../shared/text.js';
+import { identifier, instant, language, line, paragraph, requiredLine } from '../platform/fields.js';
 
 /** Admin input for events. Browser-safe: the admin page validates with it too (zod/mini: see text.ts). */
 

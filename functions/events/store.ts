@@ -5,7 +5,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../platform/errors.js';
 import {
   eventKey,
   GATE_SK,
@@ -16,9 +16,9 @@ import {
   organiserEventsPartition,
   organiserKey,
   shardOfGateSk,
-} from '../shared/keys.js';
-import { cancellationCodes, retrying } from '../shared/retry.js';
-import { tableSchema } from '../shared/table.js';
+} from '../platform/keys.js';
+import { cancellationCodes, retrying } from '../platform/retry.js';
+import { tableSchema } from '../platform/table.js';
 import {
   type EventRecord,
   emptyShard,
@@ -27,16 +27,10 @@ import {
   gateMirror,
   gateOf,
   newGateShards,
+  type Organiser,
   shardCountFor,
   splitCapacity,
 } from './model.js';
-
-export interface Organiser {
-  id: string;
-  name: string;
-  /** Where attendees' replies go; also the invitation's ORGANIZER. */
-  replyTo: string;
-}
 
 const EVENT_ATTRIBUTES = [
   'id',

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Organiser } from '../events/store.js';
+import type { Organiser } from '../events/model.js';
 import { inviteMethodFor, type MessageContext, type MessageKind, renderMessage } from './messages.js';
 
 /**

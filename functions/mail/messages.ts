@@ -1,7 +1,6 @@
-import type { EventRecord } from '../events/model.js';
-import type { Organiser } from '../events/store.js';
+import type { EventRecord, Organiser } from '../events/model.js';
+import type { Language } from '../platform/fields.js';
 import type { RegistrationRecord } from '../registrations/model.js';
-import type { Language } from '../shared/text.js';
 
 /**
  * What each email says, in French and English. Pure: the same context always renders the

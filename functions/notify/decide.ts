@@ -1,8 +1,8 @@
 import type { EventRecord } from '../events/model.js';
 import { type EventChange, eventChanges } from '../mail/messages.js';
+import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';
-import { REGISTRATION_PREFIX } from '../shared/keys.js';
 
 /**
  * The notification rules, in one place: which state change earns which message, who a

@@ -6,9 +6,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { eventKey } from '../shared/keys.js';
-import { log } from '../shared/log.js';
-import { retrying } from '../shared/retry.js';
+import { eventKey } from '../platform/keys.js';
+import { log } from '../platform/log.js';
+import { retrying } from '../platform/retry.js';
 
 /**
  * The record of what was sent, one item per state change: `EVENT#{eventId}` / `MAIL#{dedupeKey}`.

@@ -6,8 +6,16 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import type { ReminderSchedulerConfig } from '../shared/config.js';
 import { type ReminderSlot, type ReminderWindow, reminderWindows } from './decide.js';
+
+/** EventBridge Scheduler settings for reminders (the notify function creates, moves and deletes them). */
+export interface ReminderSchedulerConfig {
+  scheduleGroup: string;
+  /** The remind function the schedules invoke. */
+  remindFunctionArn: string;
+  /** The role EventBridge Scheduler assumes to invoke it. */
+  schedulerRoleArn: string;
+}
 
 /**
  * The reminder scheduler port: the stream handler says which reminders an event should have

@@ -1,16 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { standInOrganiser } from '../api/access.js';
 import { personalInvite } from '../calendar/ical.js';
-import type { EventRecord } from '../events/model.js';
+import { type EventRecord, standInOrganiser } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
 import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
+import { registrationKey } from '../platform/keys.js';
+import { retrying } from '../platform/retry.js';
+import { unsealToken } from '../platform/tokens.js';
 import { manageUrl, type RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStore } from '../registrations/store.js';
-import { registrationKey } from '../shared/keys.js';
-import { retrying } from '../shared/retry.js';
-import { unsealToken } from '../shared/secrets.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry, type MailLedger } from './ledger.js';
 
@@ -60,7 +59,7 @@ export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<Se
 
   const organiser =
     (await deps.events.getOrganiser(event.organiserId)) ??
-    standInOrganiser(event.organiserId, event.organiserName);
+    standInOrganiser(event.organiserId, event.organiserName, deps.baseUrl);
   const manage = manageUrl(
     deps.baseUrl,
     registration.id,

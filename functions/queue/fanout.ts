@@ -1,14 +1,14 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
-import '../shared/token-key.js';
+import '../wiring/token-key.js';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fanoutMessage, fanoutRecipients, type MessageIntent } from '../notify/decide.js';
 import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notify/fanout-queue.js';
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
-import { queueFromEnv, sendDepsFromEnv } from '../notify/wiring.js';
+import { log } from '../platform/log.js';
 import type { RegistrationStore } from '../registrations/store.js';
-import { log } from '../shared/log.js';
-import { services } from '../shared/services.js';
+import { queueFromEnv, sendDepsFromEnv } from '../wiring/notify.js';
+import { services } from '../wiring/services.js';
 
 /**
  * The fan-out worker (SQS): one page of an event's registrants per message, then the next

@@ -1,9 +1,9 @@
 import { calendarLinks } from '../calendar/links.js';
 import type { EventRecord, Gate, GateShard } from '../events/model.js';
-import { AppError } from '../shared/errors.js';
-import { PRIVACY_VERSION } from '../shared/privacy.js';
-import { emailKey, hashToken, normaliseEmail, sealToken } from '../shared/secrets.js';
-import type { Language } from '../shared/text.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/fields.js';
+import { PRIVACY_VERSION } from '../platform/privacy.js';
+import { emailKey, hashToken, normaliseEmail, sealToken } from '../platform/tokens.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
 /**

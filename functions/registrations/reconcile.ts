@@ -1,10 +1,20 @@
 import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_COUNTERS } from '../events/model.js';
-import { eventKey, GATE_SK, shardOfGateSk, waitingCountKey, waitingCountOf } from '../shared/keys.js';
-import { log } from '../shared/log.js';
-import { personalDataExpired } from '../shared/privacy.js';
-import type { Services } from '../shared/services.js';
+import type { EventStore } from '../events/store.js';
+import { eventKey, GATE_SK, shardOfGateSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
+import { log } from '../platform/log.js';
+import { personalDataExpired } from '../platform/privacy.js';
+import type { TableAccess } from '../platform/table.js';
 import { arrivalSecond, type RegistrationRecord } from './model.js';
+import type { RegistrationStore } from './store.js';
+
+/** What reconciliation works with: both stores, the clock, and the table it reads raw to compare. */
+export interface ReconcileContext {
+  table: TableAccess;
+  events: EventStore;
+  registrations: RegistrationStore;
+  clock: () => Date;
+}
 
 /**
  * Reconciliation: recomputes each seat shard's counters from the items they count, reports
@@ -90,7 +100,7 @@ const SNAPSHOT_ATTEMPTS = 5;
  * counter, and all but a check-in undone within the same instant move one that never goes
  * back (cancelled, erased) or a net one (held), so equal reads mean the items were read in between.
  */
-const snapshot = async (services: Services, eventId: string) => {
+const snapshot = async (services: ReconcileContext, eventId: string) => {
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
     const before = await services.events.shardItems(eventId);
     if (before.length === 0) return undefined;
@@ -134,7 +144,7 @@ const waitingDrift = (stored: Map<string, number>, live: RegistrationRecord[]): 
  * once the stores keep one) are still those the drift was computed from. False when they moved.
  */
 export const applyRepair = async (
-  services: Services,
+  services: ReconcileContext,
   eventId: string,
   seen: Record<string, unknown>[],
   drift: Drift[],
@@ -201,7 +211,7 @@ export const applyRepair = async (
 };
 
 export const reconcile = async (
-  services: Services,
+  services: ReconcileContext,
   eventId: string,
   { repair = false, now = services.clock() }: ReconcileOptions = {},
 ): Promise<ReconcileReport> => {
@@ -251,7 +261,7 @@ export const reconcile = async (
  * Every event with a gate, found by a scan (organisers have no list of their own in AWS:
  * they are Cognito groups). Hourly on a table of registrations this costs one read of it.
  */
-export const gateEventIds = async (services: Services): Promise<string[]> => {
+export const gateEventIds = async (services: ReconcileContext): Promise<string[]> => {
   const { db, tableName } = services.table;
   const ids: string[] = [];
   let cursor: Record<string, unknown> | undefined;
@@ -273,7 +283,7 @@ export const gateEventIds = async (services: Services): Promise<string[]> => {
 };
 
 export const reconcileAll = async (
-  services: Services,
+  services: ReconcileContext,
   options: ReconcileOptions & { eventIds?: string[] } = {},
 ): Promise<ReconcileReport[]> => {
   const reports: ReconcileReport[] = [];

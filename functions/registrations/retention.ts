@@ -1,8 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { eventKey, REGISTRATION_PREFIX } from '../shared/keys.js';
-import { personalDataExpiresAt } from '../shared/privacy.js';
-import type { Services } from '../shared/services.js';
-import { tableSchema } from '../shared/table.js';
+import { eventKey, REGISTRATION_PREFIX } from '../platform/keys.js';
+import { personalDataExpiresAt } from '../platform/privacy.js';
+import { type TableAccess, tableSchema } from '../platform/table.js';
 
 /**
  * Registrations carry their deletion date (`expiresAt`, DynamoDB TTL): PERSONAL_DATA_DAYS
@@ -11,7 +10,7 @@ import { tableSchema } from '../shared/table.js';
  * while it still exists (an erasure meanwhile stays an erasure).
  */
 export const restampPersonalDataExpiry = async (
-  services: Services,
+  services: { table: TableAccess },
   eventId: string,
   eventEndsAt: string,
 ): Promise<number> => {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { email, language, line, paragraph, requiredLine } from '../shared/text.js';
+import { email, language, line, paragraph, requiredLine } from '../platform/fields.js';
 
 /** The public registration form, as the API and the web form both validate it (zod/mini: see text.ts). */
 export const registrationInput = z.object({

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord, Gate } from '../events/model.js';
 import { type EventStore, gateFromItems } from '../events/store.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../platform/errors.js';
 import {
   ERASED_PREFIX,
   erasedKey,
@@ -24,11 +24,11 @@ import {
   waitingCountsBefore,
   waitlistIndexKey,
   waitlistPartition,
-} from '../shared/keys.js';
-import { personalDataExpiresAt } from '../shared/privacy.js';
-import { backoff, cancellationCodes, isRetryable, retrying } from '../shared/retry.js';
-import { emailKey, hashToken, newId, newManageToken, sealToken } from '../shared/secrets.js';
-import { tableSchema } from '../shared/table.js';
+} from '../platform/keys.js';
+import { personalDataExpiresAt } from '../platform/privacy.js';
+import { backoff, cancellationCodes, isRetryable, retrying } from '../platform/retry.js';
+import { tableSchema } from '../platform/table.js';
+import { emailKey, hashToken, newId, newManageToken, sealToken } from '../platform/tokens.js';
 import {
   type Answers,
   arrivalSecond,

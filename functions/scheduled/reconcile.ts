@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { MailLedger } from '../notify/ledger.js';
+import { log } from '../platform/log.js';
 import { reconcileAll } from '../registrations/reconcile.js';
-import { documentClient } from '../shared/clients.js';
-import { tableName } from '../shared/config.js';
-import { log } from '../shared/log.js';
-import { createServices, type Services } from '../shared/services.js';
+import { documentClient } from '../wiring/clients.js';
+import { tableName } from '../wiring/config.js';
+import { createServices, type Services } from '../wiring/services.js';
 
 /**
  * The hourly reconciliation in AWS (an EventBridge Scheduler schedule invokes it): every

@@ -1,5 +1,5 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
-import '../shared/token-key.js';
+import '../wiring/token-key.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -8,8 +8,8 @@ import type { FanoutQueue } from '../notify/fanout-queue.js';
 import type { ReminderScheduler } from '../notify/reminder-scheduler.js';
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
-import { queueFromEnv, schedulerFromEnv, sendDepsFromEnv } from '../notify/wiring.js';
-import { log } from '../shared/log.js';
+import { log } from '../platform/log.js';
+import { queueFromEnv, schedulerFromEnv, sendDepsFromEnv } from '../wiring/notify.js';
 
 /**
  * The table stream's consumer: each changed item -> the messages and reminder changes it

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newEventRecord, publish } from '../../functions/events/model.js';
 import { eventCreateInput } from '../../functions/events/schemas.js';
-import { createServices, type Services, setServices } from '../../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
 import { invoke, matchRoute } from '../../local/apigw.js';
 import { freshTable } from './dynamo.js';
 

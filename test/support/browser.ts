@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { createServices, type Services, setServices } from '../../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
 import { createLocalIssuer } from '../../local/auth.js';
 import { seedDemo } from '../../local/seed.js';
 import { createLocalServer } from '../../local/server.js';

@@ -12,8 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { reconcile } from '../../functions/registrations/reconcile.js';
-import { createDocumentClient } from '../../functions/shared/clients.js';
-import { createServices, setServices } from '../../functions/shared/services.js';
+import { createDocumentClient } from '../../functions/wiring/clients.js';
+import { createServices, setServices } from '../../functions/wiring/services.js';
 import { invoke, matchRoute } from '../../local/apigw.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 

@@ -15,7 +15,7 @@ import ICAL from 'ical.js';
 import PostalMime, { type Email } from 'postal-mime';
 import { inject } from 'vitest';
 import type { Mailer } from '../../functions/mail/mailer.js';
-import { createServices, type Services, setServices } from '../../functions/shared/services.js';
+import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 import { type LocalNotifications, startLocalNotifications } from '../../local/notifications.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../../local/outbox.js';

@@ -1,9 +1,9 @@
 import { adminView, type EventRecord } from '../../events/model.js';
+import { ownEvent, ownRegistration } from '../../http/access.js';
+import { type ApiResult, httpApi, ok } from '../../http/handler.js';
 import { adminRegistrationView, type RegistrationRecord } from '../../registrations/model.js';
 import type { RegistrationStore } from '../../registrations/store.js';
-import { type ApiResult, httpApi, ok } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { ownEvent, ownRegistration } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /**
  * The admin endpoints that are one action on one record share this shape:

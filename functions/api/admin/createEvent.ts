@@ -1,10 +1,10 @@
 import { newEventRecord } from '../../events/model.js';
 import { eventCreateInput } from '../../events/schemas.js';
-import { organiserIdsOf } from '../../shared/auth.js';
-import { AppError } from '../../shared/errors.js';
-import { httpApi, parseInput } from '../../shared/http.js';
-import { newId } from '../../shared/secrets.js';
-import { services } from '../../shared/services.js';
+import { organiserIdsOf } from '../../http/auth.js';
+import { httpApi, parseInput } from '../../http/handler.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/tokens.js';
+import { services } from '../../wiring/services.js';
 import { adminEventResponse } from './actions.js';
 
 /** POST /api/admin/events — a new event, as a draft, for one of the caller's organisers. */

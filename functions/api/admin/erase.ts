@@ -1,6 +1,6 @@
-import { httpApi, json } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { ownRegistration } from '../access.js';
+import { ownRegistration } from '../../http/access.js';
+import { httpApi, json } from '../../http/handler.js';
+import { services } from '../../wiring/services.js';
 
 /** DELETE .../registrations/{registrationId} — GDPR erasure; anonymous counts stay. */
 export const handler = httpApi({}, async (request) => {

@@ -1,7 +1,7 @@
+import { ownEvent } from '../../http/access.js';
+import { httpApi } from '../../http/handler.js';
 import { registrationsCsv } from '../../registrations/report.js';
-import { httpApi } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { ownEvent } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/admin/events/{eventId}/registrations.csv — every registration, safe to open in a spreadsheet. */
 export const handler = httpApi({}, async (request) => {

@@ -1,5 +1,5 @@
-import { httpApi } from '../../shared/http.js';
-import { ownEvent } from '../access.js';
+import { ownEvent } from '../../http/access.js';
+import { httpApi } from '../../http/handler.js';
 import { adminEventResponse } from './actions.js';
 
 /** GET /api/admin/events/{eventId} — one of the caller's events, any status, with counts. */

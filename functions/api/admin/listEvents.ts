@@ -1,7 +1,7 @@
 import { adminView } from '../../events/model.js';
-import { organiserIdsOf } from '../../shared/auth.js';
-import { httpApi, ok } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
+import { organiserIdsOf } from '../../http/auth.js';
+import { httpApi, ok } from '../../http/handler.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/admin/events — every event of the caller's organisers, soonest first. */
 export const handler = httpApi({}, async (request) => {

@@ -1,10 +1,10 @@
+import { ownEvent } from '../../http/access.js';
+import { httpApi, ok, parseInput, queryParams } from '../../http/handler.js';
+import { AppError } from '../../platform/errors.js';
+import { eventKey, REGISTRATION_PREFIX } from '../../platform/keys.js';
 import { adminRegistrationView } from '../../registrations/model.js';
 import { registrationListQuery } from '../../registrations/schemas.js';
-import { AppError } from '../../shared/errors.js';
-import { httpApi, ok, parseInput, queryParams } from '../../shared/http.js';
-import { eventKey, REGISTRATION_PREFIX } from '../../shared/keys.js';
-import { services } from '../../shared/services.js';
-import { ownEvent } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/admin/events/{eventId}/registrations?status=&cursor= — one page of registrations. */
 export const handler = httpApi({}, async (request) => {

@@ -1,6 +1,6 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
-import '../../shared/token-key.js';
-import { AppError } from '../../shared/errors.js';
+import '../../wiring/token-key.js';
+import { AppError } from '../../platform/errors.js';
 import { registrationAction } from './actions.js';
 
 /** POST .../registrations/{registrationId}/resend — email the registrant a fresh manage link. */

@@ -1,8 +1,8 @@
 import { countsOf } from '../../events/model.js';
+import { ownEvent } from '../../http/access.js';
+import { httpApi, ok } from '../../http/handler.js';
 import { registrationsByDay } from '../../registrations/report.js';
-import { httpApi, ok } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { ownEvent } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/admin/events/{eventId}/stats — counts and registrations per day, erased people included anonymously. */
 export const handler = httpApi({}, async (request) => {

@@ -1,9 +1,9 @@
 import { applyUpdate } from '../../events/model.js';
 import { eventUpdateInput } from '../../events/schemas.js';
+import { ownEvent } from '../../http/access.js';
+import { httpApi, parseInput } from '../../http/handler.js';
 import { restampPersonalDataExpiry } from '../../registrations/retention.js';
-import { httpApi, parseInput } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { ownEvent } from '../access.js';
+import { services } from '../../wiring/services.js';
 import { adminEventResponse } from './actions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { publicEventFile } from '../../calendar/ical.js';
-import { calendarFile, httpApi } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { eventOrganiser, icsFileId, publicEventById } from '../access.js';
+import { eventOrganiser, icsFileId, publicEventById } from '../../http/access.js';
+import { calendarFile, httpApi } from '../../http/handler.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /calendar/events/{eventId}.ics — one published (or cancelled) event to import, METHOD:PUBLISH. */
 export const handler = httpApi({}, async (request) => {

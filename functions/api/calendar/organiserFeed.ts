@@ -1,9 +1,9 @@
 import { FEED_FORMAT, feedEvents, organiserFeed } from '../../calendar/ical.js';
-import { isPubliclyVisible } from '../../events/model.js';
-import { notFound } from '../../shared/errors.js';
-import { calendarFile, httpApi } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { icsFileId, standInOrganiser } from '../access.js';
+import { isPubliclyVisible, standInOrganiser } from '../../events/model.js';
+import { icsFileId } from '../../http/access.js';
+import { calendarFile, httpApi } from '../../http/handler.js';
+import { notFound } from '../../platform/errors.js';
+import { services } from '../../wiring/services.js';
 
 /**
  * GET /calendar/organisers/{organiserId}.ics — the feed calendar apps subscribe to: published
@@ -19,7 +19,8 @@ export const handler = httpApi({}, async (request) => {
   const stored = await events.getOrganiser(organiserId);
   // An organiser with neither a record nor a public event is unknown, whatever its drafts.
   if (!stored && !visible[0]) throw notFound('Organiser');
-  const organiser = stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId);
+  const organiser =
+    stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId, services().baseUrl);
 
   const shown = feedEvents(listed, now);
   const latest = shown

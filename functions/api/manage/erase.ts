@@ -1,7 +1,7 @@
-import { httpApi, json } from '../../shared/http.js';
-import { withRetryAfter } from '../../shared/rate-limit.js';
-import { services } from '../../shared/services.js';
-import { managedRegistration } from '../access.js';
+import { managedRegistration } from '../../http/access.js';
+import { httpApi, json } from '../../http/handler.js';
+import { withRetryAfter } from '../../http/rate-limit.js';
+import { services } from '../../wiring/services.js';
 
 /**
  * DELETE /api/registrations/{registrationId}?token= — the registrant erases their own data

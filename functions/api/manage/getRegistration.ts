@@ -1,8 +1,8 @@
+import { managedRegistration } from '../../http/access.js';
+import { httpApi, ok } from '../../http/handler.js';
+import { withRetryAfter } from '../../http/rate-limit.js';
 import { registrationView } from '../../registrations/model.js';
-import { httpApi, ok } from '../../shared/http.js';
-import { withRetryAfter } from '../../shared/rate-limit.js';
-import { services } from '../../shared/services.js';
-import { managedRegistration } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/registrations/{registrationId}?token= — the registrant's own view, join URL included once confirmed. */
 export const handler = httpApi(

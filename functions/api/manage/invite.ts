@@ -1,10 +1,10 @@
 import { inviteLastChange, personalInvite } from '../../calendar/ical.js';
+import { eventOrganiser, managedRegistration } from '../../http/access.js';
+import { calendarFile, httpApi } from '../../http/handler.js';
+import { withRetryAfter } from '../../http/rate-limit.js';
+import { notFound } from '../../platform/errors.js';
 import { manageUrl } from '../../registrations/model.js';
-import { notFound } from '../../shared/errors.js';
-import { calendarFile, httpApi } from '../../shared/http.js';
-import { withRetryAfter } from '../../shared/rate-limit.js';
-import { services } from '../../shared/services.js';
-import { eventOrganiser, managedRegistration } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /**
  * GET /api/registrations/{registrationId}/invite.ics?token= — the registrant's own invitation:

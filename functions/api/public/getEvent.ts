@@ -1,7 +1,7 @@
 import { publicView } from '../../events/model.js';
-import { httpApi, ok } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
-import { publicEvent } from '../access.js';
+import { publicEvent } from '../../http/access.js';
+import { httpApi, ok } from '../../http/handler.js';
+import { services } from '../../wiring/services.js';
 
 /** GET /api/events/{eventId} — one published (or cancelled) event. */
 export const handler = httpApi({}, async (request) => {

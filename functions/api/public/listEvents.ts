@@ -1,8 +1,8 @@
 import { organiserFeedLinks } from '../../calendar/links.js';
 import { publicView } from '../../events/model.js';
 import { eventListQuery } from '../../events/schemas.js';
-import { httpApi, ok, parseInput, queryParams } from '../../shared/http.js';
-import { services } from '../../shared/services.js';
+import { httpApi, ok, parseInput, queryParams } from '../../http/handler.js';
+import { services } from '../../wiring/services.js';
 
 /**
  * GET /api/events?organiser= — an organiser's published events that have not ended, soonest

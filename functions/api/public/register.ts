@@ -1,12 +1,12 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
-import '../../shared/token-key.js';
+import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
+import { publicEvent } from '../../http/access.js';
+import { created, httpApi, ok, parseInput } from '../../http/handler.js';
+import { newId, newManageToken } from '../../platform/tokens.js';
 import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
 import { registrationInput } from '../../registrations/schemas.js';
-import { created, httpApi, ok, parseInput } from '../../shared/http.js';
-import { newId, newManageToken } from '../../shared/secrets.js';
-import { services } from '../../shared/services.js';
-import { publicEvent } from '../access.js';
+import { services } from '../../wiring/services.js';
 
 /** POST /api/events/{eventId}/registrations — a seat, a place on the waitlist, or a refusal. */
 export const handler = httpApi({ jsonBody: true }, async (request) => {

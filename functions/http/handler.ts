@@ -9,8 +9,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { type core, safeParse } from 'zod/mini';
-import { AppError } from './errors.js';
-import { log } from './log.js';
+import { AppError } from '../platform/errors.js';
+import { log } from '../platform/log.js';
 
 /**
  * The HTTP plumbing every API handler shares: API Gateway v2 event types, the middy

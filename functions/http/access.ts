@@ -1,13 +1,12 @@
-import type { EventRecord, Gate } from '../events/model.js';
-import type { Organiser } from '../events/store.js';
+import { type EventRecord, type Gate, type Organiser, standInOrganiser } from '../events/model.js';
+import { AppError, notFound } from '../platform/errors.js';
+import { tokenMatches } from '../platform/tokens.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
-import { organiserIdsOf } from '../shared/auth.js';
-import { AppError, notFound } from '../shared/errors.js';
-import { type ApiEvent, parseInput, pathParam, queryParams } from '../shared/http.js';
-import { guardManageToken } from '../shared/rate-limit.js';
-import { tokenMatches } from '../shared/secrets.js';
-import { services } from '../shared/services.js';
+import { services } from '../wiring/services.js';
+import { organiserIdsOf } from './auth.js';
+import { type ApiEvent, parseInput, pathParam, queryParams } from './handler.js';
+import { guardManageToken } from './rate-limit.js';
 
 /**
  * Who may reach what: the loading steps handlers share. Each returns the records the
@@ -43,17 +42,7 @@ export const icsFileId = (event: ApiEvent): string => {
 /** Who signs an event's calendar entries (ORGANIZER). */
 export const eventOrganiser = async (event: EventRecord): Promise<Organiser> =>
   (await services().events.getOrganiser(event.organiserId)) ??
-  standInOrganiser(event.organiserId, event.organiserName);
-
-/**
- * Only the local seed stores organisers so far; without a record the organiser signs with its
- * events' name and a no-reply address, since iTIP requires an ORGANIZER on every message.
- */
-export const standInOrganiser = (id: string, name: string): Organiser => ({
-  id,
-  name,
-  replyTo: `noreply@${new URL(services().baseUrl).hostname}`,
-});
+  standInOrganiser(event.organiserId, event.organiserName, services().baseUrl);
 
 /** The registration a manage link opens: the token must be one issued for it. */
 export const managedRegistration = async (

@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventStore } from '../events/store.js';
+import { retrying } from '../platform/retry.js';
 import { RegistrationStore } from '../registrations/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
-import { retrying } from './retry.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {

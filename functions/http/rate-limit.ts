@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from './errors.js';
-import { type ApiEvent, type ApiHandler, errorResponse } from './http.js';
-import { type Services, services } from './services.js';
-import { tableSchema } from './table.js';
+import { AppError } from '../platform/errors.js';
+import { tableSchema } from '../platform/table.js';
+import { type Services, services } from '../wiring/services.js';
+import { type ApiEvent, type ApiHandler, errorResponse } from './handler.js';
 
 /**
  * Fixed-window counters in the table, so a limit holds across Lambda containers: one item
@@ -147,7 +147,7 @@ export const clientAddress = (request: ApiEvent): string | undefined => {
 };
 
 /**
- * The manage-link check's rate limit, for `managedRegistration` (functions/api/access.ts):
+ * The manage-link check's rate limit, for `managedRegistration` (functions/http/access.ts):
  * a registration or client past 10 bad tokens in the window is refused (429), whatever the
  * token, so guessing stops there; a bad token counts against both. A right token counts
  * nothing. The caller still answers a bad token with its 403.

@@ -1,11 +1,11 @@
 import { EventStore } from '../events/store.js';
-import { documentClient } from '../shared/clients.js';
-import { tableName } from '../shared/config.js';
-import { log } from '../shared/log.js';
-import { reminderDue, reminderWindows } from './decide.js';
-import type { FanoutQueue } from './fanout-queue.js';
-import type { ReminderInput } from './reminder-scheduler.js';
-import { queueFromEnv } from './wiring.js';
+import { reminderDue, reminderWindows } from '../notify/decide.js';
+import type { FanoutQueue } from '../notify/fanout-queue.js';
+import type { ReminderInput } from '../notify/reminder-scheduler.js';
+import { log } from '../platform/log.js';
+import { documentClient } from '../wiring/clients.js';
+import { tableName } from '../wiring/config.js';
+import { queueFromEnv } from '../wiring/notify.js';
 
 /**
  * The reminder schedules' target: `{eventId, window}` -> a `reminder` fan-out to the event's

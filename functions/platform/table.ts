@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /**
  * The one definition of the single table: key names, indexes and the TTL attribute.
  * The CDK table (lib/) and the local runtime's CreateTable both read this module,
@@ -48,3 +49,9 @@ export const tableSchema = {
 };
 
 export const indexList: readonly IndexDefinition[] = Object.values(tableSchema.indexes);
+
+/** The table as the stores reach it: the document client and the table's name. */
+export interface TableAccess {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+}

@@ -1,5 +1,5 @@
-import { AppError } from './errors.js';
-import type { ApiEvent } from './http.js';
+import { AppError } from '../platform/errors.js';
+import type { ApiEvent } from './handler.js';
 
 /** The claim that lists the organisers a user may act for (one Cognito group per organiser). */
 export const ORGANISER_CLAIM = 'cognito:groups';

@@ -1,11 +1,11 @@
 import { createSesMailer } from '../mail/ses-mailer.js';
-import { documentClient } from '../shared/clients.js';
-import { config, fanoutQueueConfig, mailConfig, reminderSchedulerConfig } from '../shared/config.js';
-import { services } from '../shared/services.js';
-import { createSqsFanoutQueue, type FanoutQueue } from './fanout-queue.js';
-import { MailLedger } from './ledger.js';
-import { createEventBridgeReminderScheduler, type ReminderScheduler } from './reminder-scheduler.js';
-import type { SendDeps } from './send.js';
+import { createSqsFanoutQueue, type FanoutQueue } from '../notify/fanout-queue.js';
+import { MailLedger } from '../notify/ledger.js';
+import { createEventBridgeReminderScheduler, type ReminderScheduler } from '../notify/reminder-scheduler.js';
+import type { SendDeps } from '../notify/send.js';
+import { documentClient } from './clients.js';
+import { config, fanoutQueueConfig, mailConfig, reminderSchedulerConfig } from './config.js';
+import { services } from './services.js';
 
 /**
  * The AWS wiring of the notification functions, from the environment, built on first use and

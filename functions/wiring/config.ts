@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
+import type { ReminderSchedulerConfig } from '../notify/reminder-scheduler.js';
 
 /**
  * Typed configuration from the environment, read once per cold start.
@@ -126,15 +127,6 @@ export const tableName = (): string => required('TABLE_NAME');
 
 /** The queue event fan-outs go through (the stream and remind functions send, the fanout function reads). */
 export const fanoutQueueConfig = (): { queueUrl: string } => ({ queueUrl: required('QUEUE_URL') });
-
-/** EventBridge Scheduler settings for reminders (the notify function creates, moves and deletes them). */
-export interface ReminderSchedulerConfig {
-  scheduleGroup: string;
-  /** The remind function the schedules invoke. */
-  remindFunctionArn: string;
-  /** The role EventBridge Scheduler assumes to invoke it. */
-  schedulerRoleArn: string;
-}
 
 export const reminderSchedulerConfig = (): ReminderSchedulerConfig => ({
   scheduleGroup: required('SCHEDULE_GROUP'),

@@ -1,9 +1,8 @@
 import PostalMime, { type Email } from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../functions/events/model.js';
+import { type EventRecord, eventChanges } from '../functions/events/model.js';
 import { composeMessage, composeNotification } from '../functions/mail/compose.js';
 import {
-  eventChanges,
   inviteMethodFor,
   type MessageContext,
   type MessageKind,

@@ -372,3 +372,22 @@ export const standInOrganiser = (id: string, name: string, siteUrl: string): Org
   name,
   replyTo: `noreply@${new URL(siteUrl).hostname}`,
 });
+
+/** A change to an event that its registrants are told about (in an `event_changed` message). */
+export type EventChange = 'title' | 'time' | 'place' | 'joinUrl';
+
+/** What changed between two versions of an event, in the terms a registrant cares about. */
+export const eventChanges = (before: EventRecord, after: EventRecord): EventChange[] => {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const changes: EventChange[] = [];
+  if (before.title !== after.title) changes.push('title');
+  if (
+    before.startsAt !== after.startsAt ||
+    before.endsAt !== after.endsAt ||
+    before.timeZone !== after.timeZone
+  )
+    changes.push('time');
+  if (!same(before.venue, after.venue) || before.format !== after.format) changes.push('place');
+  if (before.joinUrl !== after.joinUrl) changes.push('joinUrl');
+  return changes;
+};

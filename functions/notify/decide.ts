@@ -1,5 +1,4 @@
-import type { EventRecord } from '../events/model.js';
-import { type EventChange, eventChanges } from '../mail/messages.js';
+import { type EventChange, type EventRecord, eventChanges } from '../events/model.js';
 import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';

@@ -263,3 +263,18 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   consentAt: registration.consentAt,
   consentVersion: registration.consentVersion ?? null,
 });
+
+/**
+ * The join URL a registrant may be given, or null: only to someone with a confirmed seat,
+ * only while the event is on, and only when it is held (also) online.
+ */
+export const registrantJoinUrl = (
+  registration: Pick<RegistrationRecord, 'status'>,
+  event: Pick<EventRecord, 'status' | 'format' | 'joinUrl'>,
+): string | null =>
+  registration.status === 'confirmed' &&
+  event.status !== 'cancelled' &&
+  event.format !== 'in_person' &&
+  event.joinUrl
+    ? event.joinUrl
+    : null;

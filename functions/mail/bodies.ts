@@ -1,0 +1,149 @@
+import type { EventRecord } from '../events/model.js';
+import type { Text } from './catalogue.js';
+import type { MessageContext, MessageKind } from './kinds.js';
+import { type Block, paragraph } from './layout.js';
+
+/**
+ * What each kind of message says: its blocks between the greeting and the sign-off, in the
+ * layout's terms (layout.ts) and the registrant's language (catalogue.ts).
+ */
+
+/** What a body is written from, worked out once per message (see `renderMessage`). */
+export interface Parts {
+  text: Text;
+  title: string;
+  when: string;
+  deadline: string | undefined;
+  joinUrl: string | null;
+  invite: 'REQUEST' | 'CANCEL' | undefined;
+}
+
+const place = (event: EventRecord, text: Text): string => {
+  const venue = event.venue
+    ? [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ')
+    : '';
+  if (event.format === 'online' || !venue) return event.format === 'in_person' ? venue : text.online;
+  return event.format === 'hybrid' ? `${venue} ${text.andOnline}` : venue;
+};
+
+const facts = (context: MessageContext, parts: Parts): Block => ({
+  type: 'facts',
+  rows: [
+    [parts.text.event, context.event.title],
+    [parts.text.when, parts.when],
+    [parts.text.where, place(context.event, parts.text)],
+    [parts.text.organiser, context.organiser.name],
+  ],
+});
+
+const inviteNote = (parts: Parts, updated = false): Block[] => {
+  if (parts.invite === 'CANCEL') return [paragraph(parts.text.cancelAttached)];
+  if (parts.invite === 'REQUEST')
+    return [paragraph(updated ? parts.text.inviteUpdated : parts.text.inviteAttached)];
+  return [];
+};
+
+const joinLink = (parts: Parts): Block[] =>
+  parts.joinUrl ? [{ type: 'link', label: parts.text.join, url: parts.joinUrl, primary: true }] : [];
+
+const manageLink = (context: MessageContext, parts: Parts, label: string = parts.text.manage): Block => ({
+  type: 'link',
+  label,
+  url: context.manageUrl,
+});
+
+const confirmLink = (context: MessageContext, parts: Parts): Block => ({
+  type: 'link',
+  label: parts.text.confirm,
+  url: context.manageUrl,
+  primary: true,
+});
+
+/** The blocks of each kind, between the greeting and the sign-off. */
+export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts) => Block[]> = {
+  confirmed: (c, p) => [
+    paragraph(p.text.confirmed(p.title)),
+    ...inviteNote(p),
+    facts(c, p),
+    ...joinLink(p),
+    manageLink(c, p),
+  ],
+  waitlisted: (c, p) => [
+    paragraph(p.text.waitlisted(p.title, c.waitlistPosition)),
+    paragraph(p.text.waitlistNext),
+    facts(c, p),
+    manageLink(c, p, p.text.waitlistManage),
+  ],
+  promoted: (c, p) => [
+    paragraph(p.text.promoted(p.title)),
+    ...inviteNote(p),
+    facts(c, p),
+    ...joinLink(p),
+    manageLink(c, p),
+  ],
+  promoted_pending: (c, p) => [
+    paragraph(`${p.text.promotedPending(p.title)} ${p.text.confirmBy(p.deadline)}`),
+    confirmLink(c, p),
+    paragraph(p.text.pendingRelease),
+    facts(c, p),
+  ],
+  pending_confirmation: (c, p) => [
+    paragraph(p.text.pending(p.title)),
+    paragraph(p.text.confirmBy(p.deadline)),
+    confirmLink(c, p),
+    paragraph(p.text.pendingRelease),
+    facts(c, p),
+    paragraph(p.text.notYou),
+  ],
+  manage_link: (c, p) => [
+    paragraph(p.text.manageLink(p.title)),
+    manageLink(c, p),
+    facts(c, p),
+    paragraph(p.text.notYou),
+  ],
+  cancelled_by_attendee: (c, p) => [
+    paragraph(p.text.cancelledByAttendee(p.title)),
+    ...inviteNote(p),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
+  ],
+  cancelled_by_organiser: (c, p) => [
+    paragraph(p.text.cancelledByOrganiser(p.title)),
+    ...inviteNote(p),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
+  ],
+  hold_expired: (c, p) => [
+    paragraph(p.text.holdExpired(p.title)),
+    paragraph(p.text.holdExpiredAgain),
+    ...(c.eventUrl ? [{ type: 'link', label: p.text.eventPage, url: c.eventUrl } satisfies Block] : []),
+    ...inviteNote(p),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
+  ],
+  event_changed: (c, p) => {
+    // A change of link means nothing to someone who is not given the link.
+    const changes = (c.changes ?? []).filter((change) => change !== 'joinUrl' || p.joinUrl);
+    const what = [...new Set(changes)].map((change) => p.text.change[change]);
+    return [
+      paragraph(p.text.changed(p.title)),
+      ...(what.length > 0 ? [paragraph(p.text.changedWhat(p.text.list(what)))] : []),
+      ...inviteNote(p, true),
+      facts(c, p),
+      ...joinLink(p),
+      manageLink(c, p),
+    ];
+  },
+  event_cancelled: (c, p) => [
+    paragraph(p.text.eventCancelled(p.title)),
+    ...inviteNote(p),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
+  ],
+  reminder: (c, p) => [
+    paragraph(p.text.reminder(p.title, p.when)),
+    facts(c, p),
+    ...joinLink(p),
+    manageLink(c, p),
+  ],
+};

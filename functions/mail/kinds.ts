@@ -1,0 +1,71 @@
+import type { EventChange, EventRecord, Organiser } from '../events/model.js';
+import type { Language } from '../platform/fields.js';
+import { type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+
+/**
+ * The messages there are, what each is rendered from, and what each carries besides its
+ * words: the join URL and a calendar invitation.
+ */
+
+export const messageKinds = [
+  'confirmed',
+  'waitlisted',
+  'promoted',
+  'promoted_pending',
+  'pending_confirmation',
+  'manage_link',
+  'cancelled_by_attendee',
+  'cancelled_by_organiser',
+  'hold_expired',
+  'event_changed',
+  'event_cancelled',
+  'reminder',
+] as const;
+export type MessageKind = (typeof messageKinds)[number];
+
+export interface MessageContext {
+  /** `locale` may be missing on old records: the event's language is used then. */
+  registration: Pick<RegistrationRecord, 'name' | 'status' | 'holdExpiresAt'> & { locale?: Language };
+  event: EventRecord;
+  organiser: Pick<Organiser, 'name'>;
+  /** The registrant's own manage link (`manageUrl()` of the registrations model). */
+  manageUrl: string;
+  /** 1-based, for `waitlisted`. */
+  waitlistPosition?: number;
+  /** For `event_changed`: what changed (`eventChanges()` of the events model), to say so. */
+  changes?: readonly EventChange[];
+  /** The public event page, offered to register again after a released hold. */
+  eventUrl?: string;
+}
+
+/** Kinds whose message may carry the join URL (and only to whom `registrantJoinUrl` allows). */
+const JOIN_KINDS: ReadonlySet<MessageKind> = new Set(['confirmed', 'promoted', 'event_changed', 'reminder']);
+
+/** The join URL, or null when this registrant must not see it in this message. */
+export const joinUrlFor = (kind: MessageKind, context: Pick<MessageContext, 'registration' | 'event'>) =>
+  JOIN_KINDS.has(kind) ? registrantJoinUrl(context.registration, context.event) : null;
+
+/**
+ * Which calendar invitation goes with a message: REQUEST puts (or updates) the event in the
+ * registrant's calendar, CANCEL takes it out. Nothing for those without a seat (a waitlisted
+ * or unconfirmed registrant must not find the event in their calendar as if it were theirs).
+ */
+export const inviteMethodFor = (
+  kind: MessageKind,
+  registration: Pick<RegistrationRecord, 'status'>,
+): 'REQUEST' | 'CANCEL' | undefined => {
+  switch (kind) {
+    case 'confirmed':
+    case 'promoted':
+      return 'REQUEST';
+    case 'event_changed':
+      return registration.status === 'confirmed' ? 'REQUEST' : undefined;
+    case 'cancelled_by_attendee':
+    case 'cancelled_by_organiser':
+    case 'hold_expired':
+    case 'event_cancelled':
+      return 'CANCEL';
+    default:
+      return undefined;
+  }
+};

@@ -6,7 +6,7 @@ import { EventStore } from '../functions/events/store.js';
 import { waitingCountKey } from '../functions/platform/keys.js';
 import { arrivalSecond, byArrival, type RegistrationRecord } from '../functions/registrations/model.js';
 import { reconcile } from '../functions/registrations/reconcile.js';
-import { RegistrationStore } from '../functions/registrations/store.js';
+import { Registrations } from '../functions/registrations/registrations.js';
 import { withContention } from '../scripts/contention.js';
 import { manageLink } from './support/app.js';
 import { interceptSend, transactionConflict } from './support/faults.js';
@@ -208,7 +208,7 @@ describe('a rush that keeps losing', () => {
         : send(command),
     );
     const pauses: number[] = [];
-    const store = new RegistrationStore(alwaysBusy, chain.app.tableName, events, {
+    const store = new Registrations(alwaysBusy, chain.app.tableName, events, {
       tokenKey: randomBytes(32),
       holdMinutes: 120,
       pause: async (attempt) => {
@@ -240,7 +240,7 @@ describe('a seat given back', () => {
       return result;
     });
     const events = new EventStore(crashing, chain.app.tableName);
-    const store = new RegistrationStore(crashing, chain.app.tableName, events, {
+    const store = new Registrations(crashing, chain.app.tableName, events, {
       tokenKey: randomBytes(32),
       holdMinutes: 120,
     });
@@ -328,7 +328,7 @@ describe('a rush on a double opt-in event', () => {
       return send(command);
     });
     const events = new EventStore(counting, chain.app.tableName);
-    const store = new RegistrationStore(counting, chain.app.tableName, events, {
+    const store = new Registrations(counting, chain.app.tableName, events, {
       tokenKey: randomBytes(32),
       holdMinutes: 120,
     });

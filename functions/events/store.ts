@@ -1,10 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../platform/errors.js';
 import {
   eventKey,
@@ -17,8 +11,9 @@ import {
   organiserKey,
   shardOfGateSk,
 } from '../platform/keys.js';
-import { cancellationCodes, retrying } from '../platform/retry.js';
+import { retrying } from '../platform/retry.js';
 import { tableSchema } from '../platform/table.js';
+import { failedConditions, Transaction } from '../platform/transaction.js';
 import {
   type EventRecord,
   emptyShard,
@@ -124,29 +119,28 @@ export class EventStore {
       await this.createOnce(event, options.shards);
     } catch (error) {
       // A retry after a lost response finds its own event already written: that is success.
-      const stored = isConditionFailure(error) ? await this.get(event.id) : undefined;
+      const stored = failedConditions(error).has('event') ? await this.get(event.id) : undefined;
       if (stored?.event.createdAt !== event.createdAt) throw error;
     }
   }
 
   /** The event and its seat shards in one transaction. `shards` is for tests and the benchmark. */
   private async createOnce(event: EventRecord, shards?: number): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: this.eventItem(event),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...newGateShards(event, shards).map(({ shard, ...fields }) => ({
-            Put: { TableName: this.tableName, Item: { ...gateKey(event.id, shard), ...fields } },
-          })),
-        ],
-      }),
-    );
+    await new Transaction()
+      .add('event', {
+        Put: {
+          TableName: this.tableName,
+          Item: this.eventItem(event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })
+      .add(
+        'seatQuotas',
+        ...newGateShards(event, shards).map(({ shard, ...fields }) => ({
+          Put: { TableName: this.tableName, Item: { ...gateKey(event.id, shard), ...fields } },
+        })),
+      )
+      .run(this.db);
   }
 
   async get(eventId: string): Promise<{ event: EventRecord; gate: Gate } | undefined> {
@@ -252,44 +246,43 @@ export class EventStore {
       // alone: in a rush a transaction over every shard would collide with registrations.
       const mirrorChanged = JSON.stringify(gateMirror(before)) !== JSON.stringify(gateMirror(after));
       const shardWrites = resplit || mirrorChanged ? held : [];
-      try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: this.eventItem(after),
-                  ConditionExpression: 'updatedAt = :seen',
-                  ExpressionAttributeValues: { ':seen': before.updatedAt },
+      const transaction = new Transaction()
+        .add('event', {
+          Put: {
+            TableName: this.tableName,
+            Item: this.eventItem(after),
+            ConditionExpression: 'updatedAt = :seen',
+            ExpressionAttributeValues: { ':seen': before.updatedAt },
+          },
+        })
+        .add(
+          'seatQuotas',
+          ...shardWrites.map((_, shard) =>
+            shard < gate.shards.length
+              ? this.mirrorUpdate(after, shard, resplit ? { capacity: shares?.[shard] } : undefined)
+              : {
+                  Put: {
+                    TableName: this.tableName,
+                    Item: { ...gateKey(after.id, shard), ...emptyShard(after, shares?.[shard]) },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
                 },
-              },
-              ...shardWrites.map((_, shard) =>
-                shard < gate.shards.length
-                  ? this.mirrorUpdate(after, shard, resplit ? { capacity: shares?.[shard] } : undefined)
-                  : {
-                      Put: {
-                        TableName: this.tableName,
-                        Item: { ...gateKey(after.id, shard), ...emptyShard(after, shares?.[shard]) },
-                        ConditionExpression: 'attribute_not_exists(pk)',
-                      },
-                    },
-              ),
-            ],
-          }),
+          ),
         );
+      try {
+        await transaction.run(this.db);
         this.recent.delete(after.id); // this container's next registration sees the change at once
         return;
       } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.[0] === 'ConditionalCheckFailed') {
+        const failed = failedConditions(error);
+        if (failed.has('event')) {
           throw new AppError(
             'invalid_state',
             'The event was changed by someone else meanwhile; reload and try again',
           );
         }
-        // A shard took seats between the read and the split: read and split again.
-        if (!codes?.includes('ConditionalCheckFailed') || attempt >= SAVE_ATTEMPTS) throw error;
+        // A quota took seats between the read and the split: read and split again.
+        if (!failed.has('seatQuotas') || attempt >= SAVE_ATTEMPTS) throw error;
       }
     }
   }
@@ -337,6 +330,3 @@ export class EventStore {
     };
   }
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  cancellationCodes(error)?.includes('ConditionalCheckFailed') ?? false;

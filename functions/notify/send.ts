@@ -9,7 +9,7 @@ import { registrationKey } from '../platform/keys.js';
 import { retrying } from '../platform/retry.js';
 import { unsealToken } from '../platform/tokens.js';
 import { manageUrl, type RegistrationRecord } from '../registrations/model.js';
-import type { RegistrationStore } from '../registrations/store.js';
+import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry, type MailLedger } from './ledger.js';
 
@@ -26,7 +26,7 @@ export interface SendDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
   events: Pick<EventStore, 'get' | 'getOrganiser'>;
-  registrations: Pick<RegistrationStore, 'waitlistPosition'>;
+  registrations: Pick<Registrations, 'waitlistPosition'>;
   ledger: MailLedger;
   mailer: Mailer;
   /** Render + MIME; the mail module's composer unless a test swaps it. */

@@ -6,7 +6,7 @@ import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notif
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
 import { log } from '../platform/log.js';
-import type { RegistrationStore } from '../registrations/store.js';
+import type { Registrations } from '../registrations/registrations.js';
 import { queueFromEnv, sendDepsFromEnv } from '../wiring/notify.js';
 import { services } from '../wiring/services.js';
 
@@ -21,7 +21,7 @@ import { services } from '../wiring/services.js';
 export const PAGE_SIZE = 50;
 
 export interface FanoutDeps {
-  registrations: Pick<RegistrationStore, 'list'>;
+  registrations: Pick<Registrations, 'list'>;
   send: (intent: MessageIntent) => Promise<SendResult>;
   queue: FanoutQueue;
   pageSize?: number;

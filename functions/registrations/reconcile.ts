@@ -1,18 +1,19 @@
-import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_COUNTERS } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
 import { eventKey, GATE_SK, shardOfGateSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { personalDataExpired } from '../platform/privacy.js';
 import type { TableAccess } from '../platform/table.js';
+import { failedConditions, Transaction } from '../platform/transaction.js';
 import { arrivalSecond, type RegistrationRecord } from './model.js';
-import type { RegistrationStore } from './store.js';
+import type { Registrations } from './registrations.js';
 
 /** What reconciliation works with: both stores, the clock, and the table it reads raw to compare. */
 export interface ReconcileContext {
   table: TableAccess;
   events: EventStore;
-  registrations: RegistrationStore;
+  registrations: Registrations;
   clock: () => Date;
 }
 
@@ -201,11 +202,11 @@ export const applyRepair = async (
   }
   if (repairs.length === 0) return true;
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: repairs }));
+    await new Transaction().add('repairs', ...repairs).run(db);
     return true;
   } catch (error) {
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+    // A counter moved since it was read: the caller reads and compares again.
+    if (failedConditions(error).has('repairs')) return false;
     throw error;
   }
 };

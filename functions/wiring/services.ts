@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventStore } from '../events/store.js';
 import { retrying } from '../platform/retry.js';
-import { RegistrationStore } from '../registrations/store.js';
+import { Registrations } from '../registrations/registrations.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 
@@ -10,7 +10,7 @@ export interface Services {
   /** The table the stores use, for the few modules that keep items of their own (rate limits, reconciliation). */
   table: { db: DynamoDBDocumentClient; tableName: string };
   events: EventStore;
-  registrations: RegistrationStore;
+  registrations: Registrations;
   baseUrl: string;
   clock: () => Date;
 }
@@ -41,7 +41,7 @@ export const createServices = ({
   return {
     table: { db: retrying(db), tableName },
     events,
-    registrations: new RegistrationStore(db, tableName, events, {
+    registrations: new Registrations(db, tableName, events, {
       get tokenKey() {
         return typeof tokenKey === 'function' ? tokenKey() : tokenKey;
       },

@@ -2,7 +2,7 @@ import { adminView, type EventRecord } from '../../events/model.js';
 import { ownEvent, ownRegistration } from '../../http/access.js';
 import { type ApiResult, httpApi, ok } from '../../http/handler.js';
 import { adminRegistrationView, type RegistrationRecord } from '../../registrations/model.js';
-import type { RegistrationStore } from '../../registrations/store.js';
+import type { Registrations } from '../../registrations/registrations.js';
 import { services } from '../../wiring/services.js';
 
 /**
@@ -11,7 +11,7 @@ import { services } from '../../wiring/services.js';
  */
 
 export const registrationAction = (
-  act: (store: RegistrationStore, registration: RegistrationRecord, now: Date) => Promise<RegistrationRecord>,
+  act: (store: Registrations, registration: RegistrationRecord, now: Date) => Promise<RegistrationRecord>,
 ) =>
   httpApi({}, async (request) => {
     const { registration } = await ownRegistration(request);

@@ -1,0 +1,48 @@
+import { AppError } from '../platform/errors.js';
+import { failedConditions, Transaction } from '../platform/transaction.js';
+import type { RegistrationRecord } from './model.js';
+import type { RegistrationContext } from './ports.js';
+
+/** Attendance on the day: check-in and its undo, counted on the seat quota. */
+
+export const checkIn = async (
+  context: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<RegistrationRecord> => {
+  if (registration.checkedInAt) return registration;
+  if (registration.status !== 'confirmed') {
+    throw new AppError('invalid_state', 'Only a confirmed registration can be checked in');
+  }
+  return setCheckIn(context, registration, now.toISOString(), now);
+};
+
+export const undoCheckIn = async (
+  context: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<RegistrationRecord> => {
+  if (!registration.checkedInAt) return registration;
+  return setCheckIn(context, registration, undefined, now);
+};
+
+const setCheckIn = async (
+  { table }: RegistrationContext,
+  registration: RegistrationRecord,
+  at: string | undefined,
+  now: Date,
+) => {
+  const transaction = new Transaction()
+    .add('attendance', table.writes.checkIn(registration, at, now))
+    .add(
+      'seat',
+      table.writes.seatQuota(registration.eventId, registration.shard ?? 0, { checkedIn: at ? 1 : -1 }),
+    );
+  try {
+    await table.write(transaction);
+  } catch (error) {
+    if (!failedConditions(error).has('attendance')) throw error;
+    // Someone else checked in or undid it at the same moment: the stored state is the answer.
+  }
+  return (await table.get(registration)) ?? registration;
+};

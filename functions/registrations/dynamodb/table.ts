@@ -1,0 +1,247 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { gateFromItems } from '../../events/store.js';
+import {
+  ERASED_PREFIX,
+  eventKey,
+  GATE_SK,
+  REGISTRATION_PREFIX,
+  registrationIdIndexKey,
+  WAITING_PREFIX,
+  waitingCountsBefore,
+  waitlistPartition,
+} from '../../platform/keys.js';
+import { retrying } from '../../platform/retry.js';
+import { tableSchema } from '../../platform/table.js';
+import type { Transaction } from '../../platform/transaction.js';
+import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
+import type { ErasedRegistration, RegistrationTablePort } from '../ports.js';
+import type { RegistrationStatus } from '../schemas.js';
+import { keyOf, toRegistration } from './mapper.js';
+import { RegistrationWrites } from './writes.js';
+
+/**
+ * The DynamoDB adapter for registrations: it reads and writes, and decides nothing. Every call
+ * but `writeOnce` goes through the client that retries conflicts and throttling.
+ */
+export class RegistrationTable implements RegistrationTablePort {
+  private readonly db: DynamoDBDocumentClient;
+  readonly writes: RegistrationWrites;
+
+  constructor(
+    private readonly direct: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.db = retrying(direct);
+    this.writes = new RegistrationWrites(tableName);
+  }
+
+  write(transaction: Transaction): Promise<void> {
+    return transaction.run(this.db);
+  }
+
+  writeOnce(transaction: Transaction): Promise<void> {
+    return transaction.run(this.direct);
+  }
+
+  async get(registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>) {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(registration), ConsistentRead: true }),
+    );
+    return Item ? toRegistration(Item) : undefined;
+  }
+
+  /** Manage links carry only the registration id: find it on the index, then read it consistently. */
+  async getById(registrationId: string): Promise<RegistrationRecord | undefined> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: tableSchema.indexes.byParent.name,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': registrationIdIndexKey(registrationId).gsi1pk },
+        ProjectionExpression: 'pk, sk',
+      }),
+    );
+    const found = Items[0];
+    if (!found) return undefined;
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: String(found.pk), sk: String(found.sk) },
+        ConsistentRead: true,
+      }),
+    );
+    const registration = Item ? toRegistration(Item) : undefined;
+    return registration?.id === registrationId ? registration : undefined;
+  }
+
+  async setManageLinks(
+    registration: RegistrationRecord,
+    tokenHashes: string[],
+    tokenSealed: string,
+    now: Date,
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: 'SET tokenHashes = :hashes, tokenSealed = :sealed, linkRequestedAt = :now',
+        ConditionExpression: 'id = :id',
+        ExpressionAttributeValues: {
+          ':hashes': tokenHashes,
+          ':sealed': tokenSealed,
+          ':now': now.toISOString(),
+          ':id': registration.id,
+        },
+      }),
+    );
+  }
+
+  async waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]> {
+    const { ProjectionExpression: _everything, ...query } = this.waitlistQuery(eventId);
+    const { Items = [] } = await this.db.send(new QueryCommand({ ...query, Limit: Math.max(1, limit) }));
+    return Items.map(toRegistration).sort(byArrival);
+  }
+
+  async waitlistQueue(eventId: string): Promise<Pick<RegistrationRecord, 'id' | 'waitTicket'>[]> {
+    return (await this.queryAll(this.waitlistQuery(eventId)))
+      .map((item) => ({ id: String(item.id), waitTicket: Number(item.gsi2sk) }))
+      .sort(byArrival);
+  }
+
+  /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
+  async quotasAndEarlierWaiting(registration: RegistrationRecord) {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': eventKey(registration.eventId).pk,
+        ':first': GATE_SK,
+        ':last': waitingCountsBefore(arrivalSecond(registration.waitTicket ?? 0)),
+      },
+      ConsistentRead: true,
+    });
+    const counts = items.filter((item) => String(item.sk).startsWith(WAITING_PREFIX));
+    return {
+      gate: gateFromItems(items),
+      earlier: counts.reduce((sum, item) => sum + Number(item.count ?? 0), 0),
+    };
+  }
+
+  /** Those waiting who arrived in the same second and before (ties: by id), from the index. */
+  async aheadInSameSecond(registration: RegistrationRecord): Promise<number> {
+    const ticket = registration.waitTicket ?? 0;
+    const query = this.waitlistQuery(registration.eventId);
+    const sameSecond = await this.queryAll({
+      ...query,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :ticket',
+      ExpressionAttributeValues: {
+        ...query.ExpressionAttributeValues,
+        ':from': arrivalSecond(ticket) * TICKETS_PER_SECOND,
+        ':ticket': ticket,
+      },
+    });
+    return sameSecond.filter(
+      (item) => byArrival({ id: String(item.id), waitTicket: Number(item.gsi2sk) }, registration) < 0,
+    ).length;
+  }
+
+  async waitingCounts(eventId: string): Promise<Map<string, number>> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': WAITING_PREFIX },
+      ConsistentRead: true,
+    });
+    return new Map(items.map((item) => [String(item.sk), Number(item.count ?? 0)]));
+  }
+
+  async list(
+    eventId: string,
+    options: { status?: RegistrationStatus; limit?: number; cursor?: Record<string, unknown> },
+  ): Promise<{ items: RegistrationRecord[]; next?: Record<string, unknown> }> {
+    const query = this.registrationsQuery(eventId);
+    const page = await this.db.send(
+      new QueryCommand({
+        ...query,
+        ...(options.status
+          ? {
+              FilterExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':status': options.status },
+            }
+          : {}),
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: options.cursor,
+      }),
+    );
+    return { items: (page.Items ?? []).map(toRegistration), next: page.LastEvaluatedKey };
+  }
+
+  async all(eventId: string): Promise<RegistrationRecord[]> {
+    return (await this.queryAll(this.registrationsQuery(eventId))).map(toRegistration);
+  }
+
+  async lapsedHolds(eventId: string, now: Date): Promise<RegistrationRecord[]> {
+    const query = this.registrationsQuery(eventId);
+    const items = await this.queryAll({
+      ...query,
+      FilterExpression: '#status = :pending AND holdExpiresAt <= :now',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ...query.ExpressionAttributeValues,
+        ':pending': 'pending_confirmation',
+        ':now': now.toISOString(),
+      },
+    });
+    return items.map(toRegistration);
+  }
+
+  async erased(eventId: string): Promise<ErasedRegistration[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': ERASED_PREFIX },
+    });
+    return items.map((item) => ({
+      status: item.status as RegistrationStatus,
+      createdAt: String(item.createdAt),
+      checkedIn: item.checkedIn === true,
+      shard: Number(item.shard ?? 0),
+    }));
+  }
+
+  private waitlistQuery(eventId: string): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: tableSchema.indexes.waitlist.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': waitlistPartition(eventId) },
+      ProjectionExpression: 'id, gsi2sk',
+    };
+  }
+
+  private registrationsQuery(eventId: string) {
+    return {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': REGISTRATION_PREFIX } as Record<
+        string,
+        unknown
+      >,
+      ConsistentRead: true,
+    };
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateQuery({ client: this.db }, input)) items.push(...(page.Items ?? []));
+    return items;
+  }
+}

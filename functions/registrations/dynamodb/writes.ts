@@ -1,0 +1,203 @@
+import { erasedKey, eventKey, gateKey, waitingCountKey } from '../../platform/keys.js';
+import { tableSchema } from '../../platform/table.js';
+import type { TransactItem } from '../../platform/transaction.js';
+import { arrivalSecond, gateConditions, type RegistrationRecord, type SeatDecision } from '../model.js';
+import type { RegistrationStatus } from '../schemas.js';
+import { keyOf, toItem } from './mapper.js';
+
+/** Names every attribute through a `#name` placeholder (several are reserved words). */
+const namesFor = (expression: string): Record<string, string> =>
+  Object.fromEntries([...expression.matchAll(/#(\w+)/g)].map((match) => [match[0], match[1] ?? '']));
+
+/** Builds `ADD #a :a, #b :b` from signed deltas, leaving out zeros. */
+const addCounters = (deltas: Record<string, number>) => {
+  const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+  return {
+    expression: entries.length ? `ADD ${entries.map(([name]) => `#${name} :d_${name}`).join(', ')}` : '',
+    values: Object.fromEntries(entries.map(([name, delta]) => [`:d_${name}`, delta])),
+  };
+};
+
+/**
+ * The items registration transactions are made of, each with the condition that re-checks the
+ * rule it depends on. Building them reads nothing; the use cases put them together, by name,
+ * into transactions (platform/transaction.ts).
+ */
+export class RegistrationWrites {
+  constructor(private readonly tableName: string) {}
+
+  /** A new registration: only if no live one exists for this email (a cancelled one may be replaced). */
+  newRegistration(registration: RegistrationRecord, personalDataExpiresAt: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        // Personal data goes by TTL some days after the event; the seat quotas keep the counts.
+        Item: { ...toItem(registration), [tableSchema.timeToLiveAttribute]: personalDataExpiresAt },
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+      },
+    };
+  }
+
+  /** The seat (or waitlist place) a new registration takes on its quota, under the event's rules. */
+  seatTaken(eventId: string, decision: SeatDecision, now: Date): TransactItem {
+    const seat = decision.kind === 'seat';
+    const pending = seat && decision.status === 'pending_confirmation';
+    return this.seatQuota(
+      eventId,
+      decision.shard,
+      seat ? { held: 1, pending: pending ? 1 : 0 } : { waitlisted: 1 },
+      seat ? gateConditions.seat : gateConditions.waitlist,
+      {
+        ':published': 'published',
+        ':now': now.toISOString(),
+        ':zero': 0,
+        ...(seat ? { ':requireConfirmation': pending } : { ':true': true }),
+      },
+    );
+  }
+
+  /** A registration's move from one status to another, only if it is still in the first. */
+  statusChange(
+    registration: RegistrationRecord,
+    from: RegistrationStatus,
+    to: RegistrationStatus,
+    now: Date,
+    set: Record<string, string | number>,
+  ): TransactItem {
+    const assignments = Object.keys(set).map((name) => `#${name} = :${name}`);
+    // Leaving the waitlist drops the sparse index entry; leaving a held seat drops the hold.
+    const removals = ['gsi2pk', 'gsi2sk', ...(to === 'cancelled' ? ['checkedInAt'] : [])];
+    if (!('holdExpiresAt' in set)) removals.push('holdExpiresAt');
+    const expression = `SET #status = :to, #updatedAt = :now${assignments.map((a) => `, ${a}`).join('')} REMOVE ${removals.join(', ')}`;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: expression,
+        ConditionExpression: '#status = :from AND #id = :id',
+        ExpressionAttributeNames: namesFor(`${expression} #id`),
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ':id': registration.id,
+          ':now': now.toISOString(),
+          ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+        },
+      },
+    };
+  }
+
+  /** The per-second waiting count a waitlisted registration is in, moved by `delta` (none otherwise). */
+  waitingCount(registration: RegistrationRecord, delta: 1 | -1): TransactItem[] {
+    if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: waitingCountKey(
+            registration.eventId,
+            arrivalSecond(registration.waitTicket),
+            registration.shard ?? 0,
+          ),
+          UpdateExpression: 'ADD #count :delta',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      },
+    ];
+  }
+
+  /**
+   * Moves one seat quota's counters by `deltas`, under `condition` (by default only that the
+   * quota exists). `extra` adds a SET clause (a seat added by hand).
+   */
+  seatQuota(
+    eventId: string,
+    shard: number,
+    deltas: Record<string, number>,
+    condition = 'attribute_exists(pk)',
+    values: Record<string, unknown> = {},
+    extra = '',
+  ): TransactItem {
+    const counters = addCounters(deltas);
+    const expression = [counters.expression, extra].filter(Boolean).join(' ');
+    const allValues = { ...counters.values, ...values, ...(extra.includes(':one') ? { ':one': 1 } : {}) };
+    const names = namesFor(`${condition} ${expression}`);
+    const common = {
+      TableName: this.tableName,
+      Key: gateKey(eventId, shard),
+      ConditionExpression: condition,
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ...(Object.keys(allValues).length ? { ExpressionAttributeValues: allValues } : {}),
+    };
+    // Nothing to move (a seat handed over on its own quota): the conditions still hold the line.
+    return expression ? { Update: { ...common, UpdateExpression: expression } } : { ConditionCheck: common };
+  }
+
+  /** Check-in set (`at`) or undone, only on a confirmed registration in the other state. */
+  checkIn(registration: RegistrationRecord, at: string | undefined, now: Date): TransactItem {
+    const expression = at
+      ? 'SET checkedInAt = :at, updatedAt = :now'
+      : 'REMOVE checkedInAt SET updatedAt = :now';
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: expression,
+        ConditionExpression: `#status = :confirmed AND ${at ? 'attribute_not_exists' : 'attribute_exists'}(checkedInAt)`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':confirmed': 'confirmed',
+          ':now': now.toISOString(),
+          ...(at ? { ':at': at } : {}),
+        },
+      },
+    };
+  }
+
+  /** One more seat on the event itself (its quotas get it in the same transaction). */
+  oneMoreSeat(eventId: string, now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: eventKey(eventId),
+        UpdateExpression: 'SET #capacity = #capacity + :one, updatedAt = :now',
+        ExpressionAttributeNames: { '#capacity': 'capacity' },
+        ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+      },
+    };
+  }
+
+  /** The person's data removed, only while it is as the caller saw it. */
+  removal(registration: RegistrationRecord): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        ConditionExpression: 'id = :id AND #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':id': registration.id, ':status': registration.status },
+      },
+    };
+  }
+
+  /** What is left of an erased registration: anonymous, for the counts. */
+  tombstone(registration: RegistrationRecord, now: Date): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...erasedKey(registration.eventId, registration.id),
+          status: registration.status,
+          createdAt: registration.createdAt,
+          checkedIn: Boolean(registration.checkedInAt),
+          erasedAt: now.toISOString(),
+          // Which quota counted them, so the counts can still be checked against the items.
+          shard: registration.shard ?? 0,
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { AppError } from '../platform/errors.js';
+import { hashToken, newManageToken, sealToken } from '../platform/tokens.js';
+import { failedConditions, Transaction } from '../platform/transaction.js';
+import { MAX_MANAGE_LINKS, type RegistrationRecord } from './model.js';
+import type { RegistrationContext } from './ports.js';
+import { seatCounts } from './seat-counts.js';
+import { fillFreeSeats } from './waitlist.js';
+
+/** A person's data: one more manage link for it, and its erasure. */
+
+/**
+ * Issues one more manage link for an existing registration and flags it for the mailer
+ * (the stream carries the flag and the sealed token). Earlier links keep working.
+ */
+export const requestManageLink = async (
+  { table, settings }: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<RegistrationRecord> => {
+  const token = newManageToken();
+  const hashes = [...registration.tokenHashes, hashToken(token)].slice(-MAX_MANAGE_LINKS);
+  await table.setManageLinks(registration, hashes, sealToken(token, settings.tokenKey), now);
+  return { ...registration, tokenHashes: hashes, linkRequestedAt: now.toISOString() };
+};
+
+/**
+ * GDPR erasure: the person's data goes; an anonymous tombstone keeps the counts and
+ * the day of registration. A seat they held goes to the waitlist.
+ */
+export const erase = async (
+  context: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<void> => {
+  const { table } = context;
+  const counts = seatCounts(registration);
+  const transaction = new Transaction()
+    .add('removal', table.writes.removal(registration))
+    .add('tombstone', table.writes.tombstone(registration, now))
+    .add(
+      'seat',
+      table.writes.seatQuota(registration.eventId, registration.shard ?? 0, {
+        held: -counts.held,
+        pending: -counts.pending,
+        waitlisted: -counts.waitlisted,
+        erased: 1,
+      }),
+    )
+    .add('waitingCount', ...table.writes.waitingCount(registration, -1));
+  try {
+    await table.write(transaction);
+  } catch (error) {
+    if (failedConditions(error).has('removal')) {
+      throw new AppError('invalid_state', 'The registration changed meanwhile; reload and try again');
+    }
+    throw error;
+  }
+  if (counts.held) await fillFreeSeats(context, registration.eventId, now);
+};

@@ -1,0 +1,83 @@
+import type { Gate } from '../events/model.js';
+import type { Transaction } from '../platform/transaction.js';
+import type { RegistrationWrites } from './dynamodb/writes.js';
+import type { RegistrationRecord } from './model.js';
+import type { RegistrationStatus } from './schemas.js';
+
+/** What is left of an erased registration: anonymous, for the counts. */
+export interface ErasedRegistration {
+  status: RegistrationStatus;
+  createdAt: string;
+  checkedIn: boolean;
+  shard: number;
+}
+
+/**
+ * What the registration use cases need from storage: reads, the items transactions are made
+ * of (`writes`), and sending a transaction. The DynamoDB adapter is dynamodb/table.ts.
+ */
+export interface RegistrationTablePort {
+  readonly writes: RegistrationWrites;
+  /** Sends a transaction, retrying conflicts and throttling; failed conditions come back by name. */
+  write(transaction: Transaction): Promise<void>;
+  /** Sends it once: the caller decides what a conflict means (a new registration tries another quota). */
+  writeOnce(transaction: Transaction): Promise<void>;
+
+  /** Read consistently, by event and normalised email. */
+  get(
+    registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>,
+  ): Promise<RegistrationRecord | undefined>;
+  getById(registrationId: string): Promise<RegistrationRecord | undefined>;
+  /** Replaces the manage-link hashes and the sealed token the mailer reads. */
+  setManageLinks(
+    registration: RegistrationRecord,
+    tokenHashes: string[],
+    tokenSealed: string,
+    now: Date,
+  ): Promise<void>;
+
+  /** The oldest waitlisted registrations, first in line first (at most `limit`, from the index). */
+  waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]>;
+  /** Everyone waiting, first in line first (ids and tickets only). */
+  waitlistQueue(eventId: string): Promise<Pick<RegistrationRecord, 'id' | 'waitTicket'>[]>;
+  /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
+  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ gate?: Gate; earlier: number }>;
+  /** Those waiting who arrived in the same second and before. */
+  aheadInSameSecond(registration: RegistrationRecord): Promise<number>;
+  /** The per-second waiting counts as stored, by sort key. */
+  waitingCounts(eventId: string): Promise<Map<string, number>>;
+
+  /** A page of an event's registrations (stored order), optionally of one status. */
+  list(
+    eventId: string,
+    options: { status?: RegistrationStatus; limit?: number; cursor?: Record<string, unknown> },
+  ): Promise<{ items: RegistrationRecord[]; next?: Record<string, unknown> }>;
+  all(eventId: string): Promise<RegistrationRecord[]>;
+  /** Held seats still pending confirmation whose hold has lapsed. */
+  lapsedHolds(eventId: string, now: Date): Promise<RegistrationRecord[]>;
+  erased(eventId: string): Promise<ErasedRegistration[]>;
+}
+
+/** The event's seat quotas as they stand (events/store.ts reads them). */
+export interface SeatQuotas {
+  getGate(eventId: string): Promise<Gate | undefined>;
+}
+
+export interface RegistrationSettings {
+  tokenKey: Buffer;
+  holdMinutes: number;
+  /** The pause after losing a race for a quota (tests shorten it). */
+  pause?: (attempt: number) => Promise<void>;
+}
+
+/** What every registration use case works with. */
+export interface RegistrationContext {
+  readonly table: RegistrationTablePort;
+  readonly quotas: SeatQuotas;
+  readonly settings: RegistrationSettings;
+  /** When this container last looked for each event's lapsed holds (register.ts). */
+  readonly holdSweeps: Map<string, number>;
+}
+
+/** How many times a use case decides again after the quotas moved under it. */
+export const MAX_ROUNDS = 50;

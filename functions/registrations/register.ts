@@ -1,0 +1,162 @@
+import type { EventRecord, Gate } from '../events/model.js';
+import { AppError } from '../platform/errors.js';
+import { personalDataExpiresAt } from '../platform/privacy.js';
+import { backoff, isRetryable } from '../platform/retry.js';
+import { emailKey, newId, newManageToken } from '../platform/tokens.js';
+import { failedConditions, Transaction } from '../platform/transaction.js';
+import {
+  type Answers,
+  canPromote,
+  decideRegistration,
+  isLive,
+  newRegistration,
+  type RegistrationRecord,
+  type SeatDecision,
+} from './model.js';
+import { requestManageLink } from './personal-data.js';
+import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
+import { releaseExpiredHolds } from './release.js';
+import type { RegistrationInput } from './schemas.js';
+import { fillFreeSeats, waitlistPosition } from './waitlist.js';
+
+export type RegisterOutcome =
+  | { kind: 'created'; registration: RegistrationRecord; token: string; waitlistPosition?: number }
+  | { kind: 'already_registered'; registration: RegistrationRecord };
+
+/**
+ * How often a container looks for lapsed holds before waitlisting someone: the look reads every
+ * registration of the event, so in a rush it must not happen on each request (the tick or the
+ * next look releases the rest; holds last hours, so a minute more changes little).
+ */
+const HOLD_SWEEP_INTERVAL_MS = 60_000;
+/** Quotas found full from a possibly stale view before reading the quotas again. */
+const MAX_MISSES = 2;
+
+/** The view with one quota seen full: the next attempt picks another. */
+const withoutRoom = (gate: Gate, shard: number): Gate => ({
+  ...gate,
+  shards: gate.shards.map((s) => (s.shard === shard ? { ...s, held: s.capacity ?? s.held } : s)),
+});
+
+/**
+ * A new registration: a seat, or a place on the waitlist, in one transaction that takes it on
+ * one seat quota under the event's rules and stores the registration under "no live one for
+ * this email". `seen` is the quotas as the caller last saw them (possibly a second old): it
+ * picks the first attempt without another read. The conditions re-check everything, so a
+ * stale view costs one failed attempt and a fresh read, never a wrong seat.
+ */
+export const register = async (
+  context: RegistrationContext,
+  event: EventRecord,
+  input: RegistrationInput & { answers: Answers },
+  now: Date,
+  seen?: Gate,
+): Promise<RegisterOutcome> => {
+  const { table, quotas, settings } = context;
+  let gate = seen;
+  let misses = 0;
+  let busy = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const fresh = gate === undefined;
+    if (fresh) misses = 0;
+    gate ??= await quotas.getGate(event.id);
+    let decision: SeatDecision;
+    try {
+      decision = decideRegistration(gate, now.toISOString());
+    } catch (refusal) {
+      if (fresh) throw refusal;
+      gate = undefined; // refuse only on what the table says now
+      continue;
+    }
+    if (decision.kind === 'waitlist' && gate && (await makeRoom(context, event.id, gate, now))) {
+      gate = undefined;
+      continue;
+    }
+    const token = newManageToken();
+    const registration = newRegistration(input, {
+      id: newId('reg'),
+      event,
+      decision,
+      token,
+      tokenKey: settings.tokenKey,
+      holdMinutes: settings.holdMinutes,
+      now,
+    });
+    const transaction = new Transaction()
+      .add('seat', table.writes.seatTaken(event.id, decision, now))
+      .add('registration', table.writes.newRegistration(registration, personalDataExpiresAt(event.endsAt)))
+      .add('waitingCount', ...table.writes.waitingCount(registration, 1));
+    try {
+      // Sent once: a quota busy with another transaction is a reason to try another quota
+      // (decided afresh after a pause) rather than queue on that one.
+      await table.writeOnce(transaction);
+      if (decision.kind === 'seat') return { kind: 'created', registration, token };
+      return { kind: 'created', token, ...(await afterWaitlisting(context, registration, now)) };
+    } catch (error) {
+      if (isRetryable(error)) {
+        await (settings.pause ?? backoff)(++busy);
+        continue;
+      }
+      const failed = failedConditions(error);
+      if (failed.has('registration')) {
+        const existing = await table.get({ eventId: event.id, emailKey: emailKey(input.email) });
+        if (existing && isLive(existing)) {
+          return {
+            kind: 'already_registered',
+            registration: await requestManageLink(context, existing, now),
+          };
+        }
+      } else if (!failed.has('seat')) throw error;
+      // That quota is full (or the quotas moved): try another quota with room, then read again.
+      const retryOnView = decision.kind === 'seat' && gate && ++misses <= MAX_MISSES;
+      gate = retryOnView && gate ? withoutRoom(gate, decision.shard) : undefined;
+    }
+  }
+  // Every round lost a race (a rush on few quotas): the person may simply try again.
+  throw new AppError(
+    'busy',
+    'Too many people are registering for this event at this instant; please try again in a few seconds',
+  );
+};
+
+/**
+ * A waitlist place taken while a seat came free on another quota (quotas are separate
+ * items, so the waitlist condition cannot see them all): seat the queue now. Otherwise the
+ * place in the queue, from the same read (the quotas and the earlier seconds' counts sort
+ * together).
+ */
+const afterWaitlisting = async (
+  context: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<{ registration: RegistrationRecord; waitlistPosition?: number }> => {
+  const { table } = context;
+  const [{ gate, earlier }, sameSecond] = await Promise.all([
+    table.quotasAndEarlierWaiting(registration),
+    table.aheadInSameSecond(registration),
+  ]);
+  if (gate && canPromote(gate) && (await fillFreeSeats(context, registration.eventId, now)) > 0) {
+    const latest = (await table.get(registration)) ?? registration;
+    return { registration: latest, waitlistPosition: await waitlistPosition(context, latest) };
+  }
+  return { registration, waitlistPosition: earlier + sameSecond + 1 };
+};
+
+/** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
+const makeRoom = async (context: RegistrationContext, eventId: string, gate: Gate, now: Date) => {
+  let changed = false;
+  if (gate.pending > 0 && holdSweepDue(context, eventId, now)) {
+    changed = (await releaseExpiredHolds(context, eventId, now)) > 0;
+  }
+  if (canPromote(gate)) changed = (await fillFreeSeats(context, eventId, now)) > 0 || changed;
+  return changed;
+};
+
+/** Whether this container last looked for the event's lapsed holds long enough ago (and notes it). */
+const holdSweepDue = ({ holdSweeps }: RegistrationContext, eventId: string, now: Date): boolean => {
+  const last = holdSweeps.get(eventId);
+  if (last !== undefined && now.getTime() - last < HOLD_SWEEP_INTERVAL_MS) return false;
+  if (holdSweeps.size > 1000) holdSweeps.clear(); // bounded: a container serves few events
+  holdSweeps.set(eventId, now.getTime());
+  return true;
+};

@@ -10,6 +10,7 @@ const UNIT = [
   'test/bundles.test.ts',
   'test/calendar-tz.test.ts',
   'test/domain.test.ts',
+  'test/field-problems.test.ts',
   'test/infra.test.ts',
   'test/infra-safety.test.ts',
   'test/infra-secrets.test.ts',

@@ -1,17 +1,29 @@
+import type { FieldProblem } from './field-problems.js';
 import type { Key } from './i18n.js';
 
 /**
- * Field messages from the shared schema and the API are English and technical; the form
- * shows its own, in the visitor's language. `value` tells an empty field from a bad one.
+ * The form's message for a field problem, in the visitor's language. `value` tells an empty
+ * field from a bad one: an empty email field is missing, not malformed.
  */
-export const fieldMessage = (raw: string, value: unknown): { key: Key; params?: Record<string, string> } => {
+export const fieldMessage = (
+  problem: FieldProblem,
+  value: unknown,
+): { key: Key; params?: Record<string, string> } => {
   const empty = value === undefined || value === '' || value === false;
-  if (raw === 'Required') return { key: 'required' };
-  if (raw.startsWith('Consent')) return { key: 'consentRequired' };
-  if (raw === 'Not a valid email address') return { key: empty ? 'required' : 'invalidEmail' };
-  const tooLong = /^At most (\d+) characters$/.exec(raw);
-  if (tooLong?.[1]) return { key: 'tooLong', params: { n: tooLong[1] } };
-  if (raw === 'Contains control characters') return { key: 'controlChars' };
-  if (raw === 'Not one of the options') return { key: 'notAnOption' };
-  return { key: empty ? 'required' : 'invalidValue' };
+  switch (problem.kind) {
+    case 'required':
+      return { key: 'required' };
+    case 'mustBeTicked':
+      return { key: 'consentRequired' };
+    case 'email':
+      return { key: empty ? 'required' : 'invalidEmail' };
+    case 'tooLong':
+      return { key: 'tooLong', params: { n: String(problem.maximum) } };
+    case 'controlCharacters':
+      return { key: 'controlChars' };
+    case 'notAnOption':
+      return { key: 'notAnOption' };
+    default:
+      return { key: empty ? 'required' : 'invalidValue' };
+  }
 };

@@ -1,5 +1,6 @@
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
+import { type FieldProblem, problemsOfServerFields } from '../field-problems.js';
 import type { AdminApi, EventAdmin } from './api.js';
 import { registrantsOf } from './events.js';
 import { type AdminKey, plural, t } from './i18n.js';
@@ -23,25 +24,22 @@ const value = (form: HTMLElement, id: string): string =>
 const checked = (form: HTMLElement, id: string): boolean =>
   form.querySelector<HTMLInputElement>(`#${id}`)?.checked ?? false;
 
-/** Schema and API messages are English and technical; the editor shows its own. */
-const messageOf = (raw: string): string => {
-  const keys: [RegExp, AdminKey][] = [
-    [/^Required$/, 'vRequired'],
-    [/^Invalid input: expected string, received undefined$/, 'vRequired'],
-    [/^An https:\/\/ address$/, 'vHttps'],
-    [/^An ISO 8601/, 'vDate'],
-    [/^Must be after/, 'vEndAfterStart'],
-    [/^A select question needs options$/, 'vOptions'],
-    [/^Contains control characters$/, 'vControl'],
-    [/^An IANA time zone/, 'vZone'],
-    [/^Too small: expected number/, 'vCapacity'],
-    [/expected int/, 'vCapacity'],
-  ];
-  const tooLong = /^At most (\d+) characters$/.exec(raw);
-  if (tooLong?.[1]) return t('vTooLong', { n: tooLong[1] });
-  const found = keys.find(([pattern]) => pattern.test(raw));
-  return t(found ? found[1] : 'vInvalid');
+/** The editor's own message for a field problem (see field-problems.ts). */
+const PROBLEM_KEYS: Partial<Record<FieldProblem['kind'], AdminKey>> = {
+  required: 'vRequired',
+  https: 'vHttps',
+  dateTime: 'vDate',
+  endBeforeStart: 'vEndAfterStart',
+  noOptions: 'vOptions',
+  controlCharacters: 'vControl',
+  timeZone: 'vZone',
+  wholeNumber: 'vCapacity',
 };
+
+const messageOf = (problem: FieldProblem): string =>
+  problem.kind === 'tooLong'
+    ? t('vTooLong', { n: problem.maximum })
+    : t(PROBLEM_KEYS[problem.kind] ?? 'vInvalid');
 
 // --- repeatable rows (agenda items, speakers, questions) ---
 
@@ -254,17 +252,17 @@ const controlIdOf = (path: string): string => {
   return `ed-${parts.join('-')}`;
 };
 
-const showErrors = (form: HTMLElement, errors: Record<string, string>): HTMLElement | undefined => {
+const showErrors = (form: HTMLElement, errors: Record<string, FieldProblem>): HTMLElement | undefined => {
   for (const element of form.querySelectorAll<HTMLElement>('.field-error')) {
     const id = element.id.replace(/-error$/, '');
     setFieldError(id, undefined);
   }
   let first: HTMLElement | undefined;
   const unplaced: string[] = [];
-  for (const [path, raw] of Object.entries(errors)) {
+  for (const [path, problem] of Object.entries(errors)) {
     const id = controlIdOf(path);
-    if (setFieldError(id, messageOf(raw))) first ??= document.getElementById(id) ?? undefined;
-    else unplaced.push(`${path}: ${messageOf(raw)}`);
+    if (setFieldError(id, messageOf(problem))) first ??= document.getElementById(id) ?? undefined;
+    else unplaced.push(`${path}: ${messageOf(problem)}`);
   }
   const summary = form.querySelector<HTMLElement>('#ed-summary-errors');
   if (summary) {
@@ -539,7 +537,7 @@ export const editorView = (
     const checker = await validator;
     const errors = checker ? checker.eventErrors(data, !original) : {};
     if (data.startsAt && data.endsAt && data.endsAt <= data.startsAt && !errors.endsAt)
-      errors.endsAt = 'Must be after startsAt';
+      errors.endsAt = { kind: 'endBeforeStart' };
     const first = showErrors(form, errors);
     if (Object.keys(errors).length) {
       (first ?? form.querySelector<HTMLElement>('#ed-summary-errors'))?.focus();
@@ -571,7 +569,7 @@ export const editorView = (
         error.code === 'validation_failed' &&
         Object.keys(error.fields).length
       ) {
-        showErrors(form, error.fields)?.focus();
+        showErrors(form, problemsOfServerFields(error.fields))?.focus();
       } else {
         announce(errorText(error), 'error');
       }

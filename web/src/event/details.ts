@@ -1,0 +1,156 @@
+import type { EventPublic } from '../api.js';
+import { h, safeHref } from '../dom.js';
+import { availability, dateRange, differentZone, timeOf, timeRange, zoneCity } from '../format.js';
+import { t } from '../i18n.js';
+
+/** The event itself: title, facts (when, where, seats), description, programme and speakers. */
+
+/** The seats tag (`#seats`), in the facts and on the embed card. */
+export const seatsTag = (event: EventPublic) => {
+  const seats = availability(event);
+  return h('span', { id: 'seats', class: `tag tag-${seats.tone}` }, seats.text);
+};
+
+/** Refreshes the seats tag in place, leaving the rest of the page (and the focus) where it is. */
+export const updateSeats = (event: EventPublic): void => {
+  const tag = document.getElementById('seats');
+  if (!tag) return;
+  const seats = availability(event);
+  tag.className = `tag tag-${seats.tone}`;
+  tag.textContent = seats.text;
+};
+
+const place = (event: EventPublic) => {
+  const venue = event.venue
+    ? [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join(', ')
+    : '';
+  if (event.format === 'online') return t('online');
+  if (event.format === 'hybrid') return venue ? `${venue} · ${t('online')}` : t('hybrid');
+  return venue || t('inPerson');
+};
+
+/** The date in the event's zone, then the visitor's own when their clock reads it differently. */
+const when = (event: EventPublic) => {
+  const otherZone = differentZone(event.startsAt, event.timeZone);
+  return h(
+    'dd',
+    {},
+    h('span', { class: 'event-zone' }, dateRange(event.startsAt, event.endsAt, event.timeZone)),
+    otherZone
+      ? h(
+          'span',
+          { class: 'other-zone' },
+          t('yourTime', { date: dateRange(event.startsAt, event.endsAt, otherZone) }),
+        )
+      : null,
+  );
+};
+
+const facts = (event: EventPublic) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    h('dt', {}, t('when')),
+    when(event),
+    h('dt', {}, t('where')),
+    h('dd', {}, place(event)),
+    h('dt', {}, t('availability')),
+    h('dd', {}, seatsTag(event)),
+  );
+
+/** The programme as a timeline: times down one side, a line with a dot per item, talks beside. */
+const timeline = (event: EventPublic) =>
+  h(
+    'section',
+    { 'aria-labelledby': 'agenda' },
+    h(
+      'h2',
+      { id: 'agenda' },
+      t('agenda'),
+      ' ',
+      h('span', { class: 'zone-note' }, `(${zoneCity(event.timeZone)})`),
+    ),
+    h(
+      'ol',
+      { class: 'timeline' },
+      event.agenda.map((item) =>
+        h(
+          'li',
+          {},
+          h(
+            'p',
+            { class: 'time' },
+            item.endsAt
+              ? timeRange(item.startsAt, item.endsAt, event.timeZone)
+              : t('timelineFrom', { time: timeOf(item.startsAt, event.timeZone) }),
+          ),
+          h(
+            'div',
+            { class: 'what' },
+            h('p', { class: 'title' }, item.title),
+            item.speakers.length ? h('p', { class: 'who' }, item.speakers.join(', ')) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase())
+    .join('');
+
+const speakers = (event: EventPublic) =>
+  h(
+    'section',
+    { 'aria-labelledby': 'speakers' },
+    h('h2', { id: 'speakers' }, t('speakers')),
+    h(
+      'ul',
+      { class: 'speakers' },
+      event.speakers.map((speaker) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(speaker.name)),
+          h(
+            'span',
+            {},
+            h('strong', {}, speaker.name),
+            speaker.title ? h('span', { class: 'who' }, speaker.title) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+
+export const details = (event: EventPublic) => {
+  const calendarHref = safeHref(event.calendarUrl);
+  return [
+    h(
+      'p',
+      { class: 'organiser-name' },
+      `${t('organiser')} `,
+      h('a', { href: `/?organiser=${encodeURIComponent(event.organiserId)}` }, event.organiserName),
+    ),
+    h('h1', {}, event.title),
+    event.summary ? h('p', { class: 'lead' }, event.summary) : null,
+    facts(event),
+    calendarHref
+      ? h('p', {}, h('a', { href: calendarHref, download: 'event.ics' }, t('addEventToCalendar')))
+      : null,
+    event.description
+      ? h(
+          'section',
+          { 'aria-labelledby': 'about' },
+          h('h2', { id: 'about' }, t('about')),
+          h('div', { class: 'description' }, event.description),
+        )
+      : null,
+    event.agenda.length ? timeline(event) : null,
+    event.speakers.length ? speakers(event) : null,
+  ];
+};

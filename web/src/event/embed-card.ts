@@ -1,0 +1,82 @@
+import type { EventPublic } from '../api.js';
+import { h } from '../dom.js';
+import { dateRange, formatLabel } from '../format.js';
+import { t } from '../i18n.js';
+import { seatsTag } from './details.js';
+import { controls } from './fields.js';
+import { blockedBy, registerSection } from './outcome.js';
+import { embedded, state } from './state.js';
+
+/**
+ * Embed mode (`?embed=1`): the compact view the embeddable button (embed.js) shows in an
+ * iframe on another site, with the frame's height reported to the host page.
+ */
+
+/**
+ * A card with the essentials; its button opens the form in place. `render` redraws the page,
+ * `onOutcome` is passed on to the form.
+ */
+export const embedCard = (event: EventPublic, render: () => void, onOutcome: () => void) => {
+  const blocked = state.outcome ? undefined : blockedBy(event);
+  const open = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button primary',
+      id: 'embed-open',
+      'aria-expanded': String(state.open),
+      'aria-controls': 'register-section',
+      hidden: state.open || Boolean(blocked),
+    },
+    t('embedOpen'),
+  );
+  open.addEventListener('click', () => {
+    state.open = true;
+    render();
+    const first = controls.get('name');
+    if (first) first.focus();
+  });
+  return [
+    h('h1', {}, event.title),
+    h(
+      'p',
+      { class: 'when' },
+      h('span', { class: 'event-zone' }, dateRange(event.startsAt, event.endsAt, event.timeZone, true)),
+    ),
+    h(
+      'p',
+      { class: 'tags' },
+      h('span', { class: 'tag' }, formatLabel(event.format)),
+      event.venue?.city ? h('span', { class: 'tag' }, event.venue.city) : null,
+      seatsTag(event),
+    ),
+    h(
+      'p',
+      { class: 'embed-links' },
+      h(
+        'a',
+        { href: `/events/${encodeURIComponent(event.id)}`, target: '_blank', rel: 'noopener' },
+        t('fullPage'),
+      ),
+    ),
+    open,
+    state.open || blocked || state.outcome ? registerSection(event, onOutcome) : null,
+  ];
+};
+
+/** Tells the host page (embed.js) how tall the frame's content is, so it never scrolls inside. */
+export const reportHeight = (): void => {
+  if (!embedded || window.parent === window) return;
+  const send = () =>
+    window.parent.postMessage(
+      // Only a height and the event id: nothing personal crosses to the host page.
+      {
+        type: 'inscriptions:height',
+        eventId: state.event?.id,
+        height: document.documentElement.scrollHeight,
+      },
+      '*',
+    );
+  new ResizeObserver(send).observe(document.body);
+  send();
+};

@@ -41,7 +41,12 @@ const PROBE = `
 import { handler } from './functions/api/public/register.ts';
 import { documentClient } from './functions/wiring/clients.ts';
 if (typeof handler !== 'function') throw new Error('register: no handler');
-const { accessKeyId, secretAccessKey, sessionToken } = await documentClient().config.credentials();
+const client = documentClient();
+const { accessKeyId, secretAccessKey, sessionToken } = await client.config.credentials();
+// The DynamoDB client's endpoint cache (the bundles' stand-in) answers as the SDK's does.
+const cache = client.config.endpointCache;
+cache.set('k', [{ Address: 'a.example', CachePeriodInMinutes: 1 }]);
+if (cache.getEndpoint('k') !== 'a.example' || cache.getEndpoint('none') !== undefined) throw new Error('endpoint cache');
 console.log(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }));
 `;
 
@@ -96,6 +101,13 @@ describe('API function bundles', () => {
     // Booleans and marker lists, not toContain: a failure would print the whole bundle.
     expect(code.includes(ENV_PROVIDER_MARKER), ENV_PROVIDER_MARKER).toBe(true);
     expect(FULL_CHAIN_MARKERS.filter((marker) => code.includes(marker))).toEqual([]);
+  });
+
+  it.each(API_ENTRIES)('%s carries the small endpoint cache, not the SDK’s LRU library', async (entry) => {
+    const code = await readFile(bundles.get(entry) as string, 'utf8');
+    // mnemonist's LRU names its own errors; the stand-in (functions/platform/endpoint-cache.ts) has none.
+    expect(code.includes('mnemonist/lru-cache'), 'mnemonist').toBe(false);
+    expect(/LRUCache|lru-cache/.test(code), 'an LRU cache class').toBe(false);
   });
 
   it('clients resolve the credentials the Lambda runtime sets in the environment', async () => {

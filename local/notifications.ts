@@ -2,13 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Mailer } from '../functions/mail/mailer.js';
-import { MailLedger } from '../functions/notify/ledger.js';
+import type { MailLedger } from '../functions/notify/ledger.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { tickReminderScheduler } from '../functions/notify/reminder-scheduler.js';
 import type { SendDeps } from '../functions/notify/send.js';
 import { createFanoutHandler, fanoutDeps } from '../functions/queue/fanout.js';
 import { type RemindResult, remind } from '../functions/scheduled/remind.js';
 import { createNotifyHandler, notifyDeps } from '../functions/stream/notify.js';
+import { buildSendDeps } from '../functions/wiring/notify.js';
 import type { Services } from '../functions/wiring/services.js';
 import { replayDeadLetters } from './dead-letters.js';
 import { localClientConfig } from './dynamodb-local.js';
@@ -59,20 +60,18 @@ export const startLocalNotifications = async (
   options: LocalNotificationsOptions,
 ): Promise<LocalNotifications> => {
   const { services, doc, tableName } = options;
-  const ledger = new MailLedger(doc, tableName);
-  const sendDeps: SendDeps = {
+  // The same builder as the Lambda functions', with the outbox as the mailer.
+  const sendDeps = buildSendDeps({
     db: doc,
     tableName,
-    events: services.events,
-    registrations: services.registrations,
-    ledger,
+    services,
     mailer: options.mailer,
     baseUrl: options.baseUrl,
     tokenKey: options.tokenKey,
     mailFrom: options.mailFrom,
-    clock: services.clock,
     ...(options.onSent ? { onSent: options.onSent } : {}),
-  };
+  });
+  const { ledger } = sendDeps;
   const queue = createLocalFanoutQueue({
     deadLetterFile: `${options.dataDir}/dead-letters.jsonl`,
     ...options.queue,

@@ -19,7 +19,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import ical from 'ical-generator';
 import { organiserFeed } from '../functions/calendar/ical.js';
@@ -208,7 +213,7 @@ const generateLoad = (options: { url: string; requests: number; concurrency: num
  * The bare minimum a registration needs: one transaction of a conditional counter update and a
  * conditional put, at the same concurrency. Returns transactions per second.
  */
-const rawBurst = async (db: Services['table']['db'], tableName: string, label: string, requests: number) => {
+const rawBurst = async (db: DynamoDBDocumentClient, tableName: string, label: string, requests: number) => {
   const pk = `RAW#${label}`;
   await db.send(new PutCommand({ TableName: tableName, Item: { pk, sk: 'GATE', held: 0 } }));
   const seconds = await pool(requests, CONCURRENCY, label, async (i) => {
@@ -264,7 +269,7 @@ const benchEvent = (id: string, capacity: number, waitlistEnabled = true) => {
  * everything; the model makes a transaction hold its items for HOT_TRANSACTION_MS and cancels
  * any other touching them meanwhile, as DynamoDB does, and gives each item 1,000 WCU/s.
  */
-const hot = async (options: { db: Services['table']['db']; tableName: string; shards: number }) => {
+const hot = async (options: { db: DynamoDBDocumentClient; tableName: string; shards: number }) => {
   const contention = withContention(options.db, { transactionMs: HOT_TRANSACTION_MS });
   const services = createServices({
     db: contention.client,

@@ -416,7 +416,7 @@ describe('reconciliation', () => {
     await corrupt(eventId, 'SET pending = :two', { ':two': 2 });
     // Three mail claims: one left `sending` 20 minutes ago (its worker died), one being sent
     // right now, one sent. Only the first is owed.
-    const ledger = new MailLedger(app.services.table.db, app.tableName);
+    const ledger = new MailLedger(app.doc, app.tableName);
     const expiresAt = Math.ceil(Date.now() / 1000) + 86_400;
     await ledger.claim(eventId, 'stuck', new Date(Date.now() - 20 * 60_000), expiresAt);
     await ledger.claim(eventId, 'in-flight', new Date(), expiresAt);

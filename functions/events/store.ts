@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../platform/errors.js';
 import {
   eventKey,
@@ -176,6 +182,27 @@ export class EventStore {
       if (this.recent.get(eventId)?.value === value) this.recent.delete(eventId);
     });
     return value;
+  }
+
+  /**
+   * Every event with seat quotas, found by a scan (organisers have no list of their own in
+   * AWS: they are Cognito groups). Reconciliation runs it hourly: one read of the table.
+   */
+  async allEventIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const page of paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        // Quota 0 keeps the plain GATE key: one per event.
+        FilterExpression: 'sk = :gate',
+        ExpressionAttributeValues: { ':gate': GATE_SK },
+        ProjectionExpression: 'pk',
+      },
+    )) {
+      for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^EVENT#/, ''));
+    }
+    return ids;
   }
 
   async getGate(eventId: string): Promise<Gate | undefined> {

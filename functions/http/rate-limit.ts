@@ -1,105 +1,15 @@
-import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../platform/errors.js';
-import { tableSchema } from '../platform/table.js';
-import { type Services, services } from '../wiring/services.js';
+import { RateLimitedError } from '../platform/rate-limiter.js';
+import { services } from '../wiring/services.js';
 import { type ApiEvent, type ApiHandler, errorResponse } from './handler.js';
 
-/**
- * Fixed-window counters in the table, so a limit holds across Lambda containers: one item
- * per subject and window (`pk = RATE#<scope>#<hash>`, `sk = W#<window start>`), counted with
- * a conditional ADD that stops at the limit, and gone by TTL after the window. Subjects are
- * hashed: no IP address or id is stored as such.
- */
-
-export interface RateRule {
-  /** Failures allowed per window; the next request is refused until the window ends. */
-  limit: number;
-  windowSeconds: number;
-}
-
-/** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
-export const BAD_MANAGE_TOKENS: RateRule = { limit: 10, windowSeconds: 15 * 60 };
-
-export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', 'Too many attempts with a wrong link; please try again later');
-  }
-}
-
-const subjectHash = (subject: string): string =>
-  createHash('sha256').update(subject).digest('base64url').slice(0, 32);
-
-export const rateKey = (scope: string, subject: string, windowStart: number) => ({
-  pk: `RATE#${scope}#${subjectHash(subject)}`,
-  sk: `W#${windowStart}`,
-});
-
-const isConditionFailure = (error: unknown): boolean =>
-  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-
-export class RateLimiter {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly scope: string,
-    private readonly rule: RateRule,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  private window() {
-    const nowSeconds = this.clock().getTime() / 1000;
-    const start = Math.floor(nowSeconds / this.rule.windowSeconds) * this.rule.windowSeconds;
-    const end = start + this.rule.windowSeconds;
-    return { start, end, retryAfter: Math.max(1, Math.ceil(end - nowSeconds)) };
-  }
-
-  /** Refuses (429) when any of the subjects has used up its allowance in this window. */
-  async assertAllowed(subjects: readonly string[]): Promise<void> {
-    const { start, retryAfter } = this.window();
-    const counts = await Promise.all(
-      subjects.map(async (subject) => {
-        const { Item } = await this.db.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: rateKey(this.scope, subject, start),
-            ConsistentRead: true,
-          }),
-        );
-        return Number(Item?.count ?? 0);
-      }),
-    );
-    if (counts.some((count) => count >= this.rule.limit)) throw new RateLimitedError(retryAfter);
-  }
-
-  /**
-   * Counts one failure against each subject. The ADD only applies below the limit, so
-   * concurrent failures never count past it, and one that finds the allowance used up is
-   * refused (429) like the ones after it.
-   */
-  async recordFailure(subjects: readonly string[]): Promise<void> {
-    const { start, end, retryAfter } = this.window();
-    const results = await Promise.allSettled(
-      subjects.map((subject) =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rateKey(this.scope, subject, start),
-            UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': tableSchema.timeToLiveAttribute },
-            // A minute past the window: TTL deletes late anyway, and the window no longer counts.
-            ExpressionAttributeValues: { ':one': 1, ':limit': this.rule.limit, ':expiresAt': end + 60 },
-          }),
-        ),
-      ),
-    );
-    for (const result of results) {
-      if (result.status === 'rejected' && !isConditionFailure(result.reason)) throw result.reason;
-    }
-    if (results.some((result) => result.status === 'rejected')) throw new RateLimitedError(retryAfter);
-  }
-}
+// The table-backed counters themselves are platform/rate-limiter.ts; the tests reach them here too.
+export {
+  BAD_MANAGE_TOKENS,
+  RateLimitedError,
+  RateLimiter,
+  type RateRule,
+  rateKey,
+} from '../platform/rate-limiter.js';
 
 /**
  * The client a request counts against: its IPv4 address, or its IPv6 /64 (one host often
@@ -120,18 +30,6 @@ export const clientKey = (sourceIp: string | undefined): string => {
     .slice(0, 4)
     .map((group) => group.replace(/^0+(?=.)/, ''))
     .join(':')}::/64`;
-};
-
-const limiters = new WeakMap<Services, RateLimiter>();
-
-export const badManageTokenLimiter = (wired: Services = services()): RateLimiter => {
-  let limiter = limiters.get(wired);
-  if (!limiter) {
-    const { db, tableName } = wired.table;
-    limiter = new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, wired.clock);
-    limiters.set(wired, limiter);
-  }
-  return limiter;
 };
 
 /**
@@ -157,7 +55,7 @@ export const guardManageToken = async (
   registrationId: string,
   tokenValid: boolean,
 ): Promise<void> => {
-  const limiter = badManageTokenLimiter();
+  const limiter = services().manageTokenLimiter;
   const subjects = [`registration:${registrationId}`, `client:${clientKey(clientAddress(request))}`];
   await limiter.assertAllowed(subjects);
   if (!tokenValid) await limiter.recordFailure(subjects);

@@ -1,14 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { personalInvite } from '../calendar/ical.js';
 import { type EventRecord, standInOrganiser } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
 import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
-import { registrationKey } from '../platform/keys.js';
-import { retrying } from '../platform/retry.js';
 import { unsealToken } from '../platform/tokens.js';
-import { manageUrl, type RegistrationRecord } from '../registrations/model.js';
+import { manageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry, type MailLedger } from './ledger.js';
@@ -23,10 +20,8 @@ import { ledgerExpiry, type MailLedger } from './ledger.js';
 export type Compose = (input: NotificationInput) => Promise<{ raw: Buffer; to: string; subject: string }>;
 
 export interface SendDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
   events: Pick<EventStore, 'get' | 'getOrganiser'>;
-  registrations: Pick<Registrations, 'waitlistPosition'>;
+  registrations: Pick<Registrations, 'waitlistPosition' | 'get'>;
   ledger: MailLedger;
   mailer: Mailer;
   /** Render + MIME; the mail module's composer unless a test swaps it. */
@@ -46,7 +41,8 @@ export type SendResult =
 
 export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<SendResult> => {
   const now = deps.clock();
-  const registration = await loadRegistration(deps, intent);
+  // By primary key, consistently: an index may not show a registration written a moment ago.
+  const registration = await deps.registrations.get(intent);
   // Erased, or replaced by a newer registration under the same address: not this person's message.
   if (!registration || registration.id !== intent.registrationId)
     return { status: 'skipped', reason: 'gone' };
@@ -105,24 +101,3 @@ export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<Se
 
 const eventPage = (baseUrl: string, event: EventRecord): string =>
   `${baseUrl}/events/${encodeURIComponent(event.id)}`;
-
-/** Keys and index attributes stay behind: only the record's own fields go to the renderer. */
-const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
-
-/** By primary key, consistently: an index may not show a registration written a moment ago. */
-const loadRegistration = async (
-  deps: Pick<SendDeps, 'db' | 'tableName'>,
-  intent: Pick<MessageIntent, 'eventId' | 'emailKey'>,
-): Promise<RegistrationRecord | undefined> => {
-  const { Item } = await retrying(deps.db).send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: registrationKey(intent.eventId, intent.emailKey),
-      ConsistentRead: true,
-    }),
-  );
-  if (!Item) return undefined;
-  return Object.fromEntries(
-    Object.entries(Item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
-  ) as unknown as RegistrationRecord;
-};

@@ -1,4 +1,5 @@
 import { AppError } from '../platform/errors.js';
+import { personalDataExpiresAt } from '../platform/privacy.js';
 import { hashToken, newManageToken, sealToken } from '../platform/tokens.js';
 import { failedConditions, Transaction } from '../platform/transaction.js';
 import { MAX_MANAGE_LINKS, type RegistrationRecord } from './model.js';
@@ -6,7 +7,7 @@ import type { RegistrationContext } from './ports.js';
 import { seatCounts } from './seat-counts.js';
 import { fillFreeSeats } from './waitlist.js';
 
-/** A person's data: one more manage link for it, and its erasure. */
+/** A person's data: one more manage link for it, when it goes, and its erasure. */
 
 /**
  * Issues one more manage link for an existing registration and flags it for the mailer
@@ -57,3 +58,14 @@ export const erase = async (
   }
   if (counts.held) await fillFreeSeats(context, registration.eventId, now);
 };
+
+/**
+ * Registrations carry their deletion date (`expiresAt`, DynamoDB TTL): PERSONAL_DATA_DAYS
+ * after the event ends. When the event moves, so does that date, or a postponed event would
+ * lose its attendees before it takes place.
+ */
+export const restampPersonalDataExpiry = (
+  { table }: RegistrationContext,
+  eventId: string,
+  eventEndsAt: string,
+): Promise<number> => table.setPersonalDataExpiry(eventId, personalDataExpiresAt(eventEndsAt));

@@ -36,6 +36,9 @@ export interface RegistrationTablePort {
     now: Date,
   ): Promise<void>;
 
+  /** Moves every registration's deletion date (TTL) of the event; how many were moved. */
+  setPersonalDataExpiry(eventId: string, expiresAt: number): Promise<number>;
+
   /** The oldest waitlisted registrations, first in line first (at most `limit`, from the index). */
   waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]>;
   /** Everyone waiting, first in line first (ids and tickets only). */

@@ -1,19 +1,21 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_COUNTERS } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
-import { eventKey, GATE_SK, shardOfGateSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
+import { shardOfGateSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { personalDataExpired } from '../platform/privacy.js';
-import type { TableAccess } from '../platform/table.js';
-import { failedConditions, Transaction } from '../platform/transaction.js';
 import { arrivalSecond, type RegistrationRecord } from './model.js';
 import type { Registrations } from './registrations.js';
 
-/** What reconciliation works with: both stores, the clock, and the table it reads raw to compare. */
+/** Sets seat counters to recomputed values, only where they are still as seen; false when one moved. */
+export interface CounterRepairs {
+  apply(eventId: string, seen: Record<string, unknown>[], drift: Drift[]): Promise<boolean>;
+}
+
+/** What reconciliation works with: both stores, the counter repairs, the clock. */
 export interface ReconcileContext {
-  table: TableAccess;
   events: EventStore;
   registrations: Registrations;
+  repairs: CounterRepairs;
   clock: () => Date;
 }
 
@@ -140,76 +142,13 @@ const waitingDrift = (stored: Map<string, number>, live: RegistrationRecord[]): 
   });
 };
 
-/**
- * Writes the recomputed counters, only if each drifted shard's counters (and its `version`,
- * once the stores keep one) are still those the drift was computed from. False when they moved.
- */
-export const applyRepair = async (
-  services: ReconcileContext,
+/** Writes the recomputed counters where they are still as seen (the adapter: dynamodb/repairs.ts). */
+export const applyRepair = (
+  services: Pick<ReconcileContext, 'repairs'>,
   eventId: string,
   seen: Record<string, unknown>[],
   drift: Drift[],
-): Promise<boolean> => {
-  const { db, tableName } = services.table;
-  const repairs = seen.flatMap((item) => {
-    const shard = shardOfGateSk(String(item.sk));
-    const fixes = drift.filter((d) => d.shard === shard && d.counter !== 'waiting');
-    if (fixes.length === 0) return [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const conditions: string[] = [];
-    for (const name of [...COUNTERS, 'version']) {
-      names[`#${name}`] = name;
-      if (item[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
-      else {
-        conditions.push(`#${name} = :seen_${name}`);
-        values[`:seen_${name}`] = item[name];
-      }
-    }
-    const sets = fixes.map(({ counter, actual }) => {
-      values[`:actual_${counter}`] = actual;
-      return `#${counter} = :actual_${counter}`;
-    });
-    return [
-      {
-        Update: {
-          TableName: tableName,
-          Key: { pk: eventKey(eventId).pk, sk: item.sk },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-    ];
-  });
-  // A per-second waiting count is set only if it still holds what the drift was computed from.
-  for (const { shard, second = 0, stored, actual } of drift.filter((d) => d.counter === 'waiting')) {
-    repairs.push({
-      Update: {
-        TableName: tableName,
-        Key: waitingCountKey(eventId, second, shard),
-        UpdateExpression: 'SET #count = :actual',
-        ConditionExpression:
-          stored === 0 ? 'attribute_not_exists(#count) OR #count = :zero' : '#count = :seen',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: {
-          ':actual': actual,
-          ...(stored === 0 ? { ':zero': 0 } : { ':seen': stored }),
-        },
-      },
-    });
-  }
-  if (repairs.length === 0) return true;
-  try {
-    await new Transaction().add('repairs', ...repairs).run(db);
-    return true;
-  } catch (error) {
-    // A counter moved since it was read: the caller reads and compares again.
-    if (failedConditions(error).has('repairs')) return false;
-    throw error;
-  }
-};
+): Promise<boolean> => services.repairs.apply(eventId, seen, drift);
 
 export const reconcile = async (
   services: ReconcileContext,
@@ -258,37 +197,12 @@ export const reconcile = async (
   return { eventId, status: 'skipped', reason: 'too busy; try again later', drift: [] };
 };
 
-/**
- * Every event with a gate, found by a scan (organisers have no list of their own in AWS:
- * they are Cognito groups). Hourly on a table of registrations this costs one read of it.
- */
-export const gateEventIds = async (services: ReconcileContext): Promise<string[]> => {
-  const { db, tableName } = services.table;
-  const ids: string[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: tableName,
-        // Shard 0 keeps the plain GATE key: one per event.
-        FilterExpression: 'sk = :gate',
-        ExpressionAttributeValues: { ':gate': GATE_SK },
-        ProjectionExpression: 'pk',
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^EVENT#/, ''));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return ids;
-};
-
 export const reconcileAll = async (
   services: ReconcileContext,
   options: ReconcileOptions & { eventIds?: string[] } = {},
 ): Promise<ReconcileReport[]> => {
   const reports: ReconcileReport[] = [];
-  for (const eventId of options.eventIds ?? (await gateEventIds(services))) {
+  for (const eventId of options.eventIds ?? (await services.events.allEventIds())) {
     try {
       reports.push(await reconcile(services, eventId, options));
     } catch (error) {

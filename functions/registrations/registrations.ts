@@ -3,7 +3,7 @@ import type { EventRecord, Gate } from '../events/model.js';
 import { checkIn, undoCheckIn } from './attendance.js';
 import { RegistrationTable } from './dynamodb/table.js';
 import type { Answers, RegistrationRecord } from './model.js';
-import { erase, requestManageLink } from './personal-data.js';
+import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
 import type { RegistrationContext, RegistrationSettings, SeatQuotas } from './ports.js';
 import { promoteOutOfTurn } from './promote.js';
 import { type RegisterOutcome, register } from './register.js';
@@ -75,6 +75,15 @@ export class Registrations {
 
   erase(registration: RegistrationRecord, now: Date) {
     return erase(this.context, registration, now);
+  }
+
+  restampPersonalDataExpiry(eventId: string, eventEndsAt: string) {
+    return restampPersonalDataExpiry(this.context, eventId, eventEndsAt);
+  }
+
+  /** By event and normalised email, consistently (the mailer reads what the stream names). */
+  get(key: Pick<RegistrationRecord, 'eventId' | 'emailKey'>) {
+    return this.table.get(key);
   }
 
   waitlistPosition(registration: RegistrationRecord) {

@@ -42,7 +42,7 @@ export interface ReconcileSummary {
 export const handler = async (): Promise<ReconcileSummary> => {
   const services = servicesForReconcile();
   const reports = await reconcileAll(services, { repair: true });
-  const ledger = new MailLedger(services.table.db, services.table.tableName);
+  const ledger = new MailLedger(documentClient(), tableName());
   const olderThan = new Date(Date.now() - STUCK_MAIL_CLAIM_MINUTES * 60_000);
   let stuckMailClaims = 0;
   for (const { eventId } of reports) stuckMailClaims += (await ledger.stuckClaims(eventId, olderThan)).length;

@@ -1,3 +1,5 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Mailer } from '../mail/mailer.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
 import { createSqsFanoutQueue, type FanoutQueue } from '../notify/fanout-queue.js';
 import { MailLedger } from '../notify/ledger.js';
@@ -5,7 +7,35 @@ import { createEventBridgeReminderScheduler, type ReminderScheduler } from '../n
 import type { SendDeps } from '../notify/send.js';
 import { documentClient } from './clients.js';
 import { config, fanoutQueueConfig, mailConfig, reminderSchedulerConfig } from './config.js';
-import { services } from './services.js';
+import { type Services, services } from './services.js';
+
+export interface SendDepsParts {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  services: Pick<Services, 'events' | 'registrations' | 'clock'>;
+  mailer: Mailer;
+  baseUrl: string;
+  tokenKey: Buffer;
+  mailFrom: string;
+  onSent?: SendDeps['onSent'];
+}
+
+/**
+ * The one builder of what sending a message needs, for the Lambda functions (SES, from the
+ * environment) and the local runtime (the outbox): the stores, the mail ledger on the same
+ * table, the mailer, and the settings the messages are made from.
+ */
+export const buildSendDeps = (parts: SendDepsParts): SendDeps => ({
+  events: parts.services.events,
+  registrations: parts.services.registrations,
+  ledger: new MailLedger(parts.db, parts.tableName),
+  mailer: parts.mailer,
+  baseUrl: parts.baseUrl,
+  tokenKey: parts.tokenKey,
+  mailFrom: parts.mailFrom,
+  clock: parts.services.clock,
+  ...(parts.onSent ? { onSent: parts.onSent } : {}),
+});
 
 /**
  * The AWS wiring of the notification functions, from the environment, built on first use and
@@ -20,23 +50,18 @@ let scheduler: ReminderScheduler | undefined;
 export const sendDepsFromEnv = (): SendDeps => {
   if (!sendDeps) {
     const { tableName, publicBaseUrl, manageTokenKey } = config();
-    const { events, registrations, clock } = services();
     const mail = mailConfig();
-    const db = documentClient();
-    sendDeps = {
-      db,
+    sendDeps = buildSendDeps({
+      db: documentClient(),
       tableName,
-      events,
-      registrations,
-      ledger: new MailLedger(db, tableName),
+      services: services(),
       mailer: createSesMailer(
         mail.configurationSetName ? { configurationSetName: mail.configurationSetName } : {},
       ),
       baseUrl: publicBaseUrl,
       tokenKey: manageTokenKey,
       mailFrom: mail.from,
-      clock,
-    };
+    });
   }
   return sendDeps;
 };

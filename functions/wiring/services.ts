@@ -1,14 +1,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventStore } from '../events/store.js';
-import { retrying } from '../platform/retry.js';
+import { BAD_MANAGE_TOKENS, RateLimiter } from '../platform/rate-limiter.js';
+import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
+import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
-  /** The table the stores use, for the few modules that keep items of their own (rate limits, reconciliation). */
-  table: { db: DynamoDBDocumentClient; tableName: string };
+  /** Seat counters set back to what the registrations say (reconciliation). */
+  repairs: CounterRepairs;
+  /** Bad manage tokens counted per registration and per client, across containers. */
+  manageTokenLimiter: RateLimiter;
   events: EventStore;
   registrations: Registrations;
   baseUrl: string;
@@ -38,8 +42,10 @@ export const createServices = ({
   clock,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
+  const now = clock ?? (() => new Date());
   return {
-    table: { db: retrying(db), tableName },
+    repairs: new DynamoDbCounterRepairs(db, tableName),
+    manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
     events,
     registrations: new Registrations(db, tableName, events, {
       get tokenKey() {
@@ -48,7 +54,7 @@ export const createServices = ({
       holdMinutes,
     }),
     baseUrl,
-    clock: clock ?? (() => new Date()),
+    clock: now,
   };
 };
 

@@ -2,7 +2,6 @@ import { applyUpdate } from '../../events/model.js';
 import { eventUpdateInput } from '../../events/schemas.js';
 import { ownEvent } from '../../http/access.js';
 import { httpApi, parseInput } from '../../http/handler.js';
-import { restampPersonalDataExpiry } from '../../registrations/retention.js';
 import { services } from '../../wiring/services.js';
 import { adminEventResponse } from './actions.js';
 
@@ -20,7 +19,8 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   await events.save(event, next);
   await registrations.fillFreeSeats(event.id, now);
   // Personal data is kept a set time after the event: a moved event moves that date.
-  if (next.endsAt !== event.endsAt) await restampPersonalDataExpiry(services(), event.id, next.endsAt);
+  if (next.endsAt !== event.endsAt)
+    await services().registrations.restampPersonalDataExpiry(event.id, next.endsAt);
 
   return adminEventResponse(event.id);
 });

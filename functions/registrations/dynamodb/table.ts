@@ -103,6 +103,37 @@ export class RegistrationTable implements RegistrationTablePort {
     );
   }
 
+  /**
+   * Moves every registration's deletion date (DynamoDB TTL). Keys only are read; each item is
+   * updated only while it still exists (an erasure meanwhile stays an erasure).
+   */
+  async setPersonalDataExpiry(eventId: string, expiresAt: number): Promise<number> {
+    let updated = 0;
+    for await (const page of paginateQuery(
+      { client: this.db },
+      { ...this.registrationsQuery(eventId), ProjectionExpression: 'pk, sk' },
+    )) {
+      for (const key of page.Items ?? []) {
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: key.pk, sk: key.sk },
+              UpdateExpression: 'SET #expiresAt = :expiresAt',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#expiresAt': tableSchema.timeToLiveAttribute },
+              ExpressionAttributeValues: { ':expiresAt': expiresAt },
+            }),
+          );
+          updated++;
+        } catch (error) {
+          if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
+    }
+    return updated;
+  }
+
   async waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]> {
     const { ProjectionExpression: _everything, ...query } = this.waitlistQuery(eventId);
     const { Items = [] } = await this.db.send(new QueryCommand({ ...query, Limit: Math.max(1, limit) }));

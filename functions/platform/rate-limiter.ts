@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AppError } from './errors.js';
+import { retrying } from './retry.js';
+import { tableSchema } from './table.js';
+
+/**
+ * Fixed-window counters in the table, so a limit holds across Lambda containers: one item
+ * per subject and window (`pk = RATE#<scope>#<hash>`, `sk = W#<window start>`), counted with
+ * a conditional ADD that stops at the limit, and gone by TTL after the window. Subjects are
+ * hashed: no IP address or id is stored as such.
+ */
+
+export interface RateRule {
+  /** Failures allowed per window; the next request is refused until the window ends. */
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
+export const BAD_MANAGE_TOKENS: RateRule = { limit: 10, windowSeconds: 15 * 60 };
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'Too many attempts with a wrong link; please try again later');
+  }
+}
+
+const subjectHash = (subject: string): string =>
+  createHash('sha256').update(subject).digest('base64url').slice(0, 32);
+
+export const rateKey = (scope: string, subject: string, windowStart: number) => ({
+  pk: `RATE#${scope}#${subjectHash(subject)}`,
+  sk: `W#${windowStart}`,
+});
+
+const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+
+export class RateLimiter {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly scope: string,
+    private readonly rule: RateRule,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.db = retrying(db);
+  }
+
+  private window() {
+    const nowSeconds = this.clock().getTime() / 1000;
+    const start = Math.floor(nowSeconds / this.rule.windowSeconds) * this.rule.windowSeconds;
+    const end = start + this.rule.windowSeconds;
+    return { start, end, retryAfter: Math.max(1, Math.ceil(end - nowSeconds)) };
+  }
+
+  /** Refuses (429) when any of the subjects has used up its allowance in this window. */
+  async assertAllowed(subjects: readonly string[]): Promise<void> {
+    const { start, retryAfter } = this.window();
+    const counts = await Promise.all(
+      subjects.map(async (subject) => {
+        const { Item } = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: rateKey(this.scope, subject, start),
+            ConsistentRead: true,
+          }),
+        );
+        return Number(Item?.count ?? 0);
+      }),
+    );
+    if (counts.some((count) => count >= this.rule.limit)) throw new RateLimitedError(retryAfter);
+  }
+
+  /**
+   * Counts one failure against each subject. The ADD only applies below the limit, so
+   * concurrent failures never count past it, and one that finds the allowance used up is
+   * refused (429) like the ones after it.
+   */
+  async recordFailure(subjects: readonly string[]): Promise<void> {
+    const { start, end, retryAfter } = this.window();
+    const results = await Promise.allSettled(
+      subjects.map((subject) =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: rateKey(this.scope, subject, start),
+            UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': tableSchema.timeToLiveAttribute },
+            // A minute past the window: TTL deletes late anyway, and the window no longer counts.
+            ExpressionAttributeValues: { ':one': 1, ':limit': this.rule.limit, ':expiresAt': end + 60 },
+          }),
+        ),
+      ),
+    );
+    for (const result of results) {
+      if (result.status === 'rejected' && !isConditionFailure(result.reason)) throw result.reason;
+    }
+    if (results.some((result) => result.status === 'rejected')) throw new RateLimitedError(retryAfter);
+  }
+}

@@ -1,0 +1,83 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GATE_COUNTERS } from '../../events/model.js';
+import { eventKey, shardOfGateSk, waitingCountKey } from '../../platform/keys.js';
+import { retrying } from '../../platform/retry.js';
+import { failedConditions, Transaction } from '../../platform/transaction.js';
+import type { CounterRepairs, Drift } from '../reconcile.js';
+
+/**
+ * Writes recomputed seat counters (reconcile.ts), in one transaction, only if each drifted
+ * quota's counters (and its `version`, once the stores keep one) are still those the drift was
+ * computed from. False when they moved.
+ */
+export class DynamoDbCounterRepairs implements CounterRepairs {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.db = retrying(db);
+  }
+
+  async apply(eventId: string, seen: Record<string, unknown>[], drift: Drift[]): Promise<boolean> {
+    const repairs = seen.flatMap((item) => {
+      const shard = shardOfGateSk(String(item.sk));
+      const fixes = drift.filter((d) => d.shard === shard && d.counter !== 'waiting');
+      if (fixes.length === 0) return [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const conditions: string[] = [];
+      for (const name of [...GATE_COUNTERS, 'version']) {
+        names[`#${name}`] = name;
+        if (item[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
+        else {
+          conditions.push(`#${name} = :seen_${name}`);
+          values[`:seen_${name}`] = item[name];
+        }
+      }
+      const sets = fixes.map(({ counter, actual }) => {
+        values[`:actual_${counter}`] = actual;
+        return `#${counter} = :actual_${counter}`;
+      });
+      return [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: eventKey(eventId).pk, sk: item.sk },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      ];
+    });
+    // A per-second waiting count is set only if it still holds what the drift was computed from.
+    for (const { shard, second = 0, stored, actual } of drift.filter((d) => d.counter === 'waiting')) {
+      repairs.push({
+        Update: {
+          TableName: this.tableName,
+          Key: waitingCountKey(eventId, second, shard),
+          UpdateExpression: 'SET #count = :actual',
+          ConditionExpression:
+            stored === 0 ? 'attribute_not_exists(#count) OR #count = :zero' : '#count = :seen',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: {
+            ':actual': actual,
+            ...(stored === 0 ? { ':zero': 0 } : { ':seen': stored }),
+          },
+        },
+      });
+    }
+    if (repairs.length === 0) return true;
+    try {
+      await new Transaction().add('repairs', ...repairs).run(this.db);
+      return true;
+    } catch (error) {
+      // A counter moved since it was read: the caller reads and compares again.
+      if (failedConditions(error).has('repairs')) return false;
+      throw error;
+    }
+  }
+}

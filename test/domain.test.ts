@@ -313,6 +313,7 @@ describe('manage tokens and emails', () => {
       email: 'ada@example.com',
       answers: {},
       locale: 'fr' as const,
+      shard: 0,
       tokenHashes: [],
       tokenSealed: '',
       consentAt: '',

@@ -20,6 +20,7 @@ const registration = (fields: Partial<RegistrationRecord> = {}): RegistrationRec
   id: 'reg_1',
   eventId: 'evt_1',
   emailKey: 'hash1',
+  shard: 0,
   name: 'Camille',
   email: 'camille@example.com',
   answers: {},

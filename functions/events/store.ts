@@ -2,6 +2,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   paginateScan,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -234,20 +235,17 @@ export class EventStore {
   /** One organiser's events without their counters (the calendar feed needs no seats). */
   async listEvents(organiserId: string): Promise<EventRecord[]> {
     const events: EventRecord[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: tableSchema.indexes.byParent.name,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': organiserEventsPartition(organiserId) },
-          ExclusiveStartKey: cursor,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        IndexName: tableSchema.indexes.byParent.name,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': organiserEventsPartition(organiserId) },
+      },
+    )) {
       events.push(...(page.Items ?? []).map(toEvent));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    }
     return events;
   }
 

@@ -3,7 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../platform/keys.js';
@@ -156,20 +156,17 @@ export class MailLedger {
   /** Every ledger entry of an event (tests, operators). */
   async entries(eventId: string): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': MAIL_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': MAIL_PREFIX },
+        ConsistentRead: true,
+      },
+    )) {
       entries.push(...(page.Items ?? []).map(toEntry));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    }
     return entries;
   }
 

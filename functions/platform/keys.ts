@@ -10,7 +10,7 @@ export const GATE_SK = 'GATE';
  */
 export const GATE_SK_LAST = 'GATE#9~';
 export const isShardSk = (sk: string): boolean => sk === GATE_SK || /^GATE#\d+$/.test(sk);
-/** Seat shard `n` of an event's gate; shard 0 keeps the plain `GATE` key (events made before sharding). */
+/** Seat quota (shard) `n` of an event; quota 0 has the plain `GATE` key, so one event has one such item. */
 export const gateKey = (eventId: string, shard = 0) => ({
   pk: `EVENT#${eventId}`,
   sk: shard === 0 ? GATE_SK : `${GATE_SK}#${shard}`,

@@ -36,7 +36,7 @@ const setCheckIn = async (
     .add('attendance', table.writes.checkIn(registration, at, now))
     .add(
       'seat',
-      table.writes.seatQuota(registration.eventId, registration.shard ?? 0, { checkedIn: at ? 1 : -1 }),
+      table.writes.seatQuota(registration.eventId, registration.shard, { checkedIn: at ? 1 : -1 }),
     );
   try {
     await table.write(transaction);

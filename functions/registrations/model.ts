@@ -25,8 +25,8 @@ export interface RegistrationRecord {
   answers: Answers;
   locale: Language;
   status: RegistrationStatus;
-  /** The gate shard whose counters count this registration (0 when absent: made before sharding). */
-  shard?: number;
+  /** The seat quota (shard) whose counters count this registration. */
+  shard: number;
   /** Arrival ticket while (or since) waitlisted: the FIFO order. */
   waitTicket?: number;
   /** Hashes of the manage tokens handed out (a resend adds one; old links keep working). */

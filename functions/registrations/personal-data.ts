@@ -40,7 +40,7 @@ export const erase = async (
     .add('tombstone', table.writes.tombstone(registration, now))
     .add(
       'seat',
-      table.writes.seatQuota(registration.eventId, registration.shard ?? 0, {
+      table.writes.seatQuota(registration.eventId, registration.shard, {
         held: -counts.held,
         pending: -counts.pending,
         waitlisted: -counts.waitlisted,

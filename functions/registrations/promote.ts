@@ -17,7 +17,7 @@ export const promoteOutOfTurn = async (
   if (registration.status !== 'waitlisted') {
     throw new AppError('invalid_state', 'Only a waitlisted registration can be promoted');
   }
-  const home = registration.shard ?? 0;
+  const home = registration.shard;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const gate = await quotas.getGate(registration.eventId);
     if (gate?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');

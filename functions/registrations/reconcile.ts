@@ -61,7 +61,7 @@ export interface ReconcileOptions {
   now?: Date;
 }
 
-type Tombstone = { status: RegistrationRecord['status']; checkedIn: boolean; shard?: number };
+type Tombstone = { status: RegistrationRecord['status']; checkedIn: boolean; shard: number };
 
 export const countersFromItems = (live: RegistrationRecord[], erased: Tombstone[]): Counters => {
   const count = (status: RegistrationRecord['status']) => live.filter((r) => r.status === status).length;
@@ -116,8 +116,8 @@ const snapshot = async (services: ReconcileContext, eventId: string) => {
     if (fingerprint(after) === fingerprint(before)) {
       const shards = after.map((item) => {
         const shard = shardOfGateSk(String(item.sk));
-        const hosted = live.filter((r) => (r.shard ?? 0) === shard);
-        const buried = erased.filter((t) => (t.shard ?? 0) === shard);
+        const hosted = live.filter((r) => r.shard === shard);
+        const buried = erased.filter((t) => t.shard === shard);
         return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };
       });
       return { shards, waiting: waitingDrift(waiting, live) };
@@ -131,7 +131,7 @@ const waitingDrift = (stored: Map<string, number>, live: RegistrationRecord[]): 
   const actual = new Map<string, number>();
   for (const r of live) {
     if (r.status !== 'waitlisted' || r.waitTicket === undefined) continue;
-    const { sk } = waitingCountKey(r.eventId, arrivalSecond(r.waitTicket), r.shard ?? 0);
+    const { sk } = waitingCountKey(r.eventId, arrivalSecond(r.waitTicket), r.shard);
     actual.set(sk, (actual.get(sk) ?? 0) + 1);
   }
   return [...new Set([...stored.keys(), ...actual.keys()])].flatMap((sk) => {

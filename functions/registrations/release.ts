@@ -43,7 +43,7 @@ const markCancelled = async (
     const current: RegistrationRecord = latest;
     if (current.status === 'cancelled') return current;
     const counts = seatCounts(current);
-    const shard = current.shard ?? 0;
+    const shard = current.shard;
     const release = {
       held: -counts.held,
       pending: -counts.pending,
@@ -122,7 +122,7 @@ export const confirm = async (
         confirmedAt: now.toISOString(),
       }),
     )
-    .add('seat', table.writes.seatQuota(registration.eventId, registration.shard ?? 0, { pending: -1 }));
+    .add('seat', table.writes.seatQuota(registration.eventId, registration.shard, { pending: -1 }));
   try {
     await table.write(transaction);
   } catch (error) {

@@ -22,7 +22,7 @@ export const seatFromWaitlist = (
   now: Date,
 ) => {
   const status: RegistrationStatus = requireConfirmation ? 'pending_confirmation' : 'confirmed';
-  const home = nextInLine.shard ?? 0;
+  const home = nextInLine.shard;
   return {
     change: table.writes.statusChange(nextInLine, 'waitlisted', status, now, {
       shard,

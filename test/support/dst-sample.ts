@@ -44,6 +44,7 @@ const events: EventRecord[] = Object.entries(DST_EVENTS).map(([id, [startsAt, en
 const registration = (eventId: string): RegistrationRecord => ({
   id: `reg-${eventId}`,
   eventId,
+  shard: 0,
   emailKey: 'key',
   name: 'Ada Lovelace',
   email: 'ada@example.com',

@@ -244,7 +244,7 @@ export class RegistrationTable implements RegistrationTablePort {
       status: item.status as RegistrationStatus,
       createdAt: String(item.createdAt),
       checkedIn: item.checkedIn === true,
-      shard: Number(item.shard ?? 0),
+      shard: Number(item.shard),
     }));
   }
 

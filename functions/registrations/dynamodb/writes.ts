@@ -99,7 +99,7 @@ export class RegistrationWrites {
           Key: waitingCountKey(
             registration.eventId,
             arrivalSecond(registration.waitTicket),
-            registration.shard ?? 0,
+            registration.shard,
           ),
           UpdateExpression: 'ADD #count :delta',
           ExpressionAttributeNames: { '#count': 'count' },
@@ -195,7 +195,7 @@ export class RegistrationWrites {
           checkedIn: Boolean(registration.checkedInAt),
           erasedAt: now.toISOString(),
           // Which quota counted them, so the counts can still be checked against the items.
-          shard: registration.shard ?? 0,
+          shard: registration.shard,
         },
       },
     };

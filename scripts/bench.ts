@@ -30,7 +30,7 @@ import ical from 'ical-generator';
 import { organiserFeed } from '../functions/calendar/ical.js';
 import { type EventRecord, newEventRecord, publish, shardCountFor } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import { shardOfGateSk } from '../functions/platform/keys.js';
+import { quotaOfSk } from '../functions/platform/keys.js';
 import { routes } from '../functions/routes.js';
 import { createDocumentClient } from '../functions/wiring/clients.js';
 import { createServices, type Services, setServices } from '../functions/wiring/services.js';
@@ -149,7 +149,7 @@ const main = async () => {
     // A confirmed registration's transaction: its seat shard (as stored) and its registration.
     const sample = stored.find((r) => r.status === 'confirmed');
     const shards = await services.events.shardItems(event.id);
-    const shardItem = shards.find((item) => shardOfGateSk(String(item.sk)) === (sample?.shard ?? 0)) ?? {};
+    const shardItem = shards.find((item) => quotaOfSk(String(item.sk)) === (sample?.shard ?? 0)) ?? {};
     const { Item: storedRegistration = {} } = sample
       ? await db.send(
           new GetCommand({

@@ -159,7 +159,7 @@ describe('running an event', () => {
     expect(await app.services.registrations.getById(a.registration.id)).toBeUndefined();
     const stats = await admin('GET', `/${id}/stats`);
     expect(stats.body.counts).toMatchObject({ confirmed: 2, waitlisted: 0, cancelled: 1 });
-    expect((await app.services.events.getGate(id))?.erased).toBe(2);
+    expect((await app.services.events.getSeatQuotas(id))?.erased).toBe(2);
     const days = stats.body.registrationsByDay;
     expect(days.reduce((n: number, day: { confirmed: number }) => n + day.confirmed, 0)).toBe(3); // erased one counted anonymously
     await expectConsistent(app, id);

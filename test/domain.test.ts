@@ -4,13 +4,13 @@ import {
   cancel,
   countsOf,
   type EventRecord,
-  type Gate,
-  gateOf,
   MAX_SHARDS,
   newEventRecord,
   newGate,
   publicView,
   publish,
+  type SeatQuotas,
+  seatQuotasOf,
   shardCountFor,
   splitCapacity,
 } from '../functions/events/model.js';
@@ -52,16 +52,16 @@ const makeEvent = (overrides: Record<string, unknown> = {}): EventRecord =>
   );
 
 /** A one-shard gate (a small event) with the given fields and counters. */
-const gate = (overrides: Partial<Gate> = {}): Gate => {
+const gate = (overrides: Partial<SeatQuotas> = {}): SeatQuotas => {
   const merged = { ...newGate(publish(makeEvent(), now)), ...overrides };
   const { capacity, held, pending, waitlisted, cancelled, checkedIn } = merged;
   return { ...merged, shards: [{ shard: 0, capacity, held, pending, waitlisted, cancelled, checkedIn }] };
 };
 
 /** A gate of several shards, each given as [capacity, held, waitlisted]. */
-const shardedGate = (shards: [number, number, number][]): Gate => {
+const shardedGate = (shards: [number, number, number][]): SeatQuotas => {
   const base = newGate(publish(makeEvent(), now));
-  const made = gateOf(
+  const made = seatQuotasOf(
     shards.map(([capacity, held, waitlisted], shard) => ({
       ...base,
       shard,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MailLedger } from '../functions/notify/ledger.js';
-import { gateKey } from '../functions/platform/keys.js';
+import { seatQuotaKey } from '../functions/platform/keys.js';
 import { applyRepair, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { RECONCILE_SUMMARY } from '../lib/monitoring.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
@@ -88,7 +88,7 @@ const makeFixture = async (capacity: number, people: string[]): Promise<Fixture>
 
 const stateOf = async (eventId: string): Promise<State> => {
   const all = await app.services.registrations.all(eventId);
-  const gate = await app.services.events.getGate(eventId);
+  const gate = await app.services.events.getSeatQuotas(eventId);
   return {
     people: Object.fromEntries(all.map((r) => [r.email.split('@')[0] ?? '', r.status]).sort()),
     capacity: gate?.capacity,
@@ -278,7 +278,7 @@ const exited = (child: ChildProcess) =>
 const quiet = async (eventId: string) => {
   let last = '';
   for (let i = 0; i < 40; i++) {
-    const now = JSON.stringify(await app.services.events.getGate(eventId));
+    const now = JSON.stringify(await app.services.events.getSeatQuotas(eventId));
     if (now === last) return;
     last = now;
     await new Promise((done) => setTimeout(done, 150));
@@ -347,7 +347,7 @@ const corrupt = (eventId: string, expression: string, values: Record<string, num
   app.doc.send(
     new UpdateCommand({
       TableName: app.tableName,
-      Key: gateKey(eventId),
+      Key: seatQuotaKey(eventId),
       UpdateExpression: expression,
       ExpressionAttributeValues: values,
     }),
@@ -367,7 +367,7 @@ describe('reconciliation', () => {
       { shard: 0, counter: 'held', stored: 3, actual: 2 },
       { shard: 0, counter: 'checkedIn', stored: 5, actual: 0 },
     ]);
-    expect((await app.services.events.getGate(eventId))?.held).toBe(3); // reporting changes nothing
+    expect((await app.services.events.getSeatQuotas(eventId))?.held).toBe(3); // reporting changes nothing
 
     const repaired = await reconcile(app.services, eventId, { repair: true });
     expect(repaired.status).toBe('repaired');
@@ -385,7 +385,7 @@ describe('reconciliation', () => {
     // Someone registers between the read and the write.
     expect((await register(eventId, 'late')).status).toBe(201);
     expect(await applyRepair(app.services, eventId, seen, report.drift)).toBe(false);
-    expect((await app.services.events.getGate(eventId))?.held).toBe(3);
+    expect((await app.services.events.getSeatQuotas(eventId))?.held).toBe(3);
     expect(
       await applyRepair(
         app.services,

@@ -110,7 +110,7 @@ describe('capacity under a rush', () => {
     const again = await app.call('POST', `/api/registrations/${id}/cancel?token=${token}`);
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('cancelled');
-    expect((await app.services.events.getGate(eventId))?.held).toBe(0);
+    expect((await app.services.events.getSeatQuotas(eventId))?.held).toBe(0);
 
     const back = await register(eventId, person(1));
     expect(back.status).toBe(201);
@@ -197,7 +197,7 @@ describe('double opt-in', () => {
     await expect(
       app.services.registrations.confirm(registration, new Date(Date.now() + 121 * 60_000)),
     ).rejects.toMatchObject({ code: 'confirmation_expired' });
-    expect((await app.services.events.getGate(eventId))?.held).toBe(0);
+    expect((await app.services.events.getSeatQuotas(eventId))?.held).toBe(0);
   });
 });
 
@@ -280,7 +280,7 @@ describe('personal data', () => {
     const endsAt = Math.floor(Date.parse(event?.event.endsAt ?? '') / 1000);
     expect(created.status).toBe(201);
     expect(Item?.expiresAt).toBe(endsAt + 30 * 86_400);
-    const gate = await app.services.events.getGate(eventId);
+    const gate = await app.services.events.getSeatQuotas(eventId);
     expect(gate).not.toHaveProperty('expiresAt');
   });
 });

@@ -178,7 +178,7 @@ describe('capacity changes on shards', () => {
   it('growing past what its shards were made for adds shards, splitting the capacity exactly', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 10 });
     await registerAll(eventId, tags('g', 12));
-    expect((await chain.app.services.events.getGate(eventId))?.shards).toHaveLength(1);
+    expect((await chain.app.services.events.getSeatQuotas(eventId))?.shards).toHaveLength(1);
     const raised = await chain.app.call('PATCH', `/api/admin/events/${eventId}`, {
       organiser: 'media-aces',
       body: { capacity: 1000 },

@@ -50,8 +50,8 @@ export interface EventRecord {
 }
 
 /** The counters each seat shard keeps; the event's are their sums. */
-export const GATE_COUNTERS = ['held', 'pending', 'waitlisted', 'cancelled', 'checkedIn', 'erased'] as const;
-export type GateCounter = (typeof GATE_COUNTERS)[number];
+export const SEAT_COUNTERS = ['held', 'pending', 'waitlisted', 'cancelled', 'checkedIn', 'erased'] as const;
+export type SeatCounter = (typeof SEAT_COUNTERS)[number];
 
 /**
  * One seat shard: a small item registration transactions condition on and count in. Each
@@ -60,7 +60,7 @@ export type GateCounter = (typeof GATE_COUNTERS)[number];
  * several shards so that a rush is not serialised on one item; `held` never exceeds a
  * shard's `capacity`, and the shards' capacities add up to the event's.
  */
-export interface GateShard {
+export interface SeatQuota {
   shard: number;
   /** Absent when capacity is unlimited. */
   capacity?: number;
@@ -78,13 +78,13 @@ export interface GateShard {
  * capacity and the summed counters, plus the shards themselves for choosing one.
  * `held` = seats taken (confirmed + pending confirmation).
  */
-export interface Gate extends Omit<GateShard, 'shard'> {
+export interface SeatQuotas extends Omit<SeatQuota, 'shard'> {
   status: EventStatus;
   waitlistEnabled: boolean;
   requireConfirmation: boolean;
   opensAt?: string;
   closesAt: string;
-  shards: GateShard[];
+  shards: SeatQuota[];
 }
 
 /** Seats per shard a busy event aims at; small events keep one shard (and its cost). */
@@ -124,11 +124,11 @@ export const splitCapacity = (total: number, held: number[]): number[] | undefin
   return shares;
 };
 
-const sumOf = (shards: GateShard[], counter: GateCounter) =>
+const sumOf = (shards: SeatQuota[], counter: SeatCounter) =>
   shards.reduce((sum, shard) => sum + (shard[counter] ?? 0), 0);
 
 /** The event's gate from its shard items (shard 0 first); undefined without shard 0. */
-export const gateOf = (items: (Partial<Gate> & GateShard)[]): Gate | undefined => {
+export const seatQuotasOf = (items: (Partial<SeatQuotas> & SeatQuota)[]): SeatQuotas | undefined => {
   const first = items.find((item) => item.shard === 0);
   if (!first?.status || !first.closesAt) return undefined;
   const shards = items
@@ -274,7 +274,7 @@ export const cancel = (event: EventRecord, now: Date): EventRecord => {
 };
 
 /** The fields every shard mirrors from the event; capacity and counters are per shard. */
-export const gateMirror = (event: EventRecord) => ({
+export const seatQuotaMirror = (event: EventRecord) => ({
   status: event.status,
   waitlistEnabled: event.waitlistEnabled,
   requireConfirmation: event.requireConfirmation,
@@ -284,25 +284,25 @@ export const gateMirror = (event: EventRecord) => ({
 
 /** A shard as created: the mirror, its share of the capacity, zero counters. */
 export const emptyShard = (event: EventRecord, capacity: number | undefined) => ({
-  ...gateMirror(event),
+  ...seatQuotaMirror(event),
   ...(capacity === undefined ? {} : { capacity }),
-  ...(Object.fromEntries(GATE_COUNTERS.map((counter) => [counter, 0])) as Record<GateCounter, number>),
+  ...(Object.fromEntries(SEAT_COUNTERS.map((counter) => [counter, 0])) as Record<SeatCounter, number>),
 });
 
 /** A new event's shards, its capacity split evenly over them. */
-export const newGateShards = (event: EventRecord, count = shardCountFor(event.capacity)) => {
+export const newSeatQuotas = (event: EventRecord, count = shardCountFor(event.capacity)) => {
   const shares = event.capacity === null ? undefined : splitCapacity(event.capacity, Array(count).fill(0));
   return Array.from({ length: count }, (_, shard) => ({ shard, ...emptyShard(event, shares?.[shard]) }));
 };
 
 /** A new event's gate as a whole (what reading its new shards gives). */
-export const newGate = (event: EventRecord, count?: number): Gate => {
-  const gate = gateOf(newGateShards(event, count));
+export const newGate = (event: EventRecord, count?: number): SeatQuotas => {
+  const gate = seatQuotasOf(newSeatQuotas(event, count));
   if (!gate) throw new Error('A new gate always has its first shard');
   return gate;
 };
 
-export const countsOf = (gate: Gate): EventCounts => ({
+export const countsOf = (gate: SeatQuotas): EventCounts => ({
   confirmed: gate.held - gate.pending,
   pendingConfirmation: gate.pending,
   waitlisted: gate.waitlisted,
@@ -310,13 +310,13 @@ export const countsOf = (gate: Gate): EventCounts => ({
   checkedIn: gate.checkedIn,
 });
 
-export const seatsLeft = (gate: Gate): number | null =>
+export const seatsLeft = (gate: SeatQuotas): number | null =>
   gate.capacity === undefined ? null : Math.max(0, gate.capacity - gate.held);
 
 export const isPubliclyVisible = (event: EventRecord): boolean => event.status !== 'draft';
 
 /** What anyone may see: never the join URL, never counts beyond seats left. */
-export const publicView = (event: EventRecord, gate: Gate, baseUrl: string, now: Date) => ({
+export const publicView = (event: EventRecord, gate: SeatQuotas, baseUrl: string, now: Date) => ({
   id: event.id,
   organiserId: event.organiserId,
   organiserName: event.organiserName,
@@ -342,7 +342,7 @@ export const publicView = (event: EventRecord, gate: Gate, baseUrl: string, now:
   calendarUrl: `${baseUrl}/calendar/events/${encodeURIComponent(event.id)}.ics`,
 });
 
-export const adminView = (event: EventRecord, gate: Gate, baseUrl: string, now: Date) => ({
+export const adminView = (event: EventRecord, gate: SeatQuotas, baseUrl: string, now: Date) => ({
   ...publicView(event, gate, baseUrl, now),
   status: event.status,
   joinUrl: event.joinUrl,

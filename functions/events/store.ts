@@ -11,12 +11,12 @@ import {
   eventKey,
   GATE_SK,
   GATE_SK_LAST,
-  gateKey,
   isShardSk,
   organiserEventsIndexKey,
   organiserEventsPartition,
   organiserKey,
-  shardOfGateSk,
+  quotaOfSk,
+  seatQuotaKey,
 } from '../platform/keys.js';
 import { retrying } from '../platform/retry.js';
 import { tableSchema } from '../platform/table.js';
@@ -24,12 +24,12 @@ import { failedConditions, Transaction } from '../platform/transaction.js';
 import {
   type EventRecord,
   emptyShard,
-  type Gate,
-  type GateShard,
-  gateMirror,
-  gateOf,
-  newGateShards,
+  newSeatQuotas,
   type Organiser,
+  type SeatQuota,
+  type SeatQuotas,
+  seatQuotaMirror,
+  seatQuotasOf,
   shardCountFor,
   splitCapacity,
 } from './model.js';
@@ -67,13 +67,13 @@ const toEvent = (item: Record<string, unknown>): EventRecord =>
   Object.fromEntries(EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null])) as unknown as EventRecord;
 
 /** The gate from an event's shard items as stored (keys and other items stay behind). */
-export const gateFromItems = (items: Record<string, unknown>[]): Gate | undefined =>
-  gateOf(
+export const seatQuotasFromItems = (items: Record<string, unknown>[]): SeatQuotas | undefined =>
+  seatQuotasOf(
     items
       .filter((item) => isShardSk(String(item.sk)))
       .map(({ pk: _pk, sk, ...fields }) => ({
-        ...(fields as Partial<Gate> & Omit<GateShard, 'shard'>),
-        shard: shardOfGateSk(String(sk)),
+        ...(fields as Partial<SeatQuotas> & Omit<SeatQuota, 'shard'>),
+        shard: quotaOfSk(String(sk)),
       })),
   );
 
@@ -86,7 +86,7 @@ export class EventStore {
   /** Recent reads by event: the promise is kept, so requests arriving together share one read. */
   private readonly recent = new Map<
     string,
-    { value: Promise<{ event: EventRecord; gate: Gate } | undefined>; at: number }
+    { value: Promise<{ event: EventRecord; gate: SeatQuotas } | undefined>; at: number }
   >();
 
   constructor(
@@ -143,14 +143,14 @@ export class EventStore {
       })
       .add(
         'seatQuotas',
-        ...newGateShards(event, shards).map(({ shard, ...fields }) => ({
-          Put: { TableName: this.tableName, Item: { ...gateKey(event.id, shard), ...fields } },
+        ...newSeatQuotas(event, shards).map(({ shard, ...fields }) => ({
+          Put: { TableName: this.tableName, Item: { ...seatQuotaKey(event.id, shard), ...fields } },
         })),
       )
       .run(this.db);
   }
 
-  async get(eventId: string): Promise<{ event: EventRecord; gate: Gate } | undefined> {
+  async get(eventId: string): Promise<{ event: EventRecord; gate: SeatQuotas } | undefined> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -161,7 +161,7 @@ export class EventStore {
       }),
     );
     const eventItem = Items.find((item) => item.sk === 'EVENT');
-    const gate = gateFromItems(Items);
+    const gate = seatQuotasFromItems(Items);
     return eventItem && gate ? { event: toEvent(eventItem), gate } : undefined;
   }
 
@@ -172,7 +172,7 @@ export class EventStore {
   async getRecent(
     eventId: string,
     maxAgeMs: number,
-  ): Promise<{ event: EventRecord; gate: Gate } | undefined> {
+  ): Promise<{ event: EventRecord; gate: SeatQuotas } | undefined> {
     const cached = this.recent.get(eventId);
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
     const value = this.get(eventId);
@@ -206,8 +206,8 @@ export class EventStore {
     return ids;
   }
 
-  async getGate(eventId: string): Promise<Gate | undefined> {
-    return gateFromItems(await this.shardItems(eventId));
+  async getSeatQuotas(eventId: string): Promise<SeatQuotas | undefined> {
+    return seatQuotasFromItems(await this.shardItems(eventId));
   }
 
   /** The event's seat shard items as stored, shard 0 first (reconciliation works on these). */
@@ -220,16 +220,18 @@ export class EventStore {
         ConsistentRead: true,
       }),
     );
-    return Items.sort((a, b) => shardOfGateSk(String(a.sk)) - shardOfGateSk(String(b.sk)));
+    return Items.sort((a, b) => quotaOfSk(String(a.sk)) - quotaOfSk(String(b.sk)));
   }
 
   /** One organiser's events, soonest first (all statuses: callers filter). */
-  async listByOrganiser(organiserId: string): Promise<{ event: EventRecord; gate: Gate }[]> {
+  async listByOrganiser(organiserId: string): Promise<{ event: EventRecord; gate: SeatQuotas }[]> {
     const events = await this.listEvents(organiserId);
     const withGates = await Promise.all(
-      events.map(async (event) => ({ event, gate: await this.getGate(event.id) })),
+      events.map(async (event) => ({ event, gate: await this.getSeatQuotas(event.id) })),
     );
-    return withGates.filter((entry): entry is { event: EventRecord; gate: Gate } => entry.gate !== undefined);
+    return withGates.filter(
+      (entry): entry is { event: EventRecord; gate: SeatQuotas } => entry.gate !== undefined,
+    );
   }
 
   /** One organiser's events without their counters (the calendar feed needs no seats). */
@@ -258,7 +260,7 @@ export class EventStore {
    */
   async save(before: EventRecord, after: EventRecord): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const gate = await this.getGate(after.id);
+      const gate = await this.getSeatQuotas(after.id);
       if (!gate) throw new AppError('not_found', 'Event not found');
       const count = Math.max(gate.shards.length, shardCountFor(after.capacity));
       const held = Array.from({ length: count }, (_, shard) => gate.shards[shard]?.held ?? 0);
@@ -269,7 +271,8 @@ export class EventStore {
       }
       // A change the conditions do not read (title, description, agenda...) leaves the shards
       // alone: in a rush a transaction over every shard would collide with registrations.
-      const mirrorChanged = JSON.stringify(gateMirror(before)) !== JSON.stringify(gateMirror(after));
+      const mirrorChanged =
+        JSON.stringify(seatQuotaMirror(before)) !== JSON.stringify(seatQuotaMirror(after));
       const shardWrites = resplit || mirrorChanged ? held : [];
       const transaction = new Transaction()
         .add('event', {
@@ -288,7 +291,7 @@ export class EventStore {
               : {
                   Put: {
                     TableName: this.tableName,
-                    Item: { ...gateKey(after.id, shard), ...emptyShard(after, shares?.[shard]) },
+                    Item: { ...seatQuotaKey(after.id, shard), ...emptyShard(after, shares?.[shard]) },
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },
@@ -314,7 +317,7 @@ export class EventStore {
 
   /** One shard's mirror of the event and, when capacity is re-split, its new share. */
   private mirrorUpdate(event: EventRecord, shard: number, split?: { capacity?: number }) {
-    const fields: Record<string, unknown> = { ...gateMirror(event) };
+    const fields: Record<string, unknown> = { ...seatQuotaMirror(event) };
     if (split) fields.capacity = split.capacity;
     // Attribute names go through placeholders: several (status, capacity) are reserved words.
     const names: Record<string, string> = {};
@@ -338,7 +341,7 @@ export class EventStore {
     return {
       Update: {
         TableName: this.tableName,
-        Key: gateKey(event.id, shard),
+        Key: seatQuotaKey(event.id, shard),
         UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: names,

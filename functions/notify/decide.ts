@@ -87,7 +87,7 @@ export interface StreamChange {
 export const decide = (change: StreamChange): Intent[] => {
   if (change.keys.sk.startsWith(REGISTRATION_PREFIX)) return decideRegistration(change);
   if (change.keys.sk === 'EVENT') return decideEvent(change);
-  // Gate counters, ticket counters, erasure tombstones, the mail ledger itself: no message.
+  // SeatQuotas counters, ticket counters, erasure tombstones, the mail ledger itself: no message.
   return [];
 };
 

@@ -11,12 +11,11 @@ export const GATE_SK = 'GATE';
 export const GATE_SK_LAST = 'GATE#9~';
 export const isShardSk = (sk: string): boolean => sk === GATE_SK || /^GATE#\d+$/.test(sk);
 /** Seat quota (shard) `n` of an event; quota 0 has the plain `GATE` key, so one event has one such item. */
-export const gateKey = (eventId: string, shard = 0) => ({
+export const seatQuotaKey = (eventId: string, shard = 0) => ({
   pk: `EVENT#${eventId}`,
   sk: shard === 0 ? GATE_SK : `${GATE_SK}#${shard}`,
 });
-export const shardOfGateSk = (sk: string): number =>
-  sk === GATE_SK ? 0 : Number(sk.slice(GATE_SK.length + 1));
+export const quotaOfSk = (sk: string): number => (sk === GATE_SK ? 0 : Number(sk.slice(GATE_SK.length + 1)));
 export const registrationKey = (eventId: string, emailKey: string) => ({
   pk: `EVENT#${eventId}`,
   sk: `REG#${emailKey}`,

@@ -1,5 +1,5 @@
 import { calendarLinks } from '../calendar/links.js';
-import type { EventRecord, Gate, GateShard } from '../events/model.js';
+import type { EventRecord, SeatQuota, SeatQuotas } from '../events/model.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { PRIVACY_VERSION } from '../platform/privacy.js';
@@ -52,7 +52,7 @@ export type SeatDecision =
   | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation'; shard: number }
   | { kind: 'waitlist'; shard: number };
 
-export const shardHasRoom = (shard: GateShard): boolean =>
+export const shardHasRoom = (shard: SeatQuota): boolean =>
   shard.capacity === undefined || shard.held < shard.capacity;
 
 const pickOne = <T>(items: T[], random: () => number): T | undefined =>
@@ -62,11 +62,11 @@ const pickOne = <T>(items: T[], random: () => number): T | undefined =>
  * Seat, waitlist or refusal, from the gate as last read, with the shard to try: a seat
  * from a random shard with room (spreading a rush over the shards), a waitlist place on a
  * random shard that is full or has people waiting. The same rules are written as
- * condition expressions (gateConditions) so the database re-checks them atomically on
+ * condition expressions (seatConditions) so the database re-checks them atomically on
  * that shard; a stale read only costs a retry, never a wrong seat.
  */
 export const decideRegistration = (
-  gate: Gate | undefined,
+  gate: SeatQuotas | undefined,
   now: string,
   random: () => number = Math.random,
 ): SeatDecision => {
@@ -93,7 +93,7 @@ export const decideRegistration = (
 };
 
 /** Seats free while people wait: the waitlist must move up. */
-export const canPromote = (gate: Gate): boolean =>
+export const canPromote = (gate: SeatQuotas): boolean =>
   gate.status === 'published' && gate.waitlisted > 0 && gate.shards.some(shardHasRoom);
 
 const OPEN_WINDOW =
@@ -101,7 +101,7 @@ const OPEN_WINDOW =
 const FREE_SEAT = '(attribute_not_exists(#capacity) OR #held < #capacity)';
 
 /** Conditions on one shard; placeholders are the attribute's own name with `#`. */
-export const gateConditions = {
+export const seatConditions = {
   /** A new seat: open, a seat free, nobody waiting on this shard (see decideRegistration). */
   seat: `${OPEN_WINDOW} AND ${FREE_SEAT} AND #waitlisted = :zero AND #requireConfirmation = :requireConfirmation`,
   /** The waitlist: open, waitlist on, and this shard full or people already waiting on it. */

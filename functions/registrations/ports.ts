@@ -1,4 +1,4 @@
-import type { Gate } from '../events/model.js';
+import type { SeatQuotas } from '../events/model.js';
 import type { Transaction } from '../platform/transaction.js';
 import type { RegistrationWrites } from './dynamodb/writes.js';
 import type { RegistrationRecord } from './model.js';
@@ -44,7 +44,7 @@ export interface RegistrationTablePort {
   /** Everyone waiting, first in line first (ids and tickets only). */
   waitlistQueue(eventId: string): Promise<Pick<RegistrationRecord, 'id' | 'waitTicket'>[]>;
   /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
-  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ gate?: Gate; earlier: number }>;
+  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ gate?: SeatQuotas; earlier: number }>;
   /** Those waiting who arrived in the same second and before. */
   aheadInSameSecond(registration: RegistrationRecord): Promise<number>;
   /** The per-second waiting counts as stored, by sort key. */
@@ -62,8 +62,8 @@ export interface RegistrationTablePort {
 }
 
 /** The event's seat quotas as they stand (events/store.ts reads them). */
-export interface SeatQuotas {
-  getGate(eventId: string): Promise<Gate | undefined>;
+export interface SeatQuotaReader {
+  getSeatQuotas(eventId: string): Promise<SeatQuotas | undefined>;
 }
 
 export interface RegistrationSettings {
@@ -76,7 +76,7 @@ export interface RegistrationSettings {
 /** What every registration use case works with. */
 export interface RegistrationContext {
   readonly table: RegistrationTablePort;
-  readonly quotas: SeatQuotas;
+  readonly quotas: SeatQuotaReader;
   readonly settings: RegistrationSettings;
   /** When this container last looked for each event's lapsed holds (register.ts). */
   readonly holdSweeps: Map<string, number>;

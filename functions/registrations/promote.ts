@@ -1,6 +1,6 @@
 import { AppError } from '../platform/errors.js';
 import { failedConditions, Transaction } from '../platform/transaction.js';
-import { gateConditions, type RegistrationRecord, shardHasRoom } from './model.js';
+import { type RegistrationRecord, seatConditions, shardHasRoom } from './model.js';
 import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
 import { seatFromWaitlist } from './waitlist.js';
 
@@ -19,7 +19,7 @@ export const promoteOutOfTurn = async (
   }
   const home = registration.shard;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const gate = await quotas.getGate(registration.eventId);
+    const gate = await quotas.getSeatQuotas(registration.eventId);
     if (gate?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
     // A free seat, on their own quota if it has one; else one more seat on their own quota.
     const withRoom = gate.shards.filter(shardHasRoom);
@@ -31,7 +31,7 @@ export const promoteOutOfTurn = async (
       .add(
         'seat',
         target
-          ? table.writes.seatQuota(registration.eventId, shard, onQuota, gateConditions.promotion, {
+          ? table.writes.seatQuota(registration.eventId, shard, onQuota, seatConditions.promotion, {
               ':published': 'published',
             })
           : table.writes.seatQuota(

@@ -1,6 +1,6 @@
-import { GATE_COUNTERS } from '../events/model.js';
+import { SEAT_COUNTERS } from '../events/model.js';
 import type { EventStore } from '../events/store.js';
-import { shardOfGateSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
+import { quotaOfSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { personalDataExpired } from '../platform/privacy.js';
 import { arrivalSecond, type RegistrationRecord } from './model.js';
@@ -33,7 +33,7 @@ export interface ReconcileContext {
  *   the same address, so the items give only a lower bound: less than that is drift, more is not.
  */
 
-export const COUNTERS = GATE_COUNTERS;
+export const COUNTERS = SEAT_COUNTERS;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;
 
@@ -115,7 +115,7 @@ const snapshot = async (services: ReconcileContext, eventId: string) => {
     const after = await services.events.shardItems(eventId);
     if (fingerprint(after) === fingerprint(before)) {
       const shards = after.map((item) => {
-        const shard = shardOfGateSk(String(item.sk));
+        const shard = quotaOfSk(String(item.sk));
         const hosted = live.filter((r) => r.shard === shard);
         const buried = erased.filter((t) => t.shard === shard);
         return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };

@@ -1,4 +1,4 @@
-import type { EventRecord, Gate } from '../events/model.js';
+import type { EventRecord, SeatQuotas } from '../events/model.js';
 import { AppError } from '../platform/errors.js';
 import { personalDataExpiresAt } from '../platform/privacy.js';
 import { backoff, isRetryable } from '../platform/retry.js';
@@ -33,7 +33,7 @@ const HOLD_SWEEP_INTERVAL_MS = 60_000;
 const MAX_MISSES = 2;
 
 /** The view with one quota seen full: the next attempt picks another. */
-const withoutRoom = (gate: Gate, shard: number): Gate => ({
+const withoutRoom = (gate: SeatQuotas, shard: number): SeatQuotas => ({
   ...gate,
   shards: gate.shards.map((s) => (s.shard === shard ? { ...s, held: s.capacity ?? s.held } : s)),
 });
@@ -50,7 +50,7 @@ export const register = async (
   event: EventRecord,
   input: RegistrationInput & { answers: Answers },
   now: Date,
-  seen?: Gate,
+  seen?: SeatQuotas,
 ): Promise<RegisterOutcome> => {
   const { table, quotas, settings } = context;
   let gate = seen;
@@ -59,7 +59,7 @@ export const register = async (
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const fresh = gate === undefined;
     if (fresh) misses = 0;
-    gate ??= await quotas.getGate(event.id);
+    gate ??= await quotas.getSeatQuotas(event.id);
     let decision: SeatDecision;
     try {
       decision = decideRegistration(gate, now.toISOString());
@@ -143,7 +143,7 @@ const afterWaitlisting = async (
 };
 
 /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
-const makeRoom = async (context: RegistrationContext, eventId: string, gate: Gate, now: Date) => {
+const makeRoom = async (context: RegistrationContext, eventId: string, gate: SeatQuotas, now: Date) => {
   let changed = false;
   if (gate.pending > 0 && holdSweepDue(context, eventId, now)) {
     changed = (await releaseExpiredHolds(context, eventId, now)) > 0;

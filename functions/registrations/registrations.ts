@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventRecord, Gate } from '../events/model.js';
+import type { EventRecord, SeatQuotas } from '../events/model.js';
 import { checkIn, undoCheckIn } from './attendance.js';
 import { RegistrationTable } from './dynamodb/table.js';
 import type { Answers, RegistrationRecord } from './model.js';
 import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
-import type { RegistrationContext, RegistrationSettings, SeatQuotas } from './ports.js';
+import type { RegistrationContext, RegistrationSettings, SeatQuotaReader } from './ports.js';
 import { promoteOutOfTurn } from './promote.js';
 import { type RegisterOutcome, register } from './register.js';
 import { cancel, confirm, releaseExpiredHolds } from './release.js';
@@ -25,7 +25,7 @@ export class Registrations {
   constructor(
     db: DynamoDBDocumentClient,
     tableName: string,
-    quotas: SeatQuotas,
+    quotas: SeatQuotaReader,
     settings: RegistrationSettings,
   ) {
     this.table = new RegistrationTable(db, tableName);
@@ -36,7 +36,7 @@ export class Registrations {
     event: EventRecord,
     input: RegistrationInput & { answers: Answers },
     now: Date,
-    seen?: Gate,
+    seen?: SeatQuotas,
   ): Promise<RegisterOutcome> {
     return register(this.context, event, input, now, seen);
   }

@@ -94,7 +94,7 @@ const markCancelled = async (
 
 /** Who gets a seat given back now: the head of the waitlist, if the event is open. */
 const nextInLineFor = async ({ quotas, table }: RegistrationContext, registration: RegistrationRecord) => {
-  const gate = await quotas.getGate(registration.eventId);
+  const gate = await quotas.getSeatQuotas(registration.eventId);
   if (gate?.status !== 'published' || gate.waitlisted === 0) return undefined;
   const [head] = await table.waitlistHead(registration.eventId, 1);
   return head && { registration: head, requireConfirmation: gate.requireConfirmation };

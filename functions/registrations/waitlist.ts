@@ -1,5 +1,5 @@
 import { failedConditions, Transaction } from '../platform/transaction.js';
-import { canPromote, gateConditions, holdUntil, type RegistrationRecord, shardHasRoom } from './model.js';
+import { canPromote, holdUntil, type RegistrationRecord, seatConditions, shardHasRoom } from './model.js';
 import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
 import type { RegistrationStatus } from './schemas.js';
 
@@ -45,7 +45,7 @@ export const seatFromWaitlist = (
 export const fillFreeSeats = async (context: RegistrationContext, eventId: string, now: Date) => {
   let promoted = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const gate = await context.quotas.getGate(eventId);
+    const gate = await context.quotas.getSeatQuotas(eventId);
     if (!gate || !canPromote(gate)) return promoted;
     const room = new Map(
       gate.shards
@@ -88,7 +88,7 @@ const promoteNextInLine = async (
   const transaction = new Transaction()
     .add(
       'seat',
-      table.writes.seatQuota(nextInLine.eventId, target, onQuota, gateConditions.promotion, {
+      table.writes.seatQuota(nextInLine.eventId, target, onQuota, seatConditions.promotion, {
         ':published': 'published',
       }),
     )

@@ -4,7 +4,7 @@ import type { TestApp } from './app.js';
 
 /** What must hold for any event at rest: counters equal the items they count, never oversold. */
 export const expectConsistent = async (app: TestApp, eventId: string) => {
-  const gate = await app.services.events.getGate(eventId);
+  const gate = await app.services.events.getSeatQuotas(eventId);
   const all = await app.services.registrations.all(eventId);
   const count = (status: string) => all.filter((r) => r.status === status).length;
   const positions = await app.services.registrations.waitlistPositions(eventId);

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GATE_COUNTERS } from '../../events/model.js';
-import { eventKey, shardOfGateSk, waitingCountKey } from '../../platform/keys.js';
+import { SEAT_COUNTERS } from '../../events/model.js';
+import { eventKey, quotaOfSk, waitingCountKey } from '../../platform/keys.js';
 import { retrying } from '../../platform/retry.js';
 import { failedConditions, Transaction } from '../../platform/transaction.js';
 import type { CounterRepairs, Drift } from '../reconcile.js';
@@ -22,13 +22,13 @@ export class DynamoDbCounterRepairs implements CounterRepairs {
 
   async apply(eventId: string, seen: Record<string, unknown>[], drift: Drift[]): Promise<boolean> {
     const repairs = seen.flatMap((item) => {
-      const shard = shardOfGateSk(String(item.sk));
+      const shard = quotaOfSk(String(item.sk));
       const fixes = drift.filter((d) => d.shard === shard && d.counter !== 'waiting');
       if (fixes.length === 0) return [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
       const conditions: string[] = [];
-      for (const name of [...GATE_COUNTERS, 'version']) {
+      for (const name of [...SEAT_COUNTERS, 'version']) {
         names[`#${name}`] = name;
         if (item[name] === undefined) conditions.push(`attribute_not_exists(#${name})`);
         else {

@@ -6,7 +6,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { gateFromItems } from '../../events/store.js';
+import { seatQuotasFromItems } from '../../events/store.js';
 import {
   ERASED_PREFIX,
   eventKey,
@@ -160,7 +160,7 @@ export class RegistrationTable implements RegistrationTablePort {
     });
     const counts = items.filter((item) => String(item.sk).startsWith(WAITING_PREFIX));
     return {
-      gate: gateFromItems(items),
+      gate: seatQuotasFromItems(items),
       earlier: counts.reduce((sum, item) => sum + Number(item.count ?? 0), 0),
     };
   }

@@ -1,7 +1,7 @@
-import { erasedKey, eventKey, gateKey, waitingCountKey } from '../../platform/keys.js';
+import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platform/keys.js';
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
-import { arrivalSecond, gateConditions, type RegistrationRecord, type SeatDecision } from '../model.js';
+import { arrivalSecond, type RegistrationRecord, type SeatDecision, seatConditions } from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
 
@@ -48,7 +48,7 @@ export class RegistrationWrites {
       eventId,
       decision.shard,
       seat ? { held: 1, pending: pending ? 1 : 0 } : { waitlisted: 1 },
-      seat ? gateConditions.seat : gateConditions.waitlist,
+      seat ? seatConditions.seat : seatConditions.waitlist,
       {
         ':published': 'published',
         ':now': now.toISOString(),
@@ -127,7 +127,7 @@ export class RegistrationWrites {
     const names = namesFor(`${condition} ${expression}`);
     const common = {
       TableName: this.tableName,
-      Key: gateKey(eventId, shard),
+      Key: seatQuotaKey(eventId, shard),
       ConditionExpression: condition,
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ...(Object.keys(allValues).length ? { ExpressionAttributeValues: allValues } : {}),

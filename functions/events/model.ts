@@ -127,7 +127,7 @@ export const splitCapacity = (total: number, held: number[]): number[] | undefin
 const sumOf = (shards: SeatQuota[], counter: SeatCounter) =>
   shards.reduce((sum, shard) => sum + (shard[counter] ?? 0), 0);
 
-/** The event's gate from its shard items (shard 0 first); undefined without shard 0. */
+/** The event's seat quotas from their items (quota 0 first); undefined without quota 0. */
 export const seatQuotasOf = (items: (Partial<SeatQuotas> & SeatQuota)[]): SeatQuotas | undefined => {
   const first = items.find((item) => item.shard === 0);
   if (!first?.status || !first.closesAt) return undefined;
@@ -295,7 +295,7 @@ export const newSeatQuotas = (event: EventRecord, count = shardCountFor(event.ca
   return Array.from({ length: count }, (_, shard) => ({ shard, ...emptyShard(event, shares?.[shard]) }));
 };
 
-/** A new event's gate as a whole (what reading its new shards gives). */
+/** A new event's seat quotas as a whole (what reading its new shards gives). */
 export const newGate = (event: EventRecord, count?: number): SeatQuotas => {
   const gate = seatQuotasOf(newSeatQuotas(event, count));
   if (!gate) throw new Error('A new gate always has its first shard');

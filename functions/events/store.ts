@@ -66,7 +66,7 @@ const EVENT_ATTRIBUTES = [
 const toEvent = (item: Record<string, unknown>): EventRecord =>
   Object.fromEntries(EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null])) as unknown as EventRecord;
 
-/** The gate from an event's shard items as stored (keys and other items stay behind). */
+/** The seat quotas from an event's quota items as stored (keys and other items stay behind). */
 export const seatQuotasFromItems = (items: Record<string, unknown>[]): SeatQuotas | undefined =>
   seatQuotasOf(
     items
@@ -80,7 +80,7 @@ export const seatQuotasFromItems = (items: Record<string, unknown>[]): SeatQuota
 /** How many times a save re-reads the shards when registrations move them under it. */
 const SAVE_ATTEMPTS = 10;
 
-/** DynamoDB adapter for organisers, events and their seat gates. */
+/** DynamoDB adapter for organisers, events and their seat quotas. */
 export class EventStore {
   private readonly db: DynamoDBDocumentClient;
   /** Recent reads by event: the promise is kept, so requests arriving together share one read. */
@@ -120,7 +120,7 @@ export class EventStore {
     return Items.map((item) => ({ id: item.id, name: item.name, replyTo: item.replyTo }));
   }
 
-  /** The event and its gate are born together. */
+  /** The event and its seat quotas are born together. */
   async create(event: EventRecord, options: { shards?: number } = {}): Promise<void> {
     try {
       await this.createOnce(event, options.shards);

@@ -28,7 +28,7 @@ export const personalDataDays = (env: NodeJS.ProcessEnv = process.env): number =
 
 /**
  * When DynamoDB TTL may delete a registration (epoch seconds, the table's `expiresAt`):
- * `days` after the event ends. The gate's counters and the erasure tombstones carry no
+ * `days` after the event ends. The seat quotas' counters and the erasure tombstones carry no
  * personal data and have no TTL, so the anonymous counts stay.
  */
 export const personalDataExpiresAt = (eventEndsAt: string, days = personalDataDays()): number =>

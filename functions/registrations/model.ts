@@ -59,7 +59,7 @@ const pickOne = <T>(items: T[], random: () => number): T | undefined =>
   items[Math.floor(random() * items.length)];
 
 /**
- * Seat, waitlist or refusal, from the gate as last read, with the shard to try: a seat
+ * Seat, waitlist or refusal, from the seat quotas as last read, with the quota to try: a seat
  * from a random shard with room (spreading a rush over the shards), a waitlist place on a
  * random shard that is full or has people waiting. The same rules are written as
  * condition expressions (seatConditions) so the database re-checks them atomically on

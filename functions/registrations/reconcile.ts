@@ -21,7 +21,7 @@ export interface ReconcileContext {
 
 /**
  * Reconciliation: recomputes each seat shard's counters from the items they count, reports
- * any drift and, asked to, repairs it. Every change of seats moves the gate and the items in
+ * any drift and, asked to, repairs it. Every change of seats moves the seat quotas and the items in
  * one transaction, so drift means a bug or a hand edit; this is how it gets noticed (run on
  * a schedule in AWS, `npm run reconcile` locally).
  *

@@ -8,7 +8,7 @@ import { createServices, type Services } from '../wiring/services.js';
 
 /**
  * The hourly reconciliation in AWS (an EventBridge Scheduler schedule invokes it): every
- * event's gate counters recomputed from its items, drift logged and repaired, and the emails
+ * event's seat counters recomputed from its items, drift logged and repaired, and the emails
  * claimed but never recorded as sent counted (both alarmed on). It needs the
  * table only (read-write); no token key: the random one below never seals anything, since
  * reconciliation issues no manage link.

@@ -8,7 +8,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMessage } from '../functions/mail/compose.js';
-import { createSesMailer } from '../functions/mail/ses-mailer.js';
+import { createSesClient, createSesMailer, sesRetryStrategy } from '../functions/mail/ses-mailer.js';
+import { outcomeUnknown } from '../functions/notify/ledger.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createOutbox, type Outbox } from '../local/outbox.js';
 import { createLocalServer } from '../local/server.js';
@@ -233,10 +234,10 @@ describe('SES v2 mailer', () => {
   let ses: Server;
   let endpoint: string;
   const requests: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
-  let answer: { status: number; headers?: Record<string, string>; body: unknown } = {
-    status: 200,
-    body: { MessageId: 'ses-0001' },
-  };
+  type Answer = { status: number; headers?: Record<string, string>; body: unknown } | { drop: true };
+  let answer: Answer = { status: 200, body: { MessageId: 'ses-0001' } };
+  /** Answers for the next requests, in order, before `answer`; `drop` closes the connection unanswered. */
+  let answers: Answer[] = [];
 
   beforeAll(async () => {
     ses = createServer(async (req, res) => {
@@ -248,8 +249,13 @@ describe('SES v2 mailer', () => {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(JSON.stringify(answer.body));
+      const next = answers.shift() ?? answer;
+      if ('drop' in next) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+      res.end(JSON.stringify(next.body));
     });
     ses.listen(0, '127.0.0.1');
     await once(ses, 'listening');
@@ -316,6 +322,55 @@ describe('SES v2 mailer', () => {
       $metadata: { httpStatusCode: 429 },
     });
     expect(requests).toHaveLength(1);
+  });
+
+  describe('the client AWS runs with (createSesClient)', () => {
+    const awsClient = () =>
+      createSesClient({
+        endpoint,
+        region: 'eu-west-3',
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+        retryStrategy: sesRetryStrategy(1), // the same rule, with millisecond pauses
+      });
+    const throttled: Answer = {
+      status: 429,
+      headers: { 'x-amzn-errortype': 'TooManyRequestsException' },
+      body: { message: 'Maximum sending rate exceeded.' },
+    };
+
+    it('asks again after a throttle, which SES answered without taking the message', async () => {
+      requests.length = 0;
+      answers = [throttled, throttled, { status: 200, body: { MessageId: 'ses-0003' } }];
+      const { raw } = await message('camille@example.com', 'Sujet');
+      expect(await createSesMailer({ client: awsClient() }).send({ to: 'camille@example.com', raw })).toEqual(
+        {
+          id: 'ses-0003',
+        },
+      );
+      expect(requests).toHaveLength(3);
+    });
+
+    it('never sends again after a connection that dropped: the message may have gone', async () => {
+      requests.length = 0;
+      answers = [{ drop: true }];
+      const { raw } = await message('camille@example.com', 'Sujet');
+      const failure = await createSesMailer({ client: awsClient() })
+        .send({ to: 'camille@example.com', raw })
+        .catch((error: unknown) => error);
+      expect(requests).toHaveLength(1);
+      // The ledger reads it as an unknown outcome: it keeps its claim and never resends.
+      expect(outcomeUnknown(failure)).toBe(true);
+    });
+
+    it('leaves a server error to the ledger and the caller’s retry', async () => {
+      requests.length = 0;
+      answers = [{ status: 503, body: { message: 'Service unavailable' } }];
+      const { raw } = await message('camille@example.com', 'Sujet');
+      await expect(
+        createSesMailer({ client: awsClient() }).send({ to: 'camille@example.com', raw }),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+      expect(requests).toHaveLength(1);
+    });
   });
 
   it('lets a server error reach the caller', async () => {

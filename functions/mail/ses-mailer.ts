@@ -1,4 +1,4 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer } from './mailer.js';
 
 /**
@@ -13,10 +13,46 @@ export interface SesMailerOptions {
   configurationSetName?: string;
 }
 
+/** The SDK's retry strategy interface (v2), as the SES client's settings name it. */
+type RetryStrategyV2 = Extract<
+  NonNullable<SESv2ClientConfig['retryStrategy']>,
+  { acquireInitialRetryToken: unknown }
+>;
+type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
+
+/** How many times SES is asked again after answering that it is throttled. */
+const THROTTLED_RETRIES = 3;
+
+const retryToken = (count: number, delayMs: number): RetryToken => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => delayMs,
+});
+
+/**
+ * The SDK may retry only what SES answered "throttled" to: it took nothing, so asking again
+ * cannot send twice. A timeout or a reset connection may have sent the message: the SDK gives
+ * up at once and the mail ledger (notify/ledger.ts) decides, keeping the claim so that nothing
+ * is sent twice. Any other answer goes to the ledger too, which gives the send back for the
+ * caller's retry. (The SDK's default strategy would resend after a timeout.)
+ */
+export const sesRetryStrategy = (baseDelayMs = 100): RetryStrategyV2 => ({
+  acquireInitialRetryToken: async () => retryToken(0, 0),
+  refreshRetryTokenForRetry: async (previous, { errorType }) => {
+    const count = previous.getRetryCount() + 1;
+    if (errorType !== 'THROTTLING' || count > THROTTLED_RETRIES) throw new Error('no retry');
+    return retryToken(count, Math.random() * baseDelayMs * 2 ** count);
+  },
+  recordSuccess: () => {},
+});
+
+/** The SES client with that retry rule; tests pass their own request handler. */
+export const createSesClient = (config: SESv2ClientConfig = {}): SESv2Client =>
+  new SESv2Client({ retryStrategy: sesRetryStrategy(), ...config });
+
 let sharedClient: SESv2Client | undefined;
 
 const defaultClient = (): SESv2Client => {
-  sharedClient ??= new SESv2Client({});
+  sharedClient ??= createSesClient();
   return sharedClient;
 };
 

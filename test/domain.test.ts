@@ -328,5 +328,9 @@ describe('manage tokens and emails', () => {
     expect(
       registrationView({ ...base, status: 'confirmed' }, event, { ...options, withJoinUrl: false }),
     ).not.toHaveProperty('joinUrl');
+    // A cancelled event gives nobody its link any more, on the page as in the emails.
+    expect(
+      registrationView({ ...base, status: 'confirmed' }, { ...event, status: 'cancelled' }, options),
+    ).not.toHaveProperty('joinUrl');
   });
 });

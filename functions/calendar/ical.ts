@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
-import type { RegistrationRecord } from '../registrations/model.js';
+import { type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
@@ -65,8 +65,7 @@ export const personalInvite = (
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
-  const joinUrl =
-    !cancelled && registration.status === 'confirmed' && event.format !== 'in_person' ? event.joinUrl : null;
+  const joinUrl = registrantJoinUrl(registration, event);
 
   const notes: string[] = [];
   if (event.status === 'cancelled') notes.push(text.eventCancelled);

@@ -229,11 +229,8 @@ export const registrationView = (
     format: event.format,
     ...(event.venue ? { venue: event.venue } : {}),
   },
-  ...(options.withJoinUrl &&
-  registration.status === 'confirmed' &&
-  event.format !== 'in_person' &&
-  event.joinUrl
-    ? { joinUrl: event.joinUrl }
+  ...(options.withJoinUrl && registrantJoinUrl(registration, event)
+    ? { joinUrl: registrantJoinUrl(registration, event) }
     : {}),
   calendarLinks: calendarLinks(event, {
     baseUrl: options.baseUrl,

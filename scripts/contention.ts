@@ -62,6 +62,12 @@ const itemKey = ({ TableName, Key, Item }: Target): string => {
  */
 const kilobytes = ({ Item }: Target): number => (Item ? Math.max(1, Math.ceil(itemSize(Item) / 1024)) : 1);
 
+/** A command's own middleware stack, as far as the model adds to it. */
+type Next = (args: unknown) => Promise<unknown>;
+interface Stackable {
+  middlewareStack?: { add(middleware: (next: Next) => Next, options: Record<string, unknown>): void };
+}
+
 const cancelled = (codes: string[]) =>
   new TransactionCanceledException({
     message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
@@ -149,20 +155,26 @@ export const withContention = <C extends { send: (...args: never[]) => Promise<u
     return forward();
   };
 
+  // The model sits below the SDK's retry layer, as DynamoDB does: a throttle it answers is retried
+  // by the client's strategy, a cancelled transaction or a conflict by the application.
+  const model = (command: unknown, forward: () => Promise<unknown>) => {
+    if (command instanceof TransactWriteCommand) return transact(command, forward);
+    if (command instanceof PutCommand || command instanceof UpdateCommand || command instanceof DeleteCommand)
+      return write(command.input, forward);
+    return forward();
+  };
   const proxy = new Proxy(client, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
       return (...args: never[]) => {
-        const command: unknown = args[0];
-        const forward = () => target.send(...args);
-        if (command instanceof TransactWriteCommand) return transact(command, forward);
-        if (
-          command instanceof PutCommand ||
-          command instanceof UpdateCommand ||
-          command instanceof DeleteCommand
-        )
-          return write(command.input, forward);
-        return forward();
+        const command = args[0] as Stackable | undefined;
+        command?.middlewareStack?.add((next) => async (attempt) => model(command, () => next(attempt)), {
+          step: 'finalizeRequest',
+          priority: 'low',
+          name: 'contention-model',
+          override: true,
+        });
+        return target.send(...args);
       };
     },
   });

@@ -11,8 +11,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { isRetryable, retrying } from '../functions/platform/retry.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { dynamoDbRetryStrategy, isRetryable, retrying } from '../functions/platform/retry.js';
+import { createDocumentClient } from '../functions/wiring/clients.js';
+import { localClientConfig } from '../local/dynamodb-local.js';
 import { withContention } from '../scripts/contention.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 
@@ -22,6 +24,13 @@ import { type FreshTable, freshTable } from './support/dynamo.js';
  */
 
 let table: FreshTable;
+
+/** The application's client, but sending each command once: what the model answers, unretried. */
+const clientWithoutRetries = () =>
+  createDocumentClient({
+    ...localClientConfig(inject('dynamoEndpoint')),
+    retryStrategy: dynamoDbRetryStrategy({ attempts: 1 }),
+  });
 let unique = 0;
 
 beforeAll(async () => {
@@ -193,7 +202,8 @@ describe('per-item write budget (injected clock)', () => {
 
   it('charges 2 units per started KB of a Put in a transaction, 1 per KB for a plain write', async () => {
     let clock = 0;
-    const contention = withContention(table.doc, {
+    // The model alone: a client that sends each command once, so each answer is counted once.
+    const contention = withContention(clientWithoutRetries(), {
       itemWcuPerSecond: 10,
       transactionMs: 0,
       now: () => clock,
@@ -213,6 +223,23 @@ describe('per-item write budget (injected clock)', () => {
     clock += 1000;
     await contention.client.send(put);
     expect(contention.stats()).toMatchObject({ transactions: 2, writes: 1, throttled: 2 });
+  });
+
+  it('a throttled plain write is retried by the client’s own strategy, below the application', async () => {
+    let clock = 0;
+    // Time moves 20 ms at each look at the clock (two per write, one per refused try): a write
+    // takes a unit and 0.4 come back, so about the sixteenth is refused; five tries later it
+    // has its unit.
+    const contention = withContention(table.doc, {
+      itemWcuPerSecond: 10,
+      transactionMs: 0,
+      now: () => (clock += 20),
+    });
+    const key = newKey('plain');
+    const write = (n: number) => new PutCommand({ TableName: table.tableName, Item: { ...key, n } });
+    for (let n = 0; n < 24; n++) await contention.client.send(write(n));
+    expect(contention.stats().throttled).toBeGreaterThan(0);
+    expect(contention.stats().writes).toBe(24);
   });
 });
 

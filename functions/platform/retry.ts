@@ -1,24 +1,33 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClientConfig, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /**
- * Retries what DynamoDB asks us to retry: transaction conflicts (another transaction
- * touched one of our items at the same moment) and throttling. Full-jitter exponential
- * backoff spreads a rush of retries out instead of re-colliding them. Condition
- * failures are not retried here: they are answers, and the caller decides again.
+ * Retries, in one layer each:
+ *
+ * - The SDK client retries throttling and transient errors (a timeout, a reset connection, a
+ *   5xx) with `dynamoDbRetryStrategy`, configured once where the client is made
+ *   (wiring/clients.ts): full-jitter exponential backoff spreads a rush of retries out instead
+ *   of re-colliding them.
+ * - The application retries what the SDK cannot: a transaction cancelled because another
+ *   transaction touched one of its items at the same moment (or an item was throttled), and
+ *   a plain write refused because a transaction holds its item (`retrying`, `withRetry`).
+ *
+ * Condition failures are never retried: they are answers, and the caller decides again.
  */
 
-const RETRYABLE_REASONS = new Set([
+/** Cancellation reasons that mean "busy", not "no": the transaction may simply be sent again. */
+const CONTENTION_REASONS = new Set([
   'TransactionConflict',
   'ThrottlingError',
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
 ]);
-const RETRYABLE_ERRORS = new Set([
-  'TransactionConflictException',
+/** A plain write to an item a transaction holds. */
+const CONFLICT_ERRORS = new Set(['TransactionConflictException']);
+/** What the SDK retries, when its attempts ran out: still busy. */
+const BUSY_ERRORS = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
-  'InternalServerError',
   'TransactionInProgressException',
 ]);
 
@@ -28,15 +37,20 @@ export const cancellationCodes = (error: unknown): (string | undefined)[] | unde
     ? ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code)
     : undefined;
 
-export const isRetryable = (error: unknown): boolean => {
+/** A conflict with another transaction: the application's to retry (the SDK never does). */
+export const isTransactionConflict = (error: unknown): boolean => {
   const reasons = cancellationCodes(error);
   if (reasons) {
     const codes = reasons.filter((code) => code && code !== 'None');
-    // Retry only when nothing but contention stopped it; a failed condition is an answer.
-    return codes.length > 0 && codes.every((code) => RETRYABLE_REASONS.has(code ?? ''));
+    // Only when nothing but contention stopped it; a failed condition is an answer.
+    return codes.length > 0 && codes.every((code) => CONTENTION_REASONS.has(code ?? ''));
   }
-  return RETRYABLE_ERRORS.has(nameOf(error));
+  return CONFLICT_ERRORS.has(nameOf(error));
 };
+
+/** Busy, in any way: a conflict, or throttling the SDK's retries did not get through. */
+export const isRetryable = (error: unknown): boolean =>
+  isTransactionConflict(error) || BUSY_ERRORS.has(nameOf(error));
 
 const nameOf = (error: unknown): string => (error as { name?: string } | null)?.name ?? '';
 
@@ -61,13 +75,13 @@ export const withRetry = async <T>(operation: () => Promise<T>, options: RetryOp
     try {
       return await operation();
     } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
+      if (attempt >= attempts || !isTransactionConflict(error)) throw error;
       await backoff(attempt, options);
     }
   }
 };
 
-/** The same client, with every call retried as above. Stores wrap the client they are given. */
+/** The same client, every call retried on conflicts as above. Stores wrap the client they are given. */
 export const retrying = <C extends { send: (...args: never[]) => Promise<unknown> }>(client: C): C =>
   new Proxy(client, {
     get(target, property, receiver) {
@@ -75,3 +89,35 @@ export const retrying = <C extends { send: (...args: never[]) => Promise<unknown
       return (...args: Parameters<C['send']>) => withRetry(() => target.send(...args));
     },
   });
+
+/** The SDK's retry strategy interface (v2), as the DynamoDB client's settings name it. */
+type RetryStrategyV2 = Extract<
+  NonNullable<DynamoDBClientConfig['retryStrategy']>,
+  { acquireInitialRetryToken: unknown }
+>;
+type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
+
+const retryToken = (count: number, delayMs: number): RetryToken => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => delayMs,
+});
+
+/**
+ * The DynamoDB client's retries: throttling, 5xx and transient errors (a timeout or a reset
+ * connection, after which a write goes again, as with the SDK's own strategy: a transaction's
+ * conditions turn a repeat into a failed condition, never a second seat), with the same
+ * full-jitter backoff; never a client error (a cancelled transaction, a failed condition). No
+ * retry quota: in a rush, giving up early would only turn seats into errors.
+ */
+export const dynamoDbRetryStrategy = (options: Omit<RetryOptions, 'sleep'> = {}): RetryStrategyV2 => {
+  const { attempts = 12, baseMs = 15, capMs = 1000 } = options;
+  return {
+    acquireInitialRetryToken: async () => retryToken(0, 0),
+    refreshRetryTokenForRetry: async (previous, { errorType }) => {
+      const count = previous.getRetryCount() + 1;
+      if (errorType === 'CLIENT_ERROR' || count >= attempts) throw new Error('no retry');
+      return retryToken(count, Math.random() * Math.min(capMs, baseMs * 2 ** count));
+    },
+    recordSuccess: () => {},
+  };
+};

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { createDocumentClient } from '../../functions/wiring/clients.js';
 import { createTable } from '../../local/create-table.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 
@@ -32,6 +33,7 @@ export async function freshTable(): Promise<FreshTable> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const tableName = `test-${randomUUID()}`;
   await createTable(client, tableName);
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // The application's own client, with its retry strategy: the tests exercise what runs in AWS.
+  const doc = createDocumentClient(localClientConfig(endpoint));
   return { client, doc, tableName };
 }

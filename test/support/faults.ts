@@ -34,16 +34,32 @@ export interface CommandInput {
 }
 
 /**
- * The same client, every `send` going through `intercept`, which may count, fail, or pass the
- * command on with `send`: how tests inject faults DynamoDB Local cannot produce, or watch calls.
+ * The same client, every attempt of every `send` going through `intercept`, which may count,
+ * fail, or pass the command on with `send`: how tests inject faults DynamoDB Local cannot
+ * produce, or watch calls. It runs below the SDK's retry layer, as a network fault would: a
+ * throttle or a timeout it throws is retried by the client's strategy (platform/retry.ts), a
+ * cancelled transaction is the application's to retry.
  */
 export const interceptSend = (
   doc: DynamoDBDocumentClient,
   intercept: (command: Command, send: (command: Command) => Promise<unknown>) => Promise<unknown>,
-): DynamoDBDocumentClient =>
-  new Proxy(doc, {
+): DynamoDBDocumentClient => {
+  interceptors += 1;
+  const name = `intercept-${interceptors}`;
+  return new Proxy(doc, {
     get: (target, property, receiver) =>
       property === 'send'
-        ? (command: Command) => intercept(command, (next) => target.send(next as never))
+        ? (command: Command) => {
+            command.middlewareStack.add(
+              (next) => async (args) =>
+                (await intercept(command, () => next(args) as Promise<unknown>)) as Awaited<
+                  ReturnType<typeof next>
+                >,
+              { step: 'finalizeRequest', priority: 'low', name, override: true },
+            );
+            return target.send(command as never);
+          }
         : Reflect.get(target, property, receiver),
   });
+};
+let interceptors = 0;

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Mailer } from '../functions/mail/mailer.js';
-import type { MailLedger } from '../functions/notify/ledger.js';
+import { MailLedger } from '../functions/notify/ledger.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { tickReminderScheduler } from '../functions/notify/reminder-scheduler.js';
 import type { SendDeps } from '../functions/notify/send.js';
@@ -61,7 +61,9 @@ export const startLocalNotifications = async (
 ): Promise<LocalNotifications> => {
   const { services, doc, tableName } = options;
   // The same builder as the Lambda functions', with the outbox as the mailer.
+  const ledger = new MailLedger(doc, tableName);
   const sendDeps = buildSendDeps({
+    ledger,
     db: doc,
     tableName,
     services,
@@ -71,7 +73,6 @@ export const startLocalNotifications = async (
     mailFrom: options.mailFrom,
     ...(options.onSent ? { onSent: options.onSent } : {}),
   });
-  const { ledger } = sendDeps;
   const queue = createLocalFanoutQueue({
     deadLetterFile: `${options.dataDir}/dead-letters.jsonl`,
     ...options.queue,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventRecord, publish } from '../functions/events/model.js';
+import type { EventRepository } from '../functions/events/ports.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
-import type { EventStore } from '../functions/events/store.js';
 import type { WebBuild } from '../web/build.js';
 import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
 
@@ -99,7 +99,7 @@ const openPage = async (
 
 /** A published event made the way the seed makes its events; `fields` override the defaults. */
 const addEvent = async (
-  events: EventStore,
+  events: EventRepository,
   now: Date,
   id: string,
   fields: Record<string, unknown>,
@@ -131,7 +131,7 @@ const addEvent = async (
   await events.save(draft, publish(draft, now));
 };
 
-const addTestEvents = async (events: EventStore, now: Date): Promise<void> => {
+const addTestEvents = async (events: EventRepository, now: Date): Promise<void> => {
   await addEvent(events, now, 'atelier-questions', {
     title: 'Atelier questions',
     summary: 'Un atelier pour tester le formulaire.',

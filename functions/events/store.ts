@@ -33,6 +33,7 @@ import {
   shardCountFor,
   splitCapacity,
 } from './model.js';
+import type { EventRepository } from './ports.js';
 
 const EVENT_ATTRIBUTES = [
   'id',
@@ -81,7 +82,7 @@ export const seatQuotasFromItems = (items: Record<string, unknown>[]): SeatQuota
 const SAVE_ATTEMPTS = 10;
 
 /** DynamoDB adapter for organisers, events and their seat quotas. */
-export class EventStore {
+export class EventStore implements EventRepository {
   private readonly db: DynamoDBDocumentClient;
   /** Recent reads by event: the promise is kept, so requests arriving together share one read. */
   private readonly recent = new Map<

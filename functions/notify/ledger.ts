@@ -9,6 +9,7 @@ import {
 import { eventKey } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { retrying } from '../platform/retry.js';
+import type { MailLedgerPort } from './ports.js';
 
 /**
  * The record of what was sent, one item per state change: `EVENT#{eventId}` / `MAIL#{dedupeKey}`.
@@ -51,7 +52,7 @@ export const mailKey = (eventId: string, dedupeKey: string) => ({
 export const ledgerExpiry = (eventEndsAt: string, now: Date): number =>
   Math.ceil(Math.max(Date.parse(eventEndsAt), now.getTime()) / 1000) + KEEP_AFTER_EVENT_DAYS * 86_400;
 
-export class MailLedger {
+export class MailLedger implements MailLedgerPort {
   private readonly db: DynamoDBDocumentClient;
 
   constructor(

@@ -1,6 +1,6 @@
 import { personalInvite } from '../calendar/ical.js';
 import { type EventRecord, standInOrganiser } from '../events/model.js';
-import type { EventStore } from '../events/store.js';
+import type { EventRepository } from '../events/ports.js';
 import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
@@ -8,7 +8,8 @@ import { unsealToken } from '../platform/tokens.js';
 import { manageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
-import { ledgerExpiry, type MailLedger } from './ledger.js';
+import { ledgerExpiry } from './ledger.js';
+import type { MailLedgerPort } from './ports.js';
 
 /**
  * One message to one registrant, from the state stored NOW (the stream and the queue lag):
@@ -20,9 +21,9 @@ import { ledgerExpiry, type MailLedger } from './ledger.js';
 export type Compose = (input: NotificationInput) => Promise<{ raw: Buffer; to: string; subject: string }>;
 
 export interface SendDeps {
-  events: Pick<EventStore, 'get' | 'getOrganiser'>;
+  events: Pick<EventRepository, 'get' | 'getOrganiser'>;
   registrations: Pick<Registrations, 'waitlistPosition' | 'get'>;
-  ledger: MailLedger;
+  ledger: MailLedgerPort;
   mailer: Mailer;
   /** Render + MIME; the mail module's composer unless a test swaps it. */
   compose?: Compose;

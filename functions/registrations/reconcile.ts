@@ -1,5 +1,5 @@
 import { SEAT_COUNTERS } from '../events/model.js';
-import type { EventStore } from '../events/store.js';
+import type { EventRepository } from '../events/ports.js';
 import { quotaOfSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { personalDataExpired } from '../platform/privacy.js';
@@ -13,7 +13,7 @@ export interface CounterRepairs {
 
 /** What reconciliation works with: both stores, the counter repairs, the clock. */
 export interface ReconcileContext {
-  events: EventStore;
+  events: EventRepository;
   registrations: Registrations;
   repairs: CounterRepairs;
   clock: () => Date;

@@ -1,3 +1,4 @@
+import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
 import { reminderDue, reminderWindows } from '../notify/decide.js';
 import type { FanoutQueue } from '../notify/fanout-queue.js';
@@ -14,7 +15,7 @@ import { queueFromEnv } from '../wiring/notify.js';
  */
 
 export interface RemindDeps {
-  events: Pick<EventStore, 'get'>;
+  events: Pick<EventRepository, 'get'>;
   queue: FanoutQueue;
   clock: () => Date;
 }

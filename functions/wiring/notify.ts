@@ -18,6 +18,8 @@ export interface SendDepsParts {
   tokenKey: Buffer;
   mailFrom: string;
   onSent?: SendDeps['onSent'];
+  /** The mail ledger on the table, when the caller keeps a hand on it (the local runtime's tests). */
+  ledger?: MailLedger;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SendDepsParts {
 export const buildSendDeps = (parts: SendDepsParts): SendDeps => ({
   events: parts.services.events,
   registrations: parts.services.registrations,
-  ledger: new MailLedger(parts.db, parts.tableName),
+  ledger: parts.ledger ?? new MailLedger(parts.db, parts.tableName),
   mailer: parts.mailer,
   baseUrl: parts.baseUrl,
   tokenKey: parts.tokenKey,

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
 import { BAD_MANAGE_TOKENS, RateLimiter } from '../platform/rate-limiter.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
@@ -13,7 +14,7 @@ export interface Services {
   repairs: CounterRepairs;
   /** Bad manage tokens counted per registration and per client, across containers. */
   manageTokenLimiter: RateLimiter;
-  events: EventStore;
+  events: EventRepository;
   registrations: Registrations;
   baseUrl: string;
   clock: () => Date;

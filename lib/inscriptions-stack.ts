@@ -179,7 +179,7 @@ export class InscriptionsStack extends Stack {
       this.functions.set(fn.entry, fn);
     }
 
-    // Hourly: gate counters recomputed from the registrations, drift logged and repaired.
+    // Hourly: seat counters recomputed from the registrations, drift logged and repaired.
     const reconcile = new AppFunction(this, 'Reconcile', {
       entry: 'functions/scheduled/reconcile.ts',
       description: 'Hourly reconciliation of seat counters with the registrations',
@@ -188,7 +188,7 @@ export class InscriptionsStack extends Stack {
       timeout: Duration.minutes(5),
     });
     reconcile.bindTable(this.data, { accessMode: 'RW' });
-    // It walks every event's gate: one Scan of the table, the only function that needs it.
+    // It walks every event's seats: one Scan of the table, the only function that needs it.
     reconcile.allow(['dynamodb:Scan'], [this.data.table.tableArn]);
     new events.Rule(this, 'ReconcileHourly', {
       schedule: events.Schedule.rate(Duration.hours(1)),

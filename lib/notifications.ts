@@ -146,7 +146,7 @@ export class Notifications extends Construct {
       retryAttempts: STREAM_RETRIES,
       // The destination grants the function's role SendMessage on this queue (and only this one).
       onFailure: new SqsDlq(this.streamFailures),
-      // Only registrations and events change what anyone is told; gates, counters, ledger
+      // Only registrations and events change what anyone is told; seatQuotas, counters, ledger
       // entries and rate-limit windows never wake the function.
       filters: [
         lambda.FilterCriteria.filter({

@@ -1,5 +1,5 @@
 /**
- * `npm run reconcile -- [--repair] [--event ID]...`: recomputes the gate counters of every
+ * `npm run reconcile -- [--repair] [--event ID]...`: recomputes the seat counters of every
  * event (or the ones named) from their registrations, prints the drift, and with `--repair`
  * fixes it. Against the local runtime by default: the DynamoDB Local endpoint that `npm start`
  * wrote to DATA_DIR (.data), table registrations-local. DYNAMODB_ENDPOINT and TABLE_NAME

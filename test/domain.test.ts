@@ -6,7 +6,7 @@ import {
   type EventRecord,
   MAX_SHARDS,
   newEventRecord,
-  newGate,
+  newSeats,
   publicView,
   publish,
   type SeatQuotas,
@@ -51,16 +51,16 @@ const makeEvent = (overrides: Record<string, unknown> = {}): EventRecord =>
     now,
   );
 
-/** A one-shard gate (a small event) with the given fields and counters. */
-const gate = (overrides: Partial<SeatQuotas> = {}): SeatQuotas => {
-  const merged = { ...newGate(publish(makeEvent(), now)), ...overrides };
+/** Seat quotas on one shard (a small event), with the given fields and counters. */
+const seats = (overrides: Partial<SeatQuotas> = {}): SeatQuotas => {
+  const merged = { ...newSeats(publish(makeEvent(), now)), ...overrides };
   const { capacity, held, pending, waitlisted, cancelled, checkedIn } = merged;
   return { ...merged, shards: [{ shard: 0, capacity, held, pending, waitlisted, cancelled, checkedIn }] };
 };
 
-/** A gate of several shards, each given as [capacity, held, waitlisted]. */
-const shardedGate = (shards: [number, number, number][]): SeatQuotas => {
-  const base = newGate(publish(makeEvent(), now));
+/** Seat quotas on several shards, each given as [capacity, held, waitlisted]. */
+const shardedSeats = (shards: [number, number, number][]): SeatQuotas => {
+  const base = newSeats(publish(makeEvent(), now));
   const made = seatQuotasOf(
     shards.map(([capacity, held, waitlisted], shard) => ({
       ...base,
@@ -90,7 +90,7 @@ describe('who gets a seat', () => {
   const at = now.toISOString();
 
   it('seats while seats are free and nobody waits', () => {
-    expect(decideRegistration(gate({ held: 1 }), at)).toEqual({
+    expect(decideRegistration(seats({ held: 1 }), at)).toEqual({
       kind: 'seat',
       status: 'confirmed',
       shard: 0,
@@ -98,7 +98,7 @@ describe('who gets a seat', () => {
   });
 
   it('holds the seat pending confirmation when the event asks for double opt-in', () => {
-    expect(decideRegistration(gate({ requireConfirmation: true }), at)).toEqual({
+    expect(decideRegistration(seats({ requireConfirmation: true }), at)).toEqual({
       kind: 'seat',
       status: 'pending_confirmation',
       shard: 0,
@@ -106,28 +106,28 @@ describe('who gets a seat', () => {
   });
 
   it('waitlists when full, and also when a seat is free but people wait ahead', () => {
-    expect(decideRegistration(gate({ held: 2 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
-    expect(decideRegistration(gate({ held: 1, waitlisted: 3 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
+    expect(decideRegistration(seats({ held: 2 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
+    expect(decideRegistration(seats({ held: 1, waitlisted: 3 }), at)).toEqual({ kind: 'waitlist', shard: 0 });
   });
 
   it('refuses a full event without a waitlist', () => {
-    expect(codeOf(() => decideRegistration(gate({ held: 2, waitlistEnabled: false }), at))).toBe(
+    expect(codeOf(() => decideRegistration(seats({ held: 2, waitlistEnabled: false }), at))).toBe(
       'event_full',
     );
   });
 
   it('never fills an unlimited event', () => {
-    expect(decideRegistration(gate({ capacity: undefined, held: 10_000 }), at).kind).toBe('seat');
+    expect(decideRegistration(seats({ capacity: undefined, held: 10_000 }), at).kind).toBe('seat');
   });
 
   it('enforces status and the registration window', () => {
     expect(codeOf(() => decideRegistration(undefined, at))).toBe('not_found');
-    expect(codeOf(() => decideRegistration(gate({ status: 'draft' }), at))).toBe('not_found');
-    expect(codeOf(() => decideRegistration(gate({ status: 'cancelled' }), at))).toBe('event_cancelled');
-    expect(codeOf(() => decideRegistration(gate({ opensAt: '2026-12-02T00:00:00.000Z' }), at))).toBe(
+    expect(codeOf(() => decideRegistration(seats({ status: 'draft' }), at))).toBe('not_found');
+    expect(codeOf(() => decideRegistration(seats({ status: 'cancelled' }), at))).toBe('event_cancelled');
+    expect(codeOf(() => decideRegistration(seats({ opensAt: '2026-12-02T00:00:00.000Z' }), at))).toBe(
       'registration_closed',
     );
-    expect(codeOf(() => decideRegistration(gate({ closesAt: at }), at))).toBe('registration_closed');
+    expect(codeOf(() => decideRegistration(seats({ closesAt: at }), at))).toBe('registration_closed');
   });
 });
 
@@ -160,23 +160,23 @@ describe('seat shards', () => {
   });
 
   it('sums the shards into the event’s counts and capacity', () => {
-    const gate = shardedGate([
+    const seats = shardedSeats([
       [3, 3, 0],
       [3, 1, 0],
       [2, 2, 4],
     ]);
-    expect(gate).toMatchObject({ capacity: 8, held: 6, waitlisted: 4 });
+    expect(seats).toMatchObject({ capacity: 8, held: 6, waitlisted: 4 });
   });
 
   it('seats from a shard with room only, and waitlists on a full shard or one with people waiting', () => {
-    const full = shardedGate([
+    const full = shardedSeats([
       [3, 3, 0],
       [3, 1, 0],
       [3, 3, 0],
     ]);
     for (const r of [0, 0.4, 0.99])
       expect(decideRegistration(full, at, () => r)).toMatchObject({ kind: 'seat', shard: 1 });
-    const allFull = shardedGate([
+    const allFull = shardedSeats([
       [3, 3, 0],
       [3, 3, 0],
     ]);
@@ -184,7 +184,7 @@ describe('seat shards', () => {
   });
 
   it('queues newcomers behind anyone waiting, even when a shard has room (first come, first served)', () => {
-    const waiting = shardedGate([
+    const waiting = shardedSeats([
       [3, 2, 0],
       [3, 3, 2],
     ]);
@@ -192,7 +192,7 @@ describe('seat shards', () => {
     expect(canPromote(waiting)).toBe(true);
     expect(
       canPromote(
-        shardedGate([
+        shardedSeats([
           [3, 3, 0],
           [3, 3, 2],
         ]),
@@ -205,7 +205,7 @@ describe('events', () => {
   it('stores instants in UTC and closes registration at the start by default', () => {
     const event = makeEvent();
     expect(event.startsAt).toBe('2026-12-10T07:30:00.000Z');
-    expect(newGate(event).closesAt).toBe(event.startsAt);
+    expect(newSeats(event).closesAt).toBe(event.startsAt);
     expect(event.status).toBe('draft');
   });
 
@@ -245,14 +245,14 @@ describe('events', () => {
 
   it('never shows the join URL or head counts publicly', () => {
     const event = publish(makeEvent(), now);
-    const view = publicView(event, gate({ held: 1, waitlisted: 4, checkedIn: 1 }), 'http://x', now);
+    const view = publicView(event, seats({ held: 1, waitlisted: 4, checkedIn: 1 }), 'http://x', now);
     expect(JSON.stringify(view)).not.toContain('meet.example');
     expect(view).not.toHaveProperty('counts');
     expect(view.seatsLeft).toBe(1);
   });
 
   it('counts confirmed as seats held minus those pending confirmation', () => {
-    expect(countsOf(gate({ held: 5, pending: 2, waitlisted: 1 }))).toMatchObject({
+    expect(countsOf(seats({ held: 5, pending: 2, waitlisted: 1 }))).toMatchObject({
       confirmed: 3,
       pendingConfirmation: 2,
       waitlisted: 1,

@@ -88,10 +88,10 @@ const makeFixture = async (capacity: number, people: string[]): Promise<Fixture>
 
 const stateOf = async (eventId: string): Promise<State> => {
   const all = await app.services.registrations.all(eventId);
-  const gate = await app.services.events.getSeatQuotas(eventId);
+  const seats = await app.services.events.getSeatQuotas(eventId);
   return {
     people: Object.fromEntries(all.map((r) => [r.email.split('@')[0] ?? '', r.status]).sort()),
-    capacity: gate?.capacity,
+    capacity: seats?.capacity,
   };
 };
 
@@ -274,7 +274,7 @@ const exited = (child: ChildProcess) =>
     child.once('exit', (code, signal) => done({ code, signal })),
   );
 
-/** Waits until the gate has not moved for a while (bounded): the table is at rest. */
+/** Waits until the seat quotas have not moved for a while (bounded): the table is at rest. */
 const quiet = async (eventId: string) => {
   let last = '';
   for (let i = 0; i < 40; i++) {
@@ -318,7 +318,7 @@ describe('a burst killed mid-way', () => {
     );
 
     // Requests the dead process had already sent still land on the table; once they have (the
-    // gate stops moving), and before anything else runs, it is consistent at rest already.
+    // seat quotas stop moving), and before anything else runs, it is consistent at rest already.
     await quiet(eventId);
     await expectConsistent(app, eventId);
 
@@ -332,10 +332,10 @@ describe('a burst killed mid-way', () => {
     expect(restartedWith.report).toMatchObject({ eventId, status: 'consistent', drift: [] });
     console.info(`the restart promoted ${restartedWith.promoted} left waiting by the kill`);
 
-    const { gate, count } = await expectConsistent(app, eventId);
-    expect(gate?.held).toBeLessThanOrEqual(10);
+    const { seats, count } = await expectConsistent(app, eventId);
+    expect(seats?.held).toBeLessThanOrEqual(10);
     // No seat left free while someone waits.
-    if ((gate?.waitlisted ?? 0) > 0) expect(gate?.held).toBe(10);
+    if ((seats?.waitlisted ?? 0) > 0) expect(seats?.held).toBe(10);
     expect(count('confirmed') + count('waitlisted') + count('cancelled')).toBeGreaterThanOrEqual(registered);
   });
 });
@@ -371,8 +371,8 @@ describe('reconciliation', () => {
 
     const repaired = await reconcile(app.services, eventId, { repair: true });
     expect(repaired.status).toBe('repaired');
-    const { gate } = await expectConsistent(app, eventId);
-    expect(gate).toMatchObject({ held: 3, checkedIn: 0, waitlisted: 0 });
+    const { seats } = await expectConsistent(app, eventId);
+    expect(seats).toMatchObject({ held: 3, checkedIn: 0, waitlisted: 0 });
     expect((await stateOf(eventId)).people).toEqual({ a: C, b: C, c: C });
     expect((await reconcile(app.services, eventId)).status).toBe('consistent');
   });

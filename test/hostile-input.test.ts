@@ -435,7 +435,7 @@ const storedRegistration = z.looseObject({
   locale: z.enum(['fr', 'en']),
 });
 
-const storedGate = z.looseObject({
+const storedSeats = z.looseObject({
   status: z.enum(eventStatuses),
   held: nonNegative,
   pending: nonNegative,
@@ -481,7 +481,7 @@ const checkItem = (item: Record<string, unknown>): void => {
     expect(Number.isInteger(sequence) && (sequence as number) >= 0, where).toBe(true);
     expect(String(item.endsAt) > String(item.startsAt), where).toBe(true);
   } else if (sk === 'GATE' || /^GATE#\d+$/.test(sk)) {
-    const parsed = storedGate.safeParse(item);
+    const parsed = storedSeats.safeParse(item);
     expect(parsed.success, `${where}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     if (typeof item.capacity === 'number')
       expect(item.held as number, where).toBeLessThanOrEqual(item.capacity);
@@ -530,9 +530,9 @@ describe('after the hostile run', () => {
     expect(items.length).toBeGreaterThan(routes.length * 3);
     for (const item of items) checkItem(item);
 
-    const gates = items
+    const seatQuotas = items
       .filter((item) => item.sk === 'GATE')
       .map((item) => String(item.pk).slice('EVENT#'.length));
-    for (const eventId of new Set([...gates, ...touched])) await expectConsistent(app, eventId);
+    for (const eventId of new Set([...seatQuotas, ...touched])) await expectConsistent(app, eventId);
   });
 });

@@ -49,8 +49,8 @@ describe('capacity under a rush', () => {
     );
     expect([...places].sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
 
-    const { gate } = await expectConsistent(app, eventId);
-    expect(gate?.held).toBe(50);
+    const { seats } = await expectConsistent(app, eventId);
+    expect(seats?.held).toBe(50);
   });
 
   it('20 concurrent cancellations promote exactly the 20 first waitlisted', async () => {
@@ -91,8 +91,8 @@ describe('capacity under a rush', () => {
     expect(responses.filter((r) => r.status === 200).map((r) => r.body)).toEqual(
       Array(11).fill({ status: 'already_registered' }),
     );
-    const { gate, all } = await expectConsistent(app, eventId);
-    expect(gate?.held).toBe(1);
+    const { seats, all } = await expectConsistent(app, eventId);
+    expect(seats?.held).toBe(1);
     expect(all).toHaveLength(1);
     // The address owner gets a fresh link by email: the stored registration is flagged for the mailer.
     expect(all[0]?.linkRequestedAt).toBeDefined();
@@ -167,8 +167,8 @@ describe('double opt-in', () => {
     expect(confirmed.body.status).toBe('confirmed');
     const twice = await app.call('POST', `/api/registrations/${id}/confirm?token=${token}`);
     expect(twice.body.status).toBe('confirmed');
-    const { gate } = await expectConsistent(app, eventId);
-    expect(gate).toMatchObject({ held: 1, pending: 0, waitlisted: 1 });
+    const { seats } = await expectConsistent(app, eventId);
+    expect(seats).toMatchObject({ held: 1, pending: 0, waitlisted: 1 });
   });
 
   it('releases a lapsed hold to the waitlist, which must then confirm in turn', async () => {
@@ -280,7 +280,7 @@ describe('personal data', () => {
     const endsAt = Math.floor(Date.parse(event?.event.endsAt ?? '') / 1000);
     expect(created.status).toBe(201);
     expect(Item?.expiresAt).toBe(endsAt + 30 * 86_400);
-    const gate = await app.services.events.getSeatQuotas(eventId);
-    expect(gate).not.toHaveProperty('expiresAt');
+    const seats = await app.services.events.getSeatQuotas(eventId);
+    expect(seats).not.toHaveProperty('expiresAt');
   });
 });

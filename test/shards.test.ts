@@ -75,9 +75,9 @@ describe('a rush on a sharded event', () => {
   it('seats exactly the capacity, every shard within its share, and contention really happened', async () => {
     expect(first.filter((r) => r.status === 'confirmed')).toHaveLength(40);
     expect(first.filter((r) => r.status === 'waitlisted')).toHaveLength(110);
-    const { gate } = await expectConsistent(chain.app, eventId);
-    expect(gate?.shards).toHaveLength(5);
-    for (const shard of gate?.shards ?? []) expect(shard.held).toBe(shard.capacity);
+    const { seats } = await expectConsistent(chain.app, eventId);
+    expect(seats?.shards).toHaveLength(5);
+    for (const shard of seats?.shards ?? []) expect(shard.held).toBe(shard.capacity);
     // The model raised conflicts on the shards, and the retries absorbed them.
     expect(contention.stats().conflicts).toBeGreaterThan(0);
   });
@@ -184,14 +184,14 @@ describe('capacity changes on shards', () => {
       body: { capacity: 1000 },
     });
     expect(raised.status).toBe(200);
-    const { gate, all } = await expectConsistent(chain.app, eventId);
-    expect(gate?.shards).toHaveLength(4);
-    expect(gate?.capacity).toBe(1000);
+    const { seats, all } = await expectConsistent(chain.app, eventId);
+    expect(seats?.shards).toHaveLength(4);
+    expect(seats?.capacity).toBe(1000);
     expect(byStatus(all, 'confirmed')).toHaveLength(12);
     // The new room is spread: newcomers land on several shards.
     await registerAll(eventId, tags('h', 40));
     const after = await expectConsistent(chain.app, eventId);
-    expect(after.gate?.shards.filter((s) => s.held > 0).length).toBeGreaterThan(1);
+    expect(after.seats?.shards.filter((s) => s.held > 0).length).toBeGreaterThan(1);
   });
 });
 
@@ -229,7 +229,7 @@ describe('a seat given back', () => {
     const [c, d] = [await register(eventId, 'give-c'), await register(eventId, 'give-d')];
     expect([c.status, d.status]).toEqual(['waitlisted', 'waitlisted']);
 
-    // The process dies right after the cancelling transaction: every later gate read fails.
+    // The process dies right after the cancelling transaction: every later seat quota read fails.
     let committed = false;
     const crashing = interceptSend(chain.app.doc, async (command, send) => {
       if (committed && command.input.KeyConditionExpression?.includes(':first')) {
@@ -252,8 +252,8 @@ describe('a seat given back', () => {
     expect(await status(a.id)).toBe('cancelled');
     expect(await status(c.id)).toBe('confirmed');
     expect(await status(d.id)).toBe('waitlisted');
-    const { gate } = await expectConsistent(chain.app, eventId);
-    expect(gate).toMatchObject({ held: 2, waitlisted: 1 });
+    const { seats } = await expectConsistent(chain.app, eventId);
+    expect(seats).toMatchObject({ held: 2, waitlisted: 1 });
   });
 });
 
@@ -314,8 +314,8 @@ describe('editing an event during a rush', () => {
     expect(written[1]).toEqual(['EVENT', 'GATE', 'GATE#1', 'GATE#2', 'GATE#3']);
     await edit({ capacity: 1200 });
     expect(written[2]).toEqual(['EVENT', 'GATE', 'GATE#1', 'GATE#2', 'GATE#3', 'GATE#4']);
-    const { gate } = await expectConsistent(chain.app, eventId);
-    expect(gate?.closesAt).toBe((await events.get(eventId))?.event.registrationClosesAt);
+    const { seats } = await expectConsistent(chain.app, eventId);
+    expect(seats?.closesAt).toBe((await events.get(eventId))?.event.registrationClosesAt);
   });
 });
 

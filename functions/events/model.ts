@@ -296,27 +296,27 @@ export const newSeatQuotas = (event: EventRecord, count = shardCountFor(event.ca
 };
 
 /** A new event's seat quotas as a whole (what reading its new shards gives). */
-export const newGate = (event: EventRecord, count?: number): SeatQuotas => {
-  const gate = seatQuotasOf(newSeatQuotas(event, count));
-  if (!gate) throw new Error('A new gate always has its first shard');
-  return gate;
+export const newSeats = (event: EventRecord, count?: number): SeatQuotas => {
+  const seats = seatQuotasOf(newSeatQuotas(event, count));
+  if (!seats) throw new Error('A new gate always has its first shard');
+  return seats;
 };
 
-export const countsOf = (gate: SeatQuotas): EventCounts => ({
-  confirmed: gate.held - gate.pending,
-  pendingConfirmation: gate.pending,
-  waitlisted: gate.waitlisted,
-  cancelled: gate.cancelled,
-  checkedIn: gate.checkedIn,
+export const countsOf = (seats: SeatQuotas): EventCounts => ({
+  confirmed: seats.held - seats.pending,
+  pendingConfirmation: seats.pending,
+  waitlisted: seats.waitlisted,
+  cancelled: seats.cancelled,
+  checkedIn: seats.checkedIn,
 });
 
-export const seatsLeft = (gate: SeatQuotas): number | null =>
-  gate.capacity === undefined ? null : Math.max(0, gate.capacity - gate.held);
+export const seatsLeft = (seats: SeatQuotas): number | null =>
+  seats.capacity === undefined ? null : Math.max(0, seats.capacity - seats.held);
 
 export const isPubliclyVisible = (event: EventRecord): boolean => event.status !== 'draft';
 
 /** What anyone may see: never the join URL, never counts beyond seats left. */
-export const publicView = (event: EventRecord, gate: SeatQuotas, baseUrl: string, now: Date) => ({
+export const publicView = (event: EventRecord, seats: SeatQuotas, baseUrl: string, now: Date) => ({
   id: event.id,
   organiserId: event.organiserId,
   organiserName: event.organiserName,
@@ -330,7 +330,7 @@ export const publicView = (event: EventRecord, gate: SeatQuotas, baseUrl: string
   timeZone: event.timeZone,
   language: event.language,
   capacity: event.capacity,
-  seatsLeft: seatsLeft(gate),
+  seatsLeft: seatsLeft(seats),
   waitlistOpen:
     event.waitlistEnabled && event.status === 'published' && registrationClosesAt(event) > now.toISOString(),
   ...(event.registrationOpensAt ? { registrationOpensAt: event.registrationOpensAt } : {}),
@@ -342,14 +342,14 @@ export const publicView = (event: EventRecord, gate: SeatQuotas, baseUrl: string
   calendarUrl: `${baseUrl}/calendar/events/${encodeURIComponent(event.id)}.ics`,
 });
 
-export const adminView = (event: EventRecord, gate: SeatQuotas, baseUrl: string, now: Date) => ({
-  ...publicView(event, gate, baseUrl, now),
+export const adminView = (event: EventRecord, seats: SeatQuotas, baseUrl: string, now: Date) => ({
+  ...publicView(event, seats, baseUrl, now),
   status: event.status,
   joinUrl: event.joinUrl,
   requireConfirmation: event.requireConfirmation,
   waitlistEnabled: event.waitlistEnabled,
   sequence: event.sequence,
-  counts: countsOf(gate),
+  counts: countsOf(seats),
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
 });

@@ -3,7 +3,7 @@ import type { EventRecord, Organiser, SeatQuotas } from './model.js';
 /** An event with its seat quotas, as one consistent read gives them. */
 export interface EventWithSeats {
   event: EventRecord;
-  gate: SeatQuotas;
+  seats: SeatQuotas;
 }
 
 /**

@@ -87,7 +87,7 @@ export class EventStore implements EventRepository {
   /** Recent reads by event: the promise is kept, so requests arriving together share one read. */
   private readonly recent = new Map<
     string,
-    { value: Promise<{ event: EventRecord; gate: SeatQuotas } | undefined>; at: number }
+    { value: Promise<{ event: EventRecord; seats: SeatQuotas } | undefined>; at: number }
   >();
 
   constructor(
@@ -151,7 +151,7 @@ export class EventStore implements EventRepository {
       .run(this.db);
   }
 
-  async get(eventId: string): Promise<{ event: EventRecord; gate: SeatQuotas } | undefined> {
+  async get(eventId: string): Promise<{ event: EventRecord; seats: SeatQuotas } | undefined> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -162,8 +162,8 @@ export class EventStore implements EventRepository {
       }),
     );
     const eventItem = Items.find((item) => item.sk === 'EVENT');
-    const gate = seatQuotasFromItems(Items);
-    return eventItem && gate ? { event: toEvent(eventItem), gate } : undefined;
+    const seats = seatQuotasFromItems(Items);
+    return eventItem && seats ? { event: toEvent(eventItem), seats } : undefined;
   }
 
   /**
@@ -173,7 +173,7 @@ export class EventStore implements EventRepository {
   async getRecent(
     eventId: string,
     maxAgeMs: number,
-  ): Promise<{ event: EventRecord; gate: SeatQuotas } | undefined> {
+  ): Promise<{ event: EventRecord; seats: SeatQuotas } | undefined> {
     const cached = this.recent.get(eventId);
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
     const value = this.get(eventId);
@@ -225,13 +225,13 @@ export class EventStore implements EventRepository {
   }
 
   /** One organiser's events, soonest first (all statuses: callers filter). */
-  async listByOrganiser(organiserId: string): Promise<{ event: EventRecord; gate: SeatQuotas }[]> {
+  async listByOrganiser(organiserId: string): Promise<{ event: EventRecord; seats: SeatQuotas }[]> {
     const events = await this.listEvents(organiserId);
-    const withGates = await Promise.all(
-      events.map(async (event) => ({ event, gate: await this.getSeatQuotas(event.id) })),
+    const withSeats = await Promise.all(
+      events.map(async (event) => ({ event, seats: await this.getSeatQuotas(event.id) })),
     );
-    return withGates.filter(
-      (entry): entry is { event: EventRecord; gate: SeatQuotas } => entry.gate !== undefined,
+    return withSeats.filter(
+      (entry): entry is { event: EventRecord; seats: SeatQuotas } => entry.seats !== undefined,
     );
   }
 
@@ -261,11 +261,11 @@ export class EventStore implements EventRepository {
    */
   async save(before: EventRecord, after: EventRecord): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const gate = await this.getSeatQuotas(after.id);
-      if (!gate) throw new AppError('not_found', 'Event not found');
-      const count = Math.max(gate.shards.length, shardCountFor(after.capacity));
-      const held = Array.from({ length: count }, (_, shard) => gate.shards[shard]?.held ?? 0);
-      const resplit = after.capacity !== before.capacity || count !== gate.shards.length;
+      const seats = await this.getSeatQuotas(after.id);
+      if (!seats) throw new AppError('not_found', 'Event not found');
+      const count = Math.max(seats.shards.length, shardCountFor(after.capacity));
+      const held = Array.from({ length: count }, (_, shard) => seats.shards[shard]?.held ?? 0);
+      const resplit = after.capacity !== before.capacity || count !== seats.shards.length;
       const shares = after.capacity === null ? undefined : splitCapacity(after.capacity, held);
       if (after.capacity !== null && !shares) {
         throw new AppError('capacity_below_confirmed', 'Capacity cannot go below the seats already taken');
@@ -287,7 +287,7 @@ export class EventStore implements EventRepository {
         .add(
           'seatQuotas',
           ...shardWrites.map((_, shard) =>
-            shard < gate.shards.length
+            shard < seats.shards.length
               ? this.mirrorUpdate(after, shard, resplit ? { capacity: shares?.[shard] } : undefined)
               : {
                   Put: {

@@ -21,7 +21,7 @@ export const publicEvent = (event: ApiEvent, options: { maxAgeMs?: number } = {}
 export const publicEventById = async (
   eventId: string,
   { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
-): Promise<{ event: EventRecord; gate: SeatQuotas }> => {
+): Promise<{ event: EventRecord; seats: SeatQuotas }> => {
   const { events } = services();
   const found = maxAgeMs > 0 ? await events.getRecent(eventId, maxAgeMs) : await events.get(eventId);
   if (!found || found.event.status === 'draft') throw notFound('Event');
@@ -63,7 +63,7 @@ export const managedRegistration = async (
 };
 
 /** An event of one of the caller's organisers; another organiser's is as good as absent. */
-export const ownEvent = async (event: ApiEvent): Promise<{ event: EventRecord; gate: SeatQuotas }> => {
+export const ownEvent = async (event: ApiEvent): Promise<{ event: EventRecord; seats: SeatQuotas }> => {
   const organiserIds = organiserIdsOf(event);
   const found = await services().events.get(pathParam(event, 'eventId'));
   if (!found || !organiserIds.includes(found.event.organiserId)) throw notFound('Event');

@@ -66,35 +66,35 @@ const pickOne = <T>(items: T[], random: () => number): T | undefined =>
  * that shard; a stale read only costs a retry, never a wrong seat.
  */
 export const decideRegistration = (
-  gate: SeatQuotas | undefined,
+  seats: SeatQuotas | undefined,
   now: string,
   random: () => number = Math.random,
 ): SeatDecision => {
-  if (!gate || gate.status === 'draft') throw new AppError('not_found', 'Event not found');
-  if (gate.status === 'cancelled') throw new AppError('event_cancelled', 'This event has been cancelled');
-  if (gate.opensAt && now < gate.opensAt) {
-    throw new AppError('registration_closed', `Registration opens at ${gate.opensAt}`);
+  if (!seats || seats.status === 'draft') throw new AppError('not_found', 'Event not found');
+  if (seats.status === 'cancelled') throw new AppError('event_cancelled', 'This event has been cancelled');
+  if (seats.opensAt && now < seats.opensAt) {
+    throw new AppError('registration_closed', `Registration opens at ${seats.opensAt}`);
   }
-  if (now >= gate.closesAt)
+  if (now >= seats.closesAt)
     throw new AppError('registration_closed', 'Registration for this event is closed');
   // First come, first served: while anyone waits, newcomers queue behind them.
-  const withRoom = gate.waitlisted === 0 ? gate.shards.filter(shardHasRoom) : [];
+  const withRoom = seats.waitlisted === 0 ? seats.shards.filter(shardHasRoom) : [];
   const seat = pickOne(withRoom, random);
   if (seat) {
-    const status = gate.requireConfirmation ? 'pending_confirmation' : 'confirmed';
+    const status = seats.requireConfirmation ? 'pending_confirmation' : 'confirmed';
     return { kind: 'seat', status, shard: seat.shard };
   }
   const queue = pickOne(
-    gate.shards.filter((shard) => !shardHasRoom(shard) || shard.waitlisted > 0),
+    seats.shards.filter((shard) => !shardHasRoom(shard) || shard.waitlisted > 0),
     random,
   );
-  if (gate.waitlistEnabled && queue) return { kind: 'waitlist', shard: queue.shard };
+  if (seats.waitlistEnabled && queue) return { kind: 'waitlist', shard: queue.shard };
   throw new AppError('event_full', 'This event is full');
 };
 
 /** Seats free while people wait: the waitlist must move up. */
-export const canPromote = (gate: SeatQuotas): boolean =>
-  gate.status === 'published' && gate.waitlisted > 0 && gate.shards.some(shardHasRoom);
+export const canPromote = (seats: SeatQuotas): boolean =>
+  seats.status === 'published' && seats.waitlisted > 0 && seats.shards.some(shardHasRoom);
 
 const OPEN_WINDOW =
   '#status = :published AND (attribute_not_exists(#opensAt) OR #opensAt <= :now) AND #closesAt > :now';

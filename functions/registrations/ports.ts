@@ -44,7 +44,7 @@ export interface RegistrationTablePort {
   /** Everyone waiting, first in line first (ids and tickets only). */
   waitlistQueue(eventId: string): Promise<Pick<RegistrationRecord, 'id' | 'waitTicket'>[]>;
   /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
-  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ gate?: SeatQuotas; earlier: number }>;
+  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ seats?: SeatQuotas; earlier: number }>;
   /** Those waiting who arrived in the same second and before. */
   aheadInSameSecond(registration: RegistrationRecord): Promise<number>;
   /** The per-second waiting counts as stored, by sort key. */

@@ -19,12 +19,12 @@ export const promoteOutOfTurn = async (
   }
   const home = registration.shard;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const gate = await quotas.getSeatQuotas(registration.eventId);
-    if (gate?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
+    const seats = await quotas.getSeatQuotas(registration.eventId);
+    if (seats?.status !== 'published') throw new AppError('invalid_state', 'The event is not open');
     // A free seat, on their own quota if it has one; else one more seat on their own quota.
-    const withRoom = gate.shards.filter(shardHasRoom);
+    const withRoom = seats.shards.filter(shardHasRoom);
     const target = withRoom.find((s) => s.shard === home) ?? withRoom[0];
-    const own = gate.shards.find((s) => s.shard === home);
+    const own = seats.shards.find((s) => s.shard === home);
     const shard = target?.shard ?? home;
     const { change, onQuota, elsewhere } = seatFromWaitlist(context, registration, shard, false, now);
     const transaction = new Transaction()

@@ -80,8 +80,8 @@ export const driftOf = (stored: Counters, actual: Counters, shard = 0): Drift[] 
     counter === 'cancelled' ? stored.cancelled < actual.cancelled : stored[counter] !== actual[counter],
   ).map((counter) => ({ shard, counter, stored: stored[counter], actual: actual[counter] }));
 
-const storedCounters = (gate: Record<string, unknown>): Counters =>
-  Object.fromEntries(COUNTERS.map((counter) => [counter, Number(gate[counter] ?? 0)])) as Counters;
+const storedCounters = (seats: Record<string, unknown>): Counters =>
+  Object.fromEntries(COUNTERS.map((counter) => [counter, Number(seats[counter] ?? 0)])) as Counters;
 
 const total = (all: Counters[]): Counters =>
   Object.fromEntries(
@@ -94,7 +94,7 @@ const fingerprint = (shards: Record<string, unknown>[]): string =>
     shards.map((shard) => [...COUNTERS, 'version', 'capacity', 'status'].map((name) => shard[name] ?? null)),
   );
 
-/** How many times a snapshot is tried while registrations keep moving the gate. */
+/** How many times a snapshot is tried while registrations keep moving the seats. */
 const SNAPSHOT_ATTEMPTS = 5;
 
 /**

@@ -33,9 +33,9 @@ const HOLD_SWEEP_INTERVAL_MS = 60_000;
 const MAX_MISSES = 2;
 
 /** The view with one quota seen full: the next attempt picks another. */
-const withoutRoom = (gate: SeatQuotas, shard: number): SeatQuotas => ({
-  ...gate,
-  shards: gate.shards.map((s) => (s.shard === shard ? { ...s, held: s.capacity ?? s.held } : s)),
+const withoutRoom = (seats: SeatQuotas, shard: number): SeatQuotas => ({
+  ...seats,
+  shards: seats.shards.map((s) => (s.shard === shard ? { ...s, held: s.capacity ?? s.held } : s)),
 });
 
 /**
@@ -53,23 +53,23 @@ export const register = async (
   seen?: SeatQuotas,
 ): Promise<RegisterOutcome> => {
   const { table, quotas, settings } = context;
-  let gate = seen;
+  let seats = seen;
   let misses = 0;
   let busy = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const fresh = gate === undefined;
+    const fresh = seats === undefined;
     if (fresh) misses = 0;
-    gate ??= await quotas.getSeatQuotas(event.id);
+    seats ??= await quotas.getSeatQuotas(event.id);
     let decision: SeatDecision;
     try {
-      decision = decideRegistration(gate, now.toISOString());
+      decision = decideRegistration(seats, now.toISOString());
     } catch (refusal) {
       if (fresh) throw refusal;
-      gate = undefined; // refuse only on what the table says now
+      seats = undefined; // refuse only on what the table says now
       continue;
     }
-    if (decision.kind === 'waitlist' && gate && (await makeRoom(context, event.id, gate, now))) {
-      gate = undefined;
+    if (decision.kind === 'waitlist' && seats && (await makeRoom(context, event.id, seats, now))) {
+      seats = undefined;
       continue;
     }
     const token = newManageToken();
@@ -108,8 +108,8 @@ export const register = async (
         }
       } else if (!failed.has('seat')) throw error;
       // That quota is full (or the quotas moved): try another quota with room, then read again.
-      const retryOnView = decision.kind === 'seat' && gate && ++misses <= MAX_MISSES;
-      gate = retryOnView && gate ? withoutRoom(gate, decision.shard) : undefined;
+      const retryOnView = decision.kind === 'seat' && seats && ++misses <= MAX_MISSES;
+      seats = retryOnView && seats ? withoutRoom(seats, decision.shard) : undefined;
     }
   }
   // Every round lost a race (a rush on few quotas): the person may simply try again.
@@ -131,11 +131,11 @@ const afterWaitlisting = async (
   now: Date,
 ): Promise<{ registration: RegistrationRecord; waitlistPosition?: number }> => {
   const { table } = context;
-  const [{ gate, earlier }, sameSecond] = await Promise.all([
+  const [{ seats, earlier }, sameSecond] = await Promise.all([
     table.quotasAndEarlierWaiting(registration),
     table.aheadInSameSecond(registration),
   ]);
-  if (gate && canPromote(gate) && (await fillFreeSeats(context, registration.eventId, now)) > 0) {
+  if (seats && canPromote(seats) && (await fillFreeSeats(context, registration.eventId, now)) > 0) {
     const latest = (await table.get(registration)) ?? registration;
     return { registration: latest, waitlistPosition: await waitlistPosition(context, latest) };
   }
@@ -143,12 +143,12 @@ const afterWaitlisting = async (
 };
 
 /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
-const makeRoom = async (context: RegistrationContext, eventId: string, gate: SeatQuotas, now: Date) => {
+const makeRoom = async (context: RegistrationContext, eventId: string, seats: SeatQuotas, now: Date) => {
   let changed = false;
-  if (gate.pending > 0 && holdSweepDue(context, eventId, now)) {
+  if (seats.pending > 0 && holdSweepDue(context, eventId, now)) {
     changed = (await releaseExpiredHolds(context, eventId, now)) > 0;
   }
-  if (canPromote(gate)) changed = (await fillFreeSeats(context, eventId, now)) > 0 || changed;
+  if (canPromote(seats)) changed = (await fillFreeSeats(context, eventId, now)) > 0 || changed;
   return changed;
 };
 

@@ -94,10 +94,10 @@ const markCancelled = async (
 
 /** Who gets a seat given back now: the head of the waitlist, if the event is open. */
 const nextInLineFor = async ({ quotas, table }: RegistrationContext, registration: RegistrationRecord) => {
-  const gate = await quotas.getSeatQuotas(registration.eventId);
-  if (gate?.status !== 'published' || gate.waitlisted === 0) return undefined;
+  const seats = await quotas.getSeatQuotas(registration.eventId);
+  if (seats?.status !== 'published' || seats.waitlisted === 0) return undefined;
   const [head] = await table.waitlistHead(registration.eventId, 1);
-  return head && { registration: head, requireConfirmation: gate.requireConfirmation };
+  return head && { registration: head, requireConfirmation: seats.requireConfirmation };
 };
 
 /** Double opt-in: the emailed link turns a held seat into a confirmed one. */

@@ -45,21 +45,21 @@ export const seatFromWaitlist = (
 export const fillFreeSeats = async (context: RegistrationContext, eventId: string, now: Date) => {
   let promoted = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const gate = await context.quotas.getSeatQuotas(eventId);
-    if (!gate || !canPromote(gate)) return promoted;
+    const seats = await context.quotas.getSeatQuotas(eventId);
+    if (!seats || !canPromote(seats)) return promoted;
     const room = new Map(
-      gate.shards
+      seats.shards
         .filter(shardHasRoom)
         .map((s) => [s.shard, s.capacity === undefined ? Infinity : s.capacity - s.held]),
     );
-    const free = [...room.values()].reduce((sum, seats) => sum + seats, 0);
-    const heads = await context.table.waitlistHead(eventId, Math.min(free, gate.waitlisted, 25));
+    const free = [...room.values()].reduce((sum, left) => sum + left, 0);
+    const heads = await context.table.waitlistHead(eventId, Math.min(free, seats.waitlisted, 25));
     if (heads.length === 0) return promoted; // the index has not caught up yet; the next pass will
     for (const head of heads) {
-      const open = [...room].filter(([, seats]) => seats > 0).map(([shard]) => shard);
+      const open = [...room].filter(([, left]) => left > 0).map(([shard]) => shard);
       const target = open[Math.floor(Math.random() * open.length)];
       if (target === undefined) break;
-      const result = await promoteNextInLine(context, head, target, gate.requireConfirmation, now);
+      const result = await promoteNextInLine(context, head, target, seats.requireConfirmation, now);
       if (result === 'no_seat') break; // first in line first: read again rather than skip them
       if (result === 'promoted') {
         promoted++;

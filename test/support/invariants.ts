@@ -4,16 +4,16 @@ import type { TestApp } from './app.js';
 
 /** What must hold for any event at rest: counters equal the items they count, never oversold. */
 export const expectConsistent = async (app: TestApp, eventId: string) => {
-  const gate = await app.services.events.getSeatQuotas(eventId);
+  const seats = await app.services.events.getSeatQuotas(eventId);
   const all = await app.services.registrations.all(eventId);
   const count = (status: string) => all.filter((r) => r.status === status).length;
   const positions = await app.services.registrations.waitlistPositions(eventId);
-  expect(gate).toBeDefined();
+  expect(seats).toBeDefined();
   expect({
-    held: gate?.held,
-    pending: gate?.pending,
-    waitlisted: gate?.waitlisted,
-    checkedIn: gate?.checkedIn,
+    held: seats?.held,
+    pending: seats?.pending,
+    waitlisted: seats?.waitlisted,
+    checkedIn: seats?.checkedIn,
     waitlistIndex: positions.size,
   }).toEqual({
     held: count('confirmed') + count('pending_confirmation'),
@@ -22,11 +22,11 @@ export const expectConsistent = async (app: TestApp, eventId: string) => {
     checkedIn: all.filter((r) => r.checkedInAt).length,
     waitlistIndex: count('waitlisted'),
   });
-  if (gate?.capacity !== undefined) expect(gate.held).toBeLessThanOrEqual(gate.capacity);
+  if (seats?.capacity !== undefined) expect(seats.held).toBeLessThanOrEqual(seats.capacity);
   // Shard by shard too: each counts exactly the registrations it hosts, none is oversold,
   // and their capacities add up to the event's.
   const event = (await app.services.events.get(eventId))?.event;
-  const shards = gate?.shards ?? [];
+  const shards = seats?.shards ?? [];
   expect(shards.map((s) => s.shard)).toEqual(shards.map((_, i) => i));
   if (event?.capacity !== null)
     expect(shards.reduce((sum, s) => sum + (s.capacity ?? 0), 0)).toBe(event?.capacity);
@@ -48,5 +48,5 @@ export const expectConsistent = async (app: TestApp, eventId: string) => {
   }
   // And the per-second waiting counts positions are summed from (reconciliation recomputes them all).
   expect((await reconcile(app.services, eventId)).drift).toEqual([]);
-  return { gate, all, count };
+  return { seats, all, count };
 };

@@ -37,6 +37,6 @@ export const adminEventResponse = async (eventId: string, status = 200): Promise
   const { events, baseUrl, clock } = services();
   const saved = await events.get(eventId);
   if (!saved) throw new Error(`Event ${eventId} vanished after saving`);
-  const body = adminView(saved.event, saved.gate, baseUrl, clock());
+  const body = adminView(saved.event, saved.seats, baseUrl, clock());
   return status === 200 ? ok(body) : { ...ok(body), statusCode: status };
 };

@@ -12,5 +12,5 @@ export const handler = httpApi({}, async (request) => {
   const lists = await Promise.all(organiserIds.map((id) => events.listByOrganiser(id)));
   const all = lists.flat().sort((a, b) => a.event.startsAt.localeCompare(b.event.startsAt));
 
-  return ok({ events: all.map(({ event, gate }) => adminView(event, gate, baseUrl, now)) });
+  return ok({ events: all.map(({ event, seats }) => adminView(event, seats, baseUrl, now)) });
 });

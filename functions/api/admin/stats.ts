@@ -6,13 +6,13 @@ import { services } from '../../wiring/services.js';
 
 /** GET /api/admin/events/{eventId}/stats — counts and registrations per day, erased people included anonymously. */
 export const handler = httpApi({}, async (request) => {
-  const { event, gate } = await ownEvent(request);
+  const { event, seats } = await ownEvent(request);
   const { registrations } = services();
 
   const [live, erased] = await Promise.all([registrations.all(event.id), registrations.erased(event.id)]);
 
   return ok({
-    counts: countsOf(gate),
+    counts: countsOf(seats),
     registrationsByDay: registrationsByDay([...live, ...erased], event.timeZone),
   });
 });

@@ -5,7 +5,7 @@ import { services } from '../../wiring/services.js';
 
 /** GET /api/events/{eventId} — one published (or cancelled) event. */
 export const handler = httpApi({}, async (request) => {
-  const { event, gate } = await publicEvent(request);
+  const { event, seats } = await publicEvent(request);
   const { baseUrl, clock } = services();
-  return ok(publicView(event, gate, baseUrl, clock()));
+  return ok(publicView(event, seats, baseUrl, clock()));
 });

@@ -19,7 +19,7 @@ export const handler = httpApi({}, async (request) => {
   );
 
   return ok({
-    events: upcoming.map(({ event, gate }) => publicView(event, gate, baseUrl, now)),
+    events: upcoming.map(({ event, seats }) => publicView(event, seats, baseUrl, now)),
     calendar: organiserFeedLinks(baseUrl, organiser),
   });
 });

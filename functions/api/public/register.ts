@@ -12,7 +12,7 @@ import { services } from '../../wiring/services.js';
 export const handler = httpApi({ jsonBody: true }, async (request) => {
   const input = parseInput(registrationInput, request.body);
   // A view up to a second old: the transaction re-checks status, window and seats itself.
-  const { event, gate } = await publicEvent(request, { maxAgeMs: 1000 });
+  const { event, seats } = await publicEvent(request, { maxAgeMs: 1000 });
   const answers = checkAnswers(event.questions, input.answers);
   const { registrations, baseUrl, clock } = services();
   const now = clock();
@@ -38,7 +38,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
     });
   }
 
-  const outcome = await registrations.register(event, { ...input, answers }, now, gate);
+  const outcome = await registrations.register(event, { ...input, answers }, now, seats);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
 
   const { registration, token, waitlistPosition } = outcome;

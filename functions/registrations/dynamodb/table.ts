@@ -160,7 +160,7 @@ export class RegistrationTable implements RegistrationTablePort {
     });
     const counts = items.filter((item) => String(item.sk).startsWith(WAITING_PREFIX));
     return {
-      gate: seatQuotasFromItems(items),
+      seats: seatQuotasFromItems(items),
       earlier: counts.reduce((sum, item) => sum + Number(item.count ?? 0), 0),
     };
   }

@@ -1,4 +1,5 @@
 import type { EventChange, EventRecord } from '../events/model.js';
+import { LONG_DATE_TIME } from '../platform/dates.js';
 import type { Language } from '../platform/fields.js';
 import type { MessageKind } from './kinds.js';
 
@@ -6,25 +7,15 @@ import type { MessageKind } from './kinds.js';
 
 const INTL_LOCALE: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
-const DATE_TIME: Intl.DateTimeFormatOptions = {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-};
-
 /** Read in the event's zone, never the server's (UTC on Lambda). */
 export const dateRange = (event: EventRecord, language: Language): string =>
-  new Intl.DateTimeFormat(INTL_LOCALE[language], { ...DATE_TIME, timeZone: event.timeZone }).formatRange(
+  new Intl.DateTimeFormat(INTL_LOCALE[language], { ...LONG_DATE_TIME, timeZone: event.timeZone }).formatRange(
     new Date(event.startsAt),
     new Date(event.endsAt),
   );
 
 export const dateTime = (instant: string, event: EventRecord, language: Language): string =>
-  new Intl.DateTimeFormat(INTL_LOCALE[language], { ...DATE_TIME, timeZone: event.timeZone }).format(
+  new Intl.DateTimeFormat(INTL_LOCALE[language], { ...LONG_DATE_TIME, timeZone: event.timeZone }).format(
     new Date(instant),
   );
 

@@ -1,16 +1,9 @@
+import { LONG_DATE_TIME } from '../../functions/platform/dates.js';
 import { locale } from './i18n-core.js';
 
 /** Dates read in a given IANA zone, in the page's language (no dictionary needed). */
 
-const LONG: Intl.DateTimeFormatOptions = {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-};
+const LONG = LONG_DATE_TIME;
 
 const SHORT: Intl.DateTimeFormatOptions = {
   weekday: 'short',

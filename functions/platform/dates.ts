@@ -1,0 +1,14 @@
+/**
+ * How a date and time reads in full, in any language: "mardi 14 octobre 2025, 08:30 UTC+2".
+ * The emails and the pages (web/src/dates.ts) both use it, so they say a date the same way.
+ * Browser-safe: Intl only.
+ */
+export const LONG_DATE_TIME: Intl.DateTimeFormatOptions = {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};

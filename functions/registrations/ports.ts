@@ -18,9 +18,9 @@ export interface ErasedRegistration {
  */
 export interface RegistrationTablePort {
   readonly writes: RegistrationWrites;
-  /** Sends a transaction, retrying conflicts and throttling; failed conditions come back by name. */
+  /** Sends a transaction, retrying conflicts (the SDK client retries throttling); failed conditions come back by name. */
   write(transaction: Transaction): Promise<void>;
-  /** Sends it once: the caller decides what a conflict means (a new registration tries another quota). */
+  /** Sends it without the conflict retries: the caller decides what a conflict means (a new registration tries another quota). */
   writeOnce(transaction: Transaction): Promise<void>;
 
   /** Read consistently, by event and normalised email. */

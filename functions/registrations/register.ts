@@ -87,8 +87,8 @@ export const register = async (
       .add('registration', table.writes.newRegistration(registration, personalDataExpiresAt(event.endsAt)))
       .add('waitingCount', ...table.writes.waitingCount(registration, 1));
     try {
-      // Sent once: a quota busy with another transaction is a reason to try another quota
-      // (decided afresh after a pause) rather than queue on that one.
+      // Without the stores' conflict retries: a quota busy with another transaction is a reason
+      // to try another quota (decided afresh after a pause) rather than queue on that one.
       await table.writeOnce(transaction);
       if (decision.kind === 'seat') return { kind: 'created', registration, token };
       return { kind: 'created', token, ...(await afterWaitlisting(context, registration, now)) };

@@ -28,7 +28,7 @@ import { RegistrationWrites } from './writes.js';
 
 /**
  * The DynamoDB adapter for registrations: it reads and writes, and decides nothing. Every call
- * but `writeOnce` goes through the client that retries conflicts and throttling.
+ * but `writeOnce` also retries transaction conflicts (the SDK client retries throttling for all).
  */
 export class RegistrationTable implements RegistrationTablePort {
   private readonly db: DynamoDBDocumentClient;

@@ -284,6 +284,37 @@ describe('registration input', () => {
     expect(codeOf(() => checkAnswers(questions, {}))).toBe('validation_failed');
     expect(codeOf(() => checkAnswers(questions, { size: 'XL' }))).toBe('validation_failed');
   });
+
+  it('reads only the answers given: a question called toString is required, not answered by a method', () => {
+    const questions = [{ id: 'toString', label: 'Q', type: 'text' as const, required: true }];
+    const missing = (() => {
+      try {
+        checkAnswers(questions, {});
+      } catch (error) {
+        return (error as { fields?: Record<string, string> }).fields;
+      }
+    })();
+    expect(missing).toEqual({ 'answers.toString': 'Required' });
+    expect(checkAnswers(questions, JSON.parse('{"toString":"oui"}'))).toEqual({ toString: 'oui' });
+  });
+
+  it('refuses a question named after what every object has (constructor, toString...)', () => {
+    const withQuestion = (id: string) =>
+      eventCreateInput.safeParse({
+        title: 'T',
+        format: 'online',
+        startsAt: '2030-01-01T10:00:00.000Z',
+        endsAt: '2030-01-01T11:00:00.000Z',
+        questions: [{ id, label: 'Q', type: 'text' }],
+      });
+    for (const id of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(
+        withQuestion(id).error?.issues.map((issue) => issue.message),
+        id,
+      ).toEqual(['This name is reserved']);
+    }
+    expect(withQuestion('diet').success).toBe(true);
+  });
 });
 
 describe('manage tokens and emails', () => {

@@ -39,6 +39,22 @@ describe('field problems from zod issues', () => {
     expect(problems.startsAt).toEqual({ kind: 'dateTime' });
   });
 
+  it('refuses a name of invisible characters only, and a join address carrying a user name or password', () => {
+    for (const name of ['\u200b\u200b', '\u200e\u200f', '\u2060', ' \ufeff ']) {
+      expect(
+        problemsOf(registrationInput, { name, email: 'a@example.org', consent: true }).name,
+        JSON.stringify(name),
+      ).toEqual({
+        kind: 'required',
+      });
+    }
+    expect(problemsOf(registrationInput, { name: 'Zoë', email: 'a@example.org', consent: true })).toEqual({});
+    for (const joinUrl of ['https://user:secret@meet.example/room', 'https://meet.example@evil.example/']) {
+      expect(problemsOf(eventCreateInput, { joinUrl }).joinUrl, joinUrl).toEqual({ kind: 'https' });
+    }
+    expect(problemsOf(eventCreateInput, { joinUrl: 'https://meet.example/room' }).joinUrl).toBeUndefined();
+  });
+
   it('reads the server’s known messages back, and anything else as an invalid value', () => {
     expect(
       problemsOfServerFields({ name: 'At most 200 characters', email: 'Not a valid email address', x: '?' }),

@@ -405,19 +405,57 @@ const parseCsv = (text: string): string[][] => {
   return rows;
 };
 
-const DANGEROUS_START = /^[=+\-@\t\r]/;
+/** A formula character first, or after spaces of any kind, or a control character first. */
+const DANGEROUS_START = /^[\s\u200b]*[=+\-@＝＋－＠]|^[\t\r\n]/u;
 
 describe('CSV export', () => {
   it('neutralises every cell a spreadsheet would run as a formula', () => {
-    for (const start of ['=', '+', '-', '@', '\t', '\r']) {
-      expect(neutraliseCell(`${start}cmd|' /C calc'!A0`)).toBe(`'${start}cmd|' /C calc'!A0`);
+    const starts = [
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '\r',
+      '\n',
+      ' =',
+      '  +',
+      '\u00a0=',
+      '\u200b@',
+      '\n=',
+      '＝',
+      '＋',
+      '\u3000－',
+    ];
+    for (const start of starts) {
+      expect(neutraliseCell(`${start}cmd|' /C calc'!A0`), JSON.stringify(start)).toBe(
+        `'${start}cmd|' /C calc'!A0`,
+      );
     }
-    for (const safe of ['Ada', ' =1', "'=1", '', '1-2', 'a=b']) expect(neutraliseCell(safe)).toBe(safe);
+    for (const safe of ['Ada', "'=1", '', '1-2', 'a=b', ' Ada', 'Ada =1'])
+      expect(neutraliseCell(safe)).toBe(safe);
 
     fc.assert(
       fc.property(
         fc.array(
-          fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', 'a', ' ') }),
+          fc.string({
+            unit: fc.constantFrom(
+              '=',
+              '+',
+              '-',
+              '@',
+              '\t',
+              '\r',
+              '\n',
+              '"',
+              ',',
+              'a',
+              ' ',
+              '\u00a0',
+              '＝',
+              '\u200b',
+            ),
+          }),
           {
             minLength: 4,
             maxLength: 4,

@@ -12,15 +12,29 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+/** No user name or password in the address (one that does not parse is the url check's to refuse). */
+const withoutCredentials = (address: string): boolean => {
+  try {
+    const url = new URL(address);
+    return !url.username && !url.password;
+  } catch {
+    return true;
+  }
+};
+
 // The URL parser drops tabs and newlines and trims control characters before judging, but the
 // string is kept as given: refused here, or a join link could carry a line break into an email
 // or an invitation.
-const httpsUrl = z
-  .url({ protocol: /^https$/, message: 'An https:// address' })
-  .check(
-    z.maxLength(2000, 'At most 2000 characters'),
-    z.regex(/^[^\s\p{Cc}\p{Cs}]*$/u, 'An https:// address without spaces or control characters'),
-  );
+const httpsUrl = z.url({ protocol: /^https$/, message: 'An https:// address' }).check(
+  z.maxLength(2000, 'At most 2000 characters'),
+  z.regex(/^[^\s\p{Cc}\p{Cs}]*$/u, 'An https:// address without spaces or control characters'),
+  // `https://user:pass@host` would put a password in every invitation, and can pass off one
+  // host as another ("https://meet.example@evil.example").
+  z.refine(withoutCredentials, {
+    message: 'An https:// address without a user name or password',
+    params: { problem: 'https' },
+  }),
+);
 
 export const eventFormats = ['in_person', 'online', 'hybrid'] as const;
 export const eventStatuses = ['draft', 'published', 'cancelled'] as const;
@@ -42,9 +56,15 @@ const agendaItem = z.object({
   speakers: z._default(z.array(requiredLine(200)).check(z.maxLength(20)), []),
 });
 
+/**
+ * Names every object already has (`constructor`, `toString`...): a question called so would be
+ * answered by them, and the table cannot store an answer under `constructor`.
+ */
+const RESERVED_QUESTION_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 const question = z
   .object({
-    id: identifier,
+    id: identifier.check(z.refine((id) => !RESERVED_QUESTION_IDS.has(id), 'This name is reserved')),
     label: requiredLine(300),
     type: z.enum(['text', 'select', 'checkbox']),
     required: z._default(z.boolean(), false),

@@ -29,7 +29,21 @@ export const line = (max: number) =>
       z.regex(noControl, 'Contains control characters'),
     );
 
-export const requiredLine = (max: number) => line(max).check(z.minLength(1, 'Required'));
+/** Something one can see: not only spaces, zero-width or direction marks (format characters). */
+const VISIBLE = /[^\s\p{Cf}]/u;
+
+/**
+ * Text that must be there, and visible: a name of zero-width or direction marks only reads as
+ * nothing in a list or an email. `params.problem` tells the pages which message to show.
+ */
+export const requiredLine = (max: number) =>
+  line(max).check(
+    z.minLength(1, 'Required'),
+    z.refine((text) => text === '' || VISIBLE.test(text), {
+      message: 'Required',
+      params: { problem: 'required' },
+    }),
+  );
 
 export const paragraph = (max: number) =>
   z

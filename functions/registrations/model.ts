@@ -128,12 +128,19 @@ export const nextWaitTicket = (): number => {
 export const byArrival = (a: { waitTicket?: number; id: string }, b: { waitTicket?: number; id: string }) =>
   (a.waitTicket ?? 0) - (b.waitTicket ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The answer to one question, if the person gave one: own properties only, so a question called
+ * `toString` is not answered by every object's method of that name.
+ */
+export const answerTo = (answers: Answers, questionId: string): Answers[string] | undefined =>
+  Object.hasOwn(answers, questionId) ? answers[questionId] : undefined;
+
 /** Keeps only answers to the event's questions and checks them against each question. */
 export const checkAnswers = (questions: EventRecord['questions'], answers: Answers = {}): Answers => {
   const fields: Record<string, string> = {};
   const kept: Answers = {};
   for (const question of questions) {
-    const answer = answers[question.id];
+    const answer = answerTo(answers, question.id);
     const field = `answers.${question.id}`;
     if (answer === undefined || answer === '' || answer === false) {
       if (question.required) fields[field] = 'Required';

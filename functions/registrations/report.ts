@@ -1,11 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
-import type { RegistrationRecord } from './model.js';
+import { answerTo, type RegistrationRecord } from './model.js';
 import type { RegistrationStatus } from './schemas.js';
 
 /** What organisers take away: the CSV export and the per-day chart data. */
 
-/** Spreadsheets run cells starting with these as formulas; a leading quote makes them text. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Spreadsheets run cells starting with these as formulas, also after leading spaces (any kind,
+ * no-break and zero-width ones included) or a line feed, and in their full-width forms (＝ ＋ －
+ * ＠, which some spreadsheets read as the ASCII ones); a leading quote makes them text.
+ */
+const FORMULA_START = /^(?:\s|\p{Cf})*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/u;
 export const neutraliseCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
 export const registrationsCsv = (
@@ -45,7 +49,7 @@ export const registrationsCsv = (
     r.checkedInAt ?? '',
     r.consentAt,
     r.consentVersion ?? '',
-    ...questions.map((question) => String(r.answers[question.id] ?? '')),
+    ...questions.map((question) => String(answerTo(r.answers, question.id) ?? '')),
   ]);
   const cells = [header, ...rows].map((row) => row.map((cell) => neutraliseCell(String(cell))));
   // A BOM so Excel opens accented names (most of ours are French) as UTF-8.

@@ -67,9 +67,12 @@ const problemOfIssue = (issue: core.$ZodIssue): FieldProblem => {
       return problem('invalid');
     case 'invalid_value':
       return problem(issue.values.length === 1 && issue.values[0] === true ? 'mustBeTicked' : 'invalid');
-    case 'custom':
-      // The refinements carry no parameters: the field says which one it is.
+    case 'custom': {
+      // A refinement names its problem in its parameters; the older ones are told by their field.
+      const named = (issue.params as { problem?: string } | undefined)?.problem;
+      if (named === 'required' || named === 'https') return problem(named);
       return problem(field === 'timeZone' ? 'timeZone' : field === 'options' ? 'noOptions' : 'invalid');
+    }
     default:
       return problem('invalid');
   }

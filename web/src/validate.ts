@@ -20,7 +20,7 @@ export const registrationErrors = (
   const errors = parsed.success ? {} : problemsOfIssues(parsed.error.issues);
   // Required questions are per event: the API checks them against the event, so does the form.
   for (const id of requiredQuestions) {
-    if (answers[id] === undefined) errors[`answers.${id}`] ??= { kind: 'required' };
+    if (!Object.hasOwn(answers, id)) errors[`answers.${id}`] ??= { kind: 'required' };
   }
   return errors;
 };

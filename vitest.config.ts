@@ -6,6 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * A new test file lands in `integration` unless it is listed here.
  */
 const UNIT = [
+  'test/auth-claims.test.ts',
   'test/bench-progress.test.ts',
   'test/bundles.test.ts',
   'test/calendar-tz.test.ts',

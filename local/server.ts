@@ -24,6 +24,18 @@ export interface LocalServerOptions {
   outbox?: Outbox;
 }
 
+/** Wrong logins a client may make in a window before the login answers 429 until it ends. */
+export const LOGIN_FAILURES = { limit: 10, windowMs: 15 * 60_000 };
+
+/**
+ * The names this server answers to: its loopback address and `localhost`, on its own port. A
+ * page on another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own name
+ * in `Host` and gets 421, so it cannot read the outbox or the API through the browser.
+ */
+const isOwnHost = (host: string | undefined, port: number | undefined): boolean =>
+  host === undefined ||
+  [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+
 /** Well above the handlers' own 16 KiB limit: they answer that one; this only stops floods. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -177,7 +189,18 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     );
   };
 
+  /** Wrong logins by client address, in fixed windows (one developer's machine: memory will do). */
+  const loginFailures = new Map<string, { count: number; until: number }>();
+
   const handleLogin = async (req: IncomingMessage, res: ServerResponse) => {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const failures = loginFailures.get(client);
+    if (failures && failures.until <= Date.now()) loginFailures.delete(client);
+    else if (failures && failures.count >= LOGIN_FAILURES.limit) {
+      return sendError(res, 429, 'rate_limited', 'Too many wrong logins; please try again later', {
+        headers: { 'retry-after': String(Math.ceil((failures.until - Date.now()) / 1000)) },
+      });
+    }
     if (!isJson(req))
       return sendError(res, 415, 'unsupported_media_type', 'Send the request body as application/json');
     let parsed: unknown;
@@ -197,7 +220,11 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     // The password is checked even for an unknown email, so both take the same time.
     const passwordOk = passwordMatches(input.data.password);
     const organiserId = organiserForEmail(input.data.email, organiserIds);
-    if (!passwordOk || !organiserId) return sendError(res, 401, 'unauthorized', 'Wrong email or password');
+    if (!passwordOk || !organiserId) {
+      const current = loginFailures.get(client) ?? { count: 0, until: Date.now() + LOGIN_FAILURES.windowMs };
+      loginFailures.set(client, { ...current, count: current.count + 1 });
+      return sendError(res, 401, 'unauthorized', 'Wrong email or password');
+    }
     sendJson(res, 200, { accessToken: await issuer.issue(organiserId) });
   };
 
@@ -257,6 +284,14 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const method = req.method ?? 'GET';
+    if (!isOwnHost(req.headers.host, req.socket.localPort)) {
+      return sendError(
+        res,
+        421,
+        'misdirected_request',
+        'This server answers to 127.0.0.1 and localhost only',
+      );
+    }
     try {
       if (path === '/local/login') {
         if (method !== 'POST') {

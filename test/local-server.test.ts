@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services, setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, LOCAL_AUDIENCE } from '../local/auth.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
-import { createLocalServer } from '../local/server.js';
+import { createLocalServer, LOGIN_FAILURES } from '../local/server.js';
 import { tick } from '../local/tick.js';
 import { freshTable } from './support/dynamo.js';
 import { rawGet } from './support/raw-http.js';
@@ -269,5 +269,42 @@ describe('scheduler tick', () => {
     expect((await api(manage)).body.status).toBe('pending_confirmation');
     await tick(services, new Date(Date.now() + 3 * 3_600_000)); // past the 120-minute hold
     expect((await api(manage)).body.status).toBe('cancelled');
+  });
+});
+
+describe('the local runtime’s own defences', () => {
+  /** A request with the Host header a browser would send for the name it was given. */
+  const withHost = (host: string, path: string) =>
+    new Promise<number>((done, fail) => {
+      const req = httpRequest(`${base}${path}`, { headers: { host } }, (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+  it('answers 421 to a name that is not its own (DNS rebinding), and serves its own names', async () => {
+    const port = new URL(base).port;
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) {
+      expect(await withHost(host, '/api/events?organiser=media-aces'), host).toBe(421);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      expect(await withHost(host, '/api/events?organiser=media-aces'), host).toBe(200);
+    }
+  });
+
+  it('stops answering logins after ten wrong ones from a client, right password included', async () => {
+    const login = (password: string) =>
+      postJson('/local/login', { email: 'organiser@media-aces.example', password });
+    // Earlier tests here made wrong logins from this client too: they count in the same window.
+    let wrong = 0;
+    while (wrong <= LOGIN_FAILURES.limit && (await login(`wrong-${wrong}`)).status === 401) wrong++;
+    expect(wrong).toBeGreaterThan(0);
+    expect(wrong).toBeLessThanOrEqual(LOGIN_FAILURES.limit);
+    const refused = await login(PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -70,7 +70,9 @@ export const startTestApp = async (
           ? options.body
           : JSON.stringify(options.body)
         : undefined,
-      claims: options.organiser ? { sub: 'user', 'cognito:groups': [options.organiser] } : undefined,
+      claims: options.organiser
+        ? { sub: 'user', token_use: 'access', 'cognito:groups': [options.organiser] }
+        : undefined,
       sourceIp: options.sourceIp,
     });
     const headers = Object.fromEntries(

@@ -148,6 +148,9 @@ describe('running an event', () => {
 
     const resent = await admin('POST', `${reg(a)}/resend`);
     expect(resent.status).toBe(200);
+    // A second resend right away would email the same person again: refused, said plainly.
+    const again = await admin('POST', `${reg(a)}/resend`);
+    expect([again.status, again.body.error.code]).toEqual([429, 'rate_limited']);
     const stillWorks = manageLink(a.manageUrl);
     expect(
       (await app.call('GET', `/api/registrations/${stillWorks.id}?token=${stillWorks.token}`)).status,

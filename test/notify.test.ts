@@ -190,6 +190,26 @@ describe('registration messages', () => {
     );
   });
 
+  it('registering again and again sends one fresh link per ten minutes, not one per attempt', async () => {
+    const eventId = await chain.app.publishedEvent();
+    await register(eventId, person('gustave'));
+    const again = () =>
+      chain.app.call('POST', `/api/events/${eventId}/registrations`, { body: person('gustave') });
+    for (let i = 0; i < 5; i++) expect((await again()).body).toEqual({ status: 'already_registered' });
+    expect(await kindsFor(eventId, 'gustave@example.com')).toEqual(['confirmed', 'manage_link']);
+    chain.setClock(11 * 60_000);
+    try {
+      await again();
+      expect(await kindsFor(eventId, 'gustave@example.com')).toEqual([
+        'confirmed',
+        'manage_link',
+        'manage_link',
+      ]);
+    } finally {
+      chain.setClock(0);
+    }
+  });
+
   it('cancelled by the organiser: its own message with CANCEL', async () => {
     const eventId = await chain.app.publishedEvent();
     const { registration } = await register(eventId, person('gael'));

@@ -46,19 +46,21 @@ export const clientAddress = (request: ApiEvent): string | undefined => {
 
 /**
  * The manage-link check's rate limit, for `managedRegistration` (functions/http/access.ts):
- * a registration or client past 10 bad tokens in the window is refused (429), whatever the
- * token, so guessing stops there; a bad token counts against both. A right token counts
- * nothing. The caller still answers a bad token with its 403.
+ * a bad token for a registration or from a client past 10 in the window is refused (429), so
+ * guessing stops there; a bad token counts against both. A right token is never refused and
+ * counts nothing. The caller still answers a bad token under the limit with its 403.
  */
 export const guardManageToken = async (
   request: ApiEvent,
   registrationId: string,
   tokenValid: boolean,
 ): Promise<void> => {
+  // The right token always opens its registration: guesses must not lock its owner out.
+  if (tokenValid) return;
   const limiter = services().manageTokenLimiter;
   const subjects = [`registration:${registrationId}`, `client:${clientKey(clientAddress(request))}`];
   await limiter.assertAllowed(subjects);
-  if (!tokenValid) await limiter.recordFailure(subjects);
+  await limiter.recordFailure(subjects);
 };
 
 /**

@@ -282,3 +282,17 @@ export const registrantJoinUrl = (
   event.joinUrl
     ? event.joinUrl
     : null;
+
+/** A new manage link goes out by email at most this often per registration. */
+export const MANAGE_LINK_RESEND_MINUTES = 10;
+
+/**
+ * Whether a manage link was sent too recently to send another: registering again or a resend
+ * cannot flood a mailbox (30 attempts in a row send one link, not 30).
+ */
+export const manageLinkSentRecently = (
+  registration: Pick<RegistrationRecord, 'linkRequestedAt'>,
+  now: Date,
+) =>
+  registration.linkRequestedAt !== undefined &&
+  now.getTime() - Date.parse(registration.linkRequestedAt) < MANAGE_LINK_RESEND_MINUTES * 60_000;

@@ -2,7 +2,7 @@ import { AppError } from '../platform/errors.js';
 import { personalDataExpiresAt } from '../platform/privacy.js';
 import { hashToken, newManageToken, sealToken } from '../platform/tokens.js';
 import { failedConditions, Transaction } from '../platform/transaction.js';
-import { MAX_MANAGE_LINKS, type RegistrationRecord } from './model.js';
+import { MAX_MANAGE_LINKS, manageLinkSentRecently, type RegistrationRecord } from './model.js';
 import type { RegistrationContext } from './ports.js';
 import { seatCounts } from './seat-counts.js';
 import { fillFreeSeats } from './waitlist.js';
@@ -18,6 +18,8 @@ export const requestManageLink = async (
   registration: RegistrationRecord,
   now: Date,
 ): Promise<RegistrationRecord> => {
+  // Sent a moment ago: nothing new, and no email (the answer stays the same for the caller).
+  if (manageLinkSentRecently(registration, now)) return registration;
   const token = newManageToken();
   const hashes = [...registration.tokenHashes, hashToken(token)].slice(-MAX_MANAGE_LINKS);
   await table.setManageLinks(registration, hashes, sealToken(token, settings.tokenKey), now);

@@ -1,11 +1,14 @@
 import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutgoingMessage } from '../functions/mail/mailer.js';
+import { MailLedger } from '../functions/notify/ledger.js';
 import { createNotifyHandler } from '../functions/stream/notify.js';
 import { readDeadLetters } from '../local/dead-letters.js';
 import { manageLink } from './support/app.js';
+import { interceptSend, namedError } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 import { type NotifyChain, startNotifyChain } from './support/notify.js';
 
@@ -199,6 +202,40 @@ describe('races and order', () => {
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
     expect(send.mock.calls.map(([intent]) => intent.registrationId)).toEqual(['reg_ok', 'reg_a']);
+  });
+
+  it('a claim whose answer was lost is recognised as its own: the message goes, once', async () => {
+    // The claim's write reaches the table, its answer does not: the client sends it again and
+    // finds the item there. Without the claim's own id, the retry would take it for someone
+    // else's and the message would never go.
+    let lost = false;
+    const losing = interceptSend(chain.app.doc, async (command, send) => {
+      const result = await send(command);
+      if (!lost && command instanceof PutCommand && String(command.input.Item?.sk).startsWith('MAIL#')) {
+        lost = true;
+        throw namedError('TimeoutError', 'Socket timed out without a response');
+      }
+      return result;
+    });
+    const ledger = new MailLedger(losing, chain.app.tableName);
+    const send = vi.fn(async () => ({ id: 'ses-lost-answer' }));
+
+    const outcome = await ledger.once(
+      'evt_lost',
+      'reg_1#confirmed#t',
+      { now: new Date(), expiresAt: 0 },
+      send,
+    );
+
+    expect(lost).toBe(true);
+    expect(outcome).toEqual({ status: 'sent', mailId: 'ses-lost-answer' });
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(
+      await ledger.once('evt_lost', 'reg_1#confirmed#t', { now: new Date(), expiresAt: 0 }, send),
+    ).toEqual({
+      status: 'skipped',
+    });
+    expect(send).toHaveBeenCalledTimes(1);
   });
 
   it('a claim left by a worker that died before sending is skipped, and reported as stuck', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -62,8 +63,13 @@ export class MailLedger implements MailLedgerPort {
     this.db = retrying(db);
   }
 
-  /** True when this caller now owns the send; false when someone claimed it before. */
+  /**
+   * True when this caller now owns the send; false when someone claimed it before. Each claim
+   * carries its own random id, so a claim whose answer was lost (the write applied, the client
+   * sent it again and found it there) is recognised as this caller's, not skipped for ever.
+   */
   async claim(eventId: string, dedupeKey: string, now: Date, expiresAt: number): Promise<boolean> {
+    const claimId = randomUUID();
     try {
       await this.db.send(
         new PutCommand({
@@ -71,6 +77,7 @@ export class MailLedger implements MailLedgerPort {
           Item: {
             ...mailKey(eventId, dedupeKey),
             dedupeKey,
+            claimId,
             status: 'sending',
             claimedAt: now.toISOString(),
             expiresAt,
@@ -80,8 +87,11 @@ export class MailLedger implements MailLedgerPort {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-      throw error;
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: mailKey(eventId, dedupeKey), ConsistentRead: true }),
+      );
+      return Item?.claimId === claimId && Item.status === 'sending';
     }
   }
 

@@ -412,6 +412,97 @@ describe('every route, thrown hostile input', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Event definitions: what an organiser defines is input too
+
+/** Question ids near the edges: every object's own names, the reserved-looking, the plain. */
+const questionId = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), 'prototype') },
+  { weight: 2, arbitrary: fc.constantFrom('diet', 'q-1', 'Q_2', 'x', 'a'.repeat(64), 'a'.repeat(65)) },
+  { weight: 2, arbitrary: fc.string({ unit, maxLength: 20 }) },
+);
+const eventStart = Date.parse(String(validBodies['functions/api/admin/createEvent.ts']?.startsAt));
+const within = (minutes: number) => new Date(eventStart + minutes * 60_000).toISOString();
+const validQuestion = (id: string) => ({ id, label: 'Une question', type: 'text', required: false });
+const validItem = { startsAt: within(0), endsAt: within(30), title: 'Accueil', speakers: ['Ada'] };
+const validVenue = { name: 'Salle', address: '1 rue de la Paix', city: 'Paris' };
+
+/**
+ * One odd part in an otherwise valid definition, so that it gets as far as registrations: odd
+ * question ids (every object's own names among them), or a hostile agenda item or venue.
+ */
+const definition = fc.oneof(
+  fc
+    .array(fc.tuple(questionId, fc.boolean(), fc.constantFrom('text', 'checkbox')), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((questions) => ({
+      questions: questions.map(([id, required, type]) => ({ ...validQuestion(id), required, type })),
+    })),
+  fc
+    .tuple(fc.constantFrom('startsAt', 'endsAt', 'title', 'speakers'), hostileValue)
+    .map(([key, value]) => ({ agenda: [{ ...validItem, [key]: value }] })),
+  fc
+    .tuple(fc.constantFrom('name', 'address', 'city'), hostileValue)
+    .map(([key, value]) => ({ venue: { ...validVenue, [key]: value }, format: 'hybrid' })),
+);
+
+describe('event definitions, thrown hostile input', () => {
+  it('questions, agenda and venue: refused with a 4xx or kept, and registering against them never a 5xx', {
+    timeout: 120_000,
+  }, async () => {
+    let created = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        definition,
+        fc.dictionary(questionId, hostileValue, { maxKeys: 4 }),
+        fc.nat(),
+        async (fields, answers, n) => {
+          const body = JSON.stringify({ ...validBodies['functions/api/admin/createEvent.ts'], ...fields });
+          const made = await app.call('POST', '/api/admin/events', { organiser: OWNER, body });
+          checkAnswer(made, `create ${body.slice(0, 200)}`);
+          if (made.status !== 201) return;
+          created++;
+          const eventId = String(made.body.id);
+          touched.add(eventId);
+          checkAnswer(
+            await app.call('POST', `/api/admin/events/${eventId}/publish`, { organiser: OWNER }),
+            'publish',
+          );
+          // A right answer to every question (whatever its id), then the hostile ones.
+          const rightAnswers = Object.fromEntries(
+            (made.body.questions ?? []).map((question: { id: string; type: string }) => [
+              question.id,
+              question.type === 'checkbox' ? true : 'oui',
+            ]),
+          );
+          for (const sent of [rightAnswers, answers]) {
+            const registration = await app.call('POST', `/api/events/${eventId}/registrations`, {
+              body: withField(
+                { name: 'Ada', email: `def${n}-${created}@example.com`, consent: true },
+                'answers',
+                sent,
+              ),
+            });
+            checkAnswer(registration, `register ${JSON.stringify(sent).slice(0, 200)}`);
+          }
+          for (const path of [
+            `/api/events/${eventId}`,
+            `/calendar/events/${eventId}.ics`,
+            `/api/admin/events/${eventId}/registrations.csv`,
+          ]) {
+            checkAnswer(await app.call('GET', path, { organiser: OWNER }), path);
+          }
+        },
+      ),
+      { seed: SEED + 1000, numRuns: RUNS, endOnFailure: true },
+    );
+    // The generators get past validation at least sometimes.
+    expect(created).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // What was stored
 
 const isoInstant = z.iso.datetime({ offset: true });

@@ -409,28 +409,15 @@ const parseCsv = (text: string): string[][] => {
   return rows;
 };
 
+/** What starts a formula, or a line a spreadsheet splits a cell at. */
+const FORMULA_CHARACTERS = ['=', '+', '-', '@', '\t', '\r', '\n'];
+
 /** A formula character first, or after spaces of any kind, or a control character first. */
 const DANGEROUS_START = /^[\s\u200b]*[=+\-@＝＋－＠]|^[\t\r\n]/u;
 
 describe('CSV export', () => {
   it('neutralises every cell a spreadsheet would run as a formula', () => {
-    const starts = [
-      '=',
-      '+',
-      '-',
-      '@',
-      '\t',
-      '\r',
-      '\n',
-      ' =',
-      '  +',
-      '\u00a0=',
-      '\u200b@',
-      '\n=',
-      '＝',
-      '＋',
-      '\u3000－',
-    ];
+    const starts = [...FORMULA_CHARACTERS, ' =', '  +', '\u00a0=', '\u200b@', '\n=', '＝', '＋', '\u3000－'];
     for (const start of starts) {
       expect(neutraliseCell(`${start}cmd|' /C calc'!A0`), JSON.stringify(start)).toBe(
         `'${start}cmd|' /C calc'!A0`,
@@ -443,22 +430,7 @@ describe('CSV export', () => {
       fc.property(
         fc.array(
           fc.string({
-            unit: fc.constantFrom(
-              '=',
-              '+',
-              '-',
-              '@',
-              '\t',
-              '\r',
-              '\n',
-              '"',
-              ',',
-              'a',
-              ' ',
-              '\u00a0',
-              '＝',
-              '\u200b',
-            ),
+            unit: fc.constantFrom(...FORMULA_CHARACTERS, '"', ',', 'a', ' ', '\u00a0', '＝', '\u200b'),
           }),
           {
             minLength: 4,

@@ -11,6 +11,11 @@ export interface WebProps {
   readonly retain: boolean;
   /** Where CloudFront reaches the API for `/api/*` and `/calendar/*`: its own name, or `<id>.execute-api.<region>.amazonaws.com`. */
   readonly apiDomain: string;
+  /**
+   * Sent to the API as `x-origin-verify` on every request (a dynamic reference to a secret): the
+   * API believes the viewer's address CloudFront sets only from requests that carry it.
+   */
+  readonly originVerify: string;
   /** The Cognito hosted login (`https://…amazoncognito.com`): the admin page posts to its token endpoint. */
   readonly authDomainUrl: string;
   /** Serve the site on this name with this us-east-1 certificate instead of the CloudFront domain. */
@@ -49,6 +54,17 @@ export const PAGE_ROUTES_FUNCTION = `function handler(event) {
   if (uri === '/manage') request.uri = '/manage.html';
   else if (uri === '/admin') request.uri = '/admin.html';
   else if (/^\\/events\\/[^\\/]+$/.test(uri)) request.uri = '/event.html';
+  return request;
+}`;
+
+/**
+ * Tells the API who the viewer is: `x-viewer-address` is set to the viewer's IP address,
+ * replacing any header of that name the viewer sent. (CloudFront's own CloudFront-Viewer-Address
+ * is not forwarded by the API's origin request policy, which forwards viewer headers only.)
+ */
+export const VIEWER_ADDRESS_FUNCTION = `function handler(event) {
+  var request = event.request;
+  request.headers['x-viewer-address'] = { value: event.viewer.ip };
   return request;
 }`;
 
@@ -147,9 +163,15 @@ export class Web extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
 
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      comment: 'The viewer IP address for the API, in x-viewer-address',
+      code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_FUNCTION),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
     const api = new origins.HttpOrigin(props.apiDomain, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { 'x-origin-verify': props.originVerify },
     });
     const apiBehaviour: cloudfront.BehaviorOptions = {
       origin: api,
@@ -160,6 +182,9 @@ export class Web extends Construct {
       // answers only to its own name.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.responseHeaders,
+      functionAssociations: [
+        { function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

@@ -108,7 +108,10 @@ describe('stateful resources cannot be replaced by accident', () => {
         expect(pool.Properties[replacing], replacing).toBeUndefined();
       }
 
-      const [secretId, secret] = resourcesOf(template, 'AWS::SecretsManager::Secret')[0] ?? [];
+      const [secretId, secret] =
+        resourcesOf(template, 'AWS::SecretsManager::Secret').find(([id]) =>
+          id.startsWith('ManageTokenKey'),
+        ) ?? [];
       expect(secretId).toBe('ManageTokenKeyB22D3918');
       expect(secret.Properties.Name).toBeUndefined();
       expect(secret.Properties.GenerateSecretString).toEqual({
@@ -121,8 +124,9 @@ describe('stateful resources cannot be replaced by accident', () => {
 
   it('prod keeps them on replacement and deletion, and the stack has termination protection', () => {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret']) {
-      const [, resource] = resourcesOf(prod.template, type)[0] ?? [];
-      expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], type).toEqual(['Retain', 'Retain']);
+      for (const [id, resource] of resourcesOf(prod.template, type)) {
+        expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], id).toEqual(['Retain', 'Retain']);
+      }
     }
     expect(prod.stack.terminationProtection).toBe(true);
     expect(prod.artifact.terminationProtection).toBe(true);

@@ -23,7 +23,12 @@ import {
   wildcardResourceFinding,
 } from '../lib/nag.js';
 import { stageSettingsFromContext } from '../lib/stage.js';
-import { contentSecurityPolicy, EMBED_FRAMING_FUNCTION, PAGE_ROUTES_FUNCTION } from '../lib/web.js';
+import {
+  contentSecurityPolicy,
+  EMBED_FRAMING_FUNCTION,
+  PAGE_ROUTES_FUNCTION,
+  VIEWER_ADDRESS_FUNCTION,
+} from '../lib/web.js';
 
 const cdkJsonContext = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')).context as Record<
   string,
@@ -144,7 +149,10 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(only(resources(template, 'AWS::S3::Bucket')).DeletionPolicy).toBe('Delete');
       template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
       expect(only(resources(template, 'AWS::Cognito::UserPool')).DeletionPolicy).toBe('Delete');
-      expect(only(resources(template, 'AWS::SecretsManager::Secret')).DeletionPolicy).toBe('Delete');
+      // The manage-token key and the origin secret.
+      const secrets = resources(template, 'AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(2);
+      for (const secret of secrets) expect(secret.DeletionPolicy).toBe('Delete');
       for (const group of resources(template, 'AWS::Logs::LogGroup'))
         expect(group.DeletionPolicy).toBe('Delete');
     });
@@ -713,7 +721,9 @@ describe('dev stack (cdk.json defaults)', () => {
       const associations = distribution.DefaultCacheBehavior.FunctionAssociations as Json[];
       expect(associations.map((a) => a.EventType)).toEqual(['viewer-request', 'viewer-response']);
       const codes = resources(template, 'AWS::CloudFront::Function').map((f) => f.Properties.FunctionCode);
-      expect(codes.sort()).toEqual([EMBED_FRAMING_FUNCTION, PAGE_ROUTES_FUNCTION].sort());
+      expect(codes.sort()).toEqual(
+        [EMBED_FRAMING_FUNCTION, PAGE_ROUTES_FUNCTION, VIEWER_ADDRESS_FUNCTION].sort(),
+      );
 
       // The functions' own logic (CloudFront's JS runtime runs this ES5-style code as is).
       const load = (code: string) => new Function(`${code}; return handler;`)() as (event: Json) => Json;
@@ -738,6 +748,38 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(respond('/event.html', {})).toBe(pageCsp);
       expect(respond('/event.html', { embed: { value: '0' } })).toBe(pageCsp);
       expect(respond('/admin.html', { embed: { value: '1' } })).toBe(pageCsp);
+    });
+
+    it('tells the API the viewer’s address, with the origin secret, on /api/* only through CloudFront', () => {
+      const distribution = only(resources(template, 'AWS::CloudFront::Distribution')).Properties
+        .DistributionConfig;
+      const apiBehaviour = (distribution.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/api/*');
+      expect(apiBehaviour.FunctionAssociations.map((a: Json) => a.EventType)).toEqual(['viewer-request']);
+      // The origin header is the secret's dynamic reference, as is every API function's setting.
+      const secret = logicalId(stack, stack.node.findChild('OriginVerify') as unknown as CfnElement);
+      const reference = {
+        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secret }, ':SecretString:::}}']],
+      };
+      const apiOrigin = (distribution.Origins as Json[]).find((origin) => origin.CustomOriginConfig);
+      expect(apiOrigin.OriginCustomHeaders).toEqual([
+        { HeaderName: 'x-origin-verify', HeaderValue: reference },
+      ]);
+      const all = template.toJSON().Resources as Record<string, Resource>;
+      for (const entry of distinctEntries) {
+        const fn = stack.functions.get(entry) as AppFunction;
+        expect(
+          all[logicalId(stack, fn.function)]?.Properties.Environment.Variables.ORIGIN_VERIFY,
+          entry,
+        ).toEqual(reference);
+      }
+      // The function replaces whatever x-viewer-address the viewer sent.
+      const load = (code: string) => new Function(`${code}; return handler;`)() as (event: Json) => Json;
+      const tell = load(VIEWER_ADDRESS_FUNCTION);
+      const request = tell({
+        viewer: { ip: '198.51.100.7' },
+        request: { headers: { 'x-viewer-address': { value: '203.0.113.1' } } },
+      });
+      expect(request.headers['x-viewer-address']).toEqual({ value: '198.51.100.7' });
     });
 
     it('deploys the pages with /config.json for Cognito and clears the CDN', () => {
@@ -1114,6 +1156,7 @@ const expectedAcknowledgements = (stack: InscriptionsStack, stage: 'dev' | 'prod
     `${wildcardResourceFinding(`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*`)} Notifications/Notify/Role`,
     'AwsSolutions-SQS3 Notifications/StreamFailures',
     'AwsSolutions-SMG4 ManageTokenKey',
+    'AwsSolutions-SMG4 OriginVerify',
     'AwsSolutions-COG2 Auth/UserPool',
     'AwsSolutions-COG8 Auth/UserPool',
     'AwsSolutions-S1 Web/Pages',

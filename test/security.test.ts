@@ -315,16 +315,33 @@ describe('rate limit on bad manage tokens', () => {
     expect(clientKey('2001:db8:1:2:aaaa::1')).toBe(clientKey('2001:0db8:0001:0002:ffff:1:2:3'));
     expect(clientKey('2001:db8:1:2::1')).not.toBe(clientKey('2001:db8:1:3::1'));
     expect(clientKey(undefined)).toBe('unknown');
-    // Behind CloudFront, the viewer's address (ip:port) rather than the edge's.
+    // Behind CloudFront, the viewer's address CloudFront set, and only with CloudFront's secret.
+    const secret = 'the-origin-secret';
     const request = (headers: Record<string, string>) =>
       ({ headers, requestContext: { http: { sourceIp: '130.176.1.1' } } }) as unknown as ApiEvent;
-    expect(clientAddress(request({}))).toBe('130.176.1.1');
-    expect(clientAddress(request({ 'cloudfront-viewer-address': '198.51.100.10:46532' }))).toBe(
-      '198.51.100.10',
-    );
+    expect(clientAddress(request({}), secret)).toBe('130.176.1.1');
     expect(
-      clientKey(clientAddress(request({ 'cloudfront-viewer-address': '2001:db8:1:2:3:4:5:6:46532' }))),
+      clientAddress(request({ 'x-viewer-address': '198.51.100.10', 'x-origin-verify': secret }), secret),
+    ).toBe('198.51.100.10');
+    expect(
+      clientKey(
+        clientAddress(
+          request({ 'x-viewer-address': '2001:db8:1:2:3:4:5:6', 'x-origin-verify': secret }),
+          secret,
+        ),
+      ),
     ).toBe('2001:db8:1:2::/64');
+    // Anyone else's say-so is not believed: a forged header, a wrong secret, or no secret set.
+    for (const forged of <Record<string, string>[]>[
+      { 'cloudfront-viewer-address': '198.51.100.10:46532' },
+      { 'x-viewer-address': '198.51.100.10' },
+      { 'x-viewer-address': '198.51.100.10', 'x-origin-verify': 'guess' },
+    ]) {
+      expect(clientAddress(request(forged), secret), JSON.stringify(forged)).toBe('130.176.1.1');
+    }
+    expect(
+      clientAddress(request({ 'x-viewer-address': '198.51.100.10', 'x-origin-verify': '' }), undefined),
+    ).toBe('130.176.1.1');
   });
 
   it('answers 429 in the error shape with Retry-After', async () => {

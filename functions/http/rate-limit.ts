@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import { RateLimitedError } from '../platform/rate-limiter.js';
+import { originVerify } from '../wiring/config.js';
 import { services } from '../wiring/services.js';
 import { type ApiEvent, type ApiHandler, errorResponse } from './handler.js';
 
@@ -32,15 +34,25 @@ export const clientKey = (sourceIp: string | undefined): string => {
     .join(':')}::/64`;
 };
 
+/** The header CloudFront's viewer-request function sets to the viewer's IP address (lib/web.ts). */
+export const VIEWER_ADDRESS_HEADER = 'x-viewer-address';
+/** The header CloudFront adds on every request to the API, with the deploy-time secret. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+const sameSecret = (given: string | undefined, expected: string): boolean => {
+  const [a, b] = [Buffer.from(given ?? ''), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
 /**
- * The viewer's address. Behind CloudFront, API Gateway's `sourceIp` is an edge server shared by
- * many viewers, so CloudFront's `CloudFront-Viewer-Address` (`ip:port`) is taken when the
- * distribution forwards it. A caller reaching the API directly could forge that header: it can
- * then dodge the per-client count, never the per-registration one.
+ * The client a request counts against: the connection's address, or, when the request came
+ * through CloudFront (it carries CloudFront's secret), the viewer's address CloudFront set.
+ * Behind CloudFront the connection is an edge server shared by many viewers; a header anyone
+ * could send (CloudFront-Viewer-Address, or ours without the secret) is never believed.
  */
-export const clientAddress = (request: ApiEvent): string | undefined => {
-  const viewer = request.headers?.['cloudfront-viewer-address'];
-  if (viewer) return viewer.includes('.') ? viewer.replace(/:\d+$/, '') : viewer.replace(/:[^:]*$/, '');
+export const clientAddress = (request: ApiEvent, secret = originVerify()): string | undefined => {
+  const viewer = request.headers?.[VIEWER_ADDRESS_HEADER];
+  if (secret && viewer && sameSecret(request.headers?.[ORIGIN_VERIFY_HEADER], secret)) return viewer;
   return request.requestContext.http.sourceIp;
 };
 

@@ -125,6 +125,12 @@ export const mailConfig = (): MailSettings =>
 /** Only the table, for functions that need nothing else (no token key in their environment). */
 export const tableName = (): string => required('TABLE_NAME');
 
+/**
+ * What CloudFront sends in `x-origin-verify` on its way to the API (lib/web.ts), from a secret
+ * set at deploy time. Unset locally: there is no CloudFront, and the connection's address counts.
+ */
+export const originVerify = (): string | undefined => process.env.ORIGIN_VERIFY || undefined;
+
 /** The queue event fan-outs go through (the stream and remind functions send, the fanout function reads). */
 export const fanoutQueueConfig = (): { queueUrl: string } => ({ queueUrl: required('QUEUE_URL') });
 

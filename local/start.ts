@@ -6,6 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { REGISTRATIONS_PER_CLIENT } from '../functions/platform/rate-limiter.js';
 import { reconcileAll } from '../functions/registrations/reconcile.js';
 import { createDocumentClient } from '../functions/wiring/clients.js';
 import { config, mailConfig, resetConfig } from '../functions/wiring/config.js';
@@ -148,6 +149,8 @@ const main = async () => {
     baseUrl,
     tokenKey,
     holdMinutes: pendingHoldMinutes,
+    // As in AWS: 30 registrations per client in ten minutes (REGISTRATIONS_PER_CLIENT to change).
+    registrationsPerClient: Number(process.env.REGISTRATIONS_PER_CLIENT) || REGISTRATIONS_PER_CLIENT.limit,
   });
   setServices(services);
 

@@ -344,6 +344,31 @@ describe('rate limit on bad manage tokens', () => {
     ).toBe('130.176.1.1');
   });
 
+  it('limits registrations per client, with Retry-After, and counts another client apart', async () => {
+    const eventId = await app.publishedEvent({ capacity: 20 });
+    const limit = 3;
+    setServices({
+      ...app.services,
+      registrationLimiter: new RateLimiter(app.doc, app.tableName, `register-${eventId}`, {
+        limit,
+        windowSeconds: 600,
+      }),
+    });
+    try {
+      const from = (n: number, ip: string) => register(eventId, `Bot${n}-${ip}`, {}, ip);
+      for (let n = 0; n < limit; n++) expect((await from(n, '198.51.100.20')).status).toBe(201);
+      const refused = await from(limit, '198.51.100.20');
+      expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // The honeypot does not buy a way round it, and nothing more was stored.
+      expect((await register(eventId, 'Bot-honey', { website: 'x' }, '198.51.100.20')).status).toBe(429);
+      expect(await app.services.registrations.all(eventId)).toHaveLength(limit);
+      expect((await from(0, '198.51.100.21')).status).toBe(201);
+    } finally {
+      setServices(app.services);
+    }
+  });
+
   it('answers 429 in the error shape with Retry-After', async () => {
     const handler = withRetryAfter(async () => {
       throw new RateLimitedError(120);

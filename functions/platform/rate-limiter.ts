@@ -17,6 +17,12 @@ export interface RateRule {
   windowSeconds: number;
 }
 
+/**
+ * Registrations per client: enough for someone registering a dozen colleagues from one office,
+ * far too few to fill an event with made-up addresses.
+ */
+export const REGISTRATIONS_PER_CLIENT: RateRule = { limit: 30, windowSeconds: 10 * 60 };
+
 /** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
 export const BAD_MANAGE_TOKENS: RateRule = { limit: 10, windowSeconds: 15 * 60 };
 
@@ -73,6 +79,11 @@ export class RateLimiter {
       }),
     );
     if (counts.some((count) => count >= this.rule.limit)) throw new RateLimitedError(retryAfter);
+  }
+
+  /** Counts one use against each subject, refused (429) once any has used up its allowance. */
+  take(subjects: readonly string[]): Promise<void> {
+    return this.recordFailure(subjects);
   }
 
   /**

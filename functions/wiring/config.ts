@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
 import type { ReminderSchedulerConfig } from '../notify/reminder-scheduler.js';
+import { REGISTRATIONS_PER_CLIENT } from '../platform/rate-limiter.js';
 
 /**
  * Typed configuration from the environment, read once per cold start.
@@ -28,6 +29,8 @@ export interface Config {
   publicBaseUrl: string;
   /** How long an unconfirmed (double opt-in) registration holds its seat. */
   pendingHoldMinutes: number;
+  /** Registrations one client may make in ten minutes (REGISTRATIONS_PER_CLIENT). */
+  registrationsPerClient: number;
   /**
    * 32-byte key sealing manage tokens so the mailer can put them in links. Resolved on first
    * read, not by `config()`: in AWS only the functions that seal or unseal tokens are given
@@ -45,6 +48,7 @@ export const config = (): Config => {
       tableName: required('TABLE_NAME'),
       publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
       pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
+      registrationsPerClient: number('REGISTRATIONS_PER_CLIENT', REGISTRATIONS_PER_CLIENT.limit),
       get manageTokenKey() {
         key ??= resolveManageTokenKey();
         return key;

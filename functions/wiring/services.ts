@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
-import { BAD_MANAGE_TOKENS, RateLimiter } from '../platform/rate-limiter.js';
+import { BAD_MANAGE_TOKENS, RateLimiter, REGISTRATIONS_PER_CLIENT } from '../platform/rate-limiter.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
@@ -14,6 +14,8 @@ export interface Services {
   repairs: CounterRepairs;
   /** Bad manage tokens counted per registration and per client, across containers. */
   manageTokenLimiter: RateLimiter;
+  /** Registrations counted per client, when the wiring sets a limit (Lambda and `npm start` do). */
+  registrationLimiter?: RateLimiter;
   events: EventRepository;
   registrations: Registrations;
   baseUrl: string;
@@ -31,6 +33,8 @@ export interface ServiceSettings {
   tokenKey: Buffer | (() => Buffer);
   holdMinutes: number;
   clock?: () => Date;
+  /** Registrations a client may make in the window (REGISTRATIONS_PER_CLIENT); none: no limit. */
+  registrationsPerClient?: number;
 }
 
 /** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
@@ -41,12 +45,24 @@ export const createServices = ({
   tokenKey,
   holdMinutes,
   clock,
+  registrationsPerClient,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
     manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
+    ...(registrationsPerClient
+      ? {
+          registrationLimiter: new RateLimiter(
+            db,
+            tableName,
+            'register',
+            { ...REGISTRATIONS_PER_CLIENT, limit: registrationsPerClient },
+            now,
+          ),
+        }
+      : {}),
     events,
     registrations: new Registrations(db, tableName, events, {
       get tokenKey() {
@@ -71,6 +87,7 @@ export const services = (): Services => {
       // Read on use: the read-only functions are deployed without the key.
       tokenKey: () => settings.manageTokenKey,
       holdMinutes: settings.pendingHoldMinutes,
+      registrationsPerClient: settings.registrationsPerClient,
     });
   }
   return cached;

@@ -1,4 +1,5 @@
 import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { sdkRetryStrategy } from '../platform/retry.js';
 import type { Mailer } from './mailer.js';
 
 /**
@@ -13,20 +14,8 @@ export interface SesMailerOptions {
   configurationSetName?: string;
 }
 
-/** The SDK's retry strategy interface (v2), as the SES client's settings name it. */
-type RetryStrategyV2 = Extract<
-  NonNullable<SESv2ClientConfig['retryStrategy']>,
-  { acquireInitialRetryToken: unknown }
->;
-type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
-
 /** How many times SES is asked again after answering that it is throttled. */
 const THROTTLED_RETRIES = 3;
-
-const retryToken = (count: number, delayMs: number): RetryToken => ({
-  getRetryCount: () => count,
-  getRetryDelay: () => delayMs,
-});
 
 /**
  * The SDK may retry only what SES answered "throttled" to: it took nothing, so asking again
@@ -35,15 +24,12 @@ const retryToken = (count: number, delayMs: number): RetryToken => ({
  * is sent twice. Any other answer goes to the ledger too, which gives the send back for the
  * caller's retry. (The SDK's default strategy would resend after a timeout.)
  */
-export const sesRetryStrategy = (baseDelayMs = 100): RetryStrategyV2 => ({
-  acquireInitialRetryToken: async () => retryToken(0, 0),
-  refreshRetryTokenForRetry: async (previous, { errorType }) => {
-    const count = previous.getRetryCount() + 1;
-    if (errorType !== 'THROTTLING' || count > THROTTLED_RETRIES) throw new Error('no retry');
-    return retryToken(count, Math.random() * baseDelayMs * 2 ** count);
-  },
-  recordSuccess: () => {},
-});
+export const sesRetryStrategy = (baseMs = 100) =>
+  sdkRetryStrategy((errorType) => errorType === 'THROTTLING', {
+    attempts: THROTTLED_RETRIES + 1,
+    baseMs,
+    capMs: baseMs * 2 ** THROTTLED_RETRIES,
+  });
 
 /** The SES client with that retry rule; tests pass their own request handler. */
 export const createSesClient = (config: SESv2ClientConfig = {}): SESv2Client =>

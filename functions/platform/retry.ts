@@ -64,10 +64,11 @@ export interface RetryOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Full jitter: a random wait up to an exponentially growing bound. */
-export const backoff = (attempt: number, options: RetryOptions = {}): Promise<void> => {
-  const { baseMs = 15, capMs = 1000, sleep = defaultSleep } = options;
-  return sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
-};
+const jitteredDelay = (attempt: number, { baseMs = 15, capMs = 1000 }: RetryOptions = {}): number =>
+  Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
+
+export const backoff = (attempt: number, options: RetryOptions = {}): Promise<void> =>
+  (options.sleep ?? defaultSleep)(jitteredDelay(attempt, options));
 
 export const withRetry = async <T>(operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> => {
   const { attempts = 12 } = options;
@@ -90,12 +91,13 @@ export const retrying = <C extends { send: (...args: never[]) => Promise<unknown
     },
   });
 
-/** The SDK's retry strategy interface (v2), as the DynamoDB client's settings name it. */
-type RetryStrategyV2 = Extract<
+/** The SDK's retry strategy interface (v2), as the clients' settings name it. */
+export type RetryStrategyV2 = Extract<
   NonNullable<DynamoDBClientConfig['retryStrategy']>,
   { acquireInitialRetryToken: unknown }
 >;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
+type RetryErrorType = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1]['errorType'];
 
 const retryToken = (count: number, delayMs: number): RetryToken => ({
   getRetryCount: () => count,
@@ -103,21 +105,31 @@ const retryToken = (count: number, delayMs: number): RetryToken => ({
 });
 
 /**
- * The DynamoDB client's retries: throttling, 5xx and transient errors (a timeout or a reset
- * connection, after which a write goes again, as with the SDK's own strategy: a transaction's
- * conditions turn a repeat into a failed condition, never a second seat), with the same
- * full-jitter backoff; never a client error (a cancelled transaction, a failed condition). No
- * retry quota: in a rush, giving up early would only turn seats into errors.
+ * An SDK client's retry strategy: the errors of the kinds `retries` accepts, up to `attempts`
+ * tries in all, with the full-jitter backoff above; no retry quota.
  */
-export const dynamoDbRetryStrategy = (options: Omit<RetryOptions, 'sleep'> = {}): RetryStrategyV2 => {
-  const { attempts = 12, baseMs = 15, capMs = 1000 } = options;
+export const sdkRetryStrategy = (
+  retries: (errorType: RetryErrorType) => boolean,
+  options: Omit<RetryOptions, 'sleep'> = {},
+): RetryStrategyV2 => {
+  const { attempts = 12 } = options;
   return {
     acquireInitialRetryToken: async () => retryToken(0, 0),
     refreshRetryTokenForRetry: async (previous, { errorType }) => {
       const count = previous.getRetryCount() + 1;
-      if (errorType === 'CLIENT_ERROR' || count >= attempts) throw new Error('no retry');
-      return retryToken(count, Math.random() * Math.min(capMs, baseMs * 2 ** count));
+      if (!retries(errorType) || count >= attempts) throw new Error('no retry');
+      return retryToken(count, jitteredDelay(count, options));
     },
     recordSuccess: () => {},
   };
 };
+
+/**
+ * The DynamoDB client's retries: throttling, 5xx and transient errors (a timeout or a reset
+ * connection, after which a write goes again, as with the SDK's own strategy: a transaction's
+ * conditions turn a repeat into a failed condition, never a second seat); never a client error
+ * (a cancelled transaction, a failed condition). No retry quota: in a rush, giving up early
+ * would only turn seats into errors.
+ */
+export const dynamoDbRetryStrategy = (options: Omit<RetryOptions, 'sleep'> = {}): RetryStrategyV2 =>
+  sdkRetryStrategy((errorType) => errorType !== 'CLIENT_ERROR', options);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableSchema } from '../functions/platform/table.js';
+import { belowRetries } from './below-retries.js';
 import { itemSize } from './item-size.js';
 
 /**
@@ -61,12 +62,6 @@ const itemKey = ({ TableName, Key, Item }: Target): string => {
  * which we do not read, so 1 KB: the project's items are well under that.
  */
 const kilobytes = ({ Item }: Target): number => (Item ? Math.max(1, Math.ceil(itemSize(Item) / 1024)) : 1);
-
-/** A command's own middleware stack, as far as the model adds to it. */
-type Next = (args: unknown) => Promise<unknown>;
-interface Stackable {
-  middlewareStack?: { add(middleware: (next: Next) => Next, options: Record<string, unknown>): void };
-}
 
 const cancelled = (codes: string[]) =>
   new TransactionCanceledException({
@@ -157,27 +152,13 @@ export const withContention = <C extends { send: (...args: never[]) => Promise<u
 
   // The model sits below the SDK's retry layer, as DynamoDB does: a throttle it answers is retried
   // by the client's strategy, a cancelled transaction or a conflict by the application.
-  const model = (command: unknown, forward: () => Promise<unknown>) => {
+  const model = async (command: unknown, forward: () => Promise<unknown>) => {
     if (command instanceof TransactWriteCommand) return transact(command, forward);
     if (command instanceof PutCommand || command instanceof UpdateCommand || command instanceof DeleteCommand)
       return write(command.input, forward);
     return forward();
   };
-  const proxy = new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return (...args: never[]) => {
-        const command = args[0] as Stackable | undefined;
-        command?.middlewareStack?.add((next) => async (attempt) => model(command, () => next(attempt)), {
-          step: 'finalizeRequest',
-          priority: 'low',
-          name: 'contention-model',
-          override: true,
-        });
-        return target.send(...args);
-      };
-    },
-  });
+  const proxy = belowRetries(client, 'contention-model', model);
 
   return {
     client: proxy,

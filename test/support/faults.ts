@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { belowRetries } from '../../scripts/below-retries.js';
 
 /**
  * The errors DynamoDB raises under contention and load, which DynamoDB Local never does:
@@ -36,30 +37,15 @@ export interface CommandInput {
 /**
  * The same client, every attempt of every `send` going through `intercept`, which may count,
  * fail, or pass the command on with `send`: how tests inject faults DynamoDB Local cannot
- * produce, or watch calls. It runs below the SDK's retry layer, as a network fault would: a
- * throttle or a timeout it throws is retried by the client's strategy (platform/retry.ts), a
- * cancelled transaction is the application's to retry.
+ * produce, or watch calls, below the SDK's retry layer (scripts/below-retries.ts).
  */
 export const interceptSend = (
   doc: DynamoDBDocumentClient,
   intercept: (command: Command, send: (command: Command) => Promise<unknown>) => Promise<unknown>,
 ): DynamoDBDocumentClient => {
   interceptors += 1;
-  const name = `intercept-${interceptors}`;
-  return new Proxy(doc, {
-    get: (target, property, receiver) =>
-      property === 'send'
-        ? (command: Command) => {
-            command.middlewareStack.add(
-              (next) => async (args) =>
-                (await intercept(command, () => next(args) as Promise<unknown>)) as Awaited<
-                  ReturnType<typeof next>
-                >,
-              { step: 'finalizeRequest', priority: 'low', name, override: true },
-            );
-            return target.send(command as never);
-          }
-        : Reflect.get(target, property, receiver),
-  });
+  return belowRetries(doc, `intercept-${interceptors}`, (command, forward) =>
+    intercept(command as Command, forward),
+  );
 };
 let interceptors = 0;

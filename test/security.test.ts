@@ -11,17 +11,11 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../functions/events/model.js';
 import type { ApiEvent } from '../functions/http/handler.js';
-import {
-  BAD_MANAGE_TOKENS,
-  clientAddress,
-  clientKey,
-  RateLimitedError,
-  RateLimiter,
-  withRetryAfter,
-} from '../functions/http/rate-limit.js';
+import { clientAddress, clientKey, withRetryAfter } from '../functions/http/rate-limit.js';
 import { composeNotification } from '../functions/mail/compose.js';
 import { inviteMethodFor, type MessageKind } from '../functions/mail/messages.js';
 import type { AppError } from '../functions/platform/errors.js';
+import { BAD_MANAGE_TOKENS, RateLimitedError, RateLimiter } from '../functions/platform/rate-limiter.js';
 import { hashToken, newManageToken } from '../functions/platform/tokens.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
 import { neutraliseCell, registrationsCsv } from '../functions/registrations/report.js';
@@ -274,7 +268,7 @@ describe('rate limit on bad manage tokens', () => {
     const limiter = limiterAt(() => now);
     for (let i = 0; i < BAD_MANAGE_TOKENS.limit; i++) {
       await limiter.assertAllowed(['registration:r1', 'client:1.2.3.4']);
-      await limiter.recordFailure(['registration:r1', 'client:1.2.3.4']);
+      await limiter.take(['registration:r1', 'client:1.2.3.4']);
     }
     const refused = await limiter.assertAllowed(['registration:r1']).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RateLimitedError);
@@ -283,7 +277,7 @@ describe('rate limit on bad manage tokens', () => {
     expect((refused as RateLimitedError).retryAfterSeconds).toBe(14 * 60);
     await expect(limiter.assertAllowed(['client:1.2.3.4'])).rejects.toBeInstanceOf(RateLimitedError);
     await expect(limiter.assertAllowed(['registration:r2', 'client:5.6.7.8'])).resolves.toBeUndefined();
-    await expect(limiter.recordFailure(['registration:r1'])).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(limiter.take(['registration:r1'])).rejects.toBeInstanceOf(RateLimitedError);
 
     now = new Date('2026-11-02T10:15:00Z');
     await expect(limiter.assertAllowed(['registration:r1', 'client:1.2.3.4'])).resolves.toBeUndefined();
@@ -292,7 +286,7 @@ describe('rate limit on bad manage tokens', () => {
   it('counts concurrent failures exactly, never past the limit, in items that expire and name no one', async () => {
     const limiter = limiterAt(() => new Date());
     const results = await Promise.allSettled(
-      Array.from({ length: 30 }, () => limiter.recordFailure(['client:203.0.113.9'])),
+      Array.from({ length: 30 }, () => limiter.take(['client:203.0.113.9'])),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(BAD_MANAGE_TOKENS.limit);
     expect(

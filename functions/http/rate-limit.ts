@@ -4,15 +4,6 @@ import { originVerify } from '../wiring/config.js';
 import { services } from '../wiring/services.js';
 import { type ApiEvent, type ApiHandler, errorResponse } from './handler.js';
 
-// The table-backed counters themselves are platform/rate-limiter.ts; the tests reach them here too.
-export {
-  BAD_MANAGE_TOKENS,
-  RateLimitedError,
-  RateLimiter,
-  type RateRule,
-  rateKey,
-} from '../platform/rate-limiter.js';
-
 /**
  * The client a request counts against: its IPv4 address, or its IPv6 /64 (one host often
  * holds a whole /64 and could rotate through it).
@@ -72,7 +63,7 @@ export const guardManageToken = async (
   const limiter = services().manageTokenLimiter;
   const subjects = [`registration:${registrationId}`, `client:${clientKey(clientAddress(request))}`];
   await limiter.assertAllowed(subjects);
-  await limiter.recordFailure(subjects);
+  await limiter.take(subjects);
 };
 
 /**

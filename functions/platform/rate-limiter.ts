@@ -81,17 +81,12 @@ export class RateLimiter {
     if (counts.some((count) => count >= this.rule.limit)) throw new RateLimitedError(retryAfter);
   }
 
-  /** Counts one use against each subject, refused (429) once any has used up its allowance. */
-  take(subjects: readonly string[]): Promise<void> {
-    return this.recordFailure(subjects);
-  }
-
   /**
-   * Counts one failure against each subject. The ADD only applies below the limit, so
-   * concurrent failures never count past it, and one that finds the allowance used up is
-   * refused (429) like the ones after it.
+   * Counts one use (a registration, a bad token) against each subject. The ADD only applies
+   * below the limit, so concurrent uses never count past it, and one that finds the allowance
+   * used up is refused (429) like the ones after it.
    */
-  async recordFailure(subjects: readonly string[]): Promise<void> {
+  async take(subjects: readonly string[]): Promise<void> {
     const { start, end, retryAfter } = this.window();
     const results = await Promise.allSettled(
       subjects.map((subject) =>

@@ -3,8 +3,6 @@ import { locale } from './i18n-core.js';
 
 /** Dates read in a given IANA zone, in the page's language (no dictionary needed). */
 
-const LONG = LONG_DATE_TIME;
-
 const SHORT: Intl.DateTimeFormatOptions = {
   weekday: 'short',
   day: 'numeric',
@@ -23,7 +21,7 @@ export const dateRange = (
   timeZone: string,
   short = false,
 ): string => {
-  const format = new Intl.DateTimeFormat(locale(), { ...(short ? SHORT : LONG), timeZone });
+  const format = new Intl.DateTimeFormat(locale(), { ...(short ? SHORT : LONG_DATE_TIME), timeZone });
   const start = new Date(startsAt);
   return endsAt ? format.formatRange(start, new Date(endsAt)) : format.format(start);
 };
@@ -39,7 +37,7 @@ export const timeOf = (instant: string, timeZone: string): string =>
   new Intl.DateTimeFormat(locale(), { ...TIME, timeZone }).format(new Date(instant));
 
 export const dateTime = (instant: string, timeZone: string): string =>
-  new Intl.DateTimeFormat(locale(), { ...LONG, timeZone }).format(new Date(instant));
+  new Intl.DateTimeFormat(locale(), { ...LONG_DATE_TIME, timeZone }).format(new Date(instant));
 
 /** "14 oct. 2025, 08:30", short and in the reader's own zone (admin lists). */
 export const shortDateTime = (instant: string, timeZone?: string): string =>

@@ -50,11 +50,8 @@ export class RegistrationTable implements RegistrationTablePort {
     return transaction.run(this.direct);
   }
 
-  async get(registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>) {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keyOf(registration), ConsistentRead: true }),
-    );
-    return Item ? toRegistration(Item) : undefined;
+  get(registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>) {
+    return this.getByKey(keyOf(registration));
   }
 
   /** Manage links carry only the registration id: find it on the index, then read it consistently. */
@@ -70,15 +67,15 @@ export class RegistrationTable implements RegistrationTablePort {
     );
     const found = Items[0];
     if (!found) return undefined;
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: String(found.pk), sk: String(found.sk) },
-        ConsistentRead: true,
-      }),
-    );
-    const registration = Item ? toRegistration(Item) : undefined;
+    const registration = await this.getByKey({ pk: String(found.pk), sk: String(found.sk) });
     return registration?.id === registrationId ? registration : undefined;
+  }
+
+  private async getByKey(key: { pk: string; sk: string }): Promise<RegistrationRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item ? toRegistration(Item) : undefined;
   }
 
   async setManageLinks(

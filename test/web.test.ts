@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEventRecord, publish } from '../functions/events/model.js';
+import { cancel, newEventRecord, publish } from '../functions/events/model.js';
 import type { EventRepository } from '../functions/events/ports.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import type { WebBuild } from '../web/build.js';
@@ -152,6 +152,7 @@ const addTestEvents = async (events: EventRepository, now: Date): Promise<void> 
     ],
   });
   await addEvent(events, now, 'petit-comite', { title: 'Petit comité', capacity: 1 });
+  await addEvent(events, now, 'bientot-annule', { title: 'Bientôt annulé' });
 };
 
 beforeAll(async () => {
@@ -367,6 +368,30 @@ describe('web pages in Chromium', () => {
     await attributeOf(page.getByRole('link', { name: "Rejoindre l'événement en ligne" }), 'href').toMatch(
       'https://meet.example/atelier',
     );
+    await context.close();
+  });
+
+  it('tells a registrant plainly that the organiser cancelled the event, and offers only to remove it', async () => {
+    const registered = await fetch(`${baseUrl}/api/events/bientot-annule/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Claire Confirmée', email: 'claire@example.com', consent: true }),
+    });
+    const { manageUrl } = await registered.json();
+    const events = site?.services.events;
+    const found = await events?.get('bientot-annule');
+    if (!found) throw new Error('no event');
+    await events?.save(found.event, cancel(found.event, new Date()));
+
+    const { context, page } = await openPage({ locale: 'fr-FR' });
+    await page.goto(`${baseUrl}${new URL(manageUrl).pathname}${new URL(manageUrl).hash}`);
+    await textOf(page.locator('#registration-status')).toMatch('Événement annulé');
+    await visible(page.getByText("L'organisateur a annulé cet événement."));
+    await visible(page.getByRole('link', { name: 'Retirer de mon agenda (.ics)' }));
+    expect(await page.getByRole('link', { name: 'Google Agenda' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Annuler mon inscription' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await textOf(page.locator('#registration-status')).toMatch('Event cancelled');
     await context.close();
   });
 

@@ -230,6 +230,8 @@ export const registrationView = (
   event: {
     id: event.id,
     title: event.title,
+    // The manage page says so when the organiser cancelled the event.
+    status: event.status,
     startsAt: event.startsAt,
     endsAt: event.endsAt,
     timeZone: event.timeZone,

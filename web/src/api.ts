@@ -56,6 +56,7 @@ export interface RegistrationView {
   event: {
     id: string;
     title: string;
+    status: 'published' | 'cancelled';
     startsAt: string;
     endsAt: string;
     timeZone: string;

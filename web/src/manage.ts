@@ -129,14 +129,26 @@ const cancelArea = () => {
 
 const registrationPanel = (view: RegistrationView) => {
   const event = view.event;
-  const live = view.status !== 'cancelled';
+  // Once the organiser cancelled the event, nothing is left to do but take it off the calendar
+  // (the .ics file then says CANCEL).
+  const eventCancelled = event.status === 'cancelled';
+  const live = view.status !== 'cancelled' && !eventCancelled;
   const joinUrl = safeHref(view.joinUrl);
   const links = view.calendarLinks;
   return h(
     'section',
-    { class: `registration result result-${view.status}`, 'aria-labelledby': 'registration-status' },
-    h('h2', { id: 'registration-status' }, statusText(view)),
-    view.status === 'pending_confirmation' && view.confirmBy
+    {
+      class: `registration result result-${eventCancelled ? 'cancelled' : view.status}`,
+      'aria-labelledby': 'registration-status',
+    },
+    h('h2', { id: 'registration-status' }, eventCancelled ? t('status_event_cancelled') : statusText(view)),
+    eventCancelled ? h('p', {}, t('eventCancelledHelp')) : null,
+    eventCancelled && view.status !== 'cancelled'
+      ? calendarButtons(t('myCalendar'), [
+          { href: links.ics, label: t('removeFromCalendar'), download: true, primary: true },
+        ])
+      : null,
+    live && view.status === 'pending_confirmation' && view.confirmBy
       ? h('p', {}, t('confirmBy', { date: dateTime(view.confirmBy, event.timeZone) }))
       : null,
     h(
@@ -164,8 +176,8 @@ const registrationPanel = (view: RegistrationView) => {
           h('p', { class: 'note' }, t('joinHelp')),
         )
       : null,
-    view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
-    view.status === 'pending_confirmation'
+    live && view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
+    live && view.status === 'pending_confirmation'
       ? h(
           'div',
           { class: 'actions' },

@@ -10,8 +10,8 @@ import { decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../functions/events/model.js';
-import type { ApiEvent } from '../functions/http/handler.js';
-import { clientAddress, clientKey, withRetryAfter } from '../functions/http/rate-limit.js';
+import { type ApiEvent, httpApi } from '../functions/http/handler.js';
+import { clientAddress, clientKey } from '../functions/http/rate-limit.js';
 import { composeNotification } from '../functions/mail/compose.js';
 import { inviteMethodFor, type MessageKind } from '../functions/mail/messages.js';
 import type { AppError } from '../functions/platform/errors.js';
@@ -364,10 +364,10 @@ describe('rate limit on bad manage tokens', () => {
   });
 
   it('answers 429 in the error shape with Retry-After', async () => {
-    const handler = withRetryAfter(async () => {
+    const handler = httpApi({}, async () => {
       throw new RateLimitedError(120);
     });
-    const response = await handler({} as ApiEvent, {} as Context);
+    const response = await handler({ headers: {} } as ApiEvent, {} as Context);
     expect(response.statusCode).toBe(429);
     expect(response.headers?.['retry-after']).toBe('120');
     expect(JSON.parse(String(response.body))).toEqual({
@@ -375,8 +375,6 @@ describe('rate limit on bad manage tokens', () => {
     });
   });
 
-  // Needs the one-line hook in functions/http/access.ts `managedRegistration` (see the report):
-  // await guardManageToken(event, registration.id, tokenMatches(token, registration.tokenHashes));
   it('through the API: the 11th bad token for a registration, or from a client, is refused with 429', async () => {
     const eventId = await app.publishedEvent({ capacity: 20 });
     const target = manageLink((await register(eventId, 'Target')).body.manageUrl);

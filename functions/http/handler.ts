@@ -11,6 +11,7 @@ import type {
 import { type core, safeParse } from 'zod/mini';
 import { AppError } from '../platform/errors.js';
 import { log } from '../platform/log.js';
+import { RateLimitedError } from '../platform/rate-limiter.js';
 
 /**
  * The HTTP plumbing every API handler shares: API Gateway v2 event types, the middy
@@ -104,10 +105,15 @@ const etagMatches = (header: string | undefined, etag: string): boolean =>
     return tag === '*' || tag === etag;
   });
 
+/** The error shape; a rate-limited refusal also says when to come back (`Retry-After`). */
 export const errorResponse = (error: AppError): ApiResult =>
-  json(error.status, {
-    error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
-  });
+  json(
+    error.status,
+    {
+      error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+    },
+    error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+  );
 
 /**
  * Validates a value against a schema; failures become a 400 naming each field. Any zod schema

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { RateLimitedError } from '../platform/rate-limiter.js';
 import { originVerify } from '../wiring/config.js';
 import { services } from '../wiring/services.js';
-import { type ApiEvent, type ApiHandler, errorResponse } from './handler.js';
+import type { ApiEvent } from './handler.js';
 
 /**
  * The client a request counts against: its IPv4 address, or its IPv6 /64 (one host often
@@ -65,22 +64,3 @@ export const guardManageToken = async (
   await limiter.assertAllowed(subjects);
   await limiter.take(subjects);
 };
-
-/**
- * Adds `Retry-After` to a rate-limited answer (the shared error responses carry no headers).
- * Without it a refusal is still a 429 in the error shape, only without the hint.
- */
-export const withRetryAfter =
-  (handler: ApiHandler): ApiHandler =>
-  async (event, context) => {
-    try {
-      return await handler(event, context);
-    } catch (error) {
-      if (!(error instanceof RateLimitedError)) throw error;
-      const response = errorResponse(error);
-      return {
-        ...response,
-        headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) },
-      };
-    }
-  };

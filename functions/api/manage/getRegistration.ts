@@ -1,18 +1,14 @@
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
-import { withRetryAfter } from '../../http/rate-limit.js';
 import { registrationView } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /** GET /api/registrations/{registrationId}?token= — the registrant's own view, join URL included once confirmed. */
-export const handler = httpApi(
-  {},
-  withRetryAfter(async (request) => {
-    const { registration, event, token } = await managedRegistration(request);
-    const { registrations, baseUrl } = services();
+export const handler = httpApi({}, async (request) => {
+  const { registration, event, token } = await managedRegistration(request);
+  const { registrations, baseUrl } = services();
 
-    const waitlistPosition = await registrations.waitlistPosition(registration);
+  const waitlistPosition = await registrations.waitlistPosition(registration);
 
-    return ok(registrationView(registration, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
-  }),
-);
+  return ok(registrationView(registration, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
+});

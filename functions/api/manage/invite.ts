@@ -1,7 +1,6 @@
 import { inviteLastChange, personalInvite } from '../../calendar/ical.js';
 import { eventOrganiser, managedRegistration } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
-import { withRetryAfter } from '../../http/rate-limit.js';
 import { notFound } from '../../platform/errors.js';
 import { manageUrl } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
@@ -11,20 +10,17 @@ import { services } from '../../wiring/services.js';
  * REQUEST while the registration stands (join URL once confirmed), CANCEL once it or the event
  * is cancelled. Personal, so never kept by a cache.
  */
-export const handler = httpApi(
-  {},
-  withRetryAfter(async (request) => {
-    const { registration, event, token } = await managedRegistration(request);
-    if (event.status === 'draft') throw notFound('Event');
-    const { baseUrl } = services();
+export const handler = httpApi({}, async (request) => {
+  const { registration, event, token } = await managedRegistration(request);
+  if (event.status === 'draft') throw notFound('Event');
+  const { baseUrl } = services();
 
-    const organiser = await eventOrganiser(event);
-    const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
+  const organiser = await eventOrganiser(event);
+  const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
 
-    return calendarFile(request, ics, {
-      cache: 'private',
-      lastModified: inviteLastChange(event, registration),
-      filename: `${event.id}.ics`,
-    });
-  }),
-);
+  return calendarFile(request, ics, {
+    cache: 'private',
+    lastModified: inviteLastChange(event, registration),
+    filename: `${event.id}.ics`,
+  });
+});

@@ -3,59 +3,56 @@ import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
 import { publicEvent } from '../../http/access.js';
 import { created, httpApi, ok, parseInput } from '../../http/handler.js';
-import { clientAddress, clientKey, withRetryAfter } from '../../http/rate-limit.js';
+import { clientAddress, clientKey } from '../../http/rate-limit.js';
 import { newId, newManageToken } from '../../platform/tokens.js';
 import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
 import { registrationInput } from '../../registrations/schemas.js';
 import { services } from '../../wiring/services.js';
 
 /** POST /api/events/{eventId}/registrations — a seat, a place on the waitlist, or a refusal. */
-export const handler = httpApi(
-  { jsonBody: true },
-  withRetryAfter(async (request) => {
-    const input = parseInput(registrationInput, request.body);
-    // A view up to a second old: the transaction re-checks status, window and seats itself.
-    const { event, seats } = await publicEvent(request, { maxAgeMs: 1000 });
-    const answers = checkAnswers(event.questions, input.answers);
-    const { registrations, registrationLimiter, baseUrl, clock } = services();
-    const now = clock();
-    // Counted per client before anything else (a bot that fills the honeypot too): no one client
-    // fills an event with made-up addresses.
-    await registrationLimiter?.take([`client:${clientKey(clientAddress(request))}`]);
+export const handler = httpApi({ jsonBody: true }, async (request) => {
+  const input = parseInput(registrationInput, request.body);
+  // A view up to a second old: the transaction re-checks status, window and seats itself.
+  const { event, seats } = await publicEvent(request, { maxAgeMs: 1000 });
+  const answers = checkAnswers(event.questions, input.answers);
+  const { registrations, registrationLimiter, baseUrl, clock } = services();
+  const now = clock();
+  // Counted per client before anything else (a bot that fills the honeypot too): no one client
+  // fills an event with made-up addresses.
+  await registrationLimiter?.take([`client:${clientKey(clientAddress(request))}`]);
 
-    if (input.website) {
-      // A bot filled the honeypot: answer as if it worked, keep and send nothing.
-      const token = newManageToken();
-      const decoy = newRegistration(
-        { ...input, answers },
-        {
-          id: newId('reg'),
-          event,
-          decision: { kind: 'seat', status: 'confirmed', shard: 0 },
-          token,
-          tokenKey: randomBytes(32),
-          holdMinutes: 0,
-          now,
-        },
-      );
-      return created({
-        registration: registrationView(decoy, event, { baseUrl, token, withJoinUrl: false }),
-        manageUrl: manageUrl(baseUrl, decoy.id, token),
-      });
-    }
-
-    const outcome = await registrations.register(event, { ...input, answers }, now, seats);
-    if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
-
-    const { registration, token, waitlistPosition } = outcome;
-    return created({
-      registration: registrationView(registration, event, {
-        baseUrl,
+  if (input.website) {
+    // A bot filled the honeypot: answer as if it worked, keep and send nothing.
+    const token = newManageToken();
+    const decoy = newRegistration(
+      { ...input, answers },
+      {
+        id: newId('reg'),
+        event,
+        decision: { kind: 'seat', status: 'confirmed', shard: 0 },
         token,
-        waitlistPosition,
-        withJoinUrl: false,
-      }),
-      manageUrl: manageUrl(baseUrl, registration.id, token),
+        tokenKey: randomBytes(32),
+        holdMinutes: 0,
+        now,
+      },
+    );
+    return created({
+      registration: registrationView(decoy, event, { baseUrl, token, withJoinUrl: false }),
+      manageUrl: manageUrl(baseUrl, decoy.id, token),
     });
-  }),
-);
+  }
+
+  const outcome = await registrations.register(event, { ...input, answers }, now, seats);
+  if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
+
+  const { registration, token, waitlistPosition } = outcome;
+  return created({
+    registration: registrationView(registration, event, {
+      baseUrl,
+      token,
+      waitlistPosition,
+      withJoinUrl: false,
+    }),
+    manageUrl: manageUrl(baseUrl, registration.id, token),
+  });
+});

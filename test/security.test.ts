@@ -15,7 +15,12 @@ import { clientAddress, clientKey } from '../functions/http/rate-limit.js';
 import { composeNotification } from '../functions/mail/compose.js';
 import { inviteMethodFor, type MessageKind } from '../functions/mail/messages.js';
 import type { AppError } from '../functions/platform/errors.js';
-import { BAD_MANAGE_TOKENS, RateLimitedError, RateLimiter } from '../functions/platform/rate-limiter.js';
+import {
+  BAD_MANAGE_TOKENS,
+  RateLimitedError,
+  RateLimiter,
+  REGISTRATIONS_PER_CLIENT,
+} from '../functions/platform/rate-limiter.js';
 import { hashToken, newManageToken } from '../functions/platform/tokens.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
 import { neutraliseCell, registrationsCsv } from '../functions/registrations/report.js';
@@ -263,7 +268,11 @@ describe('rate limit on bad manage tokens', () => {
   };
 
   it('refuses a subject past 10 failures in the window, with the time left, until the next window', async () => {
-    expect(BAD_MANAGE_TOKENS).toEqual({ limit: 10, windowSeconds: 15 * 60 });
+    expect(BAD_MANAGE_TOKENS).toEqual({
+      limit: 10,
+      windowSeconds: 15 * 60,
+      refusal: expect.stringMatching(/wrong link/),
+    });
     let now = new Date('2026-11-02T10:01:00Z');
     const limiter = limiterAt(() => now);
     for (let i = 0; i < BAD_MANAGE_TOKENS.limit; i++) {
@@ -344,8 +353,8 @@ describe('rate limit on bad manage tokens', () => {
     setServices({
       ...app.services,
       registrationLimiter: new RateLimiter(app.doc, app.tableName, `register-${eventId}`, {
+        ...REGISTRATIONS_PER_CLIENT,
         limit,
-        windowSeconds: 600,
       }),
     });
     try {
@@ -353,6 +362,7 @@ describe('rate limit on bad manage tokens', () => {
       for (let n = 0; n < limit; n++) expect((await from(n, '198.51.100.20')).status).toBe(201);
       const refused = await from(limit, '198.51.100.20');
       expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(refused.body.error.message).toMatch(/too many registrations/i);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // The honeypot does not buy a way round it, and nothing more was stored.
       expect((await register(eventId, 'Bot-honey', { website: 'x' }, '198.51.100.20')).status).toBe(429);
@@ -387,6 +397,7 @@ describe('rate limit on bad manage tokens', () => {
     }
     const limited = await get(target, bad, '198.51.100.1');
     expect([limited.status, limited.body.error.code]).toEqual([429, 'rate_limited']);
+    expect(limited.body.error.message).toMatch(/wrong link/);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.windowSeconds);
     // Guesses are locked out for the window, from anywhere...

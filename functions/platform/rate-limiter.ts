@@ -15,20 +15,33 @@ export interface RateRule {
   /** Failures allowed per window; the next request is refused until the window ends. */
   limit: number;
   windowSeconds: number;
+  /** What the 429 says. */
+  refusal: string;
 }
 
 /**
  * Registrations per client: enough for someone registering a dozen colleagues from one office,
  * far too few to fill an event with made-up addresses.
  */
-export const REGISTRATIONS_PER_CLIENT: RateRule = { limit: 30, windowSeconds: 10 * 60 };
+export const REGISTRATIONS_PER_CLIENT: RateRule = {
+  limit: 30,
+  windowSeconds: 10 * 60,
+  refusal: 'Too many registrations from this address; please try again later',
+};
 
 /** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
-export const BAD_MANAGE_TOKENS: RateRule = { limit: 10, windowSeconds: 15 * 60 };
+export const BAD_MANAGE_TOKENS: RateRule = {
+  limit: 10,
+  windowSeconds: 15 * 60,
+  refusal: 'Too many attempts with a wrong link; please try again later',
+};
 
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', 'Too many attempts with a wrong link; please try again later');
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests; please try again later',
+  ) {
+    super('rate_limited', message);
   }
 }
 
@@ -78,7 +91,8 @@ export class RateLimiter {
         return Number(Item?.count ?? 0);
       }),
     );
-    if (counts.some((count) => count >= this.rule.limit)) throw new RateLimitedError(retryAfter);
+    if (counts.some((count) => count >= this.rule.limit))
+      throw new RateLimitedError(retryAfter, this.rule.refusal);
   }
 
   /**
@@ -106,6 +120,7 @@ export class RateLimiter {
     for (const result of results) {
       if (result.status === 'rejected' && !isConditionFailure(result.reason)) throw result.reason;
     }
-    if (results.some((result) => result.status === 'rejected')) throw new RateLimitedError(retryAfter);
+    if (results.some((result) => result.status === 'rejected'))
+      throw new RateLimitedError(retryAfter, this.rule.refusal);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../platform/keys.js';
 import { log } from '../platform/log.js';
-import { retrying } from '../platform/retry.js';
+import { isConditionFailure, retrying } from '../platform/retry.js';
 import type { MailLedgerPort } from './ports.js';
 
 /**
@@ -87,7 +87,7 @@ export class MailLedger implements MailLedgerPort {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: mailKey(eventId, dedupeKey), ConsistentRead: true }),
       );
@@ -121,7 +121,7 @@ export class MailLedger implements MailLedgerPort {
         }),
       )
       .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
       });
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from './errors.js';
-import { retrying } from './retry.js';
+import { isConditionFailure, retrying } from './retry.js';
 import { tableSchema } from './table.js';
 
 /**
@@ -52,9 +52,6 @@ export const rateKey = (scope: string, subject: string, windowStart: number) => 
   pk: `RATE#${scope}#${subjectHash(subject)}`,
   sk: `W#${windowStart}`,
 });
-
-const isConditionFailure = (error: unknown): boolean =>
-  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 
 export class RateLimiter {
   private readonly db: DynamoDBDocumentClient;

@@ -52,6 +52,10 @@ export const isTransactionConflict = (error: unknown): boolean => {
 export const isRetryable = (error: unknown): boolean =>
   isTransactionConflict(error) || BUSY_ERRORS.has(nameOf(error));
 
+/** A plain write's condition failed: an answer (the item is not as the write required). */
+export const isConditionFailure = (error: unknown): boolean =>
+  nameOf(error) === 'ConditionalCheckFailedException';
+
 const nameOf = (error: unknown): string => (error as { name?: string } | null)?.name ?? '';
 
 export interface RetryOptions {

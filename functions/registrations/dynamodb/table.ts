@@ -17,7 +17,7 @@ import {
   waitingCountsBefore,
   waitlistPartition,
 } from '../../platform/keys.js';
-import { retrying } from '../../platform/retry.js';
+import { isConditionFailure, retrying } from '../../platform/retry.js';
 import { tableSchema } from '../../platform/table.js';
 import type { Transaction } from '../../platform/transaction.js';
 import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
@@ -124,7 +124,7 @@ export class RegistrationTable implements RegistrationTablePort {
           );
           updated++;
         } catch (error) {
-          if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+          if (!isConditionFailure(error)) throw error;
         }
       }
     }

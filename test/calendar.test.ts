@@ -42,8 +42,14 @@ const register = async (eventId: string, name: string) => {
     body: { name, email: `${name.toLowerCase().replace(/\W/g, '')}@example.com`, consent: true },
   });
   expect(response.status).toBe(201);
+  const id: string = response.body.registration.id;
+  // A registration pending confirmation is answered without a token: take the emailed one.
+  const token = response.body.manageUrl
+    ? manageLink(response.body.manageUrl).token
+    : await app.emailedToken(id);
   return {
-    ...manageLink(response.body.manageUrl),
+    id,
+    token,
     manageUrl: response.body.manageUrl as string,
     body: response.body,
   };
@@ -121,7 +127,8 @@ describe('personal invitation (invite.ics)', () => {
     const attendees = attendeesOf(file);
     expect(attendees).toHaveLength(1);
     expect(String(attendees[0]?.getFirstValue()).toLowerCase()).toBe('mailto:adalovelace@example.com');
-    expect(attendees[0]?.getParameter('cn')).toBe('Ada Lovelace');
+    // No name until the mailbox is proven (a double opt-in confirmation): see notify.test.ts.
+    expect(attendees[0]?.getParameter('cn')).toBeUndefined();
     expect(attendees[0]?.getParameter('partstat')).toBe('NEEDS-ACTION');
     expect(attendees[0]?.getParameter('rsvp')).toBe('TRUE');
     expect(text(vevent, 'status')).toBe('CONFIRMED');

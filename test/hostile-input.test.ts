@@ -255,7 +255,9 @@ const makeFixture = async (): Promise<Fixture> => {
       body: { name: who, email: `${who}@example.com`, consent: true },
     });
     expect(response.status).toBe(201);
-    people.push(manageLink(response.body.manageUrl));
+    // The emailed token: it opens every manage route, confirmation included.
+    const { id } = manageLink(response.body.manageUrl);
+    people.push({ id, token: await app.emailedToken(id) });
   }
   return { eventId, people };
 };

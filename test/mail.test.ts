@@ -62,6 +62,8 @@ const registrant = (fields: Partial<Registrant> = {}): Registrant => ({
   email: 'camille@example.com',
   locale: 'fr',
   status: 'confirmed',
+  // Confirmed from an emailed link: the name may appear (see the unproven case below).
+  mailboxProvenAt: '2026-01-02T00:00:00Z',
   ...fields,
 });
 
@@ -204,6 +206,14 @@ describe.each(messageKinds.map((kind) => [kind]))('%s', (kind) => {
   it("falls back to the event's language when the registration has none", async () => {
     const { email } = await send(kind, { registration: { locale: undefined }, event: { language: 'en' } });
     expect(email.subject?.startsWith(SUBJECT[kind].en)).toBe(true);
+  });
+
+  it('carries no typed name to a mailbox not yet proven: greeting, To header', async () => {
+    const lure = 'Call +33 1 23 45 67 89 now';
+    const { email } = await send(kind, { registration: { name: lure, mailboxProvenAt: undefined } });
+    expect(email.text).toMatch(/^Bonjour,$/m);
+    expect(email.to).toEqual([{ name: '', address: 'camille@example.com' }]);
+    for (const body of [email.text ?? '', email.html ?? '']) expect(body).not.toContain('+33');
   });
 
   it('has one recipient, the organiser as sender name and reply address, a stable Message-ID', async () => {

@@ -46,6 +46,10 @@ const manage = (manageUrl: string, action: string) => {
 };
 
 /** The kind of each message to `to` (oldest first), read from the ledger entry that sent it. */
+/** The manage link an email carries. */
+const linkIn = (mail: Mail): string =>
+  /http:\/\/\S+\/manage#registration=[^\s]+/.exec(mail.email.text ?? '')?.[0] ?? '';
+
 const kindsFor = async (eventId: string, to: string): Promise<string[]> => {
   const mails = await chain.mails(to);
   const entries = await chain.notifications.ledger.entries(eventId);
@@ -100,8 +104,7 @@ describe('registration messages', () => {
     const invite = await chain.app.call('GET', `/api/registrations/${id}/invite.ics?token=${token}`);
     expect(parseCalendar(String(invite.body)).uid).toBe(mail.calendar?.uid);
     // The manage link in the message opens the registration.
-    const link = /http:\/\/\S+\/manage#registration=[^\s]+/.exec(mail.email.text ?? '')?.[0] ?? '';
-    const fromMail = manageLink(link);
+    const fromMail = manageLink(linkIn(mail));
     expect(fromMail.id).toBe(id);
     const opened = await chain.app.call('GET', `/api/registrations/${fromMail.id}?token=${fromMail.token}`);
     expect(opened.status).toBe(200);
@@ -153,19 +156,53 @@ describe('registration messages', () => {
 
   it('pending confirmation (link, no invitation, no join URL), then confirmed with the invitation', async () => {
     const eventId = await chain.app.publishedEvent({ requireConfirmation: true });
-    const { manageUrl } = await register(eventId, person('emile'));
+    const { registration, manageUrl } = await register(eventId, person('emile'));
+    expect(manageUrl).toBeUndefined();
 
     const pending = await only('emile@example.com');
     expect(await kindsFor(eventId, 'emile@example.com')).toEqual(['pending_confirmation']);
     expect(pending.calendar).toBeUndefined();
     expect(pending.email.text).not.toContain(JOIN_URL);
-    expect(pending.email.text).toContain(`manage#registration=${manageLink(manageUrl).id}`);
+    expect(manageLink(linkIn(pending)).id).toBe(registration.id);
 
-    expect((await manage(manageUrl, 'confirm')).status).toBe(200);
+    expect((await manage(linkIn(pending), 'confirm')).status).toBe(200);
     expect(await kindsFor(eventId, 'emile@example.com')).toEqual(['pending_confirmation', 'confirmed']);
     const confirmed = await last('emile@example.com');
     expect(confirmed.calendar?.method).toBe('REQUEST');
     expect(confirmed.email.text).toContain(JOIN_URL);
+  });
+
+  it('keeps the typed name out of emails and invitations until the mailbox is proven', async () => {
+    // Anyone may type anyone's address: the "name" would be a message to a stranger, sent by us.
+    const lure = 'Your account is locked, see evil.example/unlock';
+    const toName = (mail: Mail) => mail.email.to?.map((a) => ('name' in a ? a.name : '')).join('');
+    const open = await chain.app.publishedEvent({ format: 'hybrid', venue: { name: 'Salle' } });
+    await register(open, person('henri', { name: lure }));
+    const unproven = await only('henri@example.com');
+    expect(unproven.email.text).toMatch(/^Bonjour,/m);
+    for (const part of [
+      unproven.email.text,
+      unproven.email.html,
+      unproven.calendar?.text,
+      toName(unproven),
+    ]) {
+      expect(part ?? '').not.toContain('evil.example');
+    }
+    const unfold = (text = '') => text.replace(/\r?\n[ \t]/g, '');
+    expect(unfold(unproven.calendar?.text)).toMatch(/^ATTENDEE;(?!.*CN=).*:mailto:henri@example.com\r?$/im);
+
+    // Confirmed from the emailed link, the mailbox is the person's own: the name is theirs to see.
+    const doubleOptIn = await chain.app.publishedEvent({ requireConfirmation: true });
+    await register(doubleOptIn, person('iris', { name: 'Iris Lebrun' }));
+    const pending = await only('iris@example.com');
+    expect(pending.email.text).not.toContain('Iris Lebrun');
+    expect((await manage(linkIn(pending), 'confirm')).status).toBe(200);
+    const confirmed = await last('iris@example.com');
+    expect(confirmed.email.text).toMatch(/^Bonjour Iris Lebrun,/m);
+    expect(toName(confirmed)).toBe('Iris Lebrun');
+    expect(unfold(confirmed.calendar?.text)).toMatch(
+      /^ATTENDEE;.*CN="Iris Lebrun".*:mailto:iris@example.com\r?$/im,
+    );
   });
 
   it('registering again sends the existing registration a fresh manage link, to that address only', async () => {
@@ -180,9 +217,7 @@ describe('registration messages', () => {
     const mail = await last('fanny@example.com');
     expect(mail.calendar).toBeUndefined();
     expect(mail.email.to?.map((a) => ('address' in a ? a.address : ''))).toEqual(['fanny@example.com']);
-    const link = manageLink(
-      /http:\/\/\S+\/manage#registration=[^\s]+/.exec(mail.email.text ?? '')?.[0] ?? '',
-    );
+    const link = manageLink(linkIn(mail));
     expect(link.id).toBe(manageLink(manageUrl).id);
     expect(link.token).not.toBe(manageLink(manageUrl).token);
     expect((await chain.app.call('GET', `/api/registrations/${link.id}?token=${link.token}`)).status).toBe(
@@ -278,8 +313,8 @@ describe('event fan-outs', () => {
 
   it('cancelling the event tells the confirmed, the pending and the waitlisted (CANCEL, same UID)', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 2, requireConfirmation: true });
-    const first = await register(eventId, person('ines'));
-    expect((await manage(first.manageUrl, 'confirm')).status).toBe(200);
+    await register(eventId, person('ines'));
+    expect((await manage(linkIn(await only('ines@example.com')), 'confirm')).status).toBe(200);
     await register(eventId, person('jules'));
     expect((await register(eventId, person('karim'))).registration.status).toBe('waitlisted');
     const uid = await publicUid(eventId);

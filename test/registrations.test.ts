@@ -156,19 +156,64 @@ describe('manage links', () => {
 });
 
 describe('double opt-in', () => {
-  it('holds the seat until the link is used, then confirms', async () => {
+  it('holds the seat until the emailed link is used, then confirms', async () => {
     const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
     const held = await register(eventId, person(1));
     expect(held.body.registration.status).toBe('pending_confirmation');
     expect((await register(eventId, person(2))).body.registration.status).toBe('waitlisted');
 
-    const { id, token } = manageLink(held.body.manageUrl);
+    const { id } = held.body.registration;
+    const token = await app.emailedToken(id);
     const confirmed = await app.call('POST', `/api/registrations/${id}/confirm?token=${token}`);
     expect(confirmed.body.status).toBe('confirmed');
     const twice = await app.call('POST', `/api/registrations/${id}/confirm?token=${token}`);
     expect(twice.body.status).toBe('confirmed');
     const { seats } = await expectConsistent(app, eventId);
     expect(seats).toMatchObject({ held: 1, pending: 0, waitlisted: 1 });
+  });
+
+  it('answers a pending registration with no token: the form sender cannot confirm an address', async () => {
+    const eventId = await app.publishedEvent({ capacity: 5, requireConfirmation: true });
+    const held = await register(eventId, person(1));
+    expect(held.status).toBe(201);
+    expect(held.body.manageUrl).toBeUndefined();
+    expect(held.body.registration.calendarLinks).toBeUndefined();
+    const emailed = await app.emailedToken(held.body.registration.id);
+    // Nothing in the answer is the emailed secret.
+    expect(JSON.stringify(held.body)).not.toContain(emailed);
+  });
+
+  it("refuses (403) to confirm with the registration answer's token, even after a promotion", async () => {
+    const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
+    const first = await register(eventId, person(1));
+    const waiting = await register(eventId, person(2));
+    expect(waiting.body.registration.status).toBe('waitlisted');
+    const answered = manageLink(waiting.body.manageUrl);
+    // The first person cancels from their email; the second moves up and must confirm.
+    const firstId = first.body.registration.id;
+    const cancel = `/api/registrations/${firstId}/cancel?token=${await app.emailedToken(firstId)}`;
+    expect((await app.call('POST', cancel)).status).toBe(200);
+    const view = await app.call('GET', `/api/registrations/${answered.id}?token=${answered.token}`);
+    expect(view.body.status).toBe('pending_confirmation');
+
+    const bypass = await app.call(
+      'POST',
+      `/api/registrations/${answered.id}/confirm?token=${answered.token}`,
+    );
+    expect([bypass.status, bypass.body.error.code]).toEqual([403, 'forbidden']);
+    expect(bypass.body.error.message).toMatch(/link in the email/);
+    const emailed = await app.emailedToken(answered.id);
+    const confirm = await app.call('POST', `/api/registrations/${answered.id}/confirm?token=${emailed}`);
+    expect(confirm.body.status).toBe('confirmed');
+  });
+
+  it('answers a bot that fills the honeypot as a real pending registration is answered', async () => {
+    const eventId = await app.publishedEvent({ capacity: 5, requireConfirmation: true });
+    const decoy = await register(eventId, { ...person(1), website: 'https://spam.example' });
+    const real = await register(eventId, person(2));
+    expect(Object.keys(decoy.body).sort()).toEqual(Object.keys(real.body).sort());
+    expect(decoy.body.registration.status).toBe('pending_confirmation');
+    expect(Object.keys(decoy.body.registration).sort()).toEqual(Object.keys(real.body.registration).sort());
   });
 
   it('releases a lapsed hold to the waitlist, which must then confirm in turn', async () => {
@@ -179,7 +224,8 @@ describe('double opt-in', () => {
     const later = new Date(Date.now() + 121 * 60_000);
     expect(await app.services.registrations.releaseExpiredHolds(eventId, later)).toBe(1);
 
-    const { id, token } = manageLink(held.body.manageUrl);
+    const id = held.body.registration.id;
+    const token = await app.emailedToken(id);
     expect((await app.call('GET', `/api/registrations/${id}?token=${token}`)).body.status).toBe('cancelled');
     const next = manageLink(waiting.body.manageUrl);
     expect((await app.call('GET', `/api/registrations/${next.id}?token=${next.token}`)).body.status).toBe(
@@ -191,8 +237,7 @@ describe('double opt-in', () => {
   it('a late confirmation is refused with confirmation_expired and frees the seat', async () => {
     const eventId = await app.publishedEvent({ capacity: 1, requireConfirmation: true });
     const held = await register(eventId, person(1));
-    const { id } = manageLink(held.body.manageUrl);
-    const registration = await app.services.registrations.getById(id);
+    const registration = await app.services.registrations.getById(held.body.registration.id);
     if (!registration) throw new Error('registration missing');
     await expect(
       app.services.registrations.confirm(registration, new Date(Date.now() + 121 * 60_000)),

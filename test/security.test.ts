@@ -253,8 +253,13 @@ describe('manage tokens', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const { Items = [] } = await app.doc.send(new ScanCommand({ TableName: app.tableName }));
     const item = Items.find((candidate) => candidate.id === id);
-    expect(item?.tokenHashes).toEqual([hashToken(token)]);
+    // The answer's token apart from the emailed one (which alone proves the mailbox).
+    expect(item?.answerTokenHash).toBe(hashToken(token));
+    const emailed = await app.emailedToken(id);
+    expect(item?.tokenHashes).toEqual([hashToken(emailed)]);
+    expect(emailed).not.toBe(token);
     expect(JSON.stringify(Items)).not.toContain(token);
+    expect(JSON.stringify(Items)).not.toContain(emailed);
   });
 });
 

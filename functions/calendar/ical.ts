@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
-import { type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
@@ -151,7 +151,8 @@ const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
 };
 
 const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAttendeeData => ({
-  name: quoteSafe(registration.name),
+  // The calendar entry shows it: only once the mailbox is proven, like in the emails.
+  ...(addresseeName(registration) ? { name: quoteSafe(registration.name) } : {}),
   email: registration.email,
   role: ICalAttendeeRole.REQ,
   // A cancellation asks for no answer.

@@ -44,22 +44,27 @@ export const eventOrganiser = async (event: EventRecord): Promise<Organiser> =>
   (await services().events.getOrganiser(event.organiserId)) ??
   standInOrganiser(event.organiserId, event.organiserName, services().baseUrl);
 
-/** The registration a manage link opens: the token must be one issued for it. */
+/**
+ * The registration a manage link opens: the token must be one issued for it. `fromEmail` says
+ * whether it is one the emails carried (which proves the mailbox) rather than the `201`'s.
+ */
 export const managedRegistration = async (
   event: ApiEvent,
-): Promise<{ registration: RegistrationRecord; event: EventRecord; token: string }> => {
+): Promise<{ registration: RegistrationRecord; event: EventRecord; token: string; fromEmail: boolean }> => {
   const { token } = parseInput(manageQuery, queryParams(event));
   const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
   if (!registration) throw notFound('Registration');
+  const fromEmail = tokenMatches(token, registration.tokenHashes);
+  const valid =
+    fromEmail || tokenMatches(token, registration.answerTokenHash ? [registration.answerTokenHash] : []);
   // Repeated bad tokens (per registration and per client) are refused for a while: 429.
-  const valid = tokenMatches(token, registration.tokenHashes);
   await guardManageToken(event, registration.id, valid);
   if (!valid) {
     throw new AppError('forbidden', 'This link does not open this registration');
   }
   const found = await services().events.get(registration.eventId);
   if (!found) throw notFound('Event');
-  return { registration, event: found.event, token };
+  return { registration, event: found.event, token, fromEmail };
 };
 
 /** An event of one of the caller's organisers; another organiser's is as good as absent. */

@@ -26,7 +26,7 @@ export const TEXT = {
   fr: {
     colon: ' :',
     quote: (title: string) => `«\u00a0${title}\u00a0»`,
-    hello: (name: string) => `Bonjour ${name},`,
+    hello: (name?: string) => (name ? `Bonjour ${name},` : 'Bonjour,'),
     event: 'Événement',
     when: 'Date',
     where: 'Lieu',
@@ -98,7 +98,7 @@ export const TEXT = {
   en: {
     colon: ':',
     quote: (title: string) => `“${title}”`,
-    hello: (name: string) => `Hello ${name},`,
+    hello: (name?: string) => (name ? `Hello ${name},` : 'Hello,'),
     event: 'Event',
     when: 'When',
     where: 'Where',

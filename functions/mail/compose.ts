@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Organiser } from '../events/model.js';
+import { addresseeName } from '../registrations/model.js';
 import { inviteMethodFor, type MessageContext, type MessageKind, renderMessage } from './messages.js';
 
 /**
@@ -173,7 +174,7 @@ export const composeNotification = async (
   if (inviteMethod && input.ics === undefined) throw new Error(`A ${kind} message needs the invitation`);
   const composed = await composeMessage({
     ...senderFor(context.organiser, input.mailFrom),
-    to: { name: context.registration.name, address: context.registration.email },
+    to: { name: addresseeName(context.registration), address: context.registration.email },
     ...rendered,
     ...(inviteMethod && input.ics !== undefined
       ? { invite: { method: inviteMethod, ics: input.ics, filename: 'invitation.ics' } }

@@ -25,7 +25,9 @@ export type MessageKind = (typeof messageKinds)[number];
 
 export interface MessageContext {
   /** `locale` may be missing on old records: the event's language is used then. */
-  registration: Pick<RegistrationRecord, 'name' | 'status' | 'holdExpiresAt'> & { locale?: Language };
+  registration: Pick<RegistrationRecord, 'name' | 'mailboxProvenAt' | 'status' | 'holdExpiresAt'> & {
+    locale?: Language;
+  };
   event: EventRecord;
   organiser: Pick<Organiser, 'name'>;
   /** The registrant's own manage link (`manageUrl()` of the registrations model). */

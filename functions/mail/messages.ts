@@ -1,4 +1,5 @@
 import type { Language } from '../platform/fields.js';
+import { addresseeName } from '../registrations/model.js';
 import { BODIES, type Parts } from './bodies.js';
 import { dateRange, dateTime, TEXT } from './catalogue.js';
 import { inviteMethodFor, joinUrlFor, type MessageContext, type MessageKind } from './kinds.js';
@@ -44,7 +45,7 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
     language,
     subject: `${text.subjects[kind]}${text.colon} ${event.title}`,
     blocks: [
-      paragraph(text.hello(registration.name)),
+      paragraph(text.hello(addresseeName(registration))),
       ...BODIES[kind](context, parts),
       paragraph(text.replyHint),
       paragraph(`— ${context.organiser.name}`),

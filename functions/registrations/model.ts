@@ -29,10 +29,16 @@ export interface RegistrationRecord {
   shard: number;
   /** Arrival ticket while (or since) waitlisted: the FIFO order. */
   waitTicket?: number;
-  /** Hashes of the manage tokens handed out (a resend adds one; old links keep working). */
+  /** Hashes of the manage tokens sent by email (a resend adds one; old links keep working). */
   tokenHashes: string[];
-  /** The newest manage token, sealed, for the mailer. */
+  /** The newest emailed manage token, sealed, for the mailer. */
   tokenSealed: string;
+  /**
+   * Hash of the token the `201` answer carried: it opens the registration but never confirms
+   * it, since whoever sent the form holds it without owning the mailbox. None when the
+   * answer carried no token (a seat pending confirmation).
+   */
+  answerTokenHash?: string;
   /** Until when an unconfirmed double opt-in holds its seat. */
   holdExpiresAt?: string;
   consentAt: string;
@@ -41,6 +47,11 @@ export interface RegistrationRecord {
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
+  /**
+   * When the person confirmed from an emailed link, proving they own the mailbox. Until then
+   * the name typed in the form stays out of every email (see `addresseeName`).
+   */
+  mailboxProvenAt?: string;
   cancelledAt?: string;
   cancelledBy?: 'attendee' | 'organiser' | 'expired' | 'event';
   checkedInAt?: string;
@@ -164,13 +175,16 @@ export const newRegistration = (
     id: string;
     event: EventRecord;
     decision: SeatDecision;
+    /** The token the emails carry. */
     token: string;
+    /** The token the answer carries, if any. */
+    answerToken?: string;
     tokenKey: Buffer;
     holdMinutes: number;
     now: Date;
   },
 ): RegistrationRecord => {
-  const { id, event, decision, token, tokenKey, holdMinutes, now } = context;
+  const { id, event, decision, token, answerToken, tokenKey, holdMinutes, now } = context;
   const at = now.toISOString();
   const status = decision.kind === 'seat' ? decision.status : 'waitlisted';
   return {
@@ -188,6 +202,7 @@ export const newRegistration = (
     ...(status === 'waitlisted' ? { waitTicket: nextWaitTicket() } : {}),
     tokenHashes: [hashToken(token)],
     tokenSealed: sealToken(token, tokenKey),
+    ...(answerToken ? { answerTokenHash: hashToken(answerToken) } : {}),
     ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),
     ...(status === 'confirmed' ? { confirmedAt: at } : {}),
     consentAt: at,
@@ -199,6 +214,16 @@ export const newRegistration = (
 
 export const holdUntil = (now: Date, minutes: number): string =>
   new Date(now.getTime() + minutes * 60_000).toISOString();
+
+/**
+ * The name an email to the registrant may carry: none until the mailbox is proven. Anyone may
+ * type any address and any "name" in the form; without this rule the name is free text (a link,
+ * a message) that our emails would deliver to a stranger under the organiser's name. Once the
+ * owner of the mailbox has confirmed from an emailed link, the name is theirs to see.
+ */
+export const addresseeName = (
+  registration: Pick<RegistrationRecord, 'name' | 'mailboxProvenAt'>,
+): string | undefined => (registration.mailboxProvenAt ? registration.name : undefined);
 
 /** Whether the registration still counts: a cancelled one may be replaced by a new one. */
 export const isLive = (registration: RegistrationRecord): boolean => registration.status !== 'cancelled';
@@ -214,7 +239,8 @@ export const manageUrl = (baseUrl: string, registrationId: string, token: string
 export const registrationView = (
   registration: RegistrationRecord,
   event: EventRecord,
-  options: { baseUrl: string; token: string; waitlistPosition?: number; withJoinUrl: boolean },
+  /** Without a token (a `201` for a seat pending confirmation) the view carries no calendar links. */
+  options: { baseUrl: string; token?: string; waitlistPosition?: number; withJoinUrl: boolean },
 ) => ({
   id: registration.id,
   eventId: registration.eventId,
@@ -241,11 +267,15 @@ export const registrationView = (
   ...(options.withJoinUrl && registrantJoinUrl(registration, event)
     ? { joinUrl: registrantJoinUrl(registration, event) }
     : {}),
-  calendarLinks: calendarLinks(event, {
-    baseUrl: options.baseUrl,
-    registrationId: registration.id,
-    token: options.token,
-  }),
+  ...(options.token === undefined
+    ? {}
+    : {
+        calendarLinks: calendarLinks(event, {
+          baseUrl: options.baseUrl,
+          registrationId: registration.id,
+          token: options.token,
+        }),
+      }),
 });
 
 /** What the organiser sees in the registrations table and export. */

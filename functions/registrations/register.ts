@@ -20,7 +20,8 @@ import type { RegistrationInput } from './schemas.js';
 import { fillFreeSeats, waitlistPosition } from './waitlist.js';
 
 export type RegisterOutcome =
-  | { kind: 'created'; registration: RegistrationRecord; token: string; waitlistPosition?: number }
+  /** `answerToken` is none for a seat pending confirmation: only the email may carry its link. */
+  | { kind: 'created'; registration: RegistrationRecord; answerToken?: string; waitlistPosition?: number }
   | { kind: 'already_registered'; registration: RegistrationRecord };
 
 /**
@@ -72,12 +73,14 @@ export const register = async (
       seats = undefined;
       continue;
     }
-    const token = newManageToken();
+    const answerToken =
+      decision.kind === 'seat' && decision.status === 'pending_confirmation' ? undefined : newManageToken();
     const registration = newRegistration(input, {
       id: newId('reg'),
       event,
       decision,
-      token,
+      token: newManageToken(),
+      answerToken,
       tokenKey: settings.tokenKey,
       holdMinutes: settings.holdMinutes,
       now,
@@ -90,8 +93,8 @@ export const register = async (
       // Without the stores' conflict retries: a quota busy with another transaction is a reason
       // to try another quota (decided afresh after a pause) rather than queue on that one.
       await table.writeOnce(transaction);
-      if (decision.kind === 'seat') return { kind: 'created', registration, token };
-      return { kind: 'created', token, ...(await afterWaitlisting(context, registration, now)) };
+      if (decision.kind === 'seat') return { kind: 'created', registration, answerToken };
+      return { kind: 'created', answerToken, ...(await afterWaitlisting(context, registration, now)) };
     } catch (error) {
       if (isRetryable(error)) {
         await (settings.pause ?? backoff)(++busy);

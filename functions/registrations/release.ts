@@ -120,6 +120,8 @@ export const confirm = async (
       'confirmed',
       table.writes.statusChange(registration, 'pending_confirmation', 'confirmed', now, {
         confirmedAt: now.toISOString(),
+        // Only an emailed link reaches a confirmation (the API refuses the form's token).
+        mailboxProvenAt: now.toISOString(),
       }),
     )
     .add('seat', table.writes.seatQuota(registration.eventId, registration.shard, { pending: -1 }));

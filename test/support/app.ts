@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newEventRecord, publish } from '../../functions/events/model.js';
 import { eventCreateInput } from '../../functions/events/schemas.js';
+import { unsealToken } from '../../functions/platform/tokens.js';
 import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
 import { invoke, matchRoute } from '../../local/apigw.js';
 import { freshTable } from './dynamo.js';
@@ -24,6 +25,8 @@ export interface TestApp {
     organiserId?: string,
     options?: { shards?: number },
   ) => Promise<string>;
+  /** The manage token the emails carry (the one that proves the mailbox), as the mailer unseals it. */
+  emailedToken: (registrationId: string) => Promise<string>;
 }
 
 export interface CallResult {
@@ -47,11 +50,12 @@ export const startTestApp = async (
   process.env.LOG_LEVEL ??= 'silent';
   const { doc: rawDoc, tableName } = await freshTable();
   const doc = wrap ? wrap(rawDoc) : rawDoc;
+  const tokenKey = randomBytes(32);
   const services = createServices({
     db: doc,
     tableName,
     baseUrl: BASE_URL,
-    tokenKey: randomBytes(32),
+    tokenKey,
     holdMinutes: 120,
   });
   const { events } = services;
@@ -114,7 +118,13 @@ export const startTestApp = async (
     return event.id;
   };
 
-  return { services, doc, tableName, call, publishedEvent };
+  const emailedToken = async (registrationId: string) => {
+    const registration = await services.registrations.getById(registrationId);
+    if (!registration) throw new Error(`No registration ${registrationId}`);
+    return unsealToken(registration.tokenSealed, tokenKey);
+  };
+
+  return { services, doc, tableName, call, publishedEvent, emailedToken };
 };
 
 /** Splits a manage URL (`.../manage#registration=ID&token=T`) into its parts. */

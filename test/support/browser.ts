@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { emailKey, unsealToken } from '../../functions/platform/tokens.js';
+import { manageUrl } from '../../functions/registrations/model.js';
 import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
 import { createLocalIssuer } from '../../local/auth.js';
 import { seedDemo } from '../../local/seed.js';
@@ -45,6 +47,8 @@ export interface PagesSite {
   baseUrl: string;
   services: Services;
   built: WebBuild;
+  /** The manage link the emails to `email` carry for that event (what the outbox would show). */
+  emailedLink: (eventId: string, email: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -64,13 +68,8 @@ export const startPagesSite = async (organiserIds: string[]): Promise<PagesSite>
 
   // Manage links in responses point at this server.
   const { doc, tableName } = await freshTable();
-  const services = createServices({
-    db: doc,
-    tableName,
-    baseUrl,
-    tokenKey: randomBytes(32),
-    holdMinutes: 120,
-  });
+  const tokenKey = randomBytes(32);
+  const services = createServices({ db: doc, tableName, baseUrl, tokenKey, holdMinutes: 120 });
   setServices(services);
   await seedDemo(services, new Date());
 
@@ -79,5 +78,10 @@ export const startPagesSite = async (organiserIds: string[]): Promise<PagesSite>
     setServices(undefined);
     await Promise.all([webDir, dataDir].map((dir) => rm(dir, { recursive: true, force: true })));
   };
-  return { baseUrl, services, built, close };
+  const emailedLink = async (eventId: string, email: string) => {
+    const registration = await services.registrations.get({ eventId, emailKey: emailKey(email) });
+    if (!registration) throw new Error(`No registration of ${email} for ${eventId}`);
+    return manageUrl(baseUrl, registration.id, unsealToken(registration.tokenSealed, tokenKey));
+  };
+  return { baseUrl, services, built, emailedLink, close };
 };

@@ -64,7 +64,8 @@ export interface RegistrationView {
     venue?: Venue;
   };
   joinUrl?: string;
-  calendarLinks: { ics: string; google: string; outlook: string };
+  /** Absent from the answer to a registration pending confirmation (its link comes by email). */
+  calendarLinks?: { ics: string; google: string; outlook: string };
 }
 
 /** `calendar` is the organiser's feed (`feedUrl` https, `subscribeUrl` webcal). */
@@ -73,8 +74,9 @@ export interface EventList {
   calendar?: { feedUrl: string; subscribeUrl: string };
 }
 
+/** No `manageUrl` for a registration pending confirmation: the link comes by email only. */
 export type RegisterResult =
-  | { registration: RegistrationView; manageUrl: string }
+  | { registration: RegistrationView; manageUrl?: string }
   | { status: 'already_registered' };
 
 /** A failed call: the API's error body, or `network` when no answer came. */

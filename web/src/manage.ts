@@ -83,7 +83,9 @@ const act = async (action: 'confirm' | 'cancel'): Promise<void> => {
     state.askingCancel = false;
     setStatus(action === 'cancel' ? 'cancelledNow' : 'confirmedNow');
   } catch (error) {
-    setStatus(failureOf(error));
+    // Only an emailed link confirms (the registration form's link does not prove the mailbox).
+    const fromForm = action === 'confirm' && error instanceof ApiError && error.code === 'forbidden';
+    setStatus(fromForm ? 'confirmFromEmail' : failureOf(error));
   } finally {
     state.busy = false;
   }
@@ -143,7 +145,7 @@ const registrationPanel = (view: RegistrationView) => {
     },
     h('h2', { id: 'registration-status' }, eventCancelled ? t('status_event_cancelled') : statusText(view)),
     eventCancelled ? h('p', {}, t('eventCancelledHelp')) : null,
-    eventCancelled && view.status !== 'cancelled'
+    eventCancelled && view.status !== 'cancelled' && links
       ? calendarButtons(t('myCalendar'), [
           { href: links.ics, label: t('removeFromCalendar'), download: true, primary: true },
         ])
@@ -184,7 +186,7 @@ const registrationPanel = (view: RegistrationView) => {
           button(t('confirmButton'), 'button primary', () => void act('confirm')),
         )
       : null,
-    live
+    live && links
       ? calendarButtons(t('addToCalendar'), [
           { href: links.ics, label: t('downloadInvite'), download: true, primary: true },
           { href: links.google, label: t('googleCalendar') },

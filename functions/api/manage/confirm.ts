@@ -1,11 +1,16 @@
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
+import { AppError } from '../../platform/errors.js';
 import { registrationView } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /** POST /api/registrations/{registrationId}/confirm?token= — double opt-in: the held seat becomes confirmed. */
 export const handler = httpApi({}, async (request) => {
-  const { registration, event, token } = await managedRegistration(request);
+  const { registration, event, token, fromEmail } = await managedRegistration(request);
+  if (!fromEmail) {
+    // The token from the registration's answer: whoever sent the form, not proof of the mailbox.
+    throw new AppError('forbidden', 'Please confirm with the link in the email we sent you');
+  }
   const { registrations, baseUrl, clock } = services();
 
   const confirmed = await registrations.confirm(registration, clock());

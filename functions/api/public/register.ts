@@ -1,11 +1,18 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
 import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
+import type { EventRecord } from '../../events/model.js';
 import { publicEvent } from '../../http/access.js';
 import { created, httpApi, ok, parseInput } from '../../http/handler.js';
 import { clientAddress, clientKey } from '../../http/rate-limit.js';
 import { newId, newManageToken } from '../../platform/tokens.js';
-import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
+import {
+  checkAnswers,
+  manageUrl,
+  newRegistration,
+  type RegistrationRecord,
+  registrationView,
+} from '../../registrations/model.js';
 import { registrationInput } from '../../registrations/schemas.js';
 import { services } from '../../wiring/services.js';
 
@@ -22,37 +29,48 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   await registrationLimiter?.take([`client:${clientKey(clientAddress(request))}`]);
 
   if (input.website) {
-    // A bot filled the honeypot: answer as if it worked, keep and send nothing.
-    const token = newManageToken();
+    // A bot filled the honeypot: answer as a real registration would be answered, keep and send nothing.
+    const status = event.requireConfirmation ? 'pending_confirmation' : 'confirmed';
+    const answerToken = status === 'confirmed' ? newManageToken() : undefined;
     const decoy = newRegistration(
       { ...input, answers },
       {
         id: newId('reg'),
         event,
-        decision: { kind: 'seat', status: 'confirmed', shard: 0 },
-        token,
+        decision: { kind: 'seat', status, shard: 0 },
+        token: newManageToken(),
+        answerToken,
         tokenKey: randomBytes(32),
         holdMinutes: 0,
         now,
       },
     );
-    return created({
-      registration: registrationView(decoy, event, { baseUrl, token, withJoinUrl: false }),
-      manageUrl: manageUrl(baseUrl, decoy.id, token),
-    });
+    return created(answer(decoy, event, { baseUrl, answerToken }));
   }
 
   const outcome = await registrations.register(event, { ...input, answers }, now, seats);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
-
-  const { registration, token, waitlistPosition } = outcome;
-  return created({
-    registration: registrationView(registration, event, {
-      baseUrl,
-      token,
-      waitlistPosition,
-      withJoinUrl: false,
-    }),
-    manageUrl: manageUrl(baseUrl, registration.id, token),
-  });
+  const { registration, answerToken, waitlistPosition } = outcome;
+  return created(answer(registration, event, { baseUrl, answerToken, waitlistPosition }));
 });
+
+/**
+ * The `201` body. A seat pending confirmation gets no token and no manage link: only the
+ * emailed link may confirm it, so the form's sender cannot confirm an address they do not own.
+ */
+const answer = (
+  registration: RegistrationRecord,
+  event: EventRecord,
+  options: { baseUrl: string; answerToken?: string; waitlistPosition?: number },
+) => {
+  const { baseUrl, answerToken, waitlistPosition } = options;
+  const view = registrationView(registration, event, {
+    baseUrl,
+    token: answerToken,
+    waitlistPosition,
+    withJoinUrl: false,
+  });
+  return answerToken
+    ? { registration: view, manageUrl: manageUrl(baseUrl, registration.id, answerToken) }
+    : { registration: view };
+};

@@ -22,7 +22,7 @@ export const blockedBy = (event: EventPublic, now = new Date()): Outcome | undef
 };
 
 /** Google, Outlook and the .ics file. */
-const calendarLinks = (links: RegistrationView['calendarLinks']) =>
+const calendarLinks = (links: NonNullable<RegistrationView['calendarLinks']>) =>
   calendarButtons(t('addToCalendar'), [
     { href: links.google, label: t('googleCalendar') },
     { href: links.outlook, label: t('outlookCalendar') },
@@ -59,17 +59,21 @@ const resultPanel = (outcome: Outcome) => {
     { class: `result result-${registration.status}` },
     h('h3', { id: 'result-title' }, title),
     h('p', {}, text),
-    h(
-      'p',
-      {},
-      h(
-        'a',
-        // In a frame on another site, the manage page opens in its own tab.
-        { class: 'button', href: safeHref(manageUrl), target: embedded ? '_blank' : undefined },
-        t('manageLink'),
-      ),
-    ),
-    registration.status === 'cancelled' ? null : calendarLinks(registration.calendarLinks),
+    manageUrl
+      ? h(
+          'p',
+          {},
+          h(
+            'a',
+            // In a frame on another site, the manage page opens in its own tab.
+            { class: 'button', href: safeHref(manageUrl), target: embedded ? '_blank' : undefined },
+            t('manageLink'),
+          ),
+        )
+      : null,
+    registration.status === 'cancelled' || !registration.calendarLinks
+      ? null
+      : calendarLinks(registration.calendarLinks),
   );
 };
 

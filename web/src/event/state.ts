@@ -5,7 +5,7 @@ import type { Key } from '../i18n.js';
 /** What the event page knows, shared by its parts (details, form, outcome, embed card). */
 
 export type Outcome =
-  | { kind: 'registered'; registration: RegistrationView; manageUrl: string }
+  | { kind: 'registered'; registration: RegistrationView; manageUrl?: string }
   | { kind: 'already'; email: string }
   | { kind: 'blocked'; key: Key };
 

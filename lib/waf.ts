@@ -33,7 +33,7 @@ export interface WebAclStackProps extends StackProps {
  * `Fn::GetStackOutput`, which reads across regions without any custom resource.
  *
  * No managed rule groups: the API takes JSON from its own pages only, and the common rule set
- * ($1 a month more per group, and false positives on names and free-text answers) would guard
+ * ($1 a month more per group, and it could misjudge names and free-text answers) would guard
  * against attacks this stack has no surface for (no SQL, no server-side templates, no uploads).
  */
 export class WebAclStack extends Stack {
@@ -48,7 +48,8 @@ export class WebAclStack extends Stack {
       metricName,
       sampledRequestsEnabled: sampled,
     });
-    // Decoded first: API Gateway routes `/api/events/x/registration%73` as the registrations path.
+    // Decoded first, so a percent-encoded spelling of the path (`registration%73`) is counted
+    // too, whatever the API would make of it.
     const decodedPath = {
       fieldToMatch: { uriPath: {} },
       textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
@@ -123,7 +124,11 @@ export class WebAclStack extends Stack {
     });
   }
 
-  /** The ARN for a stack in any region: read from this stack's output at deploy time. */
+  /**
+   * The ARN for a stack in any region: read from this stack's output at deploy time. Written
+   * out rather than left to CDK, whose cross-region references need both stacks to name their
+   * region, while the site's stack stays environment-agnostic.
+   */
   get webAclArn(): string {
     return Fn.getStackOutput(this.stackName, WEB_ACL_ARN_OUTPUT, WAF_REGION);
   }

@@ -15,6 +15,7 @@ const UNIT = [
   'test/infra.test.ts',
   'test/infra-safety.test.ts',
   'test/infra-secrets.test.ts',
+  'test/infra-waf.test.ts',
   'test/mail.test.ts',
   'test/notify-aws.test.ts',
   'test/notify-decide.test.ts',

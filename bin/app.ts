@@ -1,12 +1,15 @@
 /**
- * The CDK app: one stack per stage (docs/deploy.md explains every context key).
+ * The CDK app: one stack per stage, and its WAF stack when it has one (docs/deploy.md explains
+ * every context key).
  *
  *   npx cdk synth                                   dev (cdk.json context "stage"), bundles handlers, builds web/
- *   npx cdk deploy -c stage=prod -c domain=example.org -c 'organisers=[{"id":…,"name":…,"replyTo":…}]'
+ *   npx cdk deploy --all -c stage=prod -c domain=example.org -c 'organisers=[{"id":…,"name":…,"replyTo":…}]'
  *   npx cdk synth --quiet -c bundling=false         templates only: no esbuild, no web build
  *
  * No account, region or resource name is hard-coded: the stack is environment-agnostic
  * unless the stage pins `account`/`region` in cdk.json, and CloudFormation names the resources.
+ * The one exception is a stage's WAF stack (lib/waf.ts), pinned to us-east-1 because CloudFront
+ * takes web ACLs from there only; `--all` deploys it first.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

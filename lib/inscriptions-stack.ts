@@ -30,6 +30,7 @@ import {
 import { Notifications } from './notifications.js';
 import { Organisers } from './organisers.js';
 import type { StageSettings } from './stage.js';
+import { WAF_REGION, WebAclStack } from './waf.js';
 import { Web } from './web.js';
 
 export interface InscriptionsStackProps extends StackProps {
@@ -69,6 +70,8 @@ export class InscriptionsStack extends Stack {
   readonly notifications: Notifications;
   readonly organisers: Organisers;
   readonly monitoring: Monitoring;
+  /** The stage's web ACL, in a stack of its own in us-east-1; absent when the stage has no WAF. */
+  readonly webAcl?: WebAclStack;
   /** Every function by its handler entry (routes.ts `entry`, or the worker's file). */
   readonly functions = new Map<string, AppFunction>();
   /** Functions given the manage token key. */
@@ -138,12 +141,25 @@ export class InscriptionsStack extends Stack {
       );
     }
 
+    // CloudFront takes web ACLs from us-east-1 only, wherever this stack is: a companion stack
+    // there holds it, deployed first (`cdk deploy --all`, or this stack with its dependencies).
+    if (settings.waf) {
+      this.webAcl = new WebAclStack(scope, `${id}-WebAcl`, {
+        env: { ...(settings.account ? { account: settings.account } : {}), region: WAF_REGION },
+        description: `Event registration: the site's WAF web ACL (${settings.stage})`,
+        stage: settings.stage,
+        limits: settings.waf,
+      });
+      this.addStackDependency(this.webAcl, 'the distribution uses its web ACL');
+    }
+
     this.web = new Web(this, 'Web', {
       retain: settings.retain,
       apiDomain: this.api.endpointDomain,
       originVerify: originVerifyValue,
       authDomainUrl: this.auth.domainUrl,
       ...(settings.siteDomain ? { siteDomain: settings.siteDomain } : {}),
+      ...(this.webAcl ? { webAclArn: this.webAcl.webAclArn } : {}),
       logRemovalPolicy: retained,
     });
     const siteUrl = this.web.siteUrl;

@@ -1,3 +1,4 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
 
 /**
@@ -19,6 +20,17 @@ export interface OrganiserSettings {
 export interface ThrottleSettings {
   readonly rateLimit: number;
   readonly burstLimit: number;
+}
+
+/**
+ * The CloudFront web ACL's per-IP limits (lib/waf.ts), in requests per 5 minutes: WAF's
+ * evaluation window, and what its console and metrics speak in.
+ */
+export interface WafSettings {
+  /** `POST /api/events/{eventId}/registrations` from one IP address. */
+  readonly registrationLimit: number;
+  /** Any `/api/*` request from one IP address (registrations included). */
+  readonly apiLimit: number;
 }
 
 export interface StageSettings {
@@ -54,12 +66,30 @@ export interface StageSettings {
   readonly throttle: ThrottleSettings;
   /** Tighter throttling on `POST /api/events/{eventId}/registrations`, the one anonymous write. */
   readonly registrationThrottle: ThrottleSettings;
+  /**
+   * A WAF web ACL with per-IP rate limits on the distribution, in a stack of its own in
+   * us-east-1 (lib/waf.ts). Absent: no web ACL. Default: on for a kept stage, off otherwise.
+   */
+  readonly waf?: WafSettings;
 }
 
 /** Sized so a popular event's opening minute fits, well under the account's 10,000 rps default. */
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
 /** About 30,000 registrations a minute: see docs/deploy.md before a bigger rush. */
 const DEFAULT_REGISTRATION_THROTTLE: ThrottleSettings = { rateLimit: 500, burstLimit: 1000 };
+
+/**
+ * The app refuses a client's 31st registration in 10 minutes itself (REGISTRATIONS_PER_CLIENT),
+ * so an office registering a dozen colleagues never meets the WAF; the WAF only stops a script
+ * that keeps knocking after the app said no (each refusal still costs a function run and a
+ * write). 3,000 API requests in 5 minutes is 10 a second from one address all along: a venue's
+ * Wi-Fi with hundreds of attendees opening their pages, or an admin tab refreshing every 20 s,
+ * stays far below it.
+ */
+const DEFAULT_WAF: WafSettings = { registrationLimit: 100, apiLimit: 3000 };
+/** WAF's bounds for a rate-based rule's limit. */
+const WAF_LIMIT_MIN = 10;
+const WAF_LIMIT_MAX = 2_000_000_000;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -91,6 +121,34 @@ const throttleFrom = (value: unknown, fallback: ThrottleSettings, key: string): 
     throw new Error(`"${key}" must be {"rateLimit": <requests/s>, "burstLimit": <requests>}`);
   }
   return { rateLimit: Number(rateLimit), burstLimit: Number(burstLimit) };
+};
+
+const WAF_SHAPE =
+  '"waf" must be false, true (the defaults) or {"registrationLimit": <n>, "apiLimit": <n>}: requests per 5 minutes from one IP address';
+
+const wafFrom = (value: unknown, retain: boolean): WafSettings | undefined => {
+  // From `-c waf=false` the value is a string; from cdk.json a boolean.
+  if (value === undefined) return retain ? DEFAULT_WAF : undefined;
+  if (value === false || value === 'false') return undefined;
+  if (value === true || value === 'true') return DEFAULT_WAF;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(WAF_SHAPE);
+  const unknown = Object.keys(value).filter((key) => !Object.hasOwn(DEFAULT_WAF, key));
+  if (unknown.length > 0) throw new Error(`${WAF_SHAPE}; unknown: ${unknown.join(', ')}`);
+  const waf = { ...DEFAULT_WAF, ...(value as Partial<WafSettings>) };
+  for (const [key, limit] of Object.entries(waf)) {
+    if (!Number.isInteger(limit) || limit < WAF_LIMIT_MIN || limit > WAF_LIMIT_MAX) {
+      throw new Error(
+        `"waf.${key}" must be a whole number from ${WAF_LIMIT_MIN} to ${WAF_LIMIT_MAX} (WAF's bounds)`,
+      );
+    }
+  }
+  // Registrations are API requests too: a lower API limit would make the registration one moot.
+  if (waf.apiLimit < waf.registrationLimit) {
+    throw new Error(
+      '"waf.apiLimit" must be at least "waf.registrationLimit" (registrations count as API requests)',
+    );
+  }
+  return waf;
 };
 
 const organisersFrom = (value: unknown): OrganiserSettings[] => {
@@ -197,6 +255,15 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
     );
   }
 
+  const waf = wafFrom(setting('waf'), removalPolicy === 'retain');
+  // CloudFront's web ACLs exist only in us-east-1 of the commercial partition (lib/waf.ts).
+  const partition = region && RegionInfo.get(region).partition;
+  if (waf && partition && partition !== 'aws') {
+    throw new Error(
+      `Stage "${stage}": a CloudFront web ACL lives in us-east-1 of the aws partition, which a stack in ${region} (${partition}) cannot use; set "waf": false`,
+    );
+  }
+
   const restoredTableName = text('restoredTableName');
   const restoredTableStreamArn = text('restoredTableStreamArn');
   if ((restoredTableName === undefined) !== (restoredTableStreamArn === undefined)) {
@@ -237,5 +304,6 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
       DEFAULT_REGISTRATION_THROTTLE,
       'registrationThrottle',
     ),
+    ...(waf ? { waf } : {}),
   };
 };

@@ -8,7 +8,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMessage } from '../functions/mail/compose.js';
-import { createSesClient, createSesMailer, sesRetryStrategy } from '../functions/mail/ses-mailer.js';
+import { createSesClient, createSesMailer } from '../functions/mail/ses-mailer.js';
 import { outcomeUnknown } from '../functions/notify/ledger.js';
 import { createLocalIssuer } from '../local/auth.js';
 import { createOutbox, type Outbox } from '../local/outbox.js';
@@ -330,7 +330,6 @@ describe('SES v2 mailer', () => {
         endpoint,
         region: 'eu-west-3',
         credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
-        retryStrategy: sesRetryStrategy(1), // the same rule, with millisecond pauses
       });
     const throttled: Answer = {
       status: 429,
@@ -338,16 +337,14 @@ describe('SES v2 mailer', () => {
       body: { message: 'Maximum sending rate exceeded.' },
     };
 
-    it('asks again after a throttle, which SES answered without taking the message', async () => {
+    it('asks once even when throttled: the ledger gives the send back for the caller’s retry', async () => {
       requests.length = 0;
-      answers = [throttled, throttled, { status: 200, body: { MessageId: 'ses-0003' } }];
+      answers = [throttled, { status: 200, body: { MessageId: 'ses-0003' } }];
       const { raw } = await message('camille@example.com', 'Sujet');
-      expect(await createSesMailer({ client: awsClient() }).send({ to: 'camille@example.com', raw })).toEqual(
-        {
-          id: 'ses-0003',
-        },
-      );
-      expect(requests).toHaveLength(3);
+      await expect(
+        createSesMailer({ client: awsClient() }).send({ to: 'camille@example.com', raw }),
+      ).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+      expect(requests).toHaveLength(1);
     });
 
     it('never sends again after a connection that dropped: the message may have gone', async () => {
@@ -358,7 +355,7 @@ describe('SES v2 mailer', () => {
         .send({ to: 'camille@example.com', raw })
         .catch((error: unknown) => error);
       expect(requests).toHaveLength(1);
-      // The ledger reads it as an unknown outcome: it keeps its claim and never resends.
+      // The ledger reads it as an unknown outcome: it keeps its claim for the stuck-claim sweep.
       expect(outcomeUnknown(failure)).toBe(true);
     });
 

@@ -1,5 +1,4 @@
 import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { sdkRetryStrategy } from '../platform/retry.js';
 import type { Mailer } from './mailer.js';
 
 /**
@@ -14,26 +13,15 @@ export interface SesMailerOptions {
   configurationSetName?: string;
 }
 
-/** How many times SES is asked again after answering that it is throttled. */
-const THROTTLED_RETRIES = 3;
-
 /**
- * The SDK may retry only what SES answered "throttled" to: it took nothing, so asking again
- * cannot send twice. A timeout or a reset connection may have sent the message: the SDK gives
- * up at once and the mail ledger (notify/ledger.ts) decides, keeping the claim so that nothing
- * is sent twice. Any other answer goes to the ledger too, which gives the send back for the
- * caller's retry. (The SDK's default strategy would resend after a timeout.)
+ * One attempt, whatever the answer: the mail ledger (notify/ledger.ts) decides what happens
+ * next. A refusal (throttled, invalid) gives the claim back for the caller's retry, with its
+ * own backoff; a timeout or a reset connection may have sent the message, so the claim stays
+ * and the stuck-claim sweep sends it again later. The SDK's default strategy would resend
+ * after a timeout, on its own, out of the ledger's sight.
  */
-export const sesRetryStrategy = (baseMs = 100) =>
-  sdkRetryStrategy((errorType) => errorType === 'THROTTLING', {
-    attempts: THROTTLED_RETRIES + 1,
-    baseMs,
-    capMs: baseMs * 2 ** THROTTLED_RETRIES,
-  });
-
-/** The SES client with that retry rule; tests pass their own request handler. */
 export const createSesClient = (config: SESv2ClientConfig = {}): SESv2Client =>
-  new SESv2Client({ retryStrategy: sesRetryStrategy(), ...config });
+  new SESv2Client({ maxAttempts: 1, ...config });
 
 let sharedClient: SESv2Client | undefined;
 

@@ -207,6 +207,7 @@ export class InscriptionsStack extends Stack {
       this.notifications.notify,
       this.notifications.fanout,
       this.notifications.reminders.remind,
+      this.notifications.resend,
     ]) {
       this.functions.set(fn.entry, fn);
     }
@@ -258,6 +259,7 @@ export class InscriptionsStack extends Stack {
         this.notifications.notify,
         this.notifications.fanout,
         this.notifications.reminders.remind,
+        this.notifications.resend,
         reconcile,
       ],
       reconcile,

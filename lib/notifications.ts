@@ -1,4 +1,6 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,6 +44,8 @@ export class Notifications extends Construct {
   readonly reminders: Reminders;
   readonly notify: AppFunction;
   readonly fanout: AppFunction;
+  /** Every five minutes: emails claimed and never recorded as sent go again. */
+  readonly resend: AppFunction;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
@@ -77,13 +81,13 @@ export class Notifications extends Construct {
       PUBLIC_BASE_URL: props.publicBaseUrl,
       MAIL_FROM: props.mailFrom,
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
-      QUEUE_URL: this.queue.queueUrl,
     };
+    const queueEnvironment = { ...mailEnvironment, QUEUE_URL: this.queue.queueUrl };
 
     this.fanout = new AppFunction(this, 'Fanout', {
       entry: 'functions/queue/fanout.ts',
       description: 'Fan-out worker: one page of an event’s registrants per queue message',
-      environment: mailEnvironment,
+      environment: queueEnvironment,
       timeout: FANOUT_TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
     });
@@ -103,10 +107,25 @@ export class Notifications extends Construct {
       }),
     );
 
+    this.resend = new AppFunction(this, 'ResendStuck', {
+      entry: 'functions/scheduled/resend.ts',
+      description: 'Stuck-claim sweep: emails claimed and never recorded as sent are sent again',
+      environment: mailEnvironment,
+      timeout: Duration.minutes(2),
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.resend.bindTable(data, { accessMode: 'RW' });
+    mail.grantSend(this.resend);
+    props.grantTokenKey(this.resend);
+    new events.Rule(this, 'ResendStuckEveryFiveMinutes', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new eventTargets.LambdaFunction(this.resend.function, { retryAttempts: 0 })],
+    });
+
     this.notify = new AppFunction(this, 'Notify', {
       entry: 'functions/stream/notify.ts',
       description: 'Table stream consumer: the message for each state change, fan-outs and reminders',
-      environment: mailEnvironment,
+      environment: queueEnvironment,
       timeout: Duration.seconds(60),
       logRemovalPolicy: props.logRemovalPolicy,
     });

@@ -5,6 +5,7 @@ import type { Mailer } from '../functions/mail/mailer.js';
 import { MailLedger } from '../functions/notify/ledger.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { tickReminderScheduler } from '../functions/notify/reminder-scheduler.js';
+import { type ResendSummary, resendStuckClaims } from '../functions/notify/resend-stuck.js';
 import type { SendDeps } from '../functions/notify/send.js';
 import { createFanoutHandler, fanoutDeps } from '../functions/queue/fanout.js';
 import { type RemindResult, remind } from '../functions/scheduled/remind.js';
@@ -49,6 +50,8 @@ export interface LocalNotifications {
   notify: ReturnType<typeof createNotifyHandler>;
   fanout: ReturnType<typeof createFanoutHandler>;
   remind: (input: ReminderInput) => Promise<RemindResult>;
+  /** The stuck-claim sweep (every few minutes in AWS): owed messages never marked sent go again. */
+  resendStuck: () => Promise<ResendSummary>;
   /** Waits until the stream is read to its end and the fan-out queue is empty, together. */
   settle(): Promise<void>;
   /** Hands the dead letters to the handlers again; those that succeed leave the file. */
@@ -112,6 +115,7 @@ export const startLocalNotifications = async (
     notify,
     fanout,
     remind: (input) => remind(input, { events: services.events, queue, clock: services.clock }),
+    resendStuck: () => resendStuckClaims(sendDeps),
     async settle() {
       // A queue message may write to the table (the ledger) and a stream record may queue a page:
       // settled when a full round finds both quiet.

@@ -80,7 +80,8 @@ export const createOutbox = (dir: string, options: { now?: () => Date } = {}): O
       const { subject = '' } = await PostalMime.parse(raw);
       await writeFile(join(dir, `${id}.eml`), raw, { flag: 'wx' });
       const entry: OutboxEntry = { id, to, subject, sentAt: at.toISOString() };
-      await appendFile(join(dir, INDEX), `${JSON.stringify(entry)}\n`);
+      // A leading line feed ends a line a crash cut short, so this entry is never glued to it.
+      await appendFile(join(dir, INDEX), `\n${JSON.stringify(entry)}\n`);
       return { id };
     },
     async list(filter = {}) {

@@ -216,6 +216,8 @@ const main = async () => {
     if (sweeping) return;
     sweeping = true;
     tick(services, new Date(), { remind })
+      // What the five-minute schedule does in AWS: owed emails never marked sent go again.
+      .then(() => notifications.resendStuck())
       .catch((error) => console.error(`Scheduler tick failed: ${(error as Error).message}`))
       .finally(() => {
         sweeping = false;

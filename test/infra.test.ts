@@ -98,7 +98,14 @@ const WORKER_ENTRIES = [
   'functions/stream/notify.ts',
   'functions/queue/fanout.ts',
   'functions/scheduled/remind.ts',
+  'functions/scheduled/resend.ts',
   RECONCILE_ENTRY,
+];
+/** The functions that send email: they unseal manage tokens for the links. */
+const MAIL_SENDERS = [
+  'functions/stream/notify.ts',
+  'functions/queue/fanout.ts',
+  'functions/scheduled/resend.ts',
 ];
 const accessOf = new Map(routes.map((route) => [route.entry, route.access]));
 
@@ -173,7 +180,7 @@ describe('dev stack (cdk.json defaults)', () => {
   });
 
   describe('functions', () => {
-    it('has one function per distinct route entry plus notify, fanout, remind and reconcile', () => {
+    it('has one function per distinct route entry plus notify, fanout, remind, resend and reconcile', () => {
       expect([...stack.functions.keys()].sort()).toEqual([...distinctEntries, ...WORKER_ENTRIES].sort());
     });
 
@@ -282,12 +289,11 @@ describe('dev stack (cdk.json defaults)', () => {
       }
     });
 
-    it('gives the manage token secret to the functions that seal tokens, notify and fanout only', () => {
+    it('gives the manage token secret to the functions that seal tokens and those that send mail only', () => {
       const secretArn = { Ref: logicalId(stack, stack.tokenKey) };
       const expected = [
         ...routes.filter((route) => route.sealsTokens).map((route) => route.entry),
-        'functions/stream/notify.ts',
-        'functions/queue/fanout.ts',
+        ...MAIL_SENDERS,
       ];
       expect(expected).toContain('functions/api/public/register.ts');
       // Those (and only those) load the key at init: the module that does it is in their bundle.
@@ -317,13 +323,13 @@ describe('dev stack (cdk.json defaults)', () => {
       });
     });
 
-    it('lets only notify and fanout send mail, as the domain identity through its configuration set', () => {
+    it('lets only the mail senders (notify, fanout, resend) send mail, as the domain identity through its configuration set', () => {
       const identityArn = stack.resolve(stack.mail.identity.emailIdentityArn);
       const configurationSetArn = stack.resolve(stack.mail.configurationSetArn);
       for (const [entry, fn] of stack.functions) {
         const statements = functionStatements(template, stack, fn);
         const sesActions = actionsOf(statements).filter((action) => action.startsWith('ses:'));
-        if (entry === 'functions/stream/notify.ts' || entry === 'functions/queue/fanout.ts') {
+        if (MAIL_SENDERS.includes(entry)) {
           expect(sesActions.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
           const resourcesOf = statementsFor(statements, 'ses:SendEmail').flatMap((s) => list(s.Resource));
           expect(resourcesOf).toHaveLength(2);
@@ -369,7 +375,7 @@ describe('dev stack (cdk.json defaults)', () => {
         const sends = statementsFor(functionStatements(template, stack, fn), 'sqs:SendMessage');
         const targets = sends.flatMap((s) => list(s.Resource));
         if (entry === 'functions/stream/notify.ts') expect(targets).toEqual([queueArn, failuresArn]);
-        else if (WORKER_ENTRIES.includes(entry) && entry !== RECONCILE_ENTRY)
+        else if (['functions/queue/fanout.ts', 'functions/scheduled/remind.ts'].includes(entry))
           expect(targets, entry).toEqual([queueArn]);
         else expect(targets, entry).toEqual([]);
       }
@@ -860,7 +866,7 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(COMPLAINT_RATE_THRESHOLD).toBe(0.001);
       expect(byMetric('5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway' });
       expect(byMetric('IteratorAge')).toMatchObject({ Namespace: 'AWS/Lambda' });
-      // 4 worker errors, throttles, 2 dead-letter queues, 5xx, late emails, 2 SES rates, and
+      // 5 worker errors, throttles, 2 dead-letter queues, 5xx, late emails, 2 SES rates, and
       // the domain's own: counter drift, emails owed, 429 surge, table throttling.
       expect(alarms).toHaveLength(WORKER_ENTRIES.length + 1 + 2 + 4 + 4);
     });

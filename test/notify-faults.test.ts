@@ -5,6 +5,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutgoingMessage } from '../functions/mail/mailer.js';
 import { MailLedger } from '../functions/notify/ledger.js';
+import { STUCK_AFTER_MINUTES } from '../functions/notify/resend-stuck.js';
 import { createNotifyHandler } from '../functions/stream/notify.js';
 import { readDeadLetters } from '../local/dead-letters.js';
 import { manageLink } from './support/app.js';
@@ -107,7 +108,7 @@ describe('a mailer failing, then recovering', () => {
     expect(calls.get('boris@example.com')).toBe(MAX_ATTEMPTS + 1);
   });
 
-  it('no answer from the mailer: the message may have gone, so it is never resent, and is reported', async () => {
+  it('no answer from the mailer: the claim stays, and the sweep sends it again (the one duplicate the window allows)', async () => {
     faults.set('chloe@example.com', { left: 1, kind: 'no_answer' });
     const eventId = await chain.app.publishedEvent();
     const { registration } = await register(eventId, 'chloe');
@@ -115,10 +116,28 @@ describe('a mailer failing, then recovering', () => {
     expect(await chain.mails('chloe@example.com')).toHaveLength(1);
     expect(calls.get('chloe@example.com')).toBe(1);
     expect(await streamLetters(registration.id)).toEqual([]);
-    const stuck = await chain.notifications.ledger.stuckClaims(eventId, new Date(Date.now() + 1000));
-    expect(stuck.map((entry) => entry.dedupeKey)).toEqual([
+    const { ledger } = chain.notifications;
+    const stuck = await ledger.stuckClaims(new Date(Date.now() + 1000));
+    expect(stuck.map((claim) => claim.dedupeKey)).toEqual([
       expect.stringMatching(`^${registration.id}#confirmed#`),
     ]);
+
+    // Too early: a send may still be under way.
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 0, resent: 0 });
+    chain.setClock((STUCK_AFTER_MINUTES + 1) * 60_000);
+    try {
+      expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 1, resent: 1 });
+      expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 0, resent: 0 });
+    } finally {
+      chain.setClock(0);
+    }
+    const mails = await chain.mails('chloe@example.com');
+    expect(mails).toHaveLength(2);
+    // The same message: one Message-ID, one calendar entry (same UID and SEQUENCE).
+    expect(new Set(mails.map((mail) => mail.email.messageId)).size).toBe(1);
+    expect(new Set(mails.map((mail) => `${mail.calendar?.uid}#${mail.calendar?.sequence}`)).size).toBe(1);
+    const entry = await ledger.get(eventId, stuck[0]?.dedupeKey ?? '');
+    expect(entry).toMatchObject({ status: 'sent', resends: 1 });
   });
 });
 
@@ -238,24 +257,87 @@ describe('races and order', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('a claim left by a worker that died before sending is skipped, and reported as stuck', async () => {
+  it('a claim left by a worker that died before sending: a redelivery skips it, the sweep sends it once', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { registration } = await register(eventId, 'dora');
+    await chain.mails('dora@example.com');
+    const emailKey = (await chain.app.services.registrations.getById(registration.id))?.emailKey ?? '';
+    // As if the worker had been killed right after its claim, an hour ago: the claim is there, no mail went.
     const { ledger } = chain.notifications;
-    const claimedAt = new Date(Date.now() - 3_600_000);
-    expect(await ledger.claim('evt_dead', 'reg_1#confirmed#t', claimedAt, 0)).toBe(true);
-    const send = vi.fn(async () => ({ id: 'never' }));
-
-    const outcome = await ledger.once(
-      'evt_dead',
-      'reg_1#confirmed#t',
-      { now: new Date(), expiresAt: 0 },
-      send,
-    );
-
-    expect(outcome).toEqual({ status: 'skipped' });
-    expect(send).not.toHaveBeenCalled();
+    const intent = {
+      kind: 'confirmed',
+      eventId,
+      registrationId: registration.id,
+      emailKey,
+      dedupeKey: 'dora#died',
+    };
     expect(
-      (await ledger.stuckClaims('evt_dead', new Date(Date.now() - 60_000))).map((e) => e.dedupeKey),
-    ).toEqual(['reg_1#confirmed#t']);
-    expect(await ledger.stuckClaims('evt_dead', new Date(Date.now() - 7_200_000))).toEqual([]);
+      await ledger.claim(eventId, 'dora#died', new Date(Date.now() - 3_600_000), 0, intent),
+    ).toBeTruthy();
+
+    const send = vi.fn(async () => ({ id: 'never' }));
+    expect(await ledger.once(eventId, 'dora#died', { now: new Date(), expiresAt: 0 }, send)).toEqual({
+      status: 'skipped',
+    });
+    expect(send).not.toHaveBeenCalled();
+
+    const before = calls.get('dora@example.com') ?? 0;
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 1, resent: 1, failed: 0 });
+    expect(calls.get('dora@example.com')).toBe(before + 1);
+    expect(await ledger.get(eventId, 'dora#died')).toMatchObject({ status: 'sent', resends: 1 });
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 0 });
+  });
+
+  it('a stuck claim whose message no longer fits is dropped, not sent', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { registration, manageUrl } = await register(eventId, 'emma');
+    await chain.mails('emma@example.com');
+    const emailKey = (await chain.app.services.registrations.getById(registration.id))?.emailKey ?? '';
+    const { ledger } = chain.notifications;
+    const intent = {
+      kind: 'waitlisted',
+      eventId,
+      registrationId: registration.id,
+      emailKey,
+      dedupeKey: 'emma#w',
+    };
+    await ledger.claim(eventId, 'emma#w', new Date(Date.now() - 3_600_000), 0, intent);
+    const before = calls.get('emma@example.com') ?? 0;
+
+    // She is confirmed, not waitlisted: that message is stale.
+    expect(manageUrl).toBeDefined();
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 1, resent: 0, dropped: 1 });
+    expect(calls.get('emma@example.com')).toBe(before);
+    expect(await ledger.get(eventId, 'emma#w')).toMatchObject({ status: 'dropped' });
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 0 });
+  });
+
+  it('a resend the mailer refuses keeps its claim for the next sweep, never gives it back', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const { registration } = await register(eventId, 'fred');
+    await chain.mails('fred@example.com');
+    const emailKey = (await chain.app.services.registrations.getById(registration.id))?.emailKey ?? '';
+    const { ledger } = chain.notifications;
+    const intent = {
+      kind: 'confirmed',
+      eventId,
+      registrationId: registration.id,
+      emailKey,
+      dedupeKey: 'fred#r',
+    };
+    await ledger.claim(eventId, 'fred#r', new Date(Date.now() - 3_600_000), 0, intent);
+
+    faults.set('fred@example.com', { left: 1, kind: 'refused' });
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 1, resent: 0, failed: 1 });
+    expect(await ledger.get(eventId, 'fred#r')).toMatchObject({ status: 'sending', resends: 1 });
+    // Taken over just now: the next sweep waits a few minutes, then sends.
+    expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 0 });
+    chain.setClock((STUCK_AFTER_MINUTES + 1) * 60_000);
+    try {
+      expect(await chain.notifications.resendStuck()).toMatchObject({ stuck: 1, resent: 1 });
+    } finally {
+      chain.setClock(0);
+    }
+    expect(await ledger.get(eventId, 'fred#r')).toMatchObject({ status: 'sent', resends: 2 });
   });
 });

@@ -392,4 +392,16 @@ describe('outbox index', () => {
     const lines = (await readFile(join(outbox.dir, 'index.jsonl'), 'utf8')).trim().split('\n');
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([id]);
   });
+
+  it('keeps listing the messages sent after a line a crash cut short', async () => {
+    const outbox = createOutbox(join(tmp, 'torn'));
+    const first = await outbox.send({ to: 'a@example.com', raw: (await message('a@example.com', 'Un')).raw });
+    // Killed half-way through appending the next entry: no line feed after it.
+    await appendFile(join(outbox.dir, 'index.jsonl'), '{"id":"2026-01-01T00-00-00-000Z-torn","to":"b@exa');
+    const third = await outbox.send({
+      to: 'c@example.com',
+      raw: (await message('c@example.com', 'Trois')).raw,
+    });
+    expect((await outbox.list()).map((entry) => entry.id).sort()).toEqual([first.id, third.id].sort());
+  });
 });

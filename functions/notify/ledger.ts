@@ -10,6 +10,7 @@ import {
 import { eventKey } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { isConditionFailure, retrying } from '../platform/retry.js';
+import { tableSchema } from '../platform/table.js';
 import type { MailLedgerPort } from './ports.js';
 
 /**
@@ -19,12 +20,14 @@ import type { MailLedgerPort } from './ports.js';
  *
  * - claim ok -> send -> mark `sent` (with the provider's message id);
  * - claim found -> skip: it was sent, or is being sent right now, or a worker died after
- *   claiming. That last case is the price of "never twice": a crash between the send and the
- *   acknowledgement must not resend, so a crash between the claim and the send is not resent
- *   either. Such claims stay `sending`; `stuckClaims` finds them for an operator to look at.
- * - send fails -> the claim is deleted (the provider refused it, so it did not go) and the
- *   error goes up, so the retry claims again and sends. When no answer came back at all
- *   (timeout, reset connection) the message may have gone: the claim is kept, as for a crash.
+ *   claiming;
+ * - send refused (throttled, invalid) -> the claim is deleted (the provider took nothing) and
+ *   the error goes up, so the caller's retry claims again and sends;
+ * - no answer (timeout, reset connection), a crash between claim and mark, or a mark that
+ *   failed -> the claim stays `sending`. It keeps the message's intent (ids and kinds, no
+ *   personal data) and sits in a small sparse index (gsi1 `MAIL#SENDING`), so the stuck-claim
+ *   sweep (resend-stuck.ts) takes it over after a few minutes and sends it again: never lost,
+ *   sent twice only when the first send went and its mark did not.
  *
  * Items carry no personal data (ids and kinds only) and expire by TTL after the event.
  */
@@ -36,11 +39,34 @@ const KEEP_AFTER_EVENT_DAYS = 30;
 
 export interface LedgerEntry {
   dedupeKey: string;
-  status: 'sending' | 'sent';
+  /** `dropped`: a stuck claim whose message no longer fits (the person cancelled meanwhile). */
+  status: 'sending' | 'sent' | 'dropped';
   claimedAt: string;
   sentAt?: string;
   mailId?: string;
+  /** Times the stuck-claim sweep sent it again. */
+  resends?: number;
 }
+
+/** A claim still `sending`, as the sweep finds it. */
+export interface StuckClaim {
+  eventId: string;
+  dedupeKey: string;
+  claimId: string;
+  claimedAt: string;
+  /** When it was last claimed or taken over. */
+  attemptedAt: string;
+  resends: number;
+  /** What to send (a `MessageIntent`); absent on claims made before intents were kept. */
+  intent?: unknown;
+}
+
+/** The sparse index partition of claims in flight: small, since a claim leaves it once marked. */
+const SENDING_PARTITION = 'MAIL#SENDING';
+const sendingIndexKey = (attemptedAt: string, eventId: string, dedupeKey: string) => ({
+  gsi1pk: SENDING_PARTITION,
+  gsi1sk: `${attemptedAt}#${eventId}#${dedupeKey}`,
+});
 
 export type SendOutcome = { status: 'sent'; mailId: string } | { status: 'skipped' };
 
@@ -64,35 +90,97 @@ export class MailLedger implements MailLedgerPort {
   }
 
   /**
-   * True when this caller now owns the send; false when someone claimed it before. Each claim
-   * carries its own random id, so a claim whose answer was lost (the write applied, the client
-   * sent it again and found it there) is recognised as this caller's, not skipped for ever.
+   * The claim's id when this caller now owns the send; undefined when someone claimed it
+   * before. Each claim carries its own random id, so a claim whose answer was lost (the write
+   * applied, the client sent it again and found it there) is recognised as this caller's, not
+   * skipped for ever.
    */
-  async claim(eventId: string, dedupeKey: string, now: Date, expiresAt: number): Promise<boolean> {
+  async claim(
+    eventId: string,
+    dedupeKey: string,
+    now: Date,
+    expiresAt: number,
+    intent?: unknown,
+  ): Promise<string | undefined> {
     const claimId = randomUUID();
+    const at = now.toISOString();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
             ...mailKey(eventId, dedupeKey),
+            ...sendingIndexKey(at, eventId, dedupeKey),
+            eventId,
             dedupeKey,
             claimId,
             status: 'sending',
-            claimedAt: now.toISOString(),
+            claimedAt: at,
             expiresAt,
+            ...(intent === undefined ? {} : { intent }),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return true;
+      return claimId;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: mailKey(eventId, dedupeKey), ConsistentRead: true }),
       );
-      return Item?.claimId === claimId && Item.status === 'sending';
+      return Item?.claimId === claimId && Item.status === 'sending' ? claimId : undefined;
     }
+  }
+
+  /**
+   * Takes a stuck claim over for one more send: only if it is still the claim the sweep saw
+   * (not marked meanwhile, not taken by another sweep). Its place in the index moves to now,
+   * so the next sweep leaves it alone for a while. The new claim id, or undefined.
+   */
+  async takeOver(claim: StuckClaim, now: Date): Promise<string | undefined> {
+    const claimId = randomUUID();
+    const at = now.toISOString();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: mailKey(claim.eventId, claim.dedupeKey),
+          UpdateExpression: 'SET claimId = :new, attemptedAt = :at, gsi1sk = :sk ADD resends :one',
+          ConditionExpression: 'claimId = :old AND #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':new': claimId,
+            ':old': claim.claimId,
+            ':at': at,
+            ':sk': sendingIndexKey(at, claim.eventId, claim.dedupeKey).gsi1sk,
+            ':one': 1,
+            ':sending': 'sending',
+          },
+        }),
+      );
+      return claimId;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** A stuck claim whose message no longer fits: kept as `dropped`, out of the sweep's index. */
+  async drop(eventId: string, dedupeKey: string, claimId: string): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: mailKey(eventId, dedupeKey),
+          UpdateExpression: 'SET #status = :dropped REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'claimId = :claimId AND #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':dropped': 'dropped', ':claimId': claimId, ':sending': 'sending' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async markSent(eventId: string, dedupeKey: string, mailId: string, now: Date): Promise<void> {
@@ -100,7 +188,7 @@ export class MailLedger implements MailLedgerPort {
       new UpdateCommand({
         TableName: this.tableName,
         Key: mailKey(eventId, dedupeKey),
-        UpdateExpression: 'SET #status = :sent, mailId = :mailId, sentAt = :now',
+        UpdateExpression: 'SET #status = :sent, mailId = :mailId, sentAt = :now REMOVE gsi1pk, gsi1sk',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'sent', ':mailId': mailId, ':now': now.toISOString() },
       }),
@@ -126,32 +214,41 @@ export class MailLedger implements MailLedgerPort {
   }
 
   /**
-   * Claim, send, record: at most once per dedupe key. A send error releases the claim and is
-   * rethrown (the caller's retry sends); an error recording `sent` is swallowed into the
-   * outcome's favour, since the message did go and the claim alone already blocks a resend.
+   * Claim, send, record: once per dedupe key, or again by the stuck-claim sweep when the first
+   * send's outcome was never recorded. A refused send gives a fresh claim back and is rethrown
+   * (the caller's retry sends); a taken-over claim (`claimId`) is kept instead, for the next
+   * sweep, since no other retry will come. An error recording `sent` is swallowed: the message
+   * went, and the sweep resending it is the price of never losing one.
    */
   async once(
     eventId: string,
     dedupeKey: string,
-    options: { now: Date; expiresAt: number },
+    options: { now: Date; expiresAt: number; intent?: unknown; claimId?: string },
     send: () => Promise<{ id: string }>,
   ): Promise<SendOutcome> {
-    if (!(await this.claim(eventId, dedupeKey, options.now, options.expiresAt))) return { status: 'skipped' };
+    const claimId =
+      options.claimId ??
+      (await this.claim(eventId, dedupeKey, options.now, options.expiresAt, options.intent));
+    if (!claimId) return { status: 'skipped' };
     let mailId: string;
     try {
       ({ id: mailId } = await send());
     } catch (error) {
       if (outcomeUnknown(error)) {
-        // The request left and no answer came back: it may have been delivered. Resending
-        // could send twice, so the claim stays (`stuckClaims` reports it) and the retry skips.
-        log.warn('mail outcome unknown; not resent', { eventId, dedupeKey, error: errorName(error) });
-      } else await this.release(eventId, dedupeKey);
+        // The request left and no answer came back: it may have been delivered. The claim
+        // stays; the sweep sends it again later.
+        log.warn('mail outcome unknown; left to the stuck-claim sweep', {
+          eventId,
+          dedupeKey,
+          error: errorName(error),
+        });
+      } else if (!options.claimId) await this.release(eventId, dedupeKey);
       throw error;
     }
     try {
       await this.markSent(eventId, dedupeKey, mailId, new Date());
     } catch (error) {
-      // The claim stays `sending`: stuckClaims reports it; it is never resent either way.
+      // The claim stays `sending`: the sweep will send it again (a duplicate, never a loss).
       log.warn('mail sent but not recorded as sent', { eventId, dedupeKey, mailId, error });
     }
     return { status: 'sent', mailId };
@@ -182,15 +279,24 @@ export class MailLedger implements MailLedgerPort {
   }
 
   /**
-   * Claims still `sending` since before `olderThan`: a worker died between claiming and
-   * recording the send. Whether the message went cannot be known from here (the provider's
-   * logs can tell); they are reported, never resent automatically.
+   * Claims still `sending` whose last attempt is older than `olderThan`, across every event:
+   * from the sparse index, which holds only claims in flight. Eventually consistent: a claim
+   * marked a moment ago may still show; `takeOver` re-checks it.
    */
-  async stuckClaims(eventId: string, olderThan: Date): Promise<LedgerEntry[]> {
-    const cutoff = olderThan.toISOString();
-    return (await this.entries(eventId)).filter(
-      (entry) => entry.status === 'sending' && entry.claimedAt < cutoff,
-    );
+  async stuckClaims(olderThan: Date): Promise<StuckClaim[]> {
+    const claims: StuckClaim[] = [];
+    for await (const page of paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        IndexName: tableSchema.indexes.byParent.name,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+        ExpressionAttributeValues: { ':pk': SENDING_PARTITION, ':cutoff': olderThan.toISOString() },
+      },
+    )) {
+      claims.push(...(page.Items ?? []).filter((item) => item.status === 'sending').map(toStuckClaim));
+    }
+    return claims;
   }
 }
 
@@ -212,12 +318,19 @@ export const outcomeUnknown = (error: unknown): boolean => {
 
 const toEntry = (item: Record<string, unknown>): LedgerEntry => ({
   dedupeKey: String(item.dedupeKey),
-  status: item.status === 'sent' ? 'sent' : 'sending',
+  status: item.status === 'sent' || item.status === 'dropped' ? item.status : 'sending',
   claimedAt: String(item.claimedAt),
   ...(item.sentAt ? { sentAt: String(item.sentAt) } : {}),
   ...(item.mailId ? { mailId: String(item.mailId) } : {}),
+  ...(item.resends ? { resends: Number(item.resends) } : {}),
 });
 
-/** Module-level helper named in the design notes: the stuck claims of one event. */
-export const stuckClaims = (ledger: MailLedger, eventId: string, olderThan: Date): Promise<LedgerEntry[]> =>
-  ledger.stuckClaims(eventId, olderThan);
+const toStuckClaim = (item: Record<string, unknown>): StuckClaim => ({
+  eventId: String(item.eventId),
+  dedupeKey: String(item.dedupeKey),
+  claimId: String(item.claimId),
+  claimedAt: String(item.claimedAt),
+  attemptedAt: String(item.attemptedAt ?? item.claimedAt),
+  resends: Number(item.resends ?? 0),
+  ...(item.intent === undefined ? {} : { intent: item.intent }),
+});

@@ -40,19 +40,29 @@ export type SendResult =
   | { status: 'sent'; mailId: string }
   | { status: 'skipped'; reason: 'gone' | 'no_event' | 'stale' | 'already_sent' };
 
-export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<SendResult> => {
+/**
+ * `claimId`: a stuck claim the sweep took over (resend-stuck.ts). The message is rebuilt from
+ * the state stored now, with the same key (Message-ID) and the event's UID, so a calendar keeps
+ * one entry; if it no longer fits, the claim is recorded as dropped.
+ */
+export const sendOne = async (
+  intent: MessageIntent,
+  deps: SendDeps,
+  options: { claimId?: string } = {},
+): Promise<SendResult> => {
+  const skip = async (reason: 'gone' | 'no_event' | 'stale'): Promise<SendResult> => {
+    if (options.claimId) await deps.ledger.drop(intent.eventId, intent.dedupeKey, options.claimId);
+    return { status: 'skipped', reason };
+  };
   const now = deps.clock();
   // By primary key, consistently: an index may not show a registration written a moment ago.
   const registration = await deps.registrations.get(intent);
   // Erased, or replaced by a newer registration under the same address: not this person's message.
-  if (!registration || registration.id !== intent.registrationId)
-    return { status: 'skipped', reason: 'gone' };
+  if (!registration || registration.id !== intent.registrationId) return skip('gone');
   const found = await deps.events.get(intent.eventId);
-  if (!found) return { status: 'skipped', reason: 'no_event' };
+  if (!found) return skip('no_event');
   const { event } = found;
-  if (!stillFits(intent.kind, registration, event, now, intent.window)) {
-    return { status: 'skipped', reason: 'stale' };
-  }
+  if (!stillFits(intent.kind, registration, event, now, intent.window)) return skip('stale');
 
   const organiser =
     (await deps.events.getOrganiser(event.organiserId)) ??
@@ -92,7 +102,7 @@ export const sendOne = async (intent: MessageIntent, deps: SendDeps): Promise<Se
   const outcome = await deps.ledger.once(
     intent.eventId,
     intent.dedupeKey,
-    { now, expiresAt: ledgerExpiry(event.endsAt, now) },
+    { now, expiresAt: ledgerExpiry(event.endsAt, now), intent, ...options },
     () => deps.mailer.send({ to: message.to, raw: message.raw }),
   );
   if (outcome.status === 'skipped') return { status: 'skipped', reason: 'already_sent' };

@@ -28,7 +28,7 @@ const servicesForReconcile = (): Services => {
   return wired;
 };
 
-/** A claim older than this was never going to be recorded as sent: its worker is gone. */
+/** A claim first made this long ago and still not sent has outlived the sweep's resends. */
 export const STUCK_MAIL_CLAIM_MINUTES = 15;
 
 export interface ReconcileSummary {
@@ -43,9 +43,11 @@ export const handler = async (): Promise<ReconcileSummary> => {
   const services = servicesForReconcile();
   const reports = await reconcileAll(services, { repair: true });
   const ledger = new MailLedger(documentClient(), tableName());
-  const olderThan = new Date(Date.now() - STUCK_MAIL_CLAIM_MINUTES * 60_000);
-  let stuckMailClaims = 0;
-  for (const { eventId } of reports) stuckMailClaims += (await ledger.stuckClaims(eventId, olderThan)).length;
+  // First claimed that long ago and still not sent: the sweep (every few minutes) could not send it.
+  const olderThan = new Date(Date.now() - STUCK_MAIL_CLAIM_MINUTES * 60_000).toISOString();
+  const stuckMailClaims = (await ledger.stuckClaims(new Date())).filter(
+    (claim) => claim.claimedAt < olderThan,
+  ).length;
   const summary: ReconcileSummary = {
     events: reports.length,
     drifted: reports.filter((report) => report.drift.length > 0).length,

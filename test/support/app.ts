@@ -25,6 +25,8 @@ export interface TestApp {
     organiserId?: string,
     options?: { shards?: number },
   ) => Promise<string>;
+  /** The key manage tokens are sealed with (another process over the same table needs it). */
+  tokenKey: Buffer;
   /** The manage token the emails carry (the one that proves the mailbox), as the mailer unseals it. */
   emailedToken: (registrationId: string) => Promise<string>;
 }
@@ -124,7 +126,7 @@ export const startTestApp = async (
     return unsealToken(registration.tokenSealed, tokenKey);
   };
 
-  return { services, doc, tableName, call, publishedEvent, emailedToken };
+  return { services, doc, tableName, call, publishedEvent, tokenKey, emailedToken };
 };
 
 /** Splits a manage URL (`.../manage#registration=ID&token=T`) into its parts. */

@@ -1,7 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
-import { BAD_MANAGE_TOKENS, RateLimiter, REGISTRATIONS_PER_CLIENT } from '../platform/rate-limiter.js';
+import {
+  BAD_MANAGE_TOKENS,
+  RateLimiter,
+  type RateRule,
+  REGISTRATIONS_PER_CLIENT,
+  REGISTRATIONS_PER_CLIENT_PER_EVENT,
+} from '../platform/rate-limiter.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
@@ -14,8 +20,12 @@ export interface Services {
   repairs: CounterRepairs;
   /** Bad manage tokens counted per registration and per client, across containers. */
   manageTokenLimiter: RateLimiter;
-  /** Registrations counted per client, when the wiring sets a limit (Lambda and `npm start` do). */
+  /**
+   * Registrations counted per client, and per client and event under `registrationsPerEvent`,
+   * when the wiring sets limits (Lambda and `npm start` do).
+   */
   registrationLimiter?: RateLimiter;
+  registrationsPerEvent?: RateRule;
   events: EventRepository;
   registrations: Registrations;
   baseUrl: string;
@@ -35,6 +45,8 @@ export interface ServiceSettings {
   clock?: () => Date;
   /** Registrations a client may make in the window (REGISTRATIONS_PER_CLIENT); none: no limit. */
   registrationsPerClient?: number;
+  /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT); counted with the limit above. */
+  registrationsPerClientPerEvent?: number;
 }
 
 /** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
@@ -46,6 +58,7 @@ export const createServices = ({
   holdMinutes,
   clock,
   registrationsPerClient,
+  registrationsPerClientPerEvent = REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
@@ -61,6 +74,10 @@ export const createServices = ({
             { ...REGISTRATIONS_PER_CLIENT, limit: registrationsPerClient },
             now,
           ),
+          registrationsPerEvent: {
+            ...REGISTRATIONS_PER_CLIENT_PER_EVENT,
+            limit: registrationsPerClientPerEvent,
+          },
         }
       : {}),
     events,
@@ -88,6 +105,7 @@ export const services = (): Services => {
       tokenKey: () => settings.manageTokenKey,
       holdMinutes: settings.pendingHoldMinutes,
       registrationsPerClient: settings.registrationsPerClient,
+      registrationsPerClientPerEvent: settings.registrationsPerClientPerEvent,
     });
   }
   return cached;

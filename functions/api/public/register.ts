@@ -3,7 +3,7 @@ import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
 import { publicEvent } from '../../http/access.js';
 import { created, httpApi, ok, parseInput } from '../../http/handler.js';
-import { clientAddress, clientKey } from '../../http/rate-limit.js';
+import { countRegistration } from '../../http/rate-limit.js';
 import { newId, newManageToken } from '../../platform/tokens.js';
 import { checkAnswers, manageUrl, newRegistration, registrationView } from '../../registrations/model.js';
 import { registrationInput } from '../../registrations/schemas.js';
@@ -15,11 +15,11 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   // A view up to a second old: the transaction re-checks status, window and seats itself.
   const { event, seats } = await publicEvent(request, { maxAgeMs: 1000 });
   const answers = checkAnswers(event.questions, input.answers);
-  const { registrations, registrationLimiter, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock } = services();
   const now = clock();
-  // Counted per client before anything else (a bot that fills the honeypot too): no one client
-  // fills an event with made-up addresses.
-  await registrationLimiter?.take([`client:${clientKey(clientAddress(request))}`]);
+  // Counted per client and per client for this event before anything else (a bot that fills
+  // the honeypot too): no one client fills an event with made-up addresses.
+  await countRegistration(request, event.id);
 
   if (input.website) {
     // A bot filled the honeypot: answer as if it worked, keep and send nothing.

@@ -75,8 +75,6 @@ export const countRegistration = async (request: ApiEvent, eventId: string): Pro
   const client = `client:${clientKey(clientAddress(request))}`;
   await registrationLimiter?.take([
     client,
-    ...(registrationsPerEvent
-      ? [{ subject: `event:${eventId}:${client}`, rule: registrationsPerEvent }]
-      : []),
+    { subject: `event:${eventId}:${client}`, rule: registrationsPerEvent },
   ]);
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type MailSettings, mailSettings } from '../mail/mailer.js';
 import type { ReminderSchedulerConfig } from '../notify/reminder-scheduler.js';
-import { REGISTRATIONS_PER_CLIENT, REGISTRATIONS_PER_CLIENT_PER_EVENT } from '../platform/rate-limiter.js';
+import { REGISTRATIONS_PER_CLIENT } from '../platform/rate-limiter.js';
 
 /**
  * Typed configuration from the environment, read once per cold start.
@@ -31,8 +31,6 @@ export interface Config {
   pendingHoldMinutes: number;
   /** Registrations one client may make in ten minutes (REGISTRATIONS_PER_CLIENT). */
   registrationsPerClient: number;
-  /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT). */
-  registrationsPerClientPerEvent: number;
   /**
    * 32-byte key sealing manage tokens so the mailer can put them in links. Resolved on first
    * read, not by `config()`: in AWS only the functions that seal or unseal tokens are given
@@ -51,10 +49,6 @@ export const config = (): Config => {
       publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
       pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
       registrationsPerClient: number('REGISTRATIONS_PER_CLIENT', REGISTRATIONS_PER_CLIENT.limit),
-      registrationsPerClientPerEvent: number(
-        'REGISTRATIONS_PER_CLIENT_PER_EVENT',
-        REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
-      ),
       get manageTokenKey() {
         key ??= resolveManageTokenKey();
         return key;

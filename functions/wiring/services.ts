@@ -1,4 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChallengeSettings } from '../challenges/challenges.js';
+import { challengeKeyFrom } from '../challenges/model.js';
+import { SpentChallengeStore } from '../challenges/store.js';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
 import {
@@ -20,14 +23,14 @@ export interface Services {
   repairs: CounterRepairs;
   /** Bad manage tokens counted per registration and per client, across containers. */
   manageTokenLimiter: RateLimiter;
-  /**
-   * Registrations counted per client, and per client and event under `registrationsPerEvent`,
-   * when the wiring sets limits (Lambda and `npm start` do).
-   */
+  /** Registrations counted per client, when the wiring sets a limit (Lambda and `npm start` do)... */
   registrationLimiter?: RateLimiter;
-  registrationsPerEvent?: RateRule;
+  /** ...and by the same limiter per client and event, under this rule. */
+  registrationsPerEvent: RateRule;
   events: EventRepository;
   registrations: Registrations;
+  /** Registration challenges, for the events that ask for one (signed with a key from `tokenKey`). */
+  challenges: ChallengeSettings;
   baseUrl: string;
   clock: () => Date;
 }
@@ -45,7 +48,7 @@ export interface ServiceSettings {
   clock?: () => Date;
   /** Registrations a client may make in the window (REGISTRATIONS_PER_CLIENT); none: no limit. */
   registrationsPerClient?: number;
-  /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT); counted with the limit above. */
+  /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT); counted along with the limit above. */
   registrationsPerClientPerEvent?: number;
 }
 
@@ -62,6 +65,8 @@ export const createServices = ({
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
+  const manageTokenKey = () => (typeof tokenKey === 'function' ? tokenKey() : tokenKey);
+  let challengeKey: string | undefined;
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
     manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
@@ -74,19 +79,20 @@ export const createServices = ({
             { ...REGISTRATIONS_PER_CLIENT, limit: registrationsPerClient },
             now,
           ),
-          registrationsPerEvent: {
-            ...REGISTRATIONS_PER_CLIENT_PER_EVENT,
-            limit: registrationsPerClientPerEvent,
-          },
         }
       : {}),
+    registrationsPerEvent: { ...REGISTRATIONS_PER_CLIENT_PER_EVENT, limit: registrationsPerClientPerEvent },
     events,
     registrations: new Registrations(db, tableName, events, {
       get tokenKey() {
-        return typeof tokenKey === 'function' ? tokenKey() : tokenKey;
+        return manageTokenKey();
       },
       holdMinutes,
     }),
+    challenges: {
+      key: () => (challengeKey ??= challengeKeyFrom(manageTokenKey())),
+      spent: new SpentChallengeStore(db, tableName),
+    },
     baseUrl,
     clock: now,
   };
@@ -105,7 +111,6 @@ export const services = (): Services => {
       tokenKey: () => settings.manageTokenKey,
       holdMinutes: settings.pendingHoldMinutes,
       registrationsPerClient: settings.registrationsPerClient,
-      registrationsPerClientPerEvent: settings.registrationsPerClientPerEvent,
     });
   }
   return cached;

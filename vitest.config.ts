@@ -10,6 +10,7 @@ const UNIT = [
   'test/bench-progress.test.ts',
   'test/bundles.test.ts',
   'test/calendar-tz.test.ts',
+  'test/challenge.test.ts',
   'test/domain.test.ts',
   'test/field-problems.test.ts',
   'test/infra.test.ts',

@@ -25,6 +25,8 @@ export interface RouteDefinition {
    * mailer: only these functions get the key (and import functions/wiring/token-key.ts).
    */
   sealsTokens?: true;
+  /** The handler signs registration challenges, with a key derived from the manage token key: it gets that key too. */
+  signsChallenges?: true;
 }
 
 const route = (
@@ -32,7 +34,7 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens'> = {},
+  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges'> = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -49,6 +51,7 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events', 'public/listEvents', 'RO'),
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
   route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW', { sealsTokens: true }),
+  route('GET', '/api/events/{eventId}/challenge', 'public/getChallenge', 'RO', { signsChallenges: true }),
 
   // Manage routes write too: a bad token is counted for the rate limit (functions/http/rate-limit.ts).
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),

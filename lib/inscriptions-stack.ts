@@ -180,8 +180,9 @@ export class InscriptionsStack extends Stack {
           logRemovalPolicy: retained,
         });
         fn.bindTable(this.data, { accessMode: route.access });
-        // Only the functions that issue manage tokens get the key that seals them.
-        if (route.sealsTokens) grantTokenKey(fn);
+        // Only the functions that issue manage tokens get the key that seals them (and the one
+        // that signs registration challenges, with a key derived from it).
+        if (route.sealsTokens || route.signsChallenges) grantTokenKey(fn);
         this.functions.set(route.entry, fn);
         return fn;
       },

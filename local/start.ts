@@ -6,7 +6,10 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { REGISTRATIONS_PER_CLIENT } from '../functions/platform/rate-limiter.js';
+import {
+  REGISTRATIONS_PER_CLIENT,
+  REGISTRATIONS_PER_CLIENT_PER_EVENT,
+} from '../functions/platform/rate-limiter.js';
 import { reconcileAll } from '../functions/registrations/reconcile.js';
 import { createDocumentClient } from '../functions/wiring/clients.js';
 import { config, mailConfig, resetConfig } from '../functions/wiring/config.js';
@@ -149,8 +152,11 @@ const main = async () => {
     baseUrl,
     tokenKey,
     holdMinutes: pendingHoldMinutes,
-    // As in AWS: 30 registrations per client in ten minutes (REGISTRATIONS_PER_CLIENT to change).
+    // As in AWS: 30 registrations per client in ten minutes, 15 of them for one event
+    // (REGISTRATIONS_PER_CLIENT and REGISTRATIONS_PER_CLIENT_PER_EVENT to change).
     registrationsPerClient: Number(process.env.REGISTRATIONS_PER_CLIENT) || REGISTRATIONS_PER_CLIENT.limit,
+    registrationsPerClientPerEvent:
+      Number(process.env.REGISTRATIONS_PER_CLIENT_PER_EVENT) || REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
   });
   setServices(services);
 

@@ -156,6 +156,8 @@ describe('admin page in Chromium', () => {
     await page.getByLabel('Nom du lieu').fill('La Cantine');
     await page.getByLabel('Ville').fill('Paris');
     await page.getByLabel('Nombre de places').fill('3');
+    // The anti-robot check is the organiser's choice, off unless ticked.
+    expect(await page.getByLabel('Vérification anti-robot (preuve de travail)').isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Ajouter un point au programme' }).click();
     await focused(page.locator('#ed-agenda-0-start'));
     await page.locator('#ed-agenda-0-start').fill('18:30');
@@ -184,6 +186,7 @@ describe('admin page in Chromium', () => {
     const publicEvent = await (await fetch(`${baseUrl}/api/events/${eventId}`)).json();
     expect(publicEvent.agenda).toHaveLength(1);
     expect(publicEvent.questions[0].label).toBe('Votre association');
+    expect(publicEvent.requireChallenge).toBe(false);
 
     // Registrations arrive while the page is open.
     await register(eventId, 'Camille Martin', 'camille@example.com');

@@ -43,10 +43,8 @@ import { documentClient } from './functions/wiring/clients.ts';
 if (typeof handler !== 'function') throw new Error('register: no handler');
 const client = documentClient();
 const { accessKeyId, secretAccessKey, sessionToken } = await client.config.credentials();
-// The DynamoDB client's endpoint cache (the bundles' stand-in) answers as the SDK's does.
-const cache = client.config.endpointCache;
-cache.set('k', [{ Address: 'a.example', CachePeriodInMinutes: 1 }]);
-if (cache.getEndpoint('k') !== 'a.example' || cache.getEndpoint('none') !== undefined) throw new Error('endpoint cache');
+// Endpoint discovery off (the bundles' stand-in): no endpoint cache built.
+if ((await client.config.endpointDiscoveryEnabled()) !== false || client.config.endpointCache) throw new Error('endpoint discovery');
 console.log(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }));
 `;
 
@@ -103,12 +101,15 @@ describe('API function bundles', () => {
     expect(FULL_CHAIN_MARKERS.filter((marker) => code.includes(marker))).toEqual([]);
   });
 
-  it.each(API_ENTRIES)('%s carries the small endpoint cache, not the SDK’s LRU library', async (entry) => {
-    const code = await readFile(bundles.get(entry) as string, 'utf8');
-    // mnemonist's LRU names its own errors; the stand-in (functions/platform/endpoint-cache.ts) has none.
-    expect(code.includes('mnemonist/lru-cache'), 'mnemonist').toBe(false);
-    expect(/LRUCache|lru-cache/.test(code), 'an LRU cache class').toBe(false);
-  });
+  it.each(API_ENTRIES)(
+    '%s has endpoint discovery switched off: no endpoint cache, no LRU library',
+    async (entry) => {
+      const code = await readFile(bundles.get(entry) as string, 'utf8');
+      // mnemonist's LRU names its own errors; the stand-in (functions/platform/endpoint-discovery.ts) has none.
+      expect(code.includes('mnemonist/lru-cache'), 'mnemonist').toBe(false);
+      expect(/LRUCache|lru-cache/.test(code), 'an LRU cache class').toBe(false);
+    },
+  );
 
   it('clients resolve the credentials the Lambda runtime sets in the environment', async () => {
     // Only these variables: no AWS_PROFILE or ~/.aws from the machine running the tests.

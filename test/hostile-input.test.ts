@@ -10,6 +10,7 @@ import { BAD_MANAGE_TOKENS } from '../functions/platform/rate-limiter.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
+import { payloadOf, solve } from './support/challenge.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -505,6 +506,61 @@ describe('event definitions, thrown hostile input', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Registration challenges: what the page sends back is input too
+
+describe('registration challenges, thrown hostile input', () => {
+  it('a hostile, tampered or replayed solution is refused with a 4xx, and the right one registers once', {
+    timeout: 120_000,
+  }, async () => {
+    const eventId = await app.publishedEvent({ requireChallenge: true, capacity: 5 }, OWNER);
+    touched.add(eventId);
+    const { body: challenge } = await app.call('GET', `/api/events/${eventId}/challenge`);
+    const number = solve(challenge);
+    const solution = fc.oneof(
+      { weight: 3, arbitrary: hostileValue },
+      // One field of the right solution replaced.
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('algorithm', 'challenge', 'number', 'salt', 'signature', '__proto__'),
+            hostileValue,
+          )
+          .map(([key, value]) => payloadOf(challenge, number, { [key]: value })),
+      },
+      // Any JSON, base64-encoded as a payload is.
+      {
+        weight: 2,
+        arbitrary: fc
+          .jsonValue({ maxDepth: 3 })
+          .map((value) => Buffer.from(JSON.stringify(value)).toString('base64')),
+      },
+      // The right one, again and again: it registers the first time only.
+      { weight: 1, arbitrary: fc.constant(payloadOf(challenge, number)) },
+    );
+    let sent = 0;
+    let registered = 0;
+    await fc.assert(
+      fc.asyncProperty(solution, async (value) => {
+        const body = withField(
+          { name: 'Ada', email: `solver${++sent}@example.com`, consent: true },
+          'challenge',
+          value,
+        );
+        const response = await app.call('POST', `/api/events/${eventId}/registrations`, { body });
+        checkAnswer(response, `register with challenge ${body.slice(0, 200)}`);
+        if (response.status === 201) registered++;
+        else expect(response.status, body.slice(0, 200)).toBeGreaterThanOrEqual(400);
+      }),
+      { seed: SEED + 2000, numRuns: RUNS * 2, endOnFailure: true },
+    );
+    expect(registered).toBe(1);
+    expect((await app.services.registrations.all(eventId)).length).toBe(registered);
+    await expectConsistent(app, eventId);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // What was stored
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -601,6 +657,11 @@ const checkItem = (item: Record<string, unknown>): void => {
     // How many of those waiting arrived in one second on one shard: a count, nothing else.
     expect(Object.keys(item).sort(), where).toEqual(['count', 'pk', 'sk']);
     expect(Number.isInteger(item.count) && (item.count as number) >= 0, where).toBe(true);
+  } else if (String(item.pk).startsWith('CHALLENGE#')) {
+    // A spent challenge: its hash and when it may go, nothing else.
+    expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);
+    expect(String(item.pk), where).toMatch(/^CHALLENGE#[0-9a-f]{64}$/);
+    expect(Number.isInteger(item.expiresAt), where).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

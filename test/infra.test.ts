@@ -289,13 +289,14 @@ describe('dev stack (cdk.json defaults)', () => {
       }
     });
 
-    it('gives the manage token secret to the functions that seal tokens and those that send mail only', () => {
+    it('gives the manage token secret to the functions that seal tokens or sign challenges, and those that send mail, only', () => {
       const secretArn = { Ref: logicalId(stack, stack.tokenKey) };
       const expected = [
-        ...routes.filter((route) => route.sealsTokens).map((route) => route.entry),
+        ...routes.filter((route) => route.sealsTokens || route.signsChallenges).map((route) => route.entry),
         ...MAIL_SENDERS,
       ];
       expect(expected).toContain('functions/api/public/register.ts');
+      expect(expected).toContain('functions/api/public/getChallenge.ts');
       // Those (and only those) load the key at init: the module that does it is in their bundle.
       for (const entry of stack.functions.keys()) {
         const source = readFileSync(join(projectRoot, entry), 'utf8');

@@ -20,6 +20,7 @@ import {
   RateLimitedError,
   RateLimiter,
   REGISTRATIONS_PER_CLIENT,
+  REGISTRATIONS_PER_CLIENT_PER_EVENT,
 } from '../functions/platform/rate-limiter.js';
 import { hashToken, newManageToken } from '../functions/platform/tokens.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
@@ -297,6 +298,20 @@ describe('rate limit on bad manage tokens', () => {
     await expect(limiter.assertAllowed(['registration:r1', 'client:1.2.3.4'])).resolves.toBeUndefined();
   });
 
+  it('counts each subject under its own rule, and refuses with the rule that ran out', async () => {
+    const limiter = limiterAt(() => new Date('2026-11-02T10:01:00Z'));
+    const short = { limit: 1, windowSeconds: 5 * 60, refusal: 'Too many for the short rule' };
+    const subjects = ['client:a', { subject: 'event:e:client:a', rule: short }];
+    await limiter.take(subjects);
+    const refused = await limiter.take(subjects).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).message).toBe(short.refusal);
+    // 10:01 in the short rule's window of 10:00-10:05: 4 minutes left (not the 14 of its own rule).
+    expect((refused as RateLimitedError).retryAfterSeconds).toBe(4 * 60);
+    // The subject under the limiter's own rule still has room.
+    await expect(limiter.take(['client:a'])).resolves.toBeUndefined();
+  });
+
   it('counts concurrent failures exactly, never past the limit, in items that expire and name no one', async () => {
     const limiter = limiterAt(() => new Date());
     const results = await Promise.allSettled(
@@ -373,6 +388,50 @@ describe('rate limit on bad manage tokens', () => {
       expect((await register(eventId, 'Bot-honey', { website: 'x' }, '198.51.100.20')).status).toBe(429);
       expect(await app.services.registrations.all(eventId)).toHaveLength(limit);
       expect((await from(0, '198.51.100.21')).status).toBe(201);
+    } finally {
+      setServices(app.services);
+    }
+  });
+
+  it('limits registrations per client for one event: a dozen colleagues get through, a bot for one event does not', async () => {
+    // The deployed sizes: a dozen colleagues from one office, with room for a few typos.
+    expect(REGISTRATIONS_PER_CLIENT_PER_EVENT).toEqual({
+      limit: 15,
+      windowSeconds: 10 * 60,
+      refusal: expect.stringMatching(/for this event/),
+    });
+    expect(REGISTRATIONS_PER_CLIENT_PER_EVENT.limit).toBeLessThan(REGISTRATIONS_PER_CLIENT.limit);
+    const [office, other] = [
+      await app.publishedEvent({ capacity: 40 }),
+      await app.publishedEvent({ capacity: 40 }),
+    ];
+    const scope = `register-${office}`;
+    setServices({
+      ...app.services,
+      registrationLimiter: new RateLimiter(app.doc, app.tableName, scope, REGISTRATIONS_PER_CLIENT),
+      registrationsPerEvent: REGISTRATIONS_PER_CLIENT_PER_EVENT,
+    });
+    try {
+      const ip = '198.51.100.30';
+      const colleagues = [];
+      for (let n = 0; n < 12; n++) colleagues.push((await register(office, `Colleague${n}`, {}, ip)).status);
+      expect(colleagues).toEqual(Array(12).fill(201));
+      for (let n = 12; n < REGISTRATIONS_PER_CLIENT_PER_EVENT.limit; n++) {
+        expect((await register(office, `Colleague${n}`, {}, ip)).status).toBe(201);
+      }
+      // One more for this event from this address is refused, with the time left in the window...
+      const refused = await register(office, 'Bot', {}, ip);
+      expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(refused.body.error.message).toMatch(/too many registrations for this event/i);
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(REGISTRATIONS_PER_CLIENT_PER_EVENT.windowSeconds);
+      expect(await app.services.registrations.all(office)).toHaveLength(
+        REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
+      );
+      // ...while the same address still registers for another event, and another address for this one.
+      expect((await register(other, 'Colleague0', {}, ip)).status).toBe(201);
+      expect((await register(office, 'Neighbour', {}, '198.51.100.31')).status).toBe(201);
     } finally {
       setServices(app.services);
     }

@@ -66,7 +66,7 @@ export async function buildWeb(outDir = 'web/dist'): Promise<WebBuild> {
   for (const file of await readdir(out)) {
     if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(file)) await rm(join(out, file));
   }
-  const [modules, embed, adminCss] = await Promise.all([
+  const [modules, embed, , adminCss] = await Promise.all([
     build({
       ...COMMON,
       entryPoints: Object.keys(pages).map((entry) => ({ in: join(sourceDir, `${entry}.ts`), out: entry })),
@@ -78,6 +78,13 @@ export async function buildWeb(outDir = 'web/dist'): Promise<WebBuild> {
     build({
       ...COMMON,
       entryPoints: [{ in: join(sourceDir, 'embed.ts'), out: 'embed' }],
+      outdir: out,
+      format: 'iife',
+    }),
+    // The registration challenge's Worker (web/src/event/challenge.ts), a classic script.
+    build({
+      ...COMMON,
+      entryPoints: [{ in: join(sourceDir, 'challenge-worker.ts'), out: 'challenge-worker' }],
       outdir: out,
       format: 'iife',
     }),

@@ -31,6 +31,8 @@ export interface EventRecord {
   capacity: number | null;
   waitlistEnabled: boolean;
   requireConfirmation: boolean;
+  /** Registering takes a solved proof-of-work challenge (functions/challenges/); absent: no. */
+  requireChallenge?: boolean;
   registrationOpensAt: string | null;
   registrationClosesAt: string | null;
   status: EventStatus;
@@ -339,6 +341,7 @@ export const publicView = (event: EventRecord, seats: SeatQuotas, baseUrl: strin
   agenda: event.agenda,
   speakers: event.speakers,
   questions: event.questions,
+  requireChallenge: event.requireChallenge === true,
   calendarUrl: `${baseUrl}/calendar/events/${encodeURIComponent(event.id)}.ics`,
 });
 

@@ -52,6 +52,7 @@ const EVENT_ATTRIBUTES = [
   'capacity',
   'waitlistEnabled',
   'requireConfirmation',
+  'requireChallenge',
   'registrationOpensAt',
   'registrationClosesAt',
   'status',
@@ -64,8 +65,13 @@ const EVENT_ATTRIBUTES = [
 ] as const satisfies readonly (keyof EventRecord)[];
 
 /** Picks the event's own fields out of a stored item (keys and index attributes stay behind). */
-const toEvent = (item: Record<string, unknown>): EventRecord =>
-  Object.fromEntries(EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null])) as unknown as EventRecord;
+const toEvent = (item: Record<string, unknown>): EventRecord => ({
+  ...(Object.fromEntries(
+    EVENT_ATTRIBUTES.map((name) => [name, item[name] ?? null]),
+  ) as unknown as EventRecord),
+  // Events stored before the setting existed ask for no challenge.
+  requireChallenge: item.requireChallenge === true,
+});
 
 /** The seat quotas from an event's quota items as stored (keys and other items stay behind). */
 export const seatQuotasFromItems = (items: Record<string, unknown>[]): SeatQuotas | undefined =>

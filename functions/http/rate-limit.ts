@@ -64,3 +64,17 @@ export const guardManageToken = async (
   await limiter.assertAllowed(subjects);
   await limiter.take(subjects);
 };
+
+/**
+ * A registration counted against its client, and against its client for this event, in one
+ * go: 429 past either limit (REGISTRATIONS_PER_CLIENT, REGISTRATIONS_PER_CLIENT_PER_EVENT).
+ * Counted before the honeypot is looked at, so a bot that fills it in is counted too.
+ */
+export const countRegistration = async (request: ApiEvent, eventId: string): Promise<void> => {
+  const { registrationLimiter, registrationsPerEvent } = services();
+  const client = `client:${clientKey(clientAddress(request))}`;
+  await registrationLimiter?.take([
+    client,
+    { subject: `event:${eventId}:${client}`, rule: registrationsPerEvent },
+  ]);
+};

@@ -6,6 +6,7 @@ export const errorStatus = {
   validation_failed: 400,
   invalid_json: 400,
   invalid_cursor: 400,
+  challenge_required: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -28,6 +28,9 @@ export const erasedKey = (eventId: string, registrationId: string) => ({
 export const REGISTRATION_PREFIX = 'REG#';
 export const ERASED_PREFIX = 'ERASED#';
 
+/** A solved registration challenge, spent (functions/challenges/): one item each, gone by TTL. */
+export const spentChallengeKey = (challenge: string) => ({ pk: `CHALLENGE#${challenge}`, sk: 'SPENT' });
+
 /** gsi1: an organiser's events, by start time. */
 export const organiserEventsIndexKey = (organiserId: string, startsAt: string, eventId: string) => ({
   gsi1pk: `ORG#${organiserId}#EVENTS`,

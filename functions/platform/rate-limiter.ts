@@ -29,12 +29,26 @@ export const REGISTRATIONS_PER_CLIENT: RateRule = {
   refusal: 'Too many registrations from this address; please try again later',
 };
 
+/**
+ * Registrations per client for one event, under the per-client limit: 15 in ten minutes lets
+ * someone register a dozen colleagues (and a few typos) from one office address, and holds a
+ * script registering made-up addresses for one event to 90 an hour from one address.
+ */
+export const REGISTRATIONS_PER_CLIENT_PER_EVENT: RateRule = {
+  limit: 15,
+  windowSeconds: 10 * 60,
+  refusal: 'Too many registrations for this event from this address; please try again later',
+};
+
 /** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
 export const BAD_MANAGE_TOKENS: RateRule = {
   limit: 10,
   windowSeconds: 15 * 60,
   refusal: 'Too many attempts with a wrong link; please try again later',
 };
+
+/** What a limiter counts: a subject under the limiter's own rule, or under a rule of its own. */
+export type RateSubject = string | { subject: string; rule: RateRule };
 
 export class RateLimitedError extends AppError {
   constructor(
@@ -66,10 +80,10 @@ export class RateLimiter {
     this.db = retrying(db);
   }
 
-  private window() {
+  private window(rule = this.rule) {
     const nowSeconds = this.clock().getTime() / 1000;
-    const start = Math.floor(nowSeconds / this.rule.windowSeconds) * this.rule.windowSeconds;
-    const end = start + this.rule.windowSeconds;
+    const start = Math.floor(nowSeconds / rule.windowSeconds) * rule.windowSeconds;
+    const end = start + rule.windowSeconds;
     return { start, end, retryAfter: Math.max(1, Math.ceil(end - nowSeconds)) };
   }
 
@@ -93,15 +107,19 @@ export class RateLimiter {
   }
 
   /**
-   * Counts one use (a registration, a bad token) against each subject. The ADD only applies
-   * below the limit, so concurrent uses never count past it, and one that finds the allowance
-   * used up is refused (429) like the ones after it.
+   * Counts one use (a registration, a bad token) against each subject, each under its rule. The
+   * ADD only applies below the limit, so concurrent uses never count past it, and one that finds
+   * an allowance used up is refused (429) like the ones after it, with the longest wait of the
+   * rules it ran into.
    */
-  async take(subjects: readonly string[]): Promise<void> {
-    const { start, end, retryAfter } = this.window();
+  async take(subjects: readonly RateSubject[]): Promise<void> {
+    const counted = subjects.map((subject) =>
+      typeof subject === 'string' ? { subject, rule: this.rule } : subject,
+    );
     const results = await Promise.allSettled(
-      subjects.map((subject) =>
-        this.db.send(
+      counted.map(({ subject, rule }) => {
+        const { start, end } = this.window(rule);
+        return this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: rateKey(this.scope, subject, start),
@@ -109,15 +127,19 @@ export class RateLimiter {
             ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
             ExpressionAttributeNames: { '#count': 'count', '#expiresAt': tableSchema.timeToLiveAttribute },
             // A minute past the window: TTL deletes late anyway, and the window no longer counts.
-            ExpressionAttributeValues: { ':one': 1, ':limit': this.rule.limit, ':expiresAt': end + 60 },
+            ExpressionAttributeValues: { ':one': 1, ':limit': rule.limit, ':expiresAt': end + 60 },
           }),
-        ),
-      ),
+        );
+      }),
     );
     for (const result of results) {
       if (result.status === 'rejected' && !isConditionFailure(result.reason)) throw result.reason;
     }
-    if (results.some((result) => result.status === 'rejected'))
-      throw new RateLimitedError(retryAfter, this.rule.refusal);
+    const refusals = counted
+      .filter((_, index) => results[index]?.status === 'rejected')
+      .map(({ rule }) => ({ rule, retryAfter: this.window(rule).retryAfter }))
+      .sort((a, b) => b.retryAfter - a.retryAfter);
+    const longest = refusals[0];
+    if (longest) throw new RateLimitedError(longest.retryAfter, longest.rule.refusal);
   }
 }

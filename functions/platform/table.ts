@@ -12,6 +12,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   EVENT#{eventId}     / GATE#W{s}#{n}   how many of those waiting arrived in second s on shard n
  *   EVENT#{eventId}     / REG#{emailKey}  registration, unique per event and normalised email
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
+ *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)
+ *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
  */
 
 export type KeyType = 'S' | 'N';

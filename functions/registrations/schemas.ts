@@ -16,6 +16,8 @@ export const registrationInput = z.object({
   locale: z.optional(language),
   /** Honeypot: people leave it empty, bots fill it in. */
   website: z.optional(z.string().check(z.maxLength(2000))),
+  /** A solved challenge (functions/challenges/), when the event asks for one; about 400 characters. */
+  challenge: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 export type RegistrationInput = z.infer<typeof registrationInput>;

@@ -1,7 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChallengeSettings } from '../challenges/challenges.js';
+import { challengeKeyFrom } from '../challenges/model.js';
+import { SpentChallengeStore } from '../challenges/store.js';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
-import { BAD_MANAGE_TOKENS, RateLimiter, REGISTRATIONS_PER_CLIENT } from '../platform/rate-limiter.js';
+import {
+  BAD_MANAGE_TOKENS,
+  RateLimiter,
+  type RateRule,
+  REGISTRATIONS_PER_CLIENT,
+  REGISTRATIONS_PER_CLIENT_PER_EVENT,
+} from '../platform/rate-limiter.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
@@ -14,10 +23,14 @@ export interface Services {
   repairs: CounterRepairs;
   /** Bad manage tokens counted per registration and per client, across containers. */
   manageTokenLimiter: RateLimiter;
-  /** Registrations counted per client, when the wiring sets a limit (Lambda and `npm start` do). */
+  /** Registrations counted per client, when the wiring sets a limit (Lambda and `npm start` do)... */
   registrationLimiter?: RateLimiter;
+  /** ...and by the same limiter per client and event, under this rule. */
+  registrationsPerEvent: RateRule;
   events: EventRepository;
   registrations: Registrations;
+  /** Registration challenges, for the events that ask for one (signed with a key from `tokenKey`). */
+  challenges: ChallengeSettings;
   baseUrl: string;
   clock: () => Date;
 }
@@ -35,6 +48,8 @@ export interface ServiceSettings {
   clock?: () => Date;
   /** Registrations a client may make in the window (REGISTRATIONS_PER_CLIENT); none: no limit. */
   registrationsPerClient?: number;
+  /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT); counted along with the limit above. */
+  registrationsPerClientPerEvent?: number;
 }
 
 /** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
@@ -46,9 +61,12 @@ export const createServices = ({
   holdMinutes,
   clock,
   registrationsPerClient,
+  registrationsPerClientPerEvent = REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
+  const manageTokenKey = () => (typeof tokenKey === 'function' ? tokenKey() : tokenKey);
+  let challengeKey: string | undefined;
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
     manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
@@ -63,13 +81,18 @@ export const createServices = ({
           ),
         }
       : {}),
+    registrationsPerEvent: { ...REGISTRATIONS_PER_CLIENT_PER_EVENT, limit: registrationsPerClientPerEvent },
     events,
     registrations: new Registrations(db, tableName, events, {
       get tokenKey() {
-        return typeof tokenKey === 'function' ? tokenKey() : tokenKey;
+        return manageTokenKey();
       },
       holdMinutes,
     }),
+    challenges: {
+      key: () => (challengeKey ??= challengeKeyFrom(manageTokenKey())),
+      spent: new SpentChallengeStore(db, tableName),
+    },
     baseUrl,
     clock: now,
   };

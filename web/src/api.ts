@@ -38,7 +38,18 @@ export interface EventPublic {
   agenda: { startsAt: string; endsAt?: string; title: string; speakers: string[] }[];
   speakers: { name: string; title?: string }[];
   questions: Question[];
+  /** Registering takes a solved proof-of-work challenge (event/challenge.ts). */
+  requireChallenge?: boolean;
   calendarUrl: string;
+}
+
+/** A proof-of-work challenge for registering (ALTCHA's format). */
+export interface Challenge {
+  algorithm: string;
+  challenge: string;
+  maxnumber: number;
+  salt: string;
+  signature: string;
 }
 
 export type RegistrationStatus = 'pending_confirmation' | 'confirmed' | 'waitlisted' | 'cancelled';
@@ -136,6 +147,7 @@ const enc = encodeURIComponent;
 export const api = {
   events: (organiserId: string) => request<EventList>('GET', `/api/events?organiser=${enc(organiserId)}`),
   event: (eventId: string) => request<EventPublic>('GET', `/api/events/${enc(eventId)}`),
+  challenge: (eventId: string) => request<Challenge>('GET', `/api/events/${enc(eventId)}/challenge`),
   register: (eventId: string, input: unknown) =>
     request<RegisterResult>('POST', `/api/events/${enc(eventId)}/registrations`, input),
   registration: (id: string, token: string) =>

@@ -67,6 +67,8 @@ const fr = {
   submit: "S'inscrire",
   submitWaitlist: "Rejoindre la liste d'attente",
   sending: 'Envoi…',
+  challengeWaiting: 'Un instant : votre navigateur fait une vérification anti-robot…',
+  challengeFailed: 'La vérification anti-robot n’a pas abouti. Réessayez d’envoyer le formulaire.',
   fullWaitlistNote: "L'événement est complet : vous serez inscrit·e sur la liste d'attente.",
   errorsSummary: { one: '{n} champ à corriger.', other: '{n} champs à corriger.' },
 
@@ -205,6 +207,8 @@ const en: Messages = {
   submit: 'Register',
   submitWaitlist: 'Join the waitlist',
   sending: 'Sending…',
+  challengeWaiting: 'One moment: your browser is doing an anti-robot check…',
+  challengeFailed: 'The anti-robot check did not succeed. Please try sending the form again.',
   fullWaitlistNote: 'This event is full: you will be put on the waitlist.',
   errorsSummary: { one: '{n} field to correct.', other: '{n} fields to correct.' },
 

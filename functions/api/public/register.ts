@@ -1,10 +1,11 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
 import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
+import { redeemChallenge } from '../../challenges/challenges.js';
 import type { EventRecord } from '../../events/model.js';
 import { publicEvent } from '../../http/access.js';
 import { created, httpApi, ok, parseInput } from '../../http/handler.js';
-import { clientAddress, clientKey } from '../../http/rate-limit.js';
+import { countRegistration } from '../../http/rate-limit.js';
 import { newId, newManageToken } from '../../platform/tokens.js';
 import {
   checkAnswers,
@@ -22,11 +23,13 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   // A view up to a second old: the transaction re-checks status, window and seats itself.
   const { event, seats } = await publicEvent(request, { maxAgeMs: 1000 });
   const answers = checkAnswers(event.questions, input.answers);
-  const { registrations, registrationLimiter, baseUrl, clock } = services();
+  const { registrations, challenges, baseUrl, clock } = services();
   const now = clock();
-  // Counted per client before anything else (a bot that fills the honeypot too): no one client
-  // fills an event with made-up addresses.
-  await registrationLimiter?.take([`client:${clientKey(clientAddress(request))}`]);
+  // Counted per client and per client for this event before anything else (a bot that fills
+  // the honeypot too): no one client fills an event with made-up addresses.
+  await countRegistration(request, event.id);
+  // The event may ask for a solved challenge: each costs the client CPU time, and counts once.
+  if (event.requireChallenge) await redeemChallenge(challenges, input.challenge, event.id, now);
 
   if (input.website) {
     // A bot filled the honeypot: answer as a real registration would be answered, keep and send nothing.

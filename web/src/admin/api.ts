@@ -18,6 +18,7 @@ export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue'> {
   venue?: { name: string; address: string; city: string };
   joinUrl: string | null;
   requireConfirmation: boolean;
+  requireChallenge: boolean;
   waitlistEnabled: boolean;
   sequence: number;
   counts: Counts;

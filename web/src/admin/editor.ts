@@ -202,6 +202,7 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     capacity: capacityText === '' ? null : Number(capacityText),
     waitlistEnabled: checked(form, 'ed-waitlistEnabled'),
     requireConfirmation: checked(form, 'ed-requireConfirmation'),
+    requireChallenge: checked(form, 'ed-requireChallenge'),
     registrationOpensAt: instant('ed-registrationOpensAt'),
     registrationClosesAt: instant('ed-registrationClosesAt'),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
@@ -360,6 +361,7 @@ export const editorView = (
   });
   const waitlist = h('input', { type: 'checkbox', checked: original?.waitlistEnabled ?? true });
   const confirmation = h('input', { type: 'checkbox', checked: original?.requireConfirmation ?? false });
+  const challenge = h('input', { type: 'checkbox', checked: original?.requireChallenge ?? false });
 
   const agenda = repeater(
     'agenda',
@@ -484,6 +486,7 @@ export const editorView = (
       labelled('ed-requireConfirmation', t('requireConfirmation'), confirmation, {
         hint: t('requireConfirmationHint'),
       }),
+      labelled('ed-requireChallenge', t('requireChallenge'), challenge, { hint: t('requireChallengeHint') }),
       h(
         'div',
         { class: 'two' },

@@ -151,6 +151,9 @@ const fr = {
   waitlistEnabled: "Liste d'attente quand c'est complet",
   requireConfirmation: 'Confirmation par e-mail (double opt-in)',
   requireConfirmationHint: 'La place est retenue jusqu’à ce que la personne clique sur le lien reçu.',
+  requireChallenge: 'Vérification anti-robot (preuve de travail)',
+  requireChallengeHint:
+    'Le navigateur de chaque personne fait un petit calcul (environ une seconde) avant l’inscription, sans cookie ni service tiers : un robot qui remplit l’événement le paie cher.',
   opensAt: 'Ouverture des inscriptions',
   opensAtHint: 'Vide : dès la publication.',
   closesAt: 'Clôture des inscriptions',
@@ -372,6 +375,9 @@ const en: typeof fr = {
   waitlistEnabled: 'Waitlist when full',
   requireConfirmation: 'Email confirmation (double opt-in)',
   requireConfirmationHint: 'The seat is held until the person clicks the link they receive.',
+  requireChallenge: 'Anti-robot check (proof of work)',
+  requireChallengeHint:
+    'Each person’s browser does a small computation (about a second) before registering, with no cookie or third party: a robot filling the event pays dearly for it.',
   opensAt: 'Registration opens',
   opensAtHint: 'Empty: as soon as published.',
   closesAt: 'Registration closes',

@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { problemsOfServerFields } from '../field-problems.js';
 import { type Key, plural, t } from '../i18n.js';
 import { fieldMessage } from '../messages.js';
+import { challengePending, challengeSolution, prepareChallenge, renewChallenge } from './challenge.js';
 import { controls, fieldBlocks, payload, readValue } from './fields.js';
 import { state } from './state.js';
 
@@ -93,6 +94,39 @@ const RETRYABLE: Record<string, Key> = {
   rate_limited: 'rateLimited',
   busy: 'busyError',
   network: 'networkError',
+  challenge_required: 'challengeFailed',
+};
+
+/**
+ * The solution the event's challenge needs, waited for with a word in the status line; one
+ * new try when solving failed. Undefined for events that ask for none.
+ */
+const solvedChallenge = async (event: EventPublic): Promise<string | undefined> => {
+  if (!event.requireChallenge) return undefined;
+  const status = document.getElementById('form-status');
+  if (status && challengePending(event)) status.textContent = t('challengeWaiting');
+  const solution = (await challengeSolution(event)) ?? (await challengeSolution(event));
+  if (status) status.textContent = '';
+  if (!solution) throw new ApiError(0, 'challenge_required', '');
+  return solution;
+};
+
+/**
+ * Sends the registration, with the solved challenge when the event asks for one. A sent
+ * solution is spent (or was refused): a new one is solved for the next send, and a refusal
+ * (expired while the form stayed open) is tried once more with it.
+ */
+const send = async (event: EventPublic, input: ReturnType<typeof payload>) => {
+  for (let attempt = 1; ; attempt++) {
+    const challenge = await solvedChallenge(event);
+    try {
+      return await api.register(event.id, challenge ? { ...input, challenge } : input);
+    } catch (error) {
+      if (challenge) renewChallenge(event);
+      if (attempt === 1 && error instanceof ApiError && error.code === 'challenge_required') continue;
+      throw error;
+    }
+  }
 };
 
 const submitLabel = (event: EventPublic) =>
@@ -117,7 +151,7 @@ const submit = async (form: HTMLFormElement, event: EventPublic, onOutcome: () =
   }
   form.setAttribute('aria-busy', 'true');
   try {
-    const result = await api.register(event.id, input);
+    const result = await send(event, input);
     state.outcome =
       'registration' in result
         ? { kind: 'registered', registration: result.registration, manageUrl: result.manageUrl }
@@ -162,6 +196,14 @@ export const registrationForm = (event: EventPublic, onOutcome: () => void) => {
     void submit(form, event, onOutcome);
   });
   form.addEventListener('focusin', () => void loadValidator(), { once: true });
+  // Solved while the visitor fills the form in; said only if it fails.
+  prepareChallenge(event);
+  void challengeSolution(event).then((solution) => {
+    if (event.requireChallenge && !solution && !state.sending && !state.formError) {
+      state.formError = 'challengeFailed';
+      showErrors();
+    }
+  });
   const onChange = (changeEvent: Event) => {
     const name = (changeEvent.target as HTMLInputElement).name;
     if (name && name !== 'website') void recheck(event, name);

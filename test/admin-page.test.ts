@@ -63,9 +63,7 @@ const openPage = async (
   page.on('console', (message) => {
     const url = message.location().url;
     // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet (404).
-    const expected = /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox|favicon/.test(
-      url,
-    );
+    const expected = /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox/.test(url);
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
   });
   // An attendee's name must never run: any dialog (alert from an onerror) is a failure.

@@ -58,7 +58,7 @@ const phone = async (locale: string, expectedFailure?: string) => {
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
     const url = message.location().url;
-    if (message.type() !== 'error' || url.includes('favicon')) return;
+    if (message.type() !== 'error') return;
     if (expectedFailure && url.includes(expectedFailure)) return;
     problems.push(message.text());
   });

@@ -82,7 +82,7 @@ const newPage = async (): Promise<Page> => {
   page.setDefaultTimeout(5_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.location().url.includes('favicon')) {
+    if (message.type() === 'error') {
       problems.push(`console error: ${message.text()}`);
     }
   });

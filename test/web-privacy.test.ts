@@ -57,8 +57,7 @@ describe('manage page', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.location().url.includes('favicon'))
-        problems.push(message.text());
+      if (message.type() === 'error') problems.push(message.text());
     });
 
     await page.goto(seated.body.manageUrl.replace('http://127.0.0.1:3000', base));

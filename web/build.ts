@@ -98,7 +98,7 @@ export async function buildWeb(outDir = 'web/dist'): Promise<WebBuild> {
   ]);
   void adminCss;
   await Promise.all(
-    [...Object.values(pages), 'styles.css', 'config.json'].map((file) =>
+    [...Object.values(pages), 'styles.css', 'config.json', 'favicon.svg'].map((file) =>
       copyFile(join(sourceDir, file), join(out, file)),
     ),
   );

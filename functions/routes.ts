@@ -58,6 +58,10 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
   route('GET', '/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
+  route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {
+    sealsTokens: true,
+  }),
   // The registrant's own erasure (GDPR), from the manage link.
   route('DELETE', '/api/registrations/{registrationId}', 'manage/erase', 'RW'),
 

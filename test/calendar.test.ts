@@ -134,7 +134,9 @@ describe('personal invitation (invite.ics)', () => {
     expect(text(vevent, 'status')).toBe('CONFIRMED');
 
     const description = text(vevent, 'description');
-    expect(description).toContain(ada.manageUrl);
+    // The registration's page, never its secret: calendars are shared.
+    expect(description).toContain(`${BASE_URL}/manage#registration=${ada.id}`);
+    expect(description).not.toContain(ada.token);
     expect(description).toContain(JOIN_URL);
     expect(text(vevent, 'location')).toBe(JOIN_URL);
 
@@ -144,7 +146,7 @@ describe('personal invitation (invite.ics)', () => {
     expect(sequenceOf(vevent)).toBe(stored?.sequence);
   });
 
-  it('has no join URL for a waitlisted or unconfirmed registrant, nor for an in-person event', async () => {
+  it('gives a waitlisted or unconfirmed registrant nothing to put in a calendar (409), and no join URL in person', async () => {
     const eventId = await app.publishedEvent({
       format: 'hybrid',
       joinUrl: JOIN_URL,
@@ -156,16 +158,15 @@ describe('personal invitation (invite.ics)', () => {
     expect(waitlisted.body.registration.status).toBe('waitlisted');
 
     expect(text(only(fileOf(await invite(confirmed))), 'description')).toContain(JOIN_URL);
-    const waiting = fileOf(await invite(waitlisted));
-    expectWellFormed(waiting);
-    expect(waiting.method).toBe('REQUEST');
-    expect(JSON.stringify(waiting.root.toJSON())).not.toContain('secret-room');
-    expect(text(only(waiting), 'description')).toContain("liste d'attente");
+    const waiting = await invite(waitlisted);
+    expect([waiting.status, waiting.body.error?.code]).toEqual([409, 'no_seat']);
+    expect(JSON.stringify(waiting.body)).not.toContain('secret-room');
 
     const pendingEvent = await app.publishedEvent({ joinUrl: JOIN_URL, requireConfirmation: true });
     const pending = await register(pendingEvent, 'Third');
     expect(pending.body.registration.status).toBe('pending_confirmation');
-    expect((await invite(pending)).body).not.toContain('secret-room');
+    const unconfirmed = await invite(pending);
+    expect([unconfirmed.status, unconfirmed.body.error?.code]).toEqual([409, 'no_seat']);
 
     const inPerson = await app.publishedEvent({
       format: 'in_person',

@@ -351,7 +351,7 @@ describe('manage tokens and emails', () => {
       createdAt: '',
       updatedAt: '',
     };
-    const options = { baseUrl: 'http://x', token: 't', withJoinUrl: true };
+    const options = { baseUrl: 'http://x', token: 't', withJoinUrl: true, now: new Date() };
     expect(registrationView({ ...base, status: 'confirmed' }, event, options).joinUrl).toBe(
       'https://meet.example/abc',
     );

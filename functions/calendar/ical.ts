@@ -61,7 +61,8 @@ export const personalInvite = (
   event: EventRecord,
   organiser: Organiser,
   registration: RegistrationRecord,
-  manageUrl: string,
+  /** The registration's page without its secret (registrationPageUrl): calendars are shared. */
+  registrationUrl: string,
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
@@ -83,7 +84,7 @@ export const personalInvite = (
       ...notes,
       ...eventText(event, text),
       ...(joinUrl ? [`${text.join}${text.colon} ${joinUrl}`] : []),
-      `${text.manage}${text.colon} ${manageUrl}`,
+      `${text.manage}${text.colon} ${registrationUrl}`,
     ].join('\n\n'),
     attendees: [attendee(registration, cancelled)],
   });
@@ -241,7 +242,7 @@ const TEXT = {
     online: 'En ligne',
     joinLater: 'Le lien de connexion est envoyé aux inscrits.',
     join: 'Rejoindre en ligne',
-    manage: 'Gérer ou annuler votre inscription',
+    manage: 'Votre inscription (le lien pour la gérer vous est envoyé par e-mail)',
     page: "Page de l'événement",
     programme: 'Programme',
   },
@@ -255,7 +256,7 @@ const TEXT = {
     online: 'Online',
     joinLater: 'The joining link is sent to registered attendees.',
     join: 'Join online',
-    manage: 'Manage or cancel your registration',
+    manage: 'Your registration (the link to manage it is sent to you by email)',
     page: 'Event page',
     programme: 'Programme',
   },

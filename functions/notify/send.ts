@@ -5,7 +5,7 @@ import { composeNotification, type NotificationInput } from '../mail/compose.js'
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
-import { manageUrl } from '../registrations/model.js';
+import { manageUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry } from './ledger.js';
@@ -76,8 +76,9 @@ export const sendOne = async (
     registration.status === 'waitlisted'
       ? await deps.registrations.waitlistPosition(registration)
       : undefined;
+  // The calendar entry gets the registration's page without its secret: calendars are shared.
   const ics = inviteMethodFor(intent.kind, registration)
-    ? personalInvite(event, organiser, registration, manage)
+    ? personalInvite(event, organiser, registration, registrationPageUrl(deps.baseUrl, registration.id))
     : undefined;
 
   const compose = deps.compose ?? composeNotification;

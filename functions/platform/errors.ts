@@ -16,6 +16,7 @@ export const errorStatus = {
   capacity_below_confirmed: 409,
   invalid_state: 409,
   confirmation_expired: 409,
+  no_seat: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

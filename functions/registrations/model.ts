@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { PRIVACY_VERSION } from '../platform/privacy.js';
 import { emailKey, hashToken, normaliseEmail, sealToken } from '../platform/tokens.js';
+import { eventPhase, offersFor } from './lifecycle.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
 /**
@@ -233,50 +234,63 @@ export const MAX_MANAGE_LINKS = 5;
 
 export const manageUrl = (baseUrl: string, registrationId: string, token: string): string =>
   // The token rides in the fragment: browsers never send it to servers, logs or referrers.
-  `${baseUrl}/manage#registration=${encodeURIComponent(registrationId)}&token=${encodeURIComponent(token)}`;
+  `${registrationPageUrl(baseUrl, registrationId)}&token=${encodeURIComponent(token)}`;
 
-/** What the registrant sees. The join URL only on manage endpoints, only once confirmed. */
+/**
+ * The registration's page without its secret: what calendar entries carry, since a calendar is
+ * often shared. It can only ask for the manage link to be emailed to the registrant.
+ */
+export const registrationPageUrl = (baseUrl: string, registrationId: string): string =>
+  `${baseUrl}/manage#registration=${encodeURIComponent(registrationId)}`;
+
+/**
+ * What the registrant sees, with what they may do (`offers`, from lifecycle.ts). The join URL
+ * only on manage endpoints; calendar links only with a token (never in the `201` of a seat
+ * pending confirmation, which carries none).
+ */
 export const registrationView = (
   registration: RegistrationRecord,
   event: EventRecord,
-  /** Without a token (a `201` for a seat pending confirmation) the view carries no calendar links. */
-  options: { baseUrl: string; token?: string; waitlistPosition?: number; withJoinUrl: boolean },
-) => ({
-  id: registration.id,
-  eventId: registration.eventId,
-  status: registration.status,
-  ...(options.waitlistPosition === undefined ? {} : { waitlistPosition: options.waitlistPosition }),
-  name: registration.name,
-  email: registration.email,
-  locale: registration.locale,
-  createdAt: registration.createdAt,
-  ...(registration.holdExpiresAt && registration.status === 'pending_confirmation'
-    ? { confirmBy: registration.holdExpiresAt }
-    : {}),
-  event: {
-    id: event.id,
-    title: event.title,
-    // The manage page says so when the organiser cancelled the event.
-    status: event.status,
-    startsAt: event.startsAt,
-    endsAt: event.endsAt,
-    timeZone: event.timeZone,
-    format: event.format,
-    ...(event.venue ? { venue: event.venue } : {}),
-  },
-  ...(options.withJoinUrl && registrantJoinUrl(registration, event)
-    ? { joinUrl: registrantJoinUrl(registration, event) }
-    : {}),
-  ...(options.token === undefined
-    ? {}
-    : {
-        calendarLinks: calendarLinks(event, {
-          baseUrl: options.baseUrl,
-          registrationId: registration.id,
-          token: options.token,
-        }),
-      }),
-});
+  options: { baseUrl: string; token?: string; waitlistPosition?: number; withJoinUrl: boolean; now: Date },
+) => {
+  const offers = offersFor(registration, event, options.now);
+  return {
+    id: registration.id,
+    eventId: registration.eventId,
+    status: registration.status,
+    ...(options.waitlistPosition === undefined ? {} : { waitlistPosition: options.waitlistPosition }),
+    name: registration.name,
+    email: registration.email,
+    locale: registration.locale,
+    createdAt: registration.createdAt,
+    ...(registration.holdExpiresAt && registration.status === 'pending_confirmation'
+      ? { confirmBy: registration.holdExpiresAt }
+      : {}),
+    event: {
+      id: event.id,
+      title: event.title,
+      // The manage page says so when the organiser cancelled the event.
+      status: event.status,
+      phase: eventPhase(event, options.now),
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      timeZone: event.timeZone,
+      format: event.format,
+      ...(event.venue ? { venue: event.venue } : {}),
+    },
+    offers: { confirm: offers.confirm, cancel: offers.cancel, calendar: offers.calendar },
+    ...(options.withJoinUrl && offers.joinUrl ? { joinUrl: offers.joinUrl } : {}),
+    ...(options.token !== undefined && offers.calendar
+      ? {
+          calendarLinks: calendarLinks(event, {
+            baseUrl: options.baseUrl,
+            registrationId: registration.id,
+            token: options.token,
+          }),
+        }
+      : {}),
+  };
+};
 
 /** What the organiser sees in the registrations table and export. */
 export const adminRegistrationView = (registration: RegistrationRecord, waitlistPosition?: number) => ({
@@ -300,20 +314,12 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   consentVersion: registration.consentVersion ?? null,
 });
 
-/**
- * The join URL a registrant may be given, or null: only to someone with a confirmed seat,
- * only while the event is on, and only when it is held (also) online.
- */
+/** The join URL a registrant may be given now, or null (lifecycle.ts decides). */
 export const registrantJoinUrl = (
   registration: Pick<RegistrationRecord, 'status'>,
-  event: Pick<EventRecord, 'status' | 'format' | 'joinUrl'>,
-): string | null =>
-  registration.status === 'confirmed' &&
-  event.status !== 'cancelled' &&
-  event.format !== 'in_person' &&
-  event.joinUrl
-    ? event.joinUrl
-    : null;
+  event: Pick<EventRecord, 'status' | 'endsAt' | 'format' | 'joinUrl'>,
+  now?: Date,
+): string | null => offersFor(registration, event, now).joinUrl;
 
 /** A new manage link goes out by email at most this often per registration. */
 export const MANAGE_LINK_RESEND_MINUTES = 10;

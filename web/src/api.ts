@@ -68,12 +68,16 @@ export interface RegistrationView {
     id: string;
     title: string;
     status: 'published' | 'cancelled';
+    /** `past` once it has ended (functions/registrations/lifecycle.ts). */
+    phase: 'upcoming' | 'past' | 'cancelled';
     startsAt: string;
     endsAt: string;
     timeZone: string;
     format: EventFormat;
     venue?: Venue;
   };
+  /** What the registrant may do now: the page offers exactly these. */
+  offers: { confirm: boolean; cancel: boolean; calendar: boolean };
   joinUrl?: string;
   /** Absent from the answer to a registration pending confirmation (its link comes by email). */
   calendarLinks?: { ics: string; google: string; outlook: string };
@@ -156,6 +160,11 @@ export const api = {
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/confirm?token=${enc(token)}`),
   cancel: (id: string, token: string) =>
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/cancel?token=${enc(token)}`),
+  /** No token: the manage link goes by email to the registration's address. */
+  requestLink: (id: string) =>
+    request<{ status: 'sent'; everyMinutes: number }>('POST', `/api/registrations/${enc(id)}/manage-link`),
+  /** The personal invitation file (a CANCEL once the registration or the event is cancelled). */
+  inviteUrl: (id: string, token: string) => `/api/registrations/${enc(id)}/invite.ics?token=${enc(token)}`,
   /** GDPR erasure by the registrant: the registration and the link are gone afterwards. */
   erase: (id: string, token: string) =>
     request<{ id: string; erased: true }>('DELETE', `/api/registrations/${enc(id)}?token=${enc(token)}`),

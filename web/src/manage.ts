@@ -133,24 +133,37 @@ const registrationPanel = (view: RegistrationView) => {
   const event = view.event;
   // Once the organiser cancelled the event, nothing is left to do but take it off the calendar
   // (the .ics file then says CANCEL).
-  const eventCancelled = event.status === 'cancelled';
-  const live = view.status !== 'cancelled' && !eventCancelled;
+  const phase = event.phase;
+  const { offers } = view;
   const joinUrl = safeHref(view.joinUrl);
   const links = view.calendarLinks;
+  const heading =
+    phase === 'cancelled'
+      ? t('status_event_cancelled')
+      : phase === 'past' && view.status !== 'cancelled'
+        ? t('status_event_past')
+        : statusText(view);
   return h(
     'section',
     {
-      class: `registration result result-${eventCancelled ? 'cancelled' : view.status}`,
+      class: `registration result result-${phase === 'cancelled' ? 'cancelled' : view.status}`,
       'aria-labelledby': 'registration-status',
     },
-    h('h2', { id: 'registration-status' }, eventCancelled ? t('status_event_cancelled') : statusText(view)),
-    eventCancelled ? h('p', {}, t('eventCancelledHelp')) : null,
-    eventCancelled && view.status !== 'cancelled' && links
+    h('h2', { id: 'registration-status' }, heading),
+    phase === 'cancelled' ? h('p', {}, t('eventCancelledHelp')) : null,
+    phase === 'past' && view.status !== 'cancelled' ? h('p', {}, t('eventPastHelp')) : null,
+    // Whatever a REQUEST may have put in a calendar, the CANCEL takes out.
+    phase === 'cancelled' && view.status === 'confirmed' && state.id && state.token
       ? calendarButtons(t('myCalendar'), [
-          { href: links.ics, label: t('removeFromCalendar'), download: true, primary: true },
+          {
+            href: api.inviteUrl(state.id, state.token),
+            label: t('removeFromCalendar'),
+            download: true,
+            primary: true,
+          },
         ])
       : null,
-    live && view.status === 'pending_confirmation' && view.confirmBy
+    offers.confirm && view.confirmBy
       ? h('p', {}, t('confirmBy', { date: dateTime(view.confirmBy, event.timeZone) }))
       : null,
     h(
@@ -165,8 +178,8 @@ const registrationPanel = (view: RegistrationView) => {
       h('dt', {}, t('where')),
       h('dd', {}, place(event)),
     ),
-    // The join link: only ever in the answer for a confirmed seat at an online or hybrid event.
-    joinUrl && view.status === 'confirmed'
+    // The join link: only in the answer for a confirmed seat at an online or hybrid event still to come.
+    joinUrl
       ? h(
           'div',
           { class: 'join' },
@@ -178,24 +191,67 @@ const registrationPanel = (view: RegistrationView) => {
           h('p', { class: 'note' }, t('joinHelp')),
         )
       : null,
-    live && view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
-    live && view.status === 'pending_confirmation'
+    offers.cancel && view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
+    offers.confirm
       ? h(
           'div',
           { class: 'actions' },
           button(t('confirmButton'), 'button primary', () => void act('confirm')),
         )
       : null,
-    live && links
+    links
       ? calendarButtons(t('addToCalendar'), [
           { href: links.ics, label: t('downloadInvite'), download: true, primary: true },
           { href: links.google, label: t('googleCalendar') },
           { href: links.outlook, label: t('outlookCalendar') },
         ])
       : null,
-    live ? cancelArea() : null,
+    // Cancelled while the event is still to come: registering again is one click away.
+    view.status === 'cancelled' && phase === 'upcoming'
+      ? h(
+          'p',
+          {},
+          h('a', { class: 'button', href: `/events/${encodeURIComponent(event.id)}` }, t('registerAgain')),
+        )
+      : null,
+    offers.cancel ? cancelArea() : null,
     eraseArea(),
   );
+};
+
+/**
+ * Reached from a calendar entry (`#registration=ID`, no token): calendars are shared, so they
+ * never carry the secret; this only asks for the manage link to go to the registrant's mailbox.
+ */
+const linkOnlyPanel = () =>
+  h(
+    'section',
+    { class: 'result', 'aria-labelledby': 'link-only-title' },
+    h('h2', { id: 'link-only-title' }, t('linkOnlyTitle')),
+    h('p', {}, t('linkOnlyHelp')),
+    h(
+      'div',
+      { class: 'actions' },
+      button(t('linkOnlyButton'), 'button primary', () => void requestLink(), 'request-link'),
+    ),
+  );
+
+const requestLink = async (): Promise<void> => {
+  if (!state.id || state.busy) return;
+  state.busy = true;
+  render();
+  try {
+    await api.requestLink(state.id);
+    setStatus('linkSent');
+  } catch (error) {
+    const cancelled = error instanceof ApiError && error.code === 'invalid_state';
+    setStatus(cancelled ? 'linkCancelled' : failureOf(error));
+  } finally {
+    state.busy = false;
+  }
+  render();
+  const status = document.getElementById('status');
+  if (status) focusOn(status);
 };
 
 /** GDPR erasure from the link itself, behind a confirmation step like cancelling. */
@@ -287,6 +343,7 @@ const render = (): void => {
     return;
   }
   if (state.view) replace(content, registrationPanel(state.view));
+  else if (state.id && !state.token) replace(content, linkOnlyPanel());
   else replace(content);
 };
 
@@ -299,6 +356,12 @@ const load = async (): Promise<void> => {
   state.askingCancel = false;
   state.askingErase = false;
   state.erased = false;
+  if (state.id && !state.token) {
+    // From a calendar entry: nothing to load, only the manage link to ask for.
+    setStatus(null);
+    render();
+    return;
+  }
   try {
     if (!state.id || !state.token) throw new ApiError(403, 'forbidden', '');
     state.view = await api.registration(state.id, state.token);

@@ -16,5 +16,7 @@ export const handler = httpApi({}, async (request) => {
   const confirmed = await registrations.confirm(registration, clock());
 
   const waitlistPosition = await registrations.waitlistPosition(confirmed);
-  return ok(registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
+  return ok(
+    registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true, now: clock() }),
+  );
 });

@@ -6,9 +6,17 @@ import { services } from '../../wiring/services.js';
 /** GET /api/registrations/{registrationId}?token= — the registrant's own view, join URL included once confirmed. */
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl } = services();
+  const { registrations, baseUrl, clock } = services();
 
   const waitlistPosition = await registrations.waitlistPosition(registration);
 
-  return ok(registrationView(registration, event, { baseUrl, token, waitlistPosition, withJoinUrl: true }));
+  return ok(
+    registrationView(registration, event, {
+      baseUrl,
+      token,
+      waitlistPosition,
+      withJoinUrl: true,
+      now: clock(),
+    }),
+  );
 });

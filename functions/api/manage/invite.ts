@@ -1,22 +1,27 @@
 import { inviteLastChange, personalInvite } from '../../calendar/ical.js';
 import { eventOrganiser, managedRegistration } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
-import { notFound } from '../../platform/errors.js';
-import { manageUrl } from '../../registrations/model.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { offersFor } from '../../registrations/lifecycle.js';
+import { registrationPageUrl } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /**
  * GET /api/registrations/{registrationId}/invite.ics?token= — the registrant's own invitation:
- * REQUEST while the registration stands (join URL once confirmed), CANCEL once it or the event
- * is cancelled. Personal, so never kept by a cache.
+ * REQUEST for a seat (join URL included), CANCEL once the registration or the event is
+ * cancelled, `409 no_seat` for anyone else (waitlisted, unconfirmed: nothing to put in a
+ * calendar yet). Personal, so never kept by a cache; it carries no secret (calendars are shared).
  */
 export const handler = httpApi({}, async (request) => {
-  const { registration, event, token } = await managedRegistration(request);
+  const { registration, event } = await managedRegistration(request);
   if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl } = services();
+  const { baseUrl, clock } = services();
+  if (!offersFor(registration, event, clock()).invite) {
+    throw new AppError('no_seat', 'There is nothing to add to a calendar until the seat is confirmed');
+  }
 
   const organiser = await eventOrganiser(event);
-  const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
+  const ics = personalInvite(event, organiser, registration, registrationPageUrl(baseUrl, registration.id));
 
   return calendarFile(request, ics, {
     cache: 'private',

@@ -48,13 +48,13 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
         now,
       },
     );
-    return created(answer(decoy, event, { baseUrl, answerToken }));
+    return created(answer(decoy, event, { baseUrl, answerToken, now }));
   }
 
   const outcome = await registrations.register(event, { ...input, answers }, now, seats);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
   const { registration, answerToken, waitlistPosition } = outcome;
-  return created(answer(registration, event, { baseUrl, answerToken, waitlistPosition }));
+  return created(answer(registration, event, { baseUrl, answerToken, waitlistPosition, now }));
 });
 
 /**
@@ -64,14 +64,15 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
 const answer = (
   registration: RegistrationRecord,
   event: EventRecord,
-  options: { baseUrl: string; answerToken?: string; waitlistPosition?: number },
+  options: { baseUrl: string; answerToken?: string; waitlistPosition?: number; now: Date },
 ) => {
-  const { baseUrl, answerToken, waitlistPosition } = options;
+  const { baseUrl, answerToken, waitlistPosition, now } = options;
   const view = registrationView(registration, event, {
     baseUrl,
     token: answerToken,
     waitlistPosition,
     withJoinUrl: false,
+    now,
   });
   return answerToken
     ? { registration: view, manageUrl: manageUrl(baseUrl, registration.id, answerToken) }

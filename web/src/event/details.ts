@@ -127,9 +127,24 @@ const speakers = (event: EventPublic) =>
     ),
   );
 
+/** Cancelled or over: said first, in a banner, and nothing to put in a calendar any more. */
+const ended = (event: EventPublic, now = new Date()) =>
+  event.status === 'cancelled' ? 'cancelled' : new Date(event.endsAt) <= now ? 'past' : undefined;
+
+const banner = (state: 'cancelled' | 'past') =>
+  h(
+    'div',
+    { class: 'result result-closed banner', id: 'event-banner', role: 'status' },
+    h('strong', {}, t(state === 'cancelled' ? 'cancelledBanner' : 'pastBanner')),
+    ' ',
+    t(state === 'cancelled' ? 'cancelledBannerHelp' : 'pastBannerHelp'),
+  );
+
 export const details = (event: EventPublic) => {
-  const calendarHref = safeHref(event.calendarUrl);
+  const state = ended(event);
+  const calendarHref = state ? undefined : safeHref(event.calendarUrl);
   return [
+    state ? banner(state) : null,
     h(
       'p',
       { class: 'organiser-name' },

@@ -54,6 +54,11 @@ export const lambdaBundling = {
     '@aws-sdk/middleware-endpoint-discovery': fileURLToPath(
       new URL('../functions/platform/endpoint-discovery.ts', import.meta.url),
     ),
+    // The SDK's event-stream support, which no operation of these functions uses
+    // (functions/platform/no-event-streams.ts): 19 KB less in every function.
+    '@smithy/core/event-streams': fileURLToPath(
+      new URL('../functions/platform/no-event-streams.ts', import.meta.url),
+    ),
   } as Readonly<Record<string, string>>,
 } as const;
 

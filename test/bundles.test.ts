@@ -111,6 +111,13 @@ describe('API function bundles', () => {
     },
   );
 
+  it.each(API_ENTRIES)('%s carries no event-stream code (no operation uses it)', async (entry) => {
+    const code = await readFile(bundles.get(entry) as string, 'utf8');
+    // The stand-in's message is there; the real serde's names are not.
+    expect(code.includes('Event streams are not bundled'), 'the stand-in').toBe(true);
+    expect(/EventStreamCodec|HeaderMarshaller/.test(code), 'the event-stream codec').toBe(false);
+  });
+
   it('clients resolve the credentials the Lambda runtime sets in the environment', async () => {
     // Only these variables: no AWS_PROFILE or ~/.aws from the machine running the tests.
     const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, 'probe.mjs')], {

@@ -205,6 +205,26 @@ describe('registration messages', () => {
     );
   });
 
+  it('registering again after cancelling: the new invitation outranks the CANCEL (SEQUENCE), the first link still works', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const first = await register(eventId, person('jeanne'));
+    await only('jeanne@example.com'); // sent before the cancellation makes it stale
+    expect((await manage(first.manageUrl, 'cancel')).status).toBe(200);
+    const again = await register(eventId, person('jeanne'));
+    const mails = await chain.mails('jeanne@example.com');
+    expect(mails.map((mail) => [mail.calendar?.method, mail.calendar?.sequence])).toEqual([
+      ['REQUEST', 0],
+      ['CANCEL', 0],
+      ['REQUEST', 1],
+    ]);
+    expect(new Set(mails.map((mail) => mail.calendar?.uid)).size).toBe(1);
+    const { id, token } = manageLink(first.manageUrl);
+    expect((await chain.app.call('GET', `/api/registrations/${id}?token=${token}`)).body.status).toBe(
+      'cancelled',
+    );
+    expect(again.registration.id).not.toBe(id);
+  });
+
   it('registering again sends the existing registration a fresh manage link, to that address only', async () => {
     const eventId = await chain.app.publishedEvent();
     const { manageUrl } = await register(eventId, person('fanny'));

@@ -117,6 +117,63 @@ describe('capacity under a rush', () => {
     expect(back.body.registration.status).toBe('confirmed');
     await expectConsistent(app, eventId);
   });
+
+  it('registering again after cancelling keeps the first registration, its link and the counts', async () => {
+    const eventId = await app.publishedEvent({ capacity: 5 });
+    const links = [];
+    for (let round = 0; round < 3; round++) {
+      const made = await register(eventId, person(1));
+      expect(made.status).toBe(201);
+      const link = manageLink(made.body.manageUrl);
+      links.push(link);
+      if (round < 2) await app.call('POST', `/api/registrations/${link.id}/cancel?token=${link.token}`);
+    }
+    expect(new Set(links.map((link) => link.id)).size).toBe(3);
+    // Every link still opens its own registration: two cancelled, the last one confirmed.
+    const statuses = [];
+    for (const { id, token } of links) {
+      const view = await app.call('GET', `/api/registrations/${id}?token=${token}`);
+      expect(view.status).toBe(200);
+      expect(view.body.id).toBe(id);
+      statuses.push(view.body.status);
+    }
+    expect(statuses).toEqual(['cancelled', 'cancelled', 'confirmed']);
+    // Each invitation's SEQUENCE outranks the CANCEL the address got before.
+    const stored = await Promise.all(links.map(({ id }) => app.services.registrations.getById(id)));
+    expect(stored.map((registration) => registration?.sequenceOffset ?? 0)).toEqual([0, 1, 2]);
+    // The list, the stats and the counters agree: three registrations, two cancelled.
+    const list = await app.call('GET', `/api/admin/events/${eventId}/registrations`, {
+      organiser: 'media-aces',
+    });
+    expect(list.body.items.map((item: { status: string }) => item.status).sort()).toEqual([
+      'cancelled',
+      'cancelled',
+      'confirmed',
+    ]);
+    const stats = await app.call('GET', `/api/admin/events/${eventId}/stats`, { organiser: 'media-aces' });
+    expect(stats.body.counts).toMatchObject({ confirmed: 1, cancelled: 2 });
+    const { seats } = await expectConsistent(app, eventId);
+    expect(seats).toMatchObject({ held: 1, cancelled: 2 });
+    // A second live registration for the address is still impossible.
+    expect((await register(eventId, person(1))).body).toEqual({ status: 'already_registered' });
+    // The oldest one can still be erased on its own; the live one stays.
+    const [oldest] = links;
+    const erased = await app.call('DELETE', `/api/registrations/${oldest?.id}?token=${oldest?.token}`);
+    expect(erased.status).toBeLessThan(300);
+    expect(
+      (await app.call('GET', `/api/registrations/${links[2]?.id}?token=${links[2]?.token}`)).status,
+    ).toBe(200);
+    await expectConsistent(app, eventId);
+    // Erasing the live one erases the history it replaced too: nothing of the person is left.
+    const [, middle, live] = links;
+    expect(
+      (await app.call('DELETE', `/api/registrations/${live?.id}?token=${live?.token}`)).status,
+    ).toBeLessThan(300);
+    for (const link of [middle, live])
+      expect(await app.services.registrations.getById(link?.id ?? '')).toBeUndefined();
+    const { count } = await expectConsistent(app, eventId);
+    expect(count('cancelled') + count('confirmed')).toBe(0);
+  });
 });
 
 describe('manage links', () => {

@@ -77,6 +77,8 @@ export const personalInvite = (
   const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
   calendar.createEvent({
     ...eventFields(event, organiser, text),
+    // Above every invitation or cancellation this address got for an earlier registration.
+    sequence: event.sequence + (registration.sequenceOffset ?? 0),
     stamp: toUtc(inviteLastChange(event, registration)),
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),

@@ -5,7 +5,7 @@ import { composeNotification, type NotificationInput } from '../mail/compose.js'
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
-import { manageUrl, registrationPageUrl } from '../registrations/model.js';
+import { archivedEmailKey, manageUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry } from './ledger.js';
@@ -55,8 +55,16 @@ export const sendOne = async (
     return { status: 'skipped', reason };
   };
   const now = deps.clock();
-  // By primary key, consistently: an index may not show a registration written a moment ago.
-  const registration = await deps.registrations.get(intent);
+  // By primary key, consistently: an index may not show a registration written a moment ago. A
+  // registration replaced by a new one of the same address is kept under a key of its own.
+  const current = await deps.registrations.get(intent);
+  const registration =
+    current?.id === intent.registrationId
+      ? current
+      : await deps.registrations.get({
+          eventId: intent.eventId,
+          emailKey: archivedEmailKey(intent.emailKey, intent.registrationId),
+        });
   // Erased, or replaced by a newer registration under the same address: not this person's message.
   if (!registration || registration.id !== intent.registrationId) return skip('gone');
   const found = await deps.events.get(intent.eventId);

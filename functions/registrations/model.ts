@@ -58,7 +58,24 @@ export interface RegistrationRecord {
   checkedInAt?: string;
   /** Set when a manage link must be (re)sent by email: the stream carries it to the mailer. */
   linkRequestedAt?: string;
+  /**
+   * How many registrations this address had for the event before this one (each cancelled, kept
+   * under its own key, see `archivedEmailKey`). Added to the invitation's SEQUENCE, so the new
+   * invitation outranks the CANCEL the address received for the last one.
+   */
+  sequenceOffset?: number;
 }
+
+/**
+ * Where a cancelled registration goes when the same address registers again: a key of its own
+ * (so its manage link, history and counts stay), beside the live one under the plain emailKey.
+ */
+export const archivedEmailKey = (emailKey: string, registrationId: string): string =>
+  `${emailKey}#${registrationId}`;
+
+/** Whether this registration was replaced by a newer one of its address (and so kept aside). */
+export const isReplaced = (registration: Pick<RegistrationRecord, 'emailKey'>): boolean =>
+  registration.emailKey.includes('#');
 
 export type SeatDecision =
   | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation'; shard: number }
@@ -183,9 +200,11 @@ export const newRegistration = (
     tokenKey: Buffer;
     holdMinutes: number;
     now: Date;
+    /** The cancelled registration of the same address this one replaces. */
+    replacing?: RegistrationRecord;
   },
 ): RegistrationRecord => {
-  const { id, event, decision, token, answerToken, tokenKey, holdMinutes, now } = context;
+  const { id, event, decision, token, answerToken, tokenKey, holdMinutes, now, replacing } = context;
   const at = now.toISOString();
   const status = decision.kind === 'seat' ? decision.status : 'waitlisted';
   return {
@@ -206,6 +225,7 @@ export const newRegistration = (
     ...(answerToken ? { answerTokenHash: hashToken(answerToken) } : {}),
     ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),
     ...(status === 'confirmed' ? { confirmedAt: at } : {}),
+    ...(replacing ? { sequenceOffset: (replacing.sequenceOffset ?? 0) + 1 } : {}),
     consentAt: at,
     consentVersion: PRIVACY_VERSION,
     createdAt: at,

@@ -2,7 +2,7 @@ import { AppError } from '../platform/errors.js';
 import { personalDataExpiresAt } from '../platform/privacy.js';
 import { hashToken, newManageToken, sealToken } from '../platform/tokens.js';
 import { failedConditions, Transaction } from '../platform/transaction.js';
-import { MAX_MANAGE_LINKS, manageLinkSentRecently, type RegistrationRecord } from './model.js';
+import { isReplaced, MAX_MANAGE_LINKS, manageLinkSentRecently, type RegistrationRecord } from './model.js';
 import type { RegistrationContext } from './ports.js';
 import { seatCounts } from './seat-counts.js';
 import { fillFreeSeats } from './waitlist.js';
@@ -28,13 +28,21 @@ export const requestManageLink = async (
 
 /**
  * GDPR erasure: the person's data goes; an anonymous tombstone keeps the counts and
- * the day of registration. A seat they held goes to the waitlist.
+ * the day of registration. A seat they held goes to the waitlist. Erasing a live registration
+ * erases the cancelled ones of the same address it replaced too (its history); erasing an old
+ * one leaves the live one alone.
  */
 export const erase = async (
   context: RegistrationContext,
   registration: RegistrationRecord,
   now: Date,
 ): Promise<void> => {
+  await eraseOne(context, registration, now);
+  if (isReplaced(registration)) return;
+  for (const earlier of await context.table.replacedBy(registration)) await eraseOne(context, earlier, now);
+};
+
+const eraseOne = async (context: RegistrationContext, registration: RegistrationRecord, now: Date) => {
   const { table } = context;
   const counts = seatCounts(registration);
   const transaction = new Transaction()

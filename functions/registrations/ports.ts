@@ -56,6 +56,8 @@ export interface RegistrationTablePort {
     options: { status?: RegistrationStatus; limit?: number; cursor?: Record<string, unknown> },
   ): Promise<{ items: RegistrationRecord[]; next?: Record<string, unknown> }>;
   all(eventId: string): Promise<RegistrationRecord[]>;
+  /** The cancelled registrations a live one replaced (same address), kept under keys of their own. */
+  replacedBy(registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>): Promise<RegistrationRecord[]>;
   /** Held seats still pending confirmation whose hold has lapsed. */
   lapsedHolds(eventId: string, now: Date): Promise<RegistrationRecord[]>;
   erased(eventId: string): Promise<ErasedRegistration[]>;

@@ -57,6 +57,8 @@ export const register = async (
   let seats = seen;
   let misses = 0;
   let busy = 0;
+  /** A cancelled registration of this address, found in the way: kept, and replaced. */
+  let replacing: RegistrationRecord | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const fresh = seats === undefined;
     if (fresh) misses = 0;
@@ -84,11 +86,14 @@ export const register = async (
       tokenKey: settings.tokenKey,
       holdMinutes: settings.holdMinutes,
       now,
+      replacing,
     });
+    const expiresAt = personalDataExpiresAt(event.endsAt);
     const transaction = new Transaction()
       .add('seat', table.writes.seatTaken(event.id, decision, now))
-      .add('registration', table.writes.newRegistration(registration, personalDataExpiresAt(event.endsAt)))
+      .add('registration', table.writes.newRegistration(registration, expiresAt, replacing))
       .add('waitingCount', ...table.writes.waitingCount(registration, 1));
+    if (replacing) transaction.add('archived', table.writes.archived(replacing, expiresAt));
     try {
       // Without the stores' conflict retries: a quota busy with another transaction is a reason
       // to try another quota (decided afresh after a pause) rather than queue on that one.
@@ -101,7 +106,7 @@ export const register = async (
         continue;
       }
       const failed = failedConditions(error);
-      if (failed.has('registration')) {
+      if (failed.has('registration') || failed.has('archived')) {
         const existing = await table.get({ eventId: event.id, emailKey: emailKey(input.email) });
         if (existing && isLive(existing)) {
           return {
@@ -109,6 +114,9 @@ export const register = async (
             registration: await requestManageLink(context, existing, now),
           };
         }
+        // Cancelled before: registering again keeps that one (its link, its history) beside the new.
+        replacing = existing;
+        continue;
       } else if (!failed.has('seat')) throw error;
       // That quota is full (or the quotas moved): try another quota with room, then read again.
       const retryOnView = decision.kind === 'seat' && seats && ++misses <= MAX_MISSES;

@@ -29,6 +29,7 @@ const REGISTRATION_FIELDS = [
   'cancelledBy',
   'checkedInAt',
   'linkRequestedAt',
+  'sequenceOffset',
 ] as const satisfies readonly (keyof RegistrationRecord)[];
 
 export const toRegistration = (item: Record<string, unknown>): RegistrationRecord =>

@@ -20,7 +20,13 @@ import {
 import { isConditionFailure, retrying } from '../../platform/retry.js';
 import { tableSchema } from '../../platform/table.js';
 import type { Transaction } from '../../platform/transaction.js';
-import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
+import {
+  archivedEmailKey,
+  arrivalSecond,
+  byArrival,
+  type RegistrationRecord,
+  TICKETS_PER_SECOND,
+} from '../model.js';
 import type { ErasedRegistration, RegistrationTablePort } from '../ports.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toRegistration } from './mapper.js';
@@ -214,6 +220,19 @@ export class RegistrationTable implements RegistrationTablePort {
 
   async all(eventId: string): Promise<RegistrationRecord[]> {
     return (await this.queryAll(this.registrationsQuery(eventId))).map(toRegistration);
+  }
+
+  async replacedBy(
+    registration: Pick<RegistrationRecord, 'eventId' | 'emailKey'>,
+  ): Promise<RegistrationRecord[]> {
+    const { pk, sk } = keyOf({ ...registration, emailKey: archivedEmailKey(registration.emailKey, '') });
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': sk },
+      ConsistentRead: true,
+    });
+    return items.map(toRegistration);
   }
 
   async lapsedHolds(eventId: string, now: Date): Promise<RegistrationRecord[]> {

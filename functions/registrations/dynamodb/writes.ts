@@ -1,7 +1,13 @@
 import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platform/keys.js';
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
-import { arrivalSecond, type RegistrationRecord, type SeatDecision, seatConditions } from '../model.js';
+import {
+  archivedEmailKey,
+  arrivalSecond,
+  type RegistrationRecord,
+  type SeatDecision,
+  seatConditions,
+} from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
 
@@ -26,16 +32,39 @@ const addCounters = (deltas: Record<string, number>) => {
 export class RegistrationWrites {
   constructor(private readonly tableName: string) {}
 
-  /** A new registration: only if no live one exists for this email (a cancelled one may be replaced). */
-  newRegistration(registration: RegistrationRecord, personalDataExpiresAt: number): TransactItem {
+  /**
+   * A new registration: only if none exists for this email, or, when `replacing`, only over that
+   * cancelled registration (which `archived` keeps in the same transaction).
+   */
+  newRegistration(
+    registration: RegistrationRecord,
+    personalDataExpiresAt: number,
+    replacing?: RegistrationRecord,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
         // Personal data goes by TTL some days after the event; the seat quotas keep the counts.
         Item: { ...toItem(registration), [tableSchema.timeToLiveAttribute]: personalDataExpiresAt },
-        ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+        ...(replacing
+          ? {
+              ConditionExpression: '#id = :replaced AND #status = :cancelled',
+              ExpressionAttributeNames: { '#id': 'id', '#status': 'status' },
+              ExpressionAttributeValues: { ':replaced': replacing.id, ':cancelled': 'cancelled' },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    };
+  }
+
+  /** A cancelled registration kept under a key of its own when its address registers again. */
+  archived(registration: RegistrationRecord, personalDataExpiresAt: number): TransactItem {
+    const kept = { ...registration, emailKey: archivedEmailKey(registration.emailKey, registration.id) };
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...toItem(kept), [tableSchema.timeToLiveAttribute]: personalDataExpiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
   }

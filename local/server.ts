@@ -41,12 +41,16 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+const pageHeaders = (frameAncestors: string) => ({
+  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'`,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-};
+});
+
+/** Every page may be framed by its own site only, */
+const PAGE_HEADERS = pageHeaders("'self'");
+/** but the event page in embed mode is what embed.js frames on any blog (API.md's rule). */
+const EMBED_HEADERS = pageHeaders('*');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -75,6 +79,14 @@ const pageFor = (path: string): string | undefined => {
   if (/^\/events\/[^/]+$/.test(path)) return 'event.html';
   return undefined;
 };
+
+/**
+ * The event page in embed mode (`?embed=1`), by its pretty address or its file, as the
+ * CloudFront function that loosens the same header decides (lib/web.ts).
+ */
+const isEmbed = (path: string, query: string): boolean =>
+  (pageFor(path) === 'event.html' || path === '/event.html') &&
+  new URLSearchParams(query).get('embed') === '1';
 
 const loginInput = z.object({
   email: z.string().max(254),
@@ -246,7 +258,7 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     res.end(raw);
   };
 
-  const handleStatic = async (res: ServerResponse, path: string, method: string) => {
+  const handleStatic = async (res: ServerResponse, path: string, query: string, method: string) => {
     const notFound = () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
       res.end(method === 'HEAD' ? undefined : 'Not found\n');
@@ -274,7 +286,7 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
       'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': String(info.size),
       'cache-control': 'no-cache',
-      ...PAGE_HEADERS,
+      ...(isEmbed(path, query) ? EMBED_HEADERS : PAGE_HEADERS),
     });
     if (method === 'HEAD') return res.end();
     createReadStream(file)
@@ -310,7 +322,8 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
         return await handleOutbox(options.outbox, req, res, path);
       }
       if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
-      return await handleStatic(res, path, method);
+      const query = (req.url ?? '').split('?').slice(1).join('?');
+      return await handleStatic(res, path, query, method);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
       if (error instanceof TooLarge) {

@@ -10,6 +10,7 @@ import {
   exchangeCode,
   type PkceStorage,
 } from '../web/src/admin/cognito.js';
+import { embedSnippet } from '../web/src/embed-contract.js';
 import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
 
 /**
@@ -178,7 +179,8 @@ describe('admin page in Chromium', () => {
     await textOf(page.locator('#status')).toMatch('publié');
     const eventId = decodeURIComponent(/#\/events\/([^/]+)$/.exec(page.url())?.[1] ?? '');
     expect(eventId).not.toBe('');
-    await textOf(page.locator('#embed-code')).toContain(`data-event="${eventId}"`);
+    // The snippet the embed test pastes into a blog on another origin (test/embed.test.ts).
+    await textOf(page.locator('#embed-code')).toBe(embedSnippet(baseUrl, eventId, 'fr'));
 
     // The public page now shows it, with its programme.
     const publicEvent = await (await fetch(`${baseUrl}/api/events/${eventId}`)).json();

@@ -722,39 +722,96 @@ describe('dev stack (cdk.json defaults)', () => {
       );
     });
 
-    it('maps pretty page addresses and lets only the embed mode of an event page be framed', () => {
+    it('maps pretty page addresses and lets only the embed mode of an event page be framed, by any site', () => {
       const distribution = only(resources(template, 'AWS::CloudFront::Distribution')).Properties
         .DistributionConfig;
-      const associations = distribution.DefaultCacheBehavior.FunctionAssociations as Json[];
-      expect(associations.map((a) => a.EventType)).toEqual(['viewer-request', 'viewer-response']);
+      const all = template.toJSON().Resources as Record<string, Resource>;
+      const codeOf = (association: Json): string =>
+        all[association.FunctionARN['Fn::GetAtt'][0]]?.Properties.FunctionCode;
+      const byEvent = (associations: Json[] = []) =>
+        Object.fromEntries(associations.map((a) => [a.EventType, codeOf(a)]));
+      expect(byEvent(distribution.DefaultCacheBehavior.FunctionAssociations)).toEqual({
+        'viewer-request': PAGE_ROUTES_FUNCTION,
+        'viewer-response': EMBED_FRAMING_FUNCTION,
+      });
+      // The API and the feeds are never framable: no function loosens their CSP.
+      for (const behaviour of distribution.CacheBehaviors as Json[]) {
+        expect(byEvent(behaviour.FunctionAssociations), behaviour.PathPattern).not.toHaveProperty(
+          'viewer-response',
+        );
+      }
       const codes = resources(template, 'AWS::CloudFront::Function').map((f) => f.Properties.FunctionCode);
       expect(codes.sort()).toEqual(
         [EMBED_FRAMING_FUNCTION, PAGE_ROUTES_FUNCTION, VIEWER_ADDRESS_FUNCTION].sort(),
       );
 
-      // The functions' own logic (CloudFront's JS runtime runs this ES5-style code as is).
+      // The headers CloudFront adds, from the template's policy (the Cognito domain's tokens
+      // flattened to a placeholder): a CSP with frame-ancestors 'self', no X-Frame-Options.
+      const flat = (value: Json): string =>
+        typeof value === 'string'
+          ? value
+          : value['Fn::Join'][1]
+              .map((part: unknown) => (typeof part === 'string' ? part : '{token}'))
+              .join(value['Fn::Join'][0]);
+      const cspWith = (frameAncestors: string) =>
+        flat(stack.resolve(contentSecurityPolicy(stack.auth.domainUrl, frameAncestors)));
+      const headers = only(resources(template, 'AWS::CloudFront::ResponseHeadersPolicy')).Properties
+        .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+      expect(headers.FrameOptions).toBeUndefined();
+      const policyCsp = flat(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+      expect(policyCsp).toBe(cspWith("'self'"));
+
+      // What a viewer gets, through the template's own function code (CloudFront's JS runtime
+      // runs this ES5-style code as is). The viewer-response function may be shown the request
+      // before or after the viewer-request function rewrote its address: both give one answer.
       const load = (code: string) => new Function(`${code}; return handler;`)() as (event: Json) => Json;
-      const routeRequest = load(PAGE_ROUTES_FUNCTION);
+      const routeRequest = load(codeOf(distribution.DefaultCacheBehavior.FunctionAssociations[0]));
+      const frame = load(codeOf(distribution.DefaultCacheBehavior.FunctionAssociations[1]));
       const uriOf = (uri: string) => routeRequest({ request: { uri, querystring: {} } }).uri;
       expect(uriOf('/events/b2b-best-practices')).toBe('/event.html');
       expect(uriOf('/manage')).toBe('/manage.html');
       expect(uriOf('/admin')).toBe('/admin.html');
       expect(uriOf('/list.js')).toBe('/list.js');
       expect(uriOf('/events/a/b')).toBe('/events/a/b');
-
-      const frame = load(EMBED_FRAMING_FUNCTION);
-      const pageCsp = contentSecurityPolicy('https://login.example', "'self'");
-      const respond = (uri: string, querystring: Json) =>
-        frame({
-          request: { uri, querystring },
-          response: { headers: { 'content-security-policy': { value: pageCsp } } },
-        }).headers['content-security-policy'].value;
-      expect(respond('/event.html', { embed: { value: '1' } })).toBe(
-        contentSecurityPolicy('https://login.example', '*'),
-      );
-      expect(respond('/event.html', {})).toBe(pageCsp);
-      expect(respond('/event.html', { embed: { value: '0' } })).toBe(pageCsp);
-      expect(respond('/admin.html', { embed: { value: '1' } })).toBe(pageCsp);
+      const cspFor = (address: string): string => {
+        const url = new URL(address, 'https://site.example');
+        const querystring = Object.fromEntries([...url.searchParams].map(([k, v]) => [k, { value: v }]));
+        const viewer = { uri: url.pathname, querystring };
+        const routed = routeRequest({ request: structuredClone(viewer) });
+        const [before, after] = [viewer, routed].map(
+          (request) =>
+            frame({
+              request,
+              response: { statusCode: 200, headers: { 'content-security-policy': { value: policyCsp } } },
+            }).headers['content-security-policy'].value,
+        );
+        expect(before, address).toBe(after);
+        return before;
+      };
+      // API.md: "`/events/{id}?embed=1` may be framed by any site; every other page only by itself."
+      for (const address of [
+        '/events/b2b-best-practices?embed=1',
+        '/events/x?lang=en&embed=1',
+        '/event.html?embed=1',
+      ]) {
+        expect(cspFor(address), address).toBe(cspWith('*'));
+      }
+      for (const address of [
+        '/',
+        '/?embed=1',
+        '/events/b2b-best-practices',
+        '/events/b2b-best-practices?embed=0',
+        '/events/b2b-best-practices?embed=true',
+        '/events/b2b-best-practices?embedded=1',
+        '/events/a/b?embed=1',
+        '/manage?embed=1',
+        '/admin?embed=1',
+        '/index.html?embed=1',
+        '/privacy.html?embed=1',
+        '/event.html',
+      ]) {
+        expect(cspFor(address), address).toBe(policyCsp);
+      }
     });
 
     it('tells the API the viewer’s address, with the origin secret, on /api/* only through CloudFront', () => {

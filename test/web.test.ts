@@ -596,50 +596,6 @@ describe('web pages in Chromium', () => {
     await context.close();
   });
 
-  it('embeds the registration button in a blog post, isolated from its CSS, and registers in place', async () => {
-    const { context, page } = await openPage({ phone: true });
-    // A WordPress-like article whose theme styles every button, iframe and heading.
-    await page.route(`${baseUrl}/blog/article`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Blog</title>
-          <style>iframe, button { display: none !important; } * { font-family: serif; color: hotpink; }</style>
-          </head><body><article><h1>Notre prochaine conférence</h1><p>Venez nombreux.</p>
-          <script src="${baseUrl}/embed.js" data-event="un-patron-doit-il-tweeter" async></script>
-          <p>La suite de l'article.</p></article></body></html>`,
-      }),
-    );
-    await page.goto(`${baseUrl}/blog/article`);
-    const host = page.locator('.inscriptions-embed');
-    await visible(host);
-    // The button sits in the shadow root: the theme's rules do not reach it.
-    expect(await host.evaluate((element) => element.shadowRoot?.mode)).toBe('open');
-    const frameElement = host.locator('iframe');
-    await visible(frameElement);
-    const before = (await frameElement.boundingBox())?.height ?? 0;
-    const frame = page.frameLocator('.inscriptions-embed iframe');
-    await textOf(frame.getByRole('heading', { level: 1 })).toMatch('Un patron doit-il tweeter ?');
-    await textOf(frame.locator('#seats')).toMatch(/\d+ places restantes/);
-    await countOf(frame.locator('form')).toBe(0);
-    await shot(page, 'embed-closed-phone');
-
-    await frame.getByRole('button', { name: "S'inscrire" }).click();
-    await focused(frame.getByLabel('Nom et prénom'));
-    await frame.getByLabel('Nom et prénom').fill('Lectrice du Blog');
-    await frame.getByLabel('Adresse e-mail').fill('blog@example.com');
-    await frame.getByLabel(/J'accepte que mes données/).check();
-    // The frame grew to its content: the form is read without scrolling inside it.
-    await expect
-      .poll(async () => (await frameElement.boundingBox())?.height ?? 0, POLL)
-      .toBeGreaterThan(before + 200);
-    await frame.getByRole('button', { name: "S'inscrire" }).click();
-    await textOf(frame.locator('#result-title')).toMatch('Inscription confirmée');
-    await attributeOf(frame.getByRole('link', { name: 'Gérer mon inscription' }), 'target').toMatch('_blank');
-    await shot(page, 'embed-registered-phone');
-    await context.close();
-  });
-
   it('keeps each page light: a few kilobytes of JavaScript before anything is shown', () => {
     const kb = (bytes: number) => Math.round(bytes / 1024);
     const sizes = Object.fromEntries(

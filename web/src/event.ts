@@ -85,5 +85,5 @@ if (embedded) {
 }
 setupLanguageSwitch();
 onLangChange(render);
-reportHeight();
+reportHeight(eventIdFromUrl());
 void load();

@@ -1,5 +1,6 @@
 import { dateRange } from '../dates.js';
 import { h, replace, safeHref } from '../dom.js';
+import { embedSnippet } from '../embed-contract.js';
 import { locale } from '../i18n-core.js';
 import type { AdminApi, Counts, EventAdmin, Stats } from './api.js';
 import { gauge, registrantsOf, statusBadge } from './events.js';
@@ -113,9 +114,9 @@ const statsBlock = (stats: Stats, keepDestroy: (destroy: () => void) => void) =>
   return section;
 };
 
-const embedSnippet = (event: EventAdmin) => {
-  const snippet = `<script src="${location.origin}/embed.js" data-event="${event.id}" async></script>`;
-  const area = h('textarea', { id: 'embed-code', rows: 2, readonly: true, spellcheck: 'false' }, snippet);
+const embedCode = (event: EventAdmin) => {
+  const snippet = embedSnippet(location.origin, event.id, event.language);
+  const area = h('textarea', { id: 'embed-code', rows: 3, readonly: true, spellcheck: 'false' }, snippet);
   const copy = h('button', { type: 'button', class: 'button small' }, t('copy'));
   copy.addEventListener('click', async () => {
     try {
@@ -212,7 +213,7 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       ),
       gaugeSlot,
       h('div', { class: 'actions' }, actions),
-      event.status === 'published' ? embedSnippet(event) : null,
+      event.status === 'published' ? embedCode(event) : null,
     );
     renderCounts();
   };

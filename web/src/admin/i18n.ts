@@ -55,7 +55,7 @@ const fr = {
   cancelAction: 'Annuler',
   embedTitle: "Bouton d'inscription pour un blog",
   embedHelp:
-    "Collez cette ligne dans un article (WordPress : bloc « HTML personnalisé ») : elle affiche « S'inscrire » avec les places restantes et ouvre le formulaire sur place.",
+    "Collez ces deux lignes dans un article (WordPress : bloc « HTML personnalisé ») : elles affichent « S'inscrire » avec les places restantes et ouvrent le formulaire sur place ; là où le blog ne le permet pas, un simple lien vers la page de l'événement reste.",
   copy: 'Copier',
   copiedNotice: 'Code copié.',
 
@@ -279,7 +279,7 @@ const en: typeof fr = {
   cancelAction: 'Cancel',
   embedTitle: 'Registration button for a blog',
   embedHelp:
-    'Paste this line into a post (WordPress: a "Custom HTML" block): it shows "Register" with the seats left and opens the form in place.',
+    'Paste these two lines into a post (WordPress: a "Custom HTML" block): they show "Register" with the seats left and open the form in place; where the blog does not allow it, a plain link to the event page remains.',
   copy: 'Copy',
   copiedNotice: 'Code copied.',
 

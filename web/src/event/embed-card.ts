@@ -1,5 +1,6 @@
 import type { EventPublic } from '../api.js';
 import { h } from '../dom.js';
+import type { HeightMessage } from '../embed-contract.js';
 import { dateRange, formatLabel } from '../format.js';
 import { t } from '../i18n.js';
 import { seatsTag } from './details.js';
@@ -64,19 +65,23 @@ export const embedCard = (event: EventPublic, render: () => void, onOutcome: () 
   ];
 };
 
-/** Tells the host page (embed.js) how tall the frame's content is, so it never scrolls inside. */
-export const reportHeight = (): void => {
-  if (!embedded || window.parent === window) return;
-  const send = () =>
-    window.parent.postMessage(
-      // Only a height and the event id: nothing personal crosses to the host page.
-      {
-        type: 'inscriptions:height',
-        eventId: state.event?.id,
-        height: document.documentElement.scrollHeight,
-      },
-      '*',
-    );
+/**
+ * Tells the host page (embed.js) how tall the frame's content is, so it never scrolls inside,
+ * each time it grows or shrinks.
+ */
+export const reportHeight = (eventId: string | undefined): void => {
+  if (!embedded || !eventId || window.parent === window) return;
+  const send = () => {
+    const message: HeightMessage = {
+      type: 'inscriptions:height',
+      eventId,
+      // The body's own height: the document's scrollHeight is never less than the frame
+      // itself, so a frame sized by it could grow but never shrink back.
+      height: document.body.getBoundingClientRect().height,
+    };
+    // Only a height and the event id: nothing personal crosses to the host page.
+    window.parent.postMessage(message, '*');
+  };
   new ResizeObserver(send).observe(document.body);
   send();
 };

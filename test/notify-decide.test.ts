@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../functions/events/model.js';
+import { inviteMethodFor } from '../functions/mail/kinds.js';
 import {
   decide,
   fanoutMessage,
@@ -322,13 +323,17 @@ describe('what still fits when the message is finally sent', () => {
     expect(stillFits('waitlisted', registration({ status: 'confirmed' }), event(), now)).toBe(false);
   });
 
-  it('event_cancelled reaches everyone holding a place; event_changed only the confirmed', () => {
+  it('event_cancelled and event_changed reach everyone holding a place, and nobody who cancelled', () => {
     const cancelled = event({ status: 'cancelled' });
     for (const status of ['confirmed', 'pending_confirmation', 'waitlisted'] as const) {
       expect(stillFits('event_cancelled', registration({ status }), cancelled, now)).toBe(true);
+      expect(stillFits('event_changed', registration({ status }), event(), now)).toBe(true);
     }
     expect(stillFits('event_cancelled', registration({ status: 'cancelled' }), cancelled, now)).toBe(false);
-    expect(stillFits('event_changed', registration({ status: 'waitlisted' }), event(), now)).toBe(false);
+    expect(stillFits('event_changed', registration({ status: 'cancelled' }), event(), now)).toBe(false);
+    // Only seat holders get the invitation that moves their calendar entry.
+    expect(inviteMethodFor('event_changed', { status: 'waitlisted' })).toBeUndefined();
+    expect(inviteMethodFor('event_changed', { status: 'confirmed' })).toBe('REQUEST');
     expect(stillFits('manage_link', registration({ status: 'cancelled' }), event(), now)).toBe(false);
   });
 });

@@ -296,7 +296,7 @@ describe('registration messages', () => {
 });
 
 describe('event fan-outs', () => {
-  it('a change of time reaches every confirmed registrant once (over several pages), nobody else', async () => {
+  it('a change of time reaches every registrant once (over several pages): an invitation for seat holders only', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 5 });
     const confirmed = ['c1', 'c2', 'c3', 'c4', 'c5'].map((tag) => `${tag}@example.com`);
     for (const email of confirmed) await register(eventId, { ...person('x'), email });
@@ -321,7 +321,11 @@ describe('event fan-outs', () => {
       const wallClock = DateTime.fromISO(startsAt).setZone('Europe/Paris').toFormat("yyyyMMdd'T'HHmmss");
       expect(changed.calendar?.text).toContain(`DTSTART;TZID=Europe/Paris:${wallClock}`);
     }
-    expect(await kindsFor(eventId, 'waiting@example.com')).toEqual(['waitlisted']);
+    // Those waiting learn the new time too, with nothing for their calendar (they have no seat).
+    expect(await kindsFor(eventId, 'waiting@example.com')).toEqual(['waitlisted', 'event_changed']);
+    const told = await last('waiting@example.com');
+    expect(told.calendar).toBeUndefined();
+    expect(told.email.attachments).toEqual([]);
 
     // A change no calendar cares about sends nothing.
     await chain.app.call('PATCH', `/api/admin/events/${eventId}`, {

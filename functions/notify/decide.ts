@@ -214,9 +214,13 @@ export const reminderDue = (event: EventRecord, window: ReminderWindow, now: Dat
   now.getTime() >= Date.parse(reminderTime(event, window)) - EARLY_TOLERANCE_MS &&
   now.toISOString() < event.startsAt;
 
-/** Who a fan-out reaches: confirmed people; for a cancellation, everyone still holding a place. */
+/**
+ * Who a fan-out reaches. A change and a cancellation: everyone still holding a place (those
+ * waiting or unconfirmed need the new time too; only seat holders get an invitation with it,
+ * inviteMethodFor). Reminders: seat holders.
+ */
 export const fanoutRecipients: Record<FanoutKind, readonly RegistrationStatus[]> = {
-  event_changed: ['confirmed'],
+  event_changed: ['confirmed', 'pending_confirmation', 'waitlisted'],
   event_cancelled: ['confirmed', 'pending_confirmation', 'waitlisted'],
   reminder: ['confirmed'],
 };

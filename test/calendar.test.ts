@@ -9,6 +9,7 @@ import {
   only,
   type ParsedFile,
   parseIcs,
+  readings,
   sequenceOf,
   text,
 } from './support/ical.js';
@@ -112,7 +113,7 @@ describe('personal invitation (invite.ics)', () => {
     const ada = await register(eventId, 'Ada Lovelace');
 
     const response = await invite(ada);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=REQUEST');
     expect(response.headers['cache-control']).toBe('private, no-store');
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
     expect(response.headers.etag).toMatch(/^"[\w-]+"$/);
@@ -209,6 +210,35 @@ describe('personal invitation (invite.ics)', () => {
   });
 });
 
+describe('RFC points every calendar answer keeps', () => {
+  /** The `method` parameter of a `text/calendar` media type (RFC 5545 8.1), upper-cased. */
+  const mediaMethod = (contentType: string | undefined) =>
+    /^text\/calendar;\s*charset=utf-8;\s*method=([A-Z]+)$/i.exec(contentType ?? '')?.[1]?.toUpperCase();
+
+  it('names its METHOD in the media type: REQUEST, CANCEL and PUBLISH alike, as both parsers read the body', async () => {
+    const eventId = await app.publishedEvent();
+    const ada = await register(eventId, 'Ada Media');
+    const answers: [string, Awaited<ReturnType<typeof download>>][] = [
+      ['invite', await invite(ada)],
+      ['public file', await download(`/calendar/events/${eventId}.ics`)],
+      ['feed', await download('/calendar/organisers/media-aces.ics')],
+    ];
+    expect((await app.call('POST', `/api/registrations/${ada.id}/cancel?token=${ada.token}`)).status).toBe(
+      200,
+    );
+    answers.push(['cancelled invite', await invite(ada)]);
+
+    const methods = answers.map(([label, response]) => {
+      expect(response.status, label).toBe(200);
+      const inType = mediaMethod(response.headers['content-type']);
+      for (const [parser, reading] of readings(response.body))
+        expect(reading.method, `${label}, ${parser}`).toBe(inType);
+      return inType;
+    });
+    expect(methods).toEqual(['REQUEST', 'PUBLISH', 'PUBLISH', 'CANCEL']);
+  });
+});
+
 describe('one event through its life', () => {
   it('keeps one UID and raises SEQUENCE on each change a calendar must follow, then cancels', async () => {
     const eventId = await app.publishedEvent({ format: 'online', joinUrl: JOIN_URL });
@@ -295,7 +325,7 @@ describe('public event file (/calendar/events/{id}.ics)', () => {
     await register(eventId, 'Somebody Attending');
 
     const response = await download(`/calendar/events/${eventId}.ics`);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=PUBLISH');
     expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
     const file = fileOf(response);
@@ -357,7 +387,7 @@ describe('organiser feed (/calendar/organisers/{id}.ics)', () => {
 
   it('lists published and cancelled events of the last 30 days and to come, never drafts or attendees', async () => {
     const response = await download(feedUrl);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=PUBLISH');
     expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
     expect(response.headers['content-disposition']).toBeUndefined();
     const file = fileOf(response);

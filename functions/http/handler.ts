@@ -9,6 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { type core, safeParse } from 'zod/mini';
+import { calendarMethod } from '../calendar/method.js';
 import { AppError } from '../platform/errors.js';
 import { log } from '../platform/log.js';
 import { RateLimitedError } from '../platform/rate-limiter.js';
@@ -85,16 +86,19 @@ export const calendarFile = (
     ...(options.lastModified ? { 'last-modified': new Date(options.lastModified).toUTCString() } : {}),
   };
   if (etagMatches(request.headers['if-none-match'], etag)) return { statusCode: 304, headers };
+  const body = render();
+  // RFC 5545 8.1: the media type names the body's METHOD, so a client knows what it is handed.
+  const method = calendarMethod(body);
   return {
     statusCode: 200,
     headers: {
       ...headers,
-      'content-type': 'text/calendar; charset=utf-8',
+      'content-type': `text/calendar; charset=utf-8${method ? `; method=${method}` : ''}`,
       ...(options.filename
         ? { 'content-disposition': `attachment; filename="${options.filename.replace(/[^\w.-]/g, '-')}"` }
         : {}),
     },
-    body: render(),
+    body,
   };
 };
 

@@ -9,6 +9,7 @@ const UNIT = [
   'test/auth-claims.test.ts',
   'test/bench-progress.test.ts',
   'test/bundles.test.ts',
+  'test/calendar-rfc.test.ts',
   'test/calendar-tz.test.ts',
   'test/challenge.test.ts',
   'test/domain.test.ts',

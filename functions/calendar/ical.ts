@@ -144,7 +144,8 @@ const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
     timezone: local ? zone.tzid : null,
     summary: event.status === 'cancelled' ? `${text.cancelledPrefix}${event.title}` : event.title,
     location: placeOf(event, text),
-    organizer: { name: quoteSafe(organiser.name), email: organiser.replyTo },
+    // ical-generator quotes CN and encodes ^, " and newlines in it as RFC 6868 says.
+    organizer: { name: organiser.name, email: organiser.replyTo },
     created: toUtc(event.createdAt),
     lastModified: toUtc(event.updatedAt),
   } satisfies Partial<ICalEventData>;
@@ -152,7 +153,7 @@ const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
 
 const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAttendeeData => ({
   // The calendar entry shows it: only once the mailbox is proven, like in the emails.
-  ...(addresseeName(registration) ? { name: quoteSafe(registration.name) } : {}),
+  ...(addresseeName(registration) ? { name: registration.name } : {}),
   email: registration.email,
   role: ICalAttendeeRole.REQ,
   // A cancellation asks for no answer.
@@ -224,9 +225,6 @@ const isAmbiguousLocalTime = (instant: string, zone: string): boolean => {
 };
 
 const toUtc = (instant: string): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
-
-/** A CN parameter is a quoted string, and iCalendar has no escape for a double quote inside one. */
-const quoteSafe = (name: string): string => name.replace(/"/g, "'");
 
 type Text = (typeof TEXT)[Language];
 

@@ -1,0 +1,75 @@
+/**
+ * RFC points of the calendar files themselves, on the generating functions (no HTTP, no
+ * table): each read back by ical.js and by ts-ics. The HTTP side (media type, HEAD, DTSTAMP of
+ * a download) is in calendar.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { personalInvite, publicEventFile } from '../functions/calendar/ical.js';
+import { type EventRecord, newEventRecord, type Organiser, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
+import type { RegistrationRecord } from '../functions/registrations/model.js';
+import { readings } from './support/ical.js';
+
+const created = new Date('2026-01-05T09:00:00.000Z');
+const organiser: Organiser = { id: 'rfc', name: 'RFC Organiser', replyTo: 'contact@rfc.example' };
+const MANAGE = 'https://example.test/manage#token=t';
+
+const event = (fields: Record<string, unknown> = {}): EventRecord =>
+  publish(
+    newEventRecord(
+      eventCreateInput.parse({
+        title: 'RFC',
+        format: 'online',
+        joinUrl: 'https://meet.example/rfc',
+        startsAt: '2026-06-10T17:00:00.000Z',
+        endsAt: '2026-06-10T19:00:00.000Z',
+        timeZone: 'Europe/Paris',
+        ...fields,
+      }),
+      { id: 'evt-rfc', organiserId: organiser.id, organiserName: organiser.name },
+      created,
+    ),
+    created,
+  );
+
+const registration = (fields: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
+  id: 'reg-rfc',
+  eventId: 'evt-rfc',
+  shard: 0,
+  emailKey: 'key',
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  answers: {},
+  locale: 'en',
+  status: 'confirmed',
+  tokenHashes: [],
+  tokenSealed: '',
+  consentAt: created.toISOString(),
+  // The name goes into the invitation only once the mailbox is proven.
+  mailboxProvenAt: created.toISOString(),
+  createdAt: created.toISOString(),
+  updatedAt: created.toISOString(),
+  ...fields,
+});
+
+describe('parameter values (RFC 6868)', () => {
+  // A caret, double quotes, a newline, and the sequences RFC 6868 itself uses.
+  const awkward = 'Les "Amis" ^ du\nCafé ^n ^\'';
+
+  it('carry ^, " and newlines in names as ^^, ^\' and ^n, and both parsers give the name back', () => {
+    const files = [
+      personalInvite(event(), { ...organiser, name: awkward }, registration({ name: awkward }), MANAGE),
+      publicEventFile(event(), { ...organiser, name: awkward }, 'https://example.test'),
+    ];
+    for (const ics of files) {
+      // Quoted once, encoded inside (lines unfolded first): nothing broke out of the quotes.
+      expect(ics.replace(/\r\n[ \t]/g, '')).toContain(`CN="Les ^'Amis^' ^^ du^nCafé ^^n ^^'"`);
+      for (const [parser, reading] of readings(ics)) {
+        const [vevent] = reading.events;
+        expect(vevent?.organizer, parser).toEqual({ name: awkward, email: organiser.replyTo });
+        for (const attendee of vevent?.attendees ?? [])
+          expect(attendee, parser).toEqual({ name: awkward, email: 'ada@example.com' });
+      }
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * a download) is in calendar.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { personalInvite, publicEventFile } from '../functions/calendar/ical.js';
+import { organiserFeed, personalInvite, publicEventFile } from '../functions/calendar/ical.js';
 import { type EventRecord, newEventRecord, type Organiser, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
@@ -13,6 +13,8 @@ import { readings } from './support/ical.js';
 const created = new Date('2026-01-05T09:00:00.000Z');
 const organiser: Organiser = { id: 'rfc', name: 'RFC Organiser', replyTo: 'contact@rfc.example' };
 const MANAGE = 'https://example.test/manage#token=t';
+/** When the files are made: months after the event's last change. */
+const NOW = new Date('2026-03-01T12:34:56.000Z');
 
 const event = (fields: Record<string, unknown> = {}): EventRecord =>
   publish(
@@ -58,8 +60,8 @@ describe('parameter values (RFC 6868)', () => {
 
   it('carry ^, " and newlines in names as ^^, ^\' and ^n, and both parsers give the name back', () => {
     const files = [
-      personalInvite(event(), { ...organiser, name: awkward }, registration({ name: awkward }), MANAGE),
-      publicEventFile(event(), { ...organiser, name: awkward }, 'https://example.test'),
+      personalInvite(event(), { ...organiser, name: awkward }, registration({ name: awkward }), MANAGE, NOW),
+      publicEventFile(event(), { ...organiser, name: awkward }, 'https://example.test', NOW),
     ];
     for (const ics of files) {
       // Quoted once, encoded inside (lines unfolded first): nothing broke out of the quotes.
@@ -69,6 +71,26 @@ describe('parameter values (RFC 6868)', () => {
         expect(vevent?.organizer, parser).toEqual({ name: awkward, email: organiser.replyTo });
         for (const attendee of vevent?.attendees ?? [])
           expect(attendee, parser).toEqual({ name: awkward, email: 'ada@example.com' });
+      }
+    }
+  });
+});
+
+describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
+  it('is when the file is made; LAST-MODIFIED keeps the last stored change', () => {
+    const changed = { ...event(), updatedAt: '2026-02-01T08:00:00.000Z' };
+    const promoted = registration({ updatedAt: '2026-02-10T10:00:00.000Z' });
+    const files: [string, string, string][] = [
+      // The invitation changes with the registration too: its later change.
+      ['invite', personalInvite(changed, organiser, promoted, MANAGE, NOW), promoted.updatedAt],
+      ['public file', publicEventFile(changed, organiser, 'https://example.test', NOW), changed.updatedAt],
+      ['feed', organiserFeed(organiser, [changed], NOW, 'https://example.test'), changed.updatedAt],
+    ];
+    for (const [label, ics, lastChange] of files) {
+      for (const [parser, reading] of readings(ics)) {
+        const [vevent] = reading.events;
+        expect(vevent?.dtstamp, `${label}, ${parser}`).toBe(NOW.toISOString());
+        expect(vevent?.lastModified, `${label}, ${parser}`).toBe(lastChange);
       }
     }
   });

@@ -1,6 +1,8 @@
 import type ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
 import { matchRoute } from '../local/apigw.js';
 import { BASE_URL, manageLink, startTestApp, type TestApp } from './support/app.js';
 import {
@@ -116,7 +118,8 @@ describe('personal invitation (invite.ics)', () => {
     expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=REQUEST');
     expect(response.headers['cache-control']).toBe('private, no-store');
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
-    expect(response.headers.etag).toMatch(/^"[\w-]+"$/);
+    // Weak: two downloads of the same state differ in DTSTAMP alone.
+    expect(response.headers.etag).toMatch(/^W\/"[\w-]+"$/);
     const file = fileOf(response);
     expectWellFormed(file);
     expect(file.method).toBe('REQUEST');
@@ -236,6 +239,51 @@ describe('RFC points every calendar answer keeps', () => {
       return inType;
     });
     expect(methods).toEqual(['REQUEST', 'PUBLISH', 'PUBLISH', 'CANCEL']);
+  });
+
+  it('stamps each download with when it was made (DTSTAMP), not the last change (LAST-MODIFIED), and tags it without the stamp', async () => {
+    // An event published and last changed three days ago.
+    const past = new Date(Date.now() - 3 * 86_400_000);
+    const event = publish(
+      newEventRecord(
+        eventCreateInput.parse({
+          title: 'Stamped',
+          format: 'online',
+          joinUrl: JOIN_URL,
+          startsAt: days(5),
+          endsAt: days(5.1),
+        }),
+        { id: `evt-stamp-${Date.now()}`, organiserId: ORGANISER.id, organiserName: ORGANISER.name },
+        past,
+      ),
+      past,
+    );
+    await app.services.events.create(event);
+    const ada = await register(event.id, 'Ada Stamp');
+    const urls = [
+      `/api/registrations/${ada.id}/invite.ics?token=${ada.token}`,
+      `/calendar/events/${event.id}.ics`,
+      '/calendar/organisers/media-aces.ics',
+    ];
+    for (const url of urls) {
+      // iCalendar times have whole seconds.
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      const response = await app.call('GET', url);
+      const after = Date.now();
+      expect(response.status, url).toBe(200);
+      for (const [parser, reading] of readings(response.body)) {
+        const vevent = reading.events.find((entry) => entry.uid.startsWith(event.id));
+        const stamp = Date.parse(vevent?.dtstamp ?? '');
+        expect(stamp >= before && stamp <= after, `${url}, ${parser}: ${vevent?.dtstamp}`).toBe(true);
+        if (!url.includes('invite'))
+          expect(vevent?.lastModified, `${url}, ${parser}`).toBe(toSecond(event.updatedAt));
+      }
+      // Same state, same tag, whatever the stamp: a poll with it gets 304.
+      const again = await app.call('GET', url, {
+        headers: { 'if-none-match': response.headers.etag as string },
+      });
+      expect(again.status, url).toBe(304);
+    }
   });
 });
 
@@ -419,14 +467,16 @@ describe('organiser feed (/calendar/organisers/{id}.ics)', () => {
     expect(response.headers['last-modified']).toBe(new Date(latest).toUTCString());
   });
 
-  it('is byte-stable between requests, 304 on If-None-Match, and 200 with a new ETag after a change', async () => {
+  it('is stable between requests but for DTSTAMP, 304 on If-None-Match, and 200 with a new ETag after a change', async () => {
     const first = await download(feedUrl);
     const second = await download(feedUrl);
-    expect(second.body).toBe(first.body);
+    const unstamped = (body: string) => body.replace(/^DTSTAMP:.*\r\n/gm, '');
+    expect(unstamped(second.body)).toBe(unstamped(first.body));
     expect(second.headers.etag).toBe(first.headers.etag);
     const etag = first.headers.etag as string;
 
-    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
+    // The tag as sent, without its W/ (a weak comparison either way), and in a list.
+    for (const ifNoneMatch of [etag, etag.replace(/^W\//, ''), `"other", ${etag}`]) {
       const cached = await app.call('GET', feedUrl, { headers: { 'if-none-match': ifNoneMatch } });
       expect(cached.status, ifNoneMatch).toBe(304);
       expect(cached.body).toBe('');

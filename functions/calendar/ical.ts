@@ -19,9 +19,10 @@ import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../re
  * emails alike, so a calendar sees the same entry whichever way it arrives.
  *
  * Calendar apps match entries by UID and keep the one with the highest SEQUENCE (then the
- * latest DTSTAMP), so: one UID per event for its whole life, SEQUENCE from the event, and
- * DTSTAMP from the last stored change, never from the clock, so the same state always gives
- * the same bytes (and the same ETag).
+ * latest DTSTAMP), so: one UID per event for its whole life, SEQUENCE from the event. DTSTAMP
+ * is when the file or message is made (`now`), as RFC 5545 3.8.7.2 says for a file with a
+ * METHOD; LAST-MODIFIED carries the last stored change. Everything but DTSTAMP is a function of
+ * the stored state, so HTTP answers tag the body without it (functions/http/handler.ts).
  */
 
 /** The feed keeps ended events this long, so a subscriber still sees last week's event. */
@@ -62,6 +63,7 @@ export const personalInvite = (
   organiser: Organiser,
   registration: RegistrationRecord,
   manageUrl: string,
+  now: Date,
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
@@ -76,7 +78,9 @@ export const personalInvite = (
   const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
   calendar.createEvent({
     ...eventFields(event, organiser, text),
-    stamp: toUtc(inviteLastChange(event, registration)),
+    stamp: now,
+    // What this copy says changes with the registration too (a promotion adds the join URL).
+    lastModified: toUtc(inviteLastChange(event, registration)),
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
     description: [
@@ -91,9 +95,14 @@ export const personalInvite = (
 };
 
 /** One event for anyone to import: no attendee, no join URL. */
-export const publicEventFile = (event: EventRecord, organiser: Organiser, baseUrl: string): string => {
+export const publicEventFile = (
+  event: EventRecord,
+  organiser: Organiser,
+  baseUrl: string,
+  now: Date,
+): string => {
   const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
-  calendar.createEvent(publicEntry(event, organiser, baseUrl));
+  calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
 
@@ -106,16 +115,17 @@ export const organiserFeed = (
 ): string => {
   const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
   calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
-  for (const event of feedEvents(events, now)) calendar.createEvent(publicEntry(event, organiser, baseUrl));
+  for (const event of feedEvents(events, now))
+    calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
 
-const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string): ICalEventData => {
+const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, now: Date): ICalEventData => {
   const text = TEXT[event.language];
   const page = `${baseUrl}/events/${encodeURIComponent(event.id)}`;
   return {
     ...eventFields(event, organiser, text),
-    stamp: toUtc(event.updatedAt),
+    stamp: now,
     status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     url: page,
     description: [

@@ -77,7 +77,7 @@ export const sendOne = async (
       ? await deps.registrations.waitlistPosition(registration)
       : undefined;
   const ics = inviteMethodFor(intent.kind, registration)
-    ? personalInvite(event, organiser, registration, manage)
+    ? personalInvite(event, organiser, registration, manage, now)
     : undefined;
 
   const compose = deps.compose ?? composeNotification;

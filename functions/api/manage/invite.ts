@@ -13,10 +13,11 @@ import { services } from '../../wiring/services.js';
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
   if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl } = services();
+  const { baseUrl, clock } = services();
 
   const organiser = await eventOrganiser(event);
-  const ics = personalInvite(event, organiser, registration, manageUrl(baseUrl, registration.id, token));
+  const manage = manageUrl(baseUrl, registration.id, token);
+  const ics = personalInvite(event, organiser, registration, manage, clock());
 
   return calendarFile(request, ics, {
     cache: 'private',

@@ -241,6 +241,36 @@ describe('RFC points every calendar answer keeps', () => {
     expect(methods).toEqual(['REQUEST', 'PUBLISH', 'PUBLISH', 'CANCEL']);
   });
 
+  it('answers HEAD like GET without the body: same status and headers, the length of the GET body', async () => {
+    const eventId = await app.publishedEvent();
+    const ada = await register(eventId, 'Ada Head');
+    const urls = [
+      `/api/registrations/${ada.id}/invite.ics?token=${ada.token}`,
+      `/calendar/events/${eventId}.ics`,
+      '/calendar/organisers/media-aces.ics',
+    ];
+    for (const url of urls) {
+      const get = await app.call('GET', url);
+      const head = await app.call('HEAD', url);
+      expect([head.status, head.body], url).toEqual([200, '']);
+      for (const name of ['content-type', 'etag', 'cache-control', 'last-modified', 'content-disposition'])
+        expect(head.headers[name], `${url} ${name}`).toBe(get.headers[name]);
+      expect(head.headers['content-length'], url).toBe(String(Buffer.byteLength(get.body)));
+      // Conditional and refused the same way too.
+      const cached = await app.call('HEAD', url, {
+        headers: { 'if-none-match': get.headers.etag as string },
+      });
+      expect([cached.status, cached.body], url).toEqual([304, '']);
+    }
+    const unknown = await app.call('HEAD', '/calendar/events/no-such-event.ics');
+    expect([unknown.status, unknown.body]).toEqual([404, '']);
+    // The local server (and API Gateway, from the same table) routes HEAD only where a route says so.
+    expect(matchRoute('HEAD', `/calendar/events/${eventId}.ics`)).toMatchObject({
+      route: { method: 'HEAD', entry: 'functions/api/calendar/eventFile.ts' },
+    });
+    expect(matchRoute('HEAD', '/api/events')).toBe('method_not_allowed');
+  });
+
   it('stamps each download with when it was made (DTSTAMP), not the last change (LAST-MODIFIED), and tags it without the stamp', async () => {
     // An event published and last changed three days ago.
     const past = new Date(Date.now() - 3 * 86_400_000);

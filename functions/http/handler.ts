@@ -215,5 +215,19 @@ export const httpApi = (options: HandlerOptions, handler: ApiHandler) => {
     .use(errorResponses())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(httpJsonBodyParser());
-  return chain.handler(handler);
+  return headWithoutBody(chain.handler(handler));
 };
+
+/**
+ * HEAD gets the answer GET would (status, headers, errors alike) without its body (RFC 9110
+ * 9.3.2), and that body's length. Only routes that name HEAD reach a handler with it.
+ */
+const headWithoutBody =
+  (handler: ApiHandler): ApiHandler =>
+  async (event, context) => {
+    const result = await handler(event, context);
+    if (event.requestContext?.http?.method !== 'HEAD' || result.body === undefined) return result;
+    const { body, ...rest } = result;
+    const length = Buffer.byteLength(body, result.isBase64Encoded ? 'base64' : 'utf8');
+    return { ...rest, headers: { ...rest.headers, 'content-length': String(length) } };
+  };

@@ -95,3 +95,29 @@ describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
     }
   });
 });
+
+describe('CANCEL (RFC 5546 3.2.5)', () => {
+  it('has no STATUS when one registration is cancelled and the event is still on', () => {
+    const ics = personalInvite(event(), organiser, registration({ status: 'cancelled' }), MANAGE, NOW);
+    for (const [parser, reading] of readings(ics)) {
+      expect(reading.method, parser).toBe('CANCEL');
+      expect(reading.events[0]?.status, parser).toBeUndefined();
+      // Still addressed to that one attendee, who is the one uninvited.
+      expect(
+        reading.events[0]?.attendees.map((attendee) => attendee.email),
+        parser,
+      ).toEqual(['ada@example.com']);
+    }
+  });
+
+  it('has STATUS:CANCELLED when the whole event is cancelled, whatever the registration', () => {
+    const cancelled = { ...event(), status: 'cancelled' as const, sequence: 1 };
+    for (const status of ['confirmed', 'cancelled'] as const) {
+      const ics = personalInvite(cancelled, organiser, registration({ status }), MANAGE, NOW);
+      for (const [parser, reading] of readings(ics)) {
+        expect(reading.method, `${status}, ${parser}`).toBe('CANCEL');
+        expect(reading.events[0]?.status, `${status}, ${parser}`).toBe('CANCELLED');
+      }
+    }
+  });
+});

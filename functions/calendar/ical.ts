@@ -81,7 +81,10 @@ export const personalInvite = (
     stamp: now,
     // What this copy says changes with the registration too (a promotion adds the join URL).
     lastModified: toUtc(inviteLastChange(event, registration)),
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    // RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event; a CANCEL that uninvites this
+    // one attendee (their registration cancelled, the event still on) carries no STATUS.
+    status:
+      event.status === 'cancelled' ? ICalEventStatus.CANCELLED : cancelled ? null : ICalEventStatus.CONFIRMED,
     ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
     description: [
       ...notes,

@@ -11,6 +11,7 @@ const UNIT = [
   'test/bundles.test.ts',
   'test/calendar-rfc.test.ts',
   'test/calendar-tz.test.ts',
+  'test/calendar-zones.test.ts',
   'test/challenge.test.ts',
   'test/domain.test.ts',
   'test/field-problems.test.ts',

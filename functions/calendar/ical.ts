@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz/date';
 import ical, {
   type ICalAttendeeData,
   ICalAttendeeRole,
@@ -7,11 +8,10 @@ import ical, {
   type ICalEventData,
   ICalEventStatus,
 } from 'ical-generator';
-import { DateTime } from 'luxon';
-import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
 import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
@@ -75,12 +75,12 @@ export const personalInvite = (
   else if (registration.status === 'waitlisted') notes.push(text.waitlisted);
   else if (registration.status === 'pending_confirmation') notes.push(text.pending);
 
-  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, [event]);
   calendar.createEvent({
     ...eventFields(event, organiser, text),
     stamp: now,
     // What this copy says changes with the registration too (a promotion adds the join URL).
-    lastModified: toUtc(inviteLastChange(event, registration)),
+    lastModified: new Date(inviteLastChange(event, registration)),
     // RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event; a CANCEL that uninvites this
     // one attendee (their registration cancelled, the event still on) carries no STATUS.
     status:
@@ -104,7 +104,7 @@ export const publicEventFile = (
   baseUrl: string,
   now: Date,
 ): string => {
-  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, [event]);
   calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
@@ -116,10 +116,10 @@ export const organiserFeed = (
   now: Date,
   baseUrl: string,
 ): string => {
-  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
+  const listed = feedEvents(events, now);
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, listed);
   calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
-  for (const event of feedEvents(events, now))
-    calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
+  for (const event of listed) calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
 
@@ -142,25 +142,25 @@ const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, 
 
 /** What every copy of an event shares: identity, times, place, organiser. */
 const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
-  const zone = vtimezone(event.timeZone);
-  const local =
-    zone &&
-    !isAmbiguousLocalTime(event.startsAt, zone.tzid) &&
-    !isAmbiguousLocalTime(event.endsAt, zone.tzid);
+  const [start, end] = [Date.parse(event.startsAt), Date.parse(event.endsAt)];
+  const zone = calendarZone(event.timeZone);
+  // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
+  const local = zone && !isAmbiguousLocalTime(start, zone) && !isAmbiguousLocalTime(end, zone) ? zone : null;
+  // A TZDate gives ical-generator the wall clock in the zone from zones.ts's own offsets; a plain
+  // Date would be read in the server's zone.
+  const at = (ms: number) => (local ? new TZDate(ms, local) : new Date(ms));
   return {
     id: calendarUid(event),
     sequence: event.sequence,
-    // Zone-aware values: ical-generator reads a plain Date in the server's own zone (UTC on Lambda).
-    start: toUtc(event.startsAt),
-    end: toUtc(event.endsAt),
-    // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
-    timezone: local ? zone.tzid : null,
+    start: at(start),
+    end: at(end),
+    timezone: local,
     summary: event.status === 'cancelled' ? `${text.cancelledPrefix}${event.title}` : event.title,
     location: placeOf(event, text),
     // ical-generator quotes CN and encodes ^, " and newlines in it as RFC 6868 says.
     organizer: { name: organiser.name, email: organiser.replyTo },
-    created: toUtc(event.createdAt),
-    lastModified: toUtc(event.updatedAt),
+    created: new Date(event.createdAt),
+    lastModified: new Date(event.updatedAt),
   } satisfies Partial<ICalEventData>;
 };
 
@@ -176,8 +176,10 @@ const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAtt
 const eventText = (event: EventRecord, text: Text): string[] => {
   const parts = [event.summary, event.description].filter((part) => part.trim() !== '');
   if (event.agenda.length > 0) {
-    const wallClock = (instant: string) =>
-      DateTime.fromISO(instant).setZone(event.timeZone).toFormat('HH:mm');
+    const wallClock = (instant: string) => {
+      const ms = Date.parse(instant);
+      return new Date(ms + offsetAt(event.timeZone, ms) * 60_000).toISOString().slice(11, 16);
+    };
     const lines = event.agenda.map((item) => {
       const time = item.endsAt
         ? `${wallClock(item.startsAt)}–${wallClock(item.endsAt)}`
@@ -196,48 +198,22 @@ const placeOf = (event: EventRecord, text: Text): string => {
   return event.format === 'in_person' ? '' : text.online;
 };
 
-const newCalendar = (method: ICalCalendarMethod): ICalCalendar =>
-  ical({ prodId: PRODID, method }).timezone({
+/**
+ * Each zone's VTIMEZONE covers the UTC years of the calendar's events, from the year before the
+ * first start (so every local time follows an observance's onset) to the year of the last end.
+ */
+const newCalendar = (method: ICalCalendarMethod, events: readonly EventRecord[]): ICalCalendar => {
+  const year = (instant: string) => Number(instant.slice(0, 4));
+  const firstYear = Math.min(...events.map((event) => year(event.startsAt))) - 1;
+  const lastYear = Math.max(...events.map((event) => year(event.endsAt)));
+  return ical({ prodId: PRODID, method }).timezone({
     name: null,
-    generator: (tzid) => vtimezone(tzid)?.block ?? null,
+    generator: (tzid) => vtimezone(tzid, firstYear, lastYear),
   });
+};
 
 /** RFC 5545 ends every content line with CRLF, the last one too. */
 const render = (calendar: ICalCalendar): string => `${calendar.toString()}\r\n`;
-
-/**
- * The VTIMEZONE (current rules, RRULE style) for an IANA zone, under the zone's canonical
- * name: the library answers `Asia/Kolkata` for `Asia/Calcutta`, and TZID must name the
- * VTIMEZONE the file carries.
- */
-const vtimezone = (zone: string): { tzid: string; block: string } | undefined => {
-  const found = tzlib_get_ical_block(zone);
-  if (!Array.isArray(found) || !found[0] || !found[1]) return undefined;
-  const tzid = found[1].replace(/^TZID=/, '');
-  return tzid === 'Etc/UTC' ? undefined : { tzid, block: found[0] };
-};
-
-/**
- * Whether the instant's local time happens twice (the hour the clocks go back over). RFC 5545
- * reads such a time as its first pass, ical.js (Thunderbird) as its second: only UTC says it
- * for everyone.
- */
-const isAmbiguousLocalTime = (instant: string, zone: string): boolean => {
-  const at = toUtc(instant).setZone(zone);
-  const wallClock = at.toFormat('yyyyLLddHHmmss');
-  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
-  const threeHours = 3 * 3_600_000;
-  // Minutes the clocks went back in the three hours before, and in the three hours after.
-  const backBefore = offsetAt(at.toMillis() - threeHours) - at.offset;
-  const backAfter = at.offset - offsetAt(at.toMillis() + threeHours);
-  const twins = [
-    ...(backBefore > 0 ? [at.toMillis() - backBefore * 60_000] : []),
-    ...(backAfter > 0 ? [at.toMillis() + backAfter * 60_000] : []),
-  ];
-  return twins.some((ms) => DateTime.fromMillis(ms, { zone }).toFormat('yyyyLLddHHmmss') === wallClock);
-};
-
-const toUtc = (instant: string): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
 
 type Text = (typeof TEXT)[Language];
 

@@ -19,17 +19,24 @@ const DAY = 24 * 60 * MINUTE;
 /** The zone's offset from UTC at an instant, in minutes. */
 export const offsetAt = (zone: string, ms: number): number => tzOffset(zone, new Date(ms));
 
+const names = new Map<string, string | undefined>();
+
 /**
  * The zone's name as the runtime spells it (`europe/paris` → `Europe/Paris`), what TZID says;
  * undefined for UTC under any of its names (those times are written in UTC) or an unknown zone.
  */
 export const calendarZone = (zone: string): string | undefined => {
-  try {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    return name === 'UTC' ? undefined : name;
-  } catch {
-    return undefined;
+  // Kept: a formatter costs tens of microseconds, a feed asks once per event.
+  if (!names.has(zone)) {
+    let name: string | undefined;
+    try {
+      name = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      name = undefined;
+    }
+    names.set(zone, name === 'UTC' ? undefined : name);
   }
+  return names.get(zone);
 };
 
 interface Change {

@@ -5,7 +5,7 @@
  * It names handler files by path only, so infrastructure never imports handler code.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -44,6 +44,16 @@ const route = (
   ...options,
 });
 
+/**
+ * A calendar file: GET, and HEAD answered like it without the body (functions/http/handler.ts),
+ * which calendar apps and link checkers ask before subscribing. API Gateway's HTTP API routes
+ * a method only where a route names it, so HEAD is a route of its own to the same function.
+ */
+const calendarFile = (path: string, entry: string, access: RouteDefinition['access']): RouteDefinition[] => [
+  route('GET', path, entry, access),
+  route('HEAD', path, entry, access),
+];
+
 const adminEvent = '/api/admin/events/{eventId}';
 const adminRegistration = `${adminEvent}/registrations/{registrationId}`;
 
@@ -57,7 +67,7 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  route('GET', '/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  ...calendarFile('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
   // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
   route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {
     sealsTokens: true,
@@ -66,8 +76,8 @@ export const routes: readonly RouteDefinition[] = [
   route('DELETE', '/api/registrations/{registrationId}', 'manage/erase', 'RW'),
 
   // API.md's /calendar/events/{eventId}.ics and /calendar/organisers/{organiserId}.ics.
-  route('GET', '/calendar/events/{file}', 'calendar/eventFile', 'RO'),
-  route('GET', '/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),
+  ...calendarFile('/calendar/events/{file}', 'calendar/eventFile', 'RO'),
+  ...calendarFile('/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),
 
   route('GET', '/api/admin/events', 'admin/listEvents', 'RO'),
   route('POST', '/api/admin/events', 'admin/createEvent', 'RW'),

@@ -155,7 +155,7 @@ const isJson = (req: IncomingMessage): boolean =>
   /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 
 const allowedMethods = (path: string): string =>
-  ['GET', 'POST', 'PATCH', 'DELETE']
+  ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
     .filter((method) => typeof matchRoute(method, path) === 'object')
     .join(', ');
 

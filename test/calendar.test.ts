@@ -1,6 +1,8 @@
 import type ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
 import { matchRoute } from '../local/apigw.js';
 import { BASE_URL, manageLink, startTestApp, type TestApp } from './support/app.js';
 import {
@@ -9,6 +11,7 @@ import {
   only,
   type ParsedFile,
   parseIcs,
+  readings,
   sequenceOf,
   text,
 } from './support/ical.js';
@@ -112,10 +115,11 @@ describe('personal invitation (invite.ics)', () => {
     const ada = await register(eventId, 'Ada Lovelace');
 
     const response = await invite(ada);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=REQUEST');
     expect(response.headers['cache-control']).toBe('private, no-store');
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
-    expect(response.headers.etag).toMatch(/^"[\w-]+"$/);
+    // Weak: two downloads of the same state differ in DTSTAMP alone.
+    expect(response.headers.etag).toMatch(/^W\/"[\w-]+"$/);
     const file = fileOf(response);
     expectWellFormed(file);
     expect(file.method).toBe('REQUEST');
@@ -177,7 +181,7 @@ describe('personal invitation (invite.ics)', () => {
     expect(text(only(file), 'location')).toBe('Espace Bourse, Paris');
   });
 
-  it('turns into a CANCEL (same UID, STATUS:CANCELLED, the attendee named) once the registration is cancelled', async () => {
+  it('turns into a CANCEL (same UID, no STATUS: the event is still on, the attendee named) once the registration is cancelled', async () => {
     const eventId = await app.publishedEvent({ joinUrl: JOIN_URL });
     const ada = await register(eventId, 'Ada Cancel');
     const beforeFile = fileOf(await invite(ada));
@@ -186,12 +190,15 @@ describe('personal invitation (invite.ics)', () => {
     const cancelled = await app.call('POST', `/api/registrations/${ada.id}/cancel?token=${ada.token}`);
     expect(cancelled.status).toBe(200);
 
-    const file = fileOf(await invite(ada));
+    const response = await invite(ada);
+    const file = fileOf(response);
     expectWellFormed(file);
     expect(file.method).toBe('CANCEL');
     const vevent = only(file);
     expect(text(vevent, 'uid')).toBe(text(before, 'uid'));
-    expect(text(vevent, 'status')).toBe('CANCELLED');
+    // RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event; uninviting one attendee has none.
+    for (const [parser, reading] of readings(response.body))
+      expect(reading.events[0]?.status, parser).toBeUndefined();
     expect(sequenceOf(vevent)).toBeGreaterThanOrEqual(sequenceOf(before));
     // Not older than the REQUEST: with the same SEQUENCE, the later DTSTAMP wins (RFC 5546 2.1.5).
     expect(instantOf(file, vevent, 'dtstamp') >= instantOf(beforeFile, before, 'dtstamp')).toBe(true);
@@ -207,6 +214,110 @@ describe('personal invitation (invite.ics)', () => {
       403,
     );
     expect((await app.call('GET', `/api/registrations/nope/invite.ics?token=${a.token}`)).status).toBe(404);
+  });
+});
+
+describe('RFC points every calendar answer keeps', () => {
+  /** The `method` parameter of a `text/calendar` media type (RFC 5545 8.1), upper-cased. */
+  const mediaMethod = (contentType: string | undefined) =>
+    /^text\/calendar;\s*charset=utf-8;\s*method=([A-Z]+)$/i.exec(contentType ?? '')?.[1]?.toUpperCase();
+
+  it('names its METHOD in the media type: REQUEST, CANCEL and PUBLISH alike, as both parsers read the body', async () => {
+    const eventId = await app.publishedEvent();
+    const ada = await register(eventId, 'Ada Media');
+    const answers: [string, Awaited<ReturnType<typeof download>>][] = [
+      ['invite', await invite(ada)],
+      ['public file', await download(`/calendar/events/${eventId}.ics`)],
+      ['feed', await download('/calendar/organisers/media-aces.ics')],
+    ];
+    expect((await app.call('POST', `/api/registrations/${ada.id}/cancel?token=${ada.token}`)).status).toBe(
+      200,
+    );
+    answers.push(['cancelled invite', await invite(ada)]);
+
+    const methods = answers.map(([label, response]) => {
+      expect(response.status, label).toBe(200);
+      const inType = mediaMethod(response.headers['content-type']);
+      for (const [parser, reading] of readings(response.body))
+        expect(reading.method, `${label}, ${parser}`).toBe(inType);
+      return inType;
+    });
+    expect(methods).toEqual(['REQUEST', 'PUBLISH', 'PUBLISH', 'CANCEL']);
+  });
+
+  it('answers HEAD like GET without the body: same status and headers, the length of the GET body', async () => {
+    const eventId = await app.publishedEvent();
+    const ada = await register(eventId, 'Ada Head');
+    const urls = [
+      `/api/registrations/${ada.id}/invite.ics?token=${ada.token}`,
+      `/calendar/events/${eventId}.ics`,
+      '/calendar/organisers/media-aces.ics',
+    ];
+    for (const url of urls) {
+      const get = await app.call('GET', url);
+      const head = await app.call('HEAD', url);
+      expect([head.status, head.body], url).toEqual([200, '']);
+      for (const name of ['content-type', 'etag', 'cache-control', 'last-modified', 'content-disposition'])
+        expect(head.headers[name], `${url} ${name}`).toBe(get.headers[name]);
+      expect(head.headers['content-length'], url).toBe(String(Buffer.byteLength(get.body)));
+      // Conditional and refused the same way too.
+      const cached = await app.call('HEAD', url, {
+        headers: { 'if-none-match': get.headers.etag as string },
+      });
+      expect([cached.status, cached.body], url).toEqual([304, '']);
+    }
+    const unknown = await app.call('HEAD', '/calendar/events/no-such-event.ics');
+    expect([unknown.status, unknown.body]).toEqual([404, '']);
+    // The local server (and API Gateway, from the same table) routes HEAD only where a route says so.
+    expect(matchRoute('HEAD', `/calendar/events/${eventId}.ics`)).toMatchObject({
+      route: { method: 'HEAD', entry: 'functions/api/calendar/eventFile.ts' },
+    });
+    expect(matchRoute('HEAD', '/api/events')).toBe('method_not_allowed');
+  });
+
+  it('stamps each download with when it was made (DTSTAMP), not the last change (LAST-MODIFIED), and tags it without the stamp', async () => {
+    // An event published and last changed three days ago.
+    const past = new Date(Date.now() - 3 * 86_400_000);
+    const event = publish(
+      newEventRecord(
+        eventCreateInput.parse({
+          title: 'Stamped',
+          format: 'online',
+          joinUrl: JOIN_URL,
+          startsAt: days(5),
+          endsAt: days(5.1),
+        }),
+        { id: `evt-stamp-${Date.now()}`, organiserId: ORGANISER.id, organiserName: ORGANISER.name },
+        past,
+      ),
+      past,
+    );
+    await app.services.events.create(event);
+    const ada = await register(event.id, 'Ada Stamp');
+    const urls = [
+      `/api/registrations/${ada.id}/invite.ics?token=${ada.token}`,
+      `/calendar/events/${event.id}.ics`,
+      '/calendar/organisers/media-aces.ics',
+    ];
+    for (const url of urls) {
+      // iCalendar times have whole seconds.
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      const response = await app.call('GET', url);
+      const after = Date.now();
+      expect(response.status, url).toBe(200);
+      for (const [parser, reading] of readings(response.body)) {
+        const vevent = reading.events.find((entry) => entry.uid.startsWith(event.id));
+        const stamp = Date.parse(vevent?.dtstamp ?? '');
+        expect(stamp >= before && stamp <= after, `${url}, ${parser}: ${vevent?.dtstamp}`).toBe(true);
+        if (!url.includes('invite'))
+          expect(vevent?.lastModified, `${url}, ${parser}`).toBe(toSecond(event.updatedAt));
+      }
+      // Same state, same tag, whatever the stamp: a poll with it gets 304.
+      const again = await app.call('GET', url, {
+        headers: { 'if-none-match': response.headers.etag as string },
+      });
+      expect(again.status, url).toBe(304);
+    }
   });
 });
 
@@ -259,9 +370,13 @@ describe('one event through its life', () => {
     expectWellFormed(cancelledPublic);
     expect(cancelledPublic.method).toBe('PUBLISH');
     expect(text(only(cancelledPublic), 'status')).toBe('CANCELLED');
-    const cancelInvite = fileOf(await invite(ada));
+    const cancelResponse = await invite(ada);
+    const cancelInvite = fileOf(cancelResponse);
     expectWellFormed(cancelInvite);
     expect(cancelInvite.method).toBe('CANCEL');
+    // The whole event: STATUS:CANCELLED in the registrant's CANCEL too.
+    for (const [parser, reading] of readings(cancelResponse.body))
+      expect(reading.events[0]?.status, parser).toBe('CANCELLED');
     expect(text(only(cancelInvite), 'uid')).toBe(uid);
     expect(cancelInvite.root.toString()).not.toContain('other-room');
     sequences.push(sequenceOf(only(cancelInvite)));
@@ -296,7 +411,7 @@ describe('public event file (/calendar/events/{id}.ics)', () => {
     await register(eventId, 'Somebody Attending');
 
     const response = await download(`/calendar/events/${eventId}.ics`);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=PUBLISH');
     expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${eventId}.ics"`);
     const file = fileOf(response);
@@ -358,7 +473,7 @@ describe('organiser feed (/calendar/organisers/{id}.ics)', () => {
 
   it('lists published and cancelled events of the last 30 days and to come, never drafts or attendees', async () => {
     const response = await download(feedUrl);
-    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8; method=PUBLISH');
     expect(response.headers['cache-control']).toMatch(/^public, .*max-age=\d+/);
     expect(response.headers['content-disposition']).toBeUndefined();
     const file = fileOf(response);
@@ -390,14 +505,16 @@ describe('organiser feed (/calendar/organisers/{id}.ics)', () => {
     expect(response.headers['last-modified']).toBe(new Date(latest).toUTCString());
   });
 
-  it('is byte-stable between requests, 304 on If-None-Match, and 200 with a new ETag after a change', async () => {
+  it('is stable between requests but for DTSTAMP, 304 on If-None-Match, and 200 with a new ETag after a change', async () => {
     const first = await download(feedUrl);
     const second = await download(feedUrl);
-    expect(second.body).toBe(first.body);
+    const unstamped = (body: string) => body.replace(/^DTSTAMP:.*\r\n/gm, '');
+    expect(unstamped(second.body)).toBe(unstamped(first.body));
     expect(second.headers.etag).toBe(first.headers.etag);
     const etag = first.headers.etag as string;
 
-    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
+    // The tag as sent, without its W/ (a weak comparison either way), and in a list.
+    for (const ifNoneMatch of [etag, etag.replace(/^W\//, ''), `"other", ${etag}`]) {
       const cached = await app.call('GET', feedUrl, { headers: { 'if-none-match': ifNoneMatch } });
       expect(cached.status, ifNoneMatch).toBe(304);
       expect(cached.body).toBe('');

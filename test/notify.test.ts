@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../local/tick.js';
 import { manageLink } from './support/app.js';
+import { readings } from './support/ical.js';
 import {
   MAIL_FROM,
   type Mail,
@@ -10,6 +11,9 @@ import {
   parseCalendar,
   startNotifyChain,
 } from './support/notify.js';
+
+/** postal-mime gives text parts back with LF line ends; on the wire they are CRLF, as parsers want. */
+const crlf = (text: string | undefined): string => (text ?? '').replace(/\r?\n/g, '\r\n');
 
 /**
  * The real chain on DynamoDB Local: API call -> table -> stream -> poller -> notify handler
@@ -145,6 +149,9 @@ describe('registration messages', () => {
     expect(cancelled.calendar?.mimeMethod).toBe('CANCEL');
     expect(cancelled.calendar?.method).toBe('CANCEL');
     expect(cancelled.calendar?.uid).toBe(await publicUid(eventId));
+    // Her seat is cancelled, not the event: no STATUS:CANCELLED (RFC 5546 3.2.5).
+    for (const [parser, reading] of readings(crlf(cancelled.calendar?.text)))
+      expect(reading.events[0]?.status, parser).toBeUndefined();
     expect(cancelled.email.text).not.toContain(JOIN_URL);
 
     expect(await kindsFor(eventId, 'denis@example.com')).toEqual(['waitlisted', 'promoted']);
@@ -278,7 +285,10 @@ describe('registration messages', () => {
     expect(cancel.status).toBe(200);
 
     expect(await kindsFor(eventId, 'gael@example.com')).toEqual(['confirmed', 'cancelled_by_organiser']);
-    expect((await last('gael@example.com')).calendar?.method).toBe('CANCEL');
+    const cancelled = (await last('gael@example.com')).calendar;
+    expect(cancelled?.method).toBe('CANCEL');
+    for (const [parser, reading] of readings(crlf(cancelled?.text)))
+      expect(reading.events[0]?.status, parser).toBeUndefined();
   });
 
   it('an erased registration gets nothing more', async () => {
@@ -356,6 +366,9 @@ describe('event fan-outs', () => {
         sequence: 1,
         status: 'CANCELLED',
       });
+      // The whole event is cancelled: STATUS:CANCELLED, for the second parser too.
+      for (const [parser, reading] of readings(crlf(mail.calendar?.text)))
+        expect(reading.events[0]?.status, parser).toBe('CANCELLED');
       expect(mail.email.text).not.toContain(JOIN_URL);
     }
   });

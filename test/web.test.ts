@@ -272,7 +272,10 @@ describe('web pages in Chromium', () => {
     const inviteHref = await invite.getAttribute('href');
     expect(inviteHref).toMatch(/\/invite\.ics\?token=/);
     const ics = await fetch(inviteHref ?? '');
-    expect([ics.status, ics.headers.get('content-type')]).toEqual([200, 'text/calendar; charset=utf-8']);
+    expect([ics.status, ics.headers.get('content-type')]).toEqual([
+      200,
+      'text/calendar; charset=utf-8; method=REQUEST',
+    ]);
     expect(await ics.text()).toContain('Un patron doit-il tweeter ?');
     await shot(page, 'manage-phone');
 

@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz/date';
 import ical, {
   type ICalAttendeeData,
   ICalAttendeeRole,
@@ -7,11 +8,10 @@ import ical, {
   type ICalEventData,
   ICalEventStatus,
 } from 'ical-generator';
-import { DateTime } from 'luxon';
-import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
 import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
@@ -19,9 +19,10 @@ import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../re
  * emails alike, so a calendar sees the same entry whichever way it arrives.
  *
  * Calendar apps match entries by UID and keep the one with the highest SEQUENCE (then the
- * latest DTSTAMP), so: one UID per event for its whole life, SEQUENCE from the event, and
- * DTSTAMP from the last stored change, never from the clock, so the same state always gives
- * the same bytes (and the same ETag).
+ * latest DTSTAMP), so: one UID per event for its whole life, SEQUENCE from the event. DTSTAMP
+ * is when the file or message is made (`now`), as RFC 5545 3.8.7.2 says for a file with a
+ * METHOD; LAST-MODIFIED carries the last stored change. Everything but DTSTAMP is a function of
+ * the stored state, so HTTP answers tag the body without it (functions/http/handler.ts).
  */
 
 /** The feed keeps ended events this long, so a subscriber still sees last week's event. */
@@ -63,6 +64,7 @@ export const personalInvite = (
   registration: RegistrationRecord,
   /** The registration's page without its secret (registrationPageUrl): calendars are shared. */
   registrationUrl: string,
+  now: Date,
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
@@ -74,13 +76,18 @@ export const personalInvite = (
   else if (registration.status === 'waitlisted') notes.push(text.waitlisted);
   else if (registration.status === 'pending_confirmation') notes.push(text.pending);
 
-  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, [event]);
   calendar.createEvent({
     ...eventFields(event, organiser, text),
     // Above every invitation or cancellation this address got for an earlier registration.
     sequence: event.sequence + (registration.sequenceOffset ?? 0),
-    stamp: toUtc(inviteLastChange(event, registration)),
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    stamp: now,
+    // What this copy says changes with the registration too (a promotion adds the join URL).
+    lastModified: new Date(inviteLastChange(event, registration)),
+    // RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event; a CANCEL that uninvites this
+    // one attendee (their registration cancelled, the event still on) carries no STATUS.
+    status:
+      event.status === 'cancelled' ? ICalEventStatus.CANCELLED : cancelled ? null : ICalEventStatus.CONFIRMED,
     ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
     description: [
       ...notes,
@@ -94,9 +101,14 @@ export const personalInvite = (
 };
 
 /** One event for anyone to import: no attendee, no join URL. */
-export const publicEventFile = (event: EventRecord, organiser: Organiser, baseUrl: string): string => {
-  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
-  calendar.createEvent(publicEntry(event, organiser, baseUrl));
+export const publicEventFile = (
+  event: EventRecord,
+  organiser: Organiser,
+  baseUrl: string,
+  now: Date,
+): string => {
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, [event]);
+  calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
 
@@ -107,18 +119,19 @@ export const organiserFeed = (
   now: Date,
   baseUrl: string,
 ): string => {
-  const calendar = newCalendar(ICalCalendarMethod.PUBLISH);
+  const listed = feedEvents(events, now);
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, listed);
   calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
-  for (const event of feedEvents(events, now)) calendar.createEvent(publicEntry(event, organiser, baseUrl));
+  for (const event of listed) calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
 
-const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string): ICalEventData => {
+const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, now: Date): ICalEventData => {
   const text = TEXT[event.language];
   const page = `${baseUrl}/events/${encodeURIComponent(event.id)}`;
   return {
     ...eventFields(event, organiser, text),
-    stamp: toUtc(event.updatedAt),
+    stamp: now,
     status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     url: page,
     description: [
@@ -132,30 +145,31 @@ const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string):
 
 /** What every copy of an event shares: identity, times, place, organiser. */
 const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
-  const zone = vtimezone(event.timeZone);
-  const local =
-    zone &&
-    !isAmbiguousLocalTime(event.startsAt, zone.tzid) &&
-    !isAmbiguousLocalTime(event.endsAt, zone.tzid);
+  const [start, end] = [Date.parse(event.startsAt), Date.parse(event.endsAt)];
+  const zone = calendarZone(event.timeZone);
+  // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
+  const local = zone && !isAmbiguousLocalTime(start, zone) && !isAmbiguousLocalTime(end, zone) ? zone : null;
+  // A TZDate gives ical-generator the wall clock in the zone from zones.ts's own offsets; a plain
+  // Date would be read in the server's zone.
+  const at = (ms: number) => (local ? new TZDate(ms, local) : new Date(ms));
   return {
     id: calendarUid(event),
     sequence: event.sequence,
-    // Zone-aware values: ical-generator reads a plain Date in the server's own zone (UTC on Lambda).
-    start: toUtc(event.startsAt),
-    end: toUtc(event.endsAt),
-    // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
-    timezone: local ? zone.tzid : null,
+    start: at(start),
+    end: at(end),
+    timezone: local,
     summary: event.status === 'cancelled' ? `${text.cancelledPrefix}${event.title}` : event.title,
     location: placeOf(event, text),
-    organizer: { name: quoteSafe(organiser.name), email: organiser.replyTo },
-    created: toUtc(event.createdAt),
-    lastModified: toUtc(event.updatedAt),
+    // ical-generator quotes CN and encodes ^, " and newlines in it as RFC 6868 says.
+    organizer: { name: organiser.name, email: organiser.replyTo },
+    created: new Date(event.createdAt),
+    lastModified: new Date(event.updatedAt),
   } satisfies Partial<ICalEventData>;
 };
 
 const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAttendeeData => ({
   // The calendar entry shows it: only once the mailbox is proven, like in the emails.
-  ...(addresseeName(registration) ? { name: quoteSafe(registration.name) } : {}),
+  ...(addresseeName(registration) ? { name: registration.name } : {}),
   email: registration.email,
   role: ICalAttendeeRole.REQ,
   // A cancellation asks for no answer.
@@ -165,8 +179,10 @@ const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAtt
 const eventText = (event: EventRecord, text: Text): string[] => {
   const parts = [event.summary, event.description].filter((part) => part.trim() !== '');
   if (event.agenda.length > 0) {
-    const wallClock = (instant: string) =>
-      DateTime.fromISO(instant).setZone(event.timeZone).toFormat('HH:mm');
+    const wallClock = (instant: string) => {
+      const ms = Date.parse(instant);
+      return new Date(ms + offsetAt(event.timeZone, ms) * 60_000).toISOString().slice(11, 16);
+    };
     const lines = event.agenda.map((item) => {
       const time = item.endsAt
         ? `${wallClock(item.startsAt)}–${wallClock(item.endsAt)}`
@@ -185,51 +201,22 @@ const placeOf = (event: EventRecord, text: Text): string => {
   return event.format === 'in_person' ? '' : text.online;
 };
 
-const newCalendar = (method: ICalCalendarMethod): ICalCalendar =>
-  ical({ prodId: PRODID, method }).timezone({
+/**
+ * Each zone's VTIMEZONE covers the UTC years of the calendar's events, from the year before the
+ * first start (so every local time follows an observance's onset) to the year of the last end.
+ */
+const newCalendar = (method: ICalCalendarMethod, events: readonly EventRecord[]): ICalCalendar => {
+  const year = (instant: string) => Number(instant.slice(0, 4));
+  const firstYear = Math.min(...events.map((event) => year(event.startsAt))) - 1;
+  const lastYear = Math.max(...events.map((event) => year(event.endsAt)));
+  return ical({ prodId: PRODID, method }).timezone({
     name: null,
-    generator: (tzid) => vtimezone(tzid)?.block ?? null,
+    generator: (tzid) => vtimezone(tzid, firstYear, lastYear),
   });
+};
 
 /** RFC 5545 ends every content line with CRLF, the last one too. */
 const render = (calendar: ICalCalendar): string => `${calendar.toString()}\r\n`;
-
-/**
- * The VTIMEZONE (current rules, RRULE style) for an IANA zone, under the zone's canonical
- * name: the library answers `Asia/Kolkata` for `Asia/Calcutta`, and TZID must name the
- * VTIMEZONE the file carries.
- */
-const vtimezone = (zone: string): { tzid: string; block: string } | undefined => {
-  const found = tzlib_get_ical_block(zone);
-  if (!Array.isArray(found) || !found[0] || !found[1]) return undefined;
-  const tzid = found[1].replace(/^TZID=/, '');
-  return tzid === 'Etc/UTC' ? undefined : { tzid, block: found[0] };
-};
-
-/**
- * Whether the instant's local time happens twice (the hour the clocks go back over). RFC 5545
- * reads such a time as its first pass, ical.js (Thunderbird) as its second: only UTC says it
- * for everyone.
- */
-const isAmbiguousLocalTime = (instant: string, zone: string): boolean => {
-  const at = toUtc(instant).setZone(zone);
-  const wallClock = at.toFormat('yyyyLLddHHmmss');
-  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
-  const threeHours = 3 * 3_600_000;
-  // Minutes the clocks went back in the three hours before, and in the three hours after.
-  const backBefore = offsetAt(at.toMillis() - threeHours) - at.offset;
-  const backAfter = at.offset - offsetAt(at.toMillis() + threeHours);
-  const twins = [
-    ...(backBefore > 0 ? [at.toMillis() - backBefore * 60_000] : []),
-    ...(backAfter > 0 ? [at.toMillis() + backAfter * 60_000] : []),
-  ];
-  return twins.some((ms) => DateTime.fromMillis(ms, { zone }).toFormat('yyyyLLddHHmmss') === wallClock);
-};
-
-const toUtc = (instant: string): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
-
-/** A CN parameter is a quoted string, and iCalendar has no escape for a double quote inside one. */
-const quoteSafe = (name: string): string => name.replace(/"/g, "'");
 
 type Text = (typeof TEXT)[Language];
 

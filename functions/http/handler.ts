@@ -9,6 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { type core, safeParse } from 'zod/mini';
+import { calendarMethod } from '../calendar/method.js';
 import { AppError } from '../platform/errors.js';
 import { log } from '../platform/log.js';
 import { RateLimitedError } from '../platform/rate-limiter.js';
@@ -57,7 +58,7 @@ export interface CalendarFileOptions {
   lastModified?: string;
   /**
    * Everything the body is rendered from (and the rendering's version), when that is cheaper
-   * to hash than rendering: two requests with equal inputs get byte-equal bodies.
+   * to hash than rendering: two requests with equal inputs get bodies equal but for DTSTAMP.
    */
   inputs?: string;
   /** Offered as a download under this name; feeds to subscribe to have none. */
@@ -65,9 +66,10 @@ export interface CalendarFileOptions {
 }
 
 /**
- * A `text/calendar` answer with a strong ETag (hash of the body), or `304` with no body when
- * the caller's `If-None-Match` already names it: calendar apps poll feeds, and this is what
- * lets them (and CloudFront) skip unchanged ones.
+ * A `text/calendar` answer with an ETag, or `304` with no body when the caller's
+ * `If-None-Match` already names it: calendar apps poll feeds, and this is what lets them (and
+ * CloudFront) skip unchanged ones. The tag is weak: DTSTAMP says when the body was made, so two
+ * answers for the same state differ in it alone, and the tag hashes the body without it.
  */
 export const calendarFile = (
   request: ApiEvent,
@@ -76,8 +78,8 @@ export const calendarFile = (
 ): ApiResult => {
   const render = typeof ics === 'string' ? () => ics : ics;
   // With `inputs`, the tag is known before rendering, so a 304 costs no rendering at all.
-  const etag = `"${createHash('sha256')
-    .update(options.inputs ?? render())
+  const etag = `W/"${createHash('sha256')
+    .update(options.inputs ?? withoutStamps(render()))
     .digest('base64url')}"`;
   const headers: Record<string, string> = {
     etag,
@@ -85,25 +87,33 @@ export const calendarFile = (
     ...(options.lastModified ? { 'last-modified': new Date(options.lastModified).toUTCString() } : {}),
   };
   if (etagMatches(request.headers['if-none-match'], etag)) return { statusCode: 304, headers };
+  const body = render();
+  // RFC 5545 8.1: the media type names the body's METHOD, so a client knows what it is handed.
+  const method = calendarMethod(body);
   return {
     statusCode: 200,
     headers: {
       ...headers,
-      'content-type': 'text/calendar; charset=utf-8',
+      'content-type': `text/calendar; charset=utf-8${method ? `; method=${method}` : ''}`,
       ...(options.filename
         ? { 'content-disposition': `attachment; filename="${options.filename.replace(/[^\w.-]/g, '-')}"` }
         : {}),
     },
-    body: render(),
+    body,
   };
 };
 
-/** `If-None-Match` compares weakly (RFC 9110 13.1.2): a CDN may hand back our ETag as `W/"..."`. */
-const etagMatches = (header: string | undefined, etag: string): boolean =>
-  (header ?? '').split(',').some((candidate) => {
+/** The body without its DTSTAMP lines (they never fold: a UTC time is short). */
+const withoutStamps = (ics: string): string => ics.replace(/^DTSTAMP:.*\r\n/gm, '');
+
+/** `If-None-Match` compares weakly (RFC 9110 13.1.2): with or without `W/`, the same opaque tag. */
+const etagMatches = (header: string | undefined, etag: string): boolean => {
+  const opaque = etag.replace(/^W\//, '');
+  return (header ?? '').split(',').some((candidate) => {
     const tag = candidate.trim().replace(/^W\//, '');
-    return tag === '*' || tag === etag;
+    return tag === '*' || tag === opaque;
   });
+};
 
 /** The error shape; a rate-limited refusal also says when to come back (`Retry-After`). */
 export const errorResponse = (error: AppError): ApiResult =>
@@ -205,5 +215,19 @@ export const httpApi = (options: HandlerOptions, handler: ApiHandler) => {
     .use(errorResponses())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(httpJsonBodyParser());
-  return chain.handler(handler);
+  return headWithoutBody(chain.handler(handler));
 };
+
+/**
+ * HEAD gets the answer GET would (status, headers, errors alike) without its body (RFC 9110
+ * 9.3.2), and that body's length. Only routes that name HEAD reach a handler with it.
+ */
+const headWithoutBody =
+  (handler: ApiHandler): ApiHandler =>
+  async (event, context) => {
+    const result = await handler(event, context);
+    if (event.requestContext?.http?.method !== 'HEAD' || result.body === undefined) return result;
+    const { body, ...rest } = result;
+    const length = Buffer.byteLength(body, result.isBase64Encoded ? 'base64' : 'utf8');
+    return { ...rest, headers: { ...rest.headers, 'content-length': String(length) } };
+  };

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { calendarMethod } from '../calendar/method.js';
 import type { Organiser } from '../events/model.js';
 import { addresseeName } from '../registrations/model.js';
 import { inviteMethodFor, type MessageContext, type MessageKind, renderMessage } from './messages.js';
@@ -90,8 +91,6 @@ const messageIdFor = (key: string | undefined, domain: string): string => {
   return `<${local}@${domain}>`;
 };
 
-const METHOD_LINE = /^METHOD:(.*)$/im;
-
 export const composeMessage = async (input: ComposeInput): Promise<ComposedMessage> => {
   const from = mailbox(input.from, 'sender');
   const replyTo = mailbox(input.replyTo, 'reply-to');
@@ -100,7 +99,7 @@ export const composeMessage = async (input: ComposeInput): Promise<ComposedMessa
 
   if (input.invite) {
     // The MIME part's method and the file's METHOD must agree, or clients disagree on what it is.
-    const method = METHOD_LINE.exec(input.invite.ics)?.[1]?.trim().toUpperCase();
+    const method = calendarMethod(input.invite.ics);
     if (method !== input.invite.method) {
       throw new Error(
         `The invitation says METHOD:${method ?? '(none)'} but ${input.invite.method} was asked for`,

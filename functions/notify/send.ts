@@ -86,7 +86,7 @@ export const sendOne = async (
       : undefined;
   // The calendar entry gets the registration's page without its secret: calendars are shared.
   const ics = inviteMethodFor(intent.kind, registration)
-    ? personalInvite(event, organiser, registration, registrationPageUrl(deps.baseUrl, registration.id))
+    ? personalInvite(event, organiser, registration, registrationPageUrl(deps.baseUrl, registration.id), now)
     : undefined;
 
   const compose = deps.compose ?? composeNotification;

@@ -62,11 +62,11 @@ const files = {
   invites: Object.fromEntries(
     events.map((event) => [
       event.id,
-      personalInvite(event, organiser, registration(event.id), 'https://example.test/manage#token=t'),
+      personalInvite(event, organiser, registration(event.id), 'https://example.test/manage#token=t', at),
     ]),
   ),
   publicFiles: Object.fromEntries(
-    events.map((event) => [event.id, publicEventFile(event, organiser, 'https://example.test')]),
+    events.map((event) => [event.id, publicEventFile(event, organiser, 'https://example.test', at)]),
   ),
   feed: organiserFeed(organiser, events, at, 'https://example.test'),
 };

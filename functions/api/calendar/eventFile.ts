@@ -6,9 +6,9 @@ import { services } from '../../wiring/services.js';
 /** GET /calendar/events/{eventId}.ics — one published (or cancelled) event to import, METHOD:PUBLISH. */
 export const handler = httpApi({}, async (request) => {
   const { event } = await publicEventById(icsFileId(request));
-  const { baseUrl } = services();
+  const { baseUrl, clock } = services();
 
-  const ics = publicEventFile(event, await eventOrganiser(event), baseUrl);
+  const ics = publicEventFile(event, await eventOrganiser(event), baseUrl, clock());
 
   return calendarFile(request, ics, {
     cache: 'public',

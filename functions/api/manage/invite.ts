@@ -21,7 +21,8 @@ export const handler = httpApi({}, async (request) => {
   }
 
   const organiser = await eventOrganiser(event);
-  const ics = personalInvite(event, organiser, registration, registrationPageUrl(baseUrl, registration.id));
+  const page = registrationPageUrl(baseUrl, registration.id);
+  const ics = personalInvite(event, organiser, registration, page, clock());
 
   return calendarFile(request, ics, {
     cache: 'private',

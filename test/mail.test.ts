@@ -78,6 +78,8 @@ const STATUS: Record<MessageKind, RegistrationRecord['status']> = {
   cancelled_by_attendee: 'cancelled',
   cancelled_by_organiser: 'cancelled',
   hold_expired: 'cancelled',
+  // Sent from the registration as it was when erased: a confirmed seat.
+  erased: 'confirmed',
   event_changed: 'confirmed',
   event_cancelled: 'confirmed',
   reminder: 'confirmed',
@@ -100,6 +102,7 @@ const SUBJECT: Record<MessageKind, { fr: string; en: string }> = {
     en: 'Registration cancelled by the organiser',
   },
   hold_expired: { fr: 'Place libérée faute de confirmation', en: 'Seat released: not confirmed in time' },
+  erased: { fr: 'Inscription effacée', en: 'Registration erased' },
   event_changed: { fr: 'Événement modifié', en: 'Event updated' },
   event_cancelled: { fr: 'Événement annulé', en: 'Event cancelled' },
   reminder: { fr: 'Rappel', en: 'Reminder' },
@@ -112,6 +115,7 @@ const INVITE: Partial<Record<MessageKind, 'REQUEST' | 'CANCEL'>> = {
   cancelled_by_attendee: 'CANCEL',
   cancelled_by_organiser: 'CANCEL',
   hold_expired: 'CANCEL',
+  erased: 'CANCEL',
   event_cancelled: 'CANCEL',
 };
 
@@ -197,7 +201,10 @@ describe.each(messageKinds.map((kind) => [kind]))('%s', (kind) => {
       expect(body).toContain('10:30');
       expect(body).not.toContain('21:30');
       expect(body).toContain(language === 'fr' ? 'mardi 10 mars 2026' : 'Tuesday, 10 March 2026');
-      expect(body).toContain(MANAGE_URL.replace(/&/g, body === email.html ? '&#38;' : '&'));
+      // Every message links to the registration, but the one saying it is gone.
+      if (kind !== 'erased')
+        expect(body).toContain(MANAGE_URL.replace(/&/g, body === email.html ? '&#38;' : '&'));
+      else expect(body).not.toContain('manage#');
       expect(body).toContain('Maison des associations');
       expect(body).toContain(language === 'fr' ? 'et en ligne' : 'and online');
     }

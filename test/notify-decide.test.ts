@@ -169,8 +169,33 @@ describe('registration items', () => {
     expect(decide(change('MODIFY', regKeys, registration(), registration(fields)))).toEqual([]);
   });
 
-  it('an erasure (REMOVE) sends nothing', () => {
-    expect(decide(change('REMOVE', regKeys, registration(), undefined))).toEqual([]);
+  it('an erasure (REMOVE) of a seat sends its CANCEL from the old image; of anything else, nothing', () => {
+    const seat = registration({ status: 'confirmed' });
+    expect(decide(change('REMOVE', regKeys, seat, undefined))).toEqual([
+      {
+        type: 'message',
+        message: {
+          kind: 'erased',
+          eventId: seat.eventId,
+          registrationId: seat.id,
+          emailKey: seat.emailKey,
+          dedupeKey: `${seat.id}#erased`,
+          // The old image: the registration's fields (and its item's keys), the only copy left.
+          snapshot: expect.objectContaining({ id: seat.id, email: seat.email, status: 'confirmed' }),
+        },
+      },
+    ]);
+    for (const status of ['waitlisted', 'pending_confirmation', 'cancelled'] as const) {
+      expect(decide(change('REMOVE', regKeys, registration({ status }), undefined))).toEqual([]);
+    }
+  });
+
+  it('erased fits an event still to come only (not the TTL removal after it, nor a cancelled event)', () => {
+    const seat = registration({ status: 'confirmed' });
+    const at = new Date('2030-03-01T00:00:00Z');
+    expect(stillFits('erased', seat, event(), at)).toBe(true);
+    expect(stillFits('erased', seat, event({ status: 'cancelled' }), at)).toBe(false);
+    expect(stillFits('erased', seat, event({ endsAt: '2030-02-01T00:00:00Z' }), at)).toBe(false);
   });
 });
 

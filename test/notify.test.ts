@@ -291,7 +291,7 @@ describe('registration messages', () => {
       expect(reading.events[0]?.status, parser).toBeUndefined();
   });
 
-  it('an erased registration gets nothing more', async () => {
+  it('an erased seat gets one last message, the CANCEL that empties the calendar, and nothing more', async () => {
     const eventId = await chain.app.publishedEvent();
     const { registration } = await register(eventId, person('hugo'));
     await chain.mails();
@@ -301,7 +301,21 @@ describe('registration messages', () => {
       organiser,
     );
     expect(erase.status).toBeLessThan(300);
-    expect(await kindsFor(eventId, 'hugo@example.com')).toEqual(['confirmed']);
+    expect(await kindsFor(eventId, 'hugo@example.com')).toEqual(['confirmed', 'erased']);
+    const goodbye = await last('hugo@example.com');
+    expect(goodbye.calendar).toMatchObject({ method: 'CANCEL', uid: await publicUid(eventId) });
+    // No link to a registration that is gone; and the ledger kept no copy of the person.
+    expect(goodbye.email.text).not.toContain('manage#');
+    const stored = JSON.stringify(await chain.notifications.ledger.entries(eventId));
+    expect(stored).not.toContain('hugo@example.com');
+
+    // A waitlisted person erased had nothing in a calendar: nothing is sent.
+    const full = await chain.app.publishedEvent({ capacity: 1 });
+    await register(full, person('waitlist-first'));
+    const { registration: waiting } = await register(full, person('yann'));
+    await chain.mails();
+    await chain.app.call('DELETE', `/api/admin/events/${full}/registrations/${waiting.id}`, organiser);
+    expect(await kindsFor(full, 'yann@example.com')).toEqual(['waitlisted']);
   });
 });
 

@@ -113,6 +113,8 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
     facts(c, p),
     manageLink(c, p, p.text.view),
   ],
+  // The registration is gone: no link to it, only the CANCEL that takes it out of the calendar.
+  erased: (c, p) => [paragraph(p.text.erased(p.title)), ...inviteNote(p), facts(c, p)],
   hold_expired: (c, p) => [
     paragraph(p.text.holdExpired(p.title)),
     paragraph(p.text.holdExpiredAgain),

@@ -65,6 +65,7 @@ export const TEXT = {
       cancelled_by_attendee: 'Inscription annulée',
       cancelled_by_organiser: "Inscription annulée par l'organisateur",
       hold_expired: 'Place libérée faute de confirmation',
+      erased: 'Inscription effacée',
       event_changed: 'Événement modifié',
       event_cancelled: 'Événement annulé',
       reminder: 'Rappel',
@@ -86,6 +87,8 @@ export const TEXT = {
       `Vous êtes déjà inscrit(e) à ${title}. Voici votre lien pour consulter ou gérer votre inscription.`,
     cancelledByAttendee: (title: string) => `Votre inscription à ${title} est annulée.`,
     cancelledByOrganiser: (title: string) => `L'organisateur a annulé votre inscription à ${title}.`,
+    erased: (title: string) =>
+      `Votre inscription à ${title} et les données qui l'accompagnaient ont été effacées, comme demandé. Ce message est le dernier à leur sujet.`,
     holdExpired: (title: string) =>
       `Votre inscription à ${title} n'a pas été confirmée à temps : la place a été libérée.`,
     holdExpiredAgain: "Vous pouvez vous réinscrire depuis la page de l'événement s'il reste des places.",
@@ -136,6 +139,7 @@ export const TEXT = {
       manage_link: 'Your registration link',
       cancelled_by_attendee: 'Registration cancelled',
       cancelled_by_organiser: 'Registration cancelled by the organiser',
+      erased: 'Registration erased',
       hold_expired: 'Seat released: not confirmed in time',
       event_changed: 'Event updated',
       event_cancelled: 'Event cancelled',
@@ -158,6 +162,8 @@ export const TEXT = {
       `You are already registered for ${title}. Here is your link to view or manage your registration.`,
     cancelledByAttendee: (title: string) => `Your registration for ${title} has been cancelled.`,
     cancelledByOrganiser: (title: string) => `The organiser has cancelled your registration for ${title}.`,
+    erased: (title: string) =>
+      `Your registration for ${title} and the data that came with it have been erased, as asked. This is the last message about them.`,
     holdExpired: (title: string) =>
       `Your registration for ${title} was not confirmed in time, so the seat has been released.`,
     holdExpiredAgain: 'You can register again from the event page if seats are left.',

@@ -17,6 +17,7 @@ export const messageKinds = [
   'cancelled_by_attendee',
   'cancelled_by_organiser',
   'hold_expired',
+  'erased',
   'event_changed',
   'event_cancelled',
   'reminder',
@@ -65,6 +66,7 @@ export const inviteMethodFor = (
     case 'cancelled_by_attendee':
     case 'cancelled_by_organiser':
     case 'hold_expired':
+    case 'erased':
     case 'event_cancelled':
       return 'CANCEL';
     default:

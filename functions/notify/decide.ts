@@ -21,6 +21,7 @@ export const registrationKinds = [
   'cancelled_by_organiser',
   'hold_expired',
   'manage_link',
+  'erased',
 ] as const;
 export type RegistrationKind = (typeof registrationKinds)[number];
 
@@ -48,6 +49,11 @@ export interface MessageIntent {
   dedupeKey: string;
   window?: ReminderWindow;
   changes?: EventChange[];
+  /**
+   * For `erased`: the registration as it was, from the stream's old image, the only copy left.
+   * Sent straight from the stream, never queued, never kept in the mail ledger.
+   */
+  snapshot?: RegistrationRecord;
 }
 
 /** A page of a fan-out: the event's registrations from `cursor` on (the first page without one). */
@@ -107,8 +113,25 @@ const onArrival: Record<RegistrationStatus, RegistrationKind | undefined> = {
 };
 
 const decideRegistration = ({ eventName, oldImage, newImage }: StreamChange): Intent[] => {
-  // A removal is an erasure: the person asked for their data to go, so nothing is sent.
-  if (eventName === 'REMOVE' || !newImage) return [];
+  // A removal is an erasure (or the personal-data TTL, long after the event). A seat holder of
+  // an event still to come gets one last message: the CANCEL that takes it out of their calendar.
+  if (eventName === 'REMOVE' || !newImage) {
+    const gone = oldImage as unknown as RegistrationRecord | undefined;
+    if (gone?.status !== 'confirmed') return [];
+    return [
+      {
+        type: 'message',
+        message: {
+          kind: 'erased',
+          eventId: gone.eventId,
+          registrationId: gone.id,
+          emailKey: gone.emailKey,
+          dedupeKey: `${gone.id}#erased`,
+          snapshot: gone,
+        },
+      },
+    ];
+  }
   const next = newImage as unknown as RegistrationRecord;
   const before = oldImage as unknown as RegistrationRecord | undefined;
   const message = (kind: RegistrationKind, at: string): Intent => ({
@@ -271,6 +294,9 @@ export const stillFits = (
       return status === 'cancelled';
     case 'manage_link':
       return status !== 'cancelled';
+    case 'erased':
+      // Not for the TTL's removal after the event, nor for an event already cancelled (told then).
+      return eventOn && status === 'confirmed' && now.toISOString() < event.endsAt;
     case 'event_changed':
       return eventOn && fanoutRecipients.event_changed.includes(status);
     case 'event_cancelled':

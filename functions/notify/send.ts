@@ -57,7 +57,7 @@ export const sendOne = async (
   const now = deps.clock();
   // By primary key, consistently: an index may not show a registration written a moment ago. A
   // registration replaced by a new one of the same address is kept under a key of its own.
-  const current = await deps.registrations.get(intent);
+  const current = intent.snapshot ?? (await deps.registrations.get(intent));
   const registration =
     current?.id === intent.registrationId
       ? current
@@ -85,8 +85,11 @@ export const sendOne = async (
       ? await deps.registrations.waitlistPosition(registration)
       : undefined;
   // The calendar entry gets the registration's page without its secret: calendars are shared.
+  // An erased seat's entry is taken out as a cancelled registration's is.
+  const inCalendar =
+    intent.kind === 'erased' ? { ...registration, status: 'cancelled' as const } : registration;
   const ics = inviteMethodFor(intent.kind, registration)
-    ? personalInvite(event, organiser, registration, registrationPageUrl(deps.baseUrl, registration.id), now)
+    ? personalInvite(event, organiser, inCalendar, registrationPageUrl(deps.baseUrl, registration.id), now)
     : undefined;
 
   const compose = deps.compose ?? composeNotification;
@@ -111,13 +114,16 @@ export const sendOne = async (
   const outcome = await deps.ledger.once(
     intent.eventId,
     intent.dedupeKey,
-    { now, expiresAt: ledgerExpiry(event.endsAt, now), intent, ...options },
+    // The ledger keeps ids and kinds only: never the erased registration's snapshot.
+    { now, expiresAt: ledgerExpiry(event.endsAt, now), intent: withoutSnapshot(intent), ...options },
     () => deps.mailer.send({ to: message.to, raw: message.raw }),
   );
   if (outcome.status === 'skipped') return { status: 'skipped', reason: 'already_sent' };
   deps.onSent?.({ kind: intent.kind, to: message.to, subject: message.subject, mailId: outcome.mailId });
   return outcome;
 };
+
+const withoutSnapshot = ({ snapshot: _, ...intent }: MessageIntent): MessageIntent => intent;
 
 const eventPage = (baseUrl: string, event: EventRecord): string =>
   `${baseUrl}/events/${encodeURIComponent(event.id)}`;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAdminPassword } from '../local/auth.js';
 import {
@@ -11,7 +10,17 @@ import {
   type PkceStorage,
 } from '../web/src/admin/cognito.js';
 import { embedSnippet } from '../web/src/embed-contract.js';
-import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
+import {
+  countOf,
+  focused,
+  launchChromium,
+  type PagesSite,
+  POLL,
+  shot,
+  startPagesSite,
+  textOf,
+  visible,
+} from './support/browser.js';
 
 /**
  * The organisers' page in Debian's Chromium, over the local server, the real handlers and a
@@ -25,19 +34,6 @@ const XSS = '<img src=x onerror=alert(1)>';
 let browser: Browser | undefined;
 let site: PagesSite | undefined;
 let baseUrl = '';
-
-const POLL = { timeout: 10_000, interval: 100 };
-const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
-const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
-const focused = (locator: Locator) =>
-  expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
-
-const SCREENSHOTS = join(process.cwd(), 'screenshots');
-const shot = async (page: Page, name: string) => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-};
 
 const problems: string[] = [];
 

@@ -1,12 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailKey } from '../functions/platform/tokens.js';
 import { embedSnippet } from '../web/src/embed-contract.js';
-import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
+import {
+  countOf,
+  launchChromium,
+  type PagesSite,
+  POLL,
+  shot,
+  startPagesSite,
+  textOf,
+  visible,
+} from './support/browser.js';
 
 /**
  * The registration button on another site, in Chromium: a blog served from its own port
@@ -36,17 +43,6 @@ const article = (lang: 'fr' | 'en', snippet: string): string =>
   </head><body><article><h1>Notre prochaine conférence</h1><p>Venez nombreux.</p>
   ${snippet}
   <p>La suite de l'article.</p></article></body></html>`;
-
-const SCREENSHOTS = join(process.cwd(), 'screenshots');
-const shot = async (page: Page, name: string) => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-};
-
-const POLL = { timeout: 10_000, interval: 100 };
-const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
-const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
 
 /** Console errors (CSP violations are reported there, the frame's too) and page errors. */
 const openPage = async (options: {

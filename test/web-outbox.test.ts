@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import PostalMime, { type Email } from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { config, mailConfig, resetConfig } from '../functions/wiring/config.js';
@@ -15,7 +15,7 @@ import { createOutbox, type OutboxEntry } from '../local/outbox.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, textOf, visible } from './support/browser.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 
 /**
@@ -44,10 +44,6 @@ let baseUrl = '';
 const tempDirs: string[] = [];
 /** Page errors, failed loads and dead letters: none is expected. */
 const problems: string[] = [];
-
-const POLL = { timeout: 10_000, interval: 100 };
-const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
 
 /** What a developer sees at /local/outbox?to=…, newest first, once the chain is quiet. */
 const outboxFor = async (to: string): Promise<OutboxEntry[]> => {

@@ -1,12 +1,21 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancel, newEventRecord, publish } from '../functions/events/model.js';
 import type { EventRepository } from '../functions/events/ports.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import type { WebBuild } from '../web/build.js';
-import { launchChromium, type PagesSite, startPagesSite } from './support/browser.js';
+import {
+  attributeOf,
+  countOf,
+  focused,
+  launchChromium,
+  type PagesSite,
+  POLL,
+  shot,
+  startPagesSite,
+  textOf,
+  visible,
+} from './support/browser.js';
 
 /**
  * Browser end-to-end: the built pages, served by the local server over the real handlers
@@ -22,21 +31,6 @@ let site: PagesSite | undefined;
 let baseUrl = '';
 let built: WebBuild | undefined;
 
-/** Screenshots of each page, for people to look at (ignored by git; a few are in docs/images). */
-const SCREENSHOTS = join(process.cwd(), 'screenshots');
-const shot = async (page: Page, name: string) => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-};
-
-/** Playwright's own `expect` lives in @playwright/test; these wait the same way with vitest's `expect.poll`. */
-const POLL = { timeout: 10_000, interval: 100 };
-const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
-const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), POLL);
-const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
-const focused = (locator: Locator) =>
-  expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
 /** The accessible description as aria-describedby builds it. */
 const descriptionOf = (locator: Locator) =>
   expect.poll(

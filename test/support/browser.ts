@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { emailKey, unsealToken } from '../../functions/platform/tokens.js';
 import { manageUrl } from '../../functions/registrations/model.js';
 import { createServices, type Services, setServices } from '../../functions/wiring/services.js';
@@ -84,4 +85,21 @@ export const startPagesSite = async (organiserIds: string[]): Promise<PagesSite>
     return manageUrl(baseUrl, registration.id, unsealToken(registration.tokenSealed, tokenKey));
   };
   return { baseUrl, services, built, emailedLink, close };
+};
+
+/** Playwright's own `expect` lives in @playwright/test; these wait the same way with vitest's `expect.poll`. */
+export const POLL = { timeout: 10_000, interval: 100 };
+export const textOf = (locator: Locator) => expect.poll(() => locator.textContent(), POLL);
+export const attributeOf = (locator: Locator, name: string) =>
+  expect.poll(() => locator.getAttribute(name), POLL);
+export const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
+export const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
+export const focused = (locator: Locator) =>
+  expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+
+/** Screenshots of each page, for people to look at (ignored by git; a few are in docs/images). */
+const SCREENSHOTS = join(process.cwd(), 'screenshots');
+export const shot = async (page: Page, name: string) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 };

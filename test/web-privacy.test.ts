@@ -1,16 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setServices } from '../functions/wiring/services.js';
-import { createLocalIssuer } from '../local/auth.js';
-import { createLocalServer } from '../local/server.js';
-import { buildWeb } from '../web/build.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, serveBuiltPages } from './support/browser.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -20,26 +11,18 @@ import { expectConsistent } from './support/invariants.js';
 
 let app: TestApp;
 let browser: Browser;
-let server: Server;
 let base = '';
-let tmp = '';
+let closeSite: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   app = await startTestApp();
-  tmp = await mkdtemp(join(tmpdir(), 'web-privacy-'));
-  await buildWeb(join(tmp, 'web'));
-  const issuer = await createLocalIssuer({ dataDir: join(tmp, 'data'), issuer: 'http://127.0.0.1/local' });
-  server = createLocalServer({ issuer, organiserIds: ['media-aces'], webDir: join(tmp, 'web') });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeSite } = await serveBuiltPages('web-privacy'));
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((done) => server?.close(done));
-  setServices(undefined);
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await closeSite?.();
 });
 
 describe('manage page', () => {

@@ -103,3 +103,23 @@ export const shot = async (page: Page, name: string) => {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 };
+
+/**
+ * The built pages on a local server over whatever services the test set (startTestApp's):
+ * for the page tests that bring their own table. `close` stops it and removes the build.
+ */
+export const serveBuiltPages = async (
+  name: string,
+): Promise<{ base: string; close: () => Promise<void> }> => {
+  const tmp = await mkdtemp(join(tmpdir(), `${name}-`));
+  await buildWeb(join(tmp, 'web'));
+  const issuer = await createLocalIssuer({ dataDir: join(tmp, 'data'), issuer: 'http://127.0.0.1/local' });
+  const server = createLocalServer({ issuer, organiserIds: ['media-aces'], webDir: join(tmp, 'web') });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const close = async () => {
+    await new Promise((done) => server.close(done));
+    setServices(undefined);
+    await rm(tmp, { recursive: true, force: true });
+  };
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
+};

@@ -187,13 +187,8 @@ describe('web pages in Chromium', () => {
       '/events/un-patron-doit-il-tweeter',
     );
     await shot(page, 'list-phone');
-    // Each organiser offers its calendar feed as a one-click subscription.
-    await attributeOf(
-      page.locator('section', { has: page.getByRole('heading', { name: 'Media Aces' }) }).getByRole('link', {
-        name: "S'abonner à l'agenda",
-      }),
-      'href',
-    ).toMatch(/^webcal:\/\/127\.0\.0\.1:\d+\/calendar\/organisers\/media-aces\.ics$/);
+    // Subscribing lives on each organiser's own page, not three times over here.
+    await countOf(page.getByText("S'abonner à l'agenda")).toBe(0);
 
     // The FR/EN switch translates the page and is remembered.
     await page.getByRole('button', { name: 'EN' }).click();
@@ -515,8 +510,28 @@ describe('web pages in Chromium', () => {
     const { context, page } = await openPage();
     await page.goto(`${baseUrl}/?organiser=open2leads`);
     await textOf(page.getByRole('heading', { level: 1 })).toMatch('Tous les événements de Open2leads');
-    const subscribe = page.getByRole('link', { name: "S'abonner à l'agenda" });
-    await attributeOf(subscribe, 'href').toMatch(/^webcal:\/\/.+\/calendar\/organisers\/open2leads\.ics$/);
+    // One subscription menu: Google, Outlook.com, Apple (webcal) and the address to copy.
+    await countOf(page.locator('details.subscribe')).toBe(1);
+    await page.getByText("S'abonner à l'agenda").click();
+    const feed = /^https?:\/\/127\.0\.0\.1:\d+\/calendar\/organisers\/open2leads\.ics$/;
+    const google = new URL(
+      (await page.getByRole('link', { name: 'Google Agenda' }).getAttribute('href')) ?? '',
+    );
+    expect(google.searchParams.get('cid')).toMatch(/^webcal:\/\/.+\/calendar\/organisers\/open2leads\.ics$/);
+    const outlook = new URL(
+      (await page.getByRole('link', { name: 'Outlook.com' }).getAttribute('href')) ?? '',
+    );
+    expect([outlook.host, outlook.searchParams.get('url')]).toEqual([
+      'outlook.live.com',
+      expect.stringMatching(feed),
+    ]);
+    await attributeOf(page.getByRole('link', { name: /Apple Calendar/ }), 'href').toMatch(
+      /^webcal:\/\/.+\/calendar\/organisers\/open2leads\.ics$/,
+    );
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: "Copier l'adresse" }).click();
+    await textOf(page.locator('#status')).toMatch('Adresse copiée');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(feed);
     await countOf(page.getByRole('link', { name: 'Un patron doit-il tweeter ?' })).toBe(0);
     await shot(page, 'organiser-desktop');
 
@@ -601,7 +616,7 @@ describe('web pages in Chromium', () => {
     // Budgets with some room; the form validator (the shared zod schema) loads on demand.
     // The shared French and English texts (every state a registrant can be in) are most of it.
     expect(sizes.list).toBeLessThan(28);
-    expect(sizes.event).toBeLessThan(35);
+    expect(sizes.event).toBeLessThan(38);
     expect(sizes.manage).toBeLessThan(28);
     expect(sizes.privacy).toBeLessThan(5);
     expect(sizes.embed).toBeLessThan(5);

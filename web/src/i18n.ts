@@ -38,6 +38,14 @@ const fr = {
   subscribe: "S'abonner à l'agenda",
   subscribeHelp: 'Tous les événements à venir dans votre agenda, mis à jour automatiquement.',
   feedLink: 'Adresse du flux (.ics)',
+  subscribeGoogle: 'Google Agenda',
+  subscribeOutlook: 'Outlook.com',
+  subscribeApple: 'Apple Calendar et autres (webcal)',
+  copyAddress: "Copier l'adresse",
+  addressCopied: "Adresse copiée : collez-la dans votre agenda (« s'abonner à un calendrier »).",
+  addressSelected: 'Adresse sélectionnée : copiez-la, puis collez-la dans votre agenda.',
+  subscribeDelay:
+    'Les nouveautés arrivent dans votre agenda selon son rythme : quelques heures pour Google et Outlook, au choix pour Apple.',
 
   notFound: 'Cet événement est introuvable.',
   when: 'Date',
@@ -192,6 +200,14 @@ const en: Messages = {
   subscribe: 'Subscribe to the calendar',
   subscribeHelp: 'Every upcoming event in your calendar, kept up to date.',
   feedLink: 'Feed address (.ics)',
+  subscribeGoogle: 'Google Calendar',
+  subscribeOutlook: 'Outlook.com',
+  subscribeApple: 'Apple Calendar and others (webcal)',
+  copyAddress: 'Copy the address',
+  addressCopied: 'Address copied: paste it into your calendar ("subscribe to a calendar").',
+  addressSelected: 'Address selected: copy it, then paste it into your calendar.',
+  subscribeDelay:
+    'Changes reach your calendar at its own pace: a few hours for Google and Outlook, your choice for Apple.',
 
   notFound: 'This event could not be found.',
   when: 'Date',

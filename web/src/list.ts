@@ -5,7 +5,7 @@ import { onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
 
 /**
  * `/`: the upcoming events of every demo organiser. `/?organiser={id}`: one organiser's
- * page, with the `webcal://` button that subscribes a calendar app to its feed.
+ * page, with the menu that subscribes a calendar to its feed.
  */
 
 /** The demo organisers; there is no endpoint listing organisers. */
@@ -26,19 +26,52 @@ const feedOf = (organiserId: string, list: EventList) => {
 /** `webcal:` is what calendar apps register for: one click subscribes. */
 const webcalHref = (url: string): string | undefined => (/^webcal:\/\//.test(url) ? url : undefined);
 
-const subscribe = (organiserId: string, list: EventList) => {
+/**
+ * Subscribing, per calendar (docs/calendar.md): Google and Outlook.com take the address in a
+ * link of theirs; Apple Calendar (and most desktop apps) answer `webcal:`; anything else gets
+ * the address to copy. A `<details>` menu: no script needed to open it, keyboard and screen
+ * readers know it.
+ */
+const subscribe = (organiserId: string, name: string, list: EventList) => {
   const feed = feedOf(organiserId, list);
+  const google = new URL('https://calendar.google.com/calendar/render');
+  google.searchParams.set('cid', feed.subscribeUrl);
+  const outlook = new URL('https://outlook.live.com/calendar/0/addfromweb');
+  outlook.searchParams.set('url', feed.feedUrl);
+  outlook.searchParams.set('name', name);
+  const address = h('input', {
+    id: 'feed-address',
+    class: 'feed-address',
+    type: 'url',
+    readonly: true,
+    value: feed.feedUrl,
+    'aria-label': t('feedLink'),
+  });
+  const copy = h('button', { type: 'button', class: 'button' }, t('copyAddress'));
+  copy.addEventListener('click', () => {
+    address.select();
+    navigator.clipboard
+      ?.writeText(feed.feedUrl)
+      .then(() => setStatus('addressCopied'))
+      .catch(() => setStatus('addressSelected'));
+    if (!navigator.clipboard) setStatus('addressSelected');
+  });
+  const option = (href: string | undefined, label: string) =>
+    h('li', {}, h('a', { class: 'button', href, target: '_blank', rel: 'noopener' }, label));
   return h(
-    'div',
+    'details',
     { class: 'subscribe' },
-    h('a', { class: 'button', href: webcalHref(feed.subscribeUrl) }, t('subscribe')),
+    h('summary', { class: 'button primary' }, t('subscribe')),
+    h('p', { class: 'note' }, t('subscribeHelp')),
     h(
-      'p',
-      { class: 'note' },
-      t('subscribeHelp'),
-      ' ',
-      h('a', { href: safeHref(feed.feedUrl) }, t('feedLink')),
+      'ul',
+      { class: 'subscribe-options' },
+      option(safeHref(google.href), t('subscribeGoogle')),
+      option(safeHref(outlook.href), t('subscribeOutlook')),
+      h('li', {}, h('a', { class: 'button', href: webcalHref(feed.subscribeUrl) }, t('subscribeApple'))),
     ),
+    h('p', { class: 'copy-address' }, address, copy),
+    h('p', { class: 'note' }, t('subscribeDelay')),
   );
 };
 
@@ -78,7 +111,10 @@ const renderOrganiser = (entry: Loaded): void => {
   replace(
     byId('content'),
     entry.list.events.length
-      ? [subscribe(entry.organiserId, entry.list), h('ul', { class: 'cards' }, entry.list.events.map(card))]
+      ? [
+          subscribe(entry.organiserId, name, entry.list),
+          h('ul', { class: 'cards' }, entry.list.events.map(card)),
+        ]
       : h('p', { class: 'notice' }, t('organiserNotFound')),
     h('p', { class: 'back' }, h('a', { href: '/' }, t('allOrganisers'))),
   );
@@ -111,7 +147,7 @@ const render = (): void => {
           { id: headingId },
           h('a', { href: `/?organiser=${encodeURIComponent(entry.organiserId)}` }, name),
         ),
-        subscribe(entry.organiserId, entry.list),
+        // One subscription menu per organiser page, not one per section here.
         h('ul', { class: 'cards' }, entry.list.events.map(card)),
       ),
     ];

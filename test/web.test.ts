@@ -396,6 +396,28 @@ describe('web pages in Chromium', () => {
     await context.close();
   });
 
+  it("has « S'inscrire » by the title on a phone, at hand while reading and out of the way at the form", async () => {
+    const { context, page } = await openPage({ phone: true });
+    await page.goto(`${baseUrl}/events/b2b-best-practices`);
+    const jump = page.locator('.register-jump a');
+    await textOf(jump).toMatch("S'inscrire");
+    await page.evaluate(() => window.scrollTo(0, 600));
+    // Sticky: still on screen after scrolling down the programme.
+    expect(await jump.evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(60);
+    await jump.click();
+    await visible(page.getByLabel('Nom et prénom'));
+    await expect
+      .poll(() => page.locator('.register-jump').evaluate((element) => getComputedStyle(element).visibility))
+      .toBe('hidden');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await textOf(page.locator('.register-jump a')).toMatch('Register');
+    // Nothing to jump to on a cancelled event.
+    await page.goto(`${baseUrl}/events/bientot-annule`);
+    await visible(page.locator('#event-banner'));
+    await countOf(page.locator('.register-jump')).toBe(0);
+    await context.close();
+  });
+
   it('leads from a calendar entry (no secret in it) to an emailed manage link, at 390 px', async () => {
     const registered = await fetch(`${baseUrl}/api/events/social-crm/registrations`, {
       method: 'POST',

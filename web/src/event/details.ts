@@ -2,6 +2,7 @@ import type { EventPublic } from '../api.js';
 import { h, safeHref } from '../dom.js';
 import { availability, dateRange, differentZone, timeOf, timeRange, zoneCity } from '../format.js';
 import { t } from '../i18n.js';
+import { blockedBy } from './outcome.js';
 
 /** The event itself: title, facts (when, where, seats), description, programme and speakers. */
 
@@ -140,6 +141,34 @@ const banner = (state: 'cancelled' | 'past') =>
     t(state === 'cancelled' ? 'cancelledBannerHelp' : 'pastBannerHelp'),
   );
 
+/** Registration open now (not cancelled, closed, full without a waitlist, or not yet open). */
+const open = (event: EventPublic, now = new Date()) =>
+  !ended(event, now) &&
+  !blockedBy(event, now) &&
+  !(event.registrationOpensAt && new Date(event.registrationOpensAt) > now);
+
+/**
+ * « S'inscrire » by the title, down to the form: on a phone the form is screens below. It stays
+ * at hand (sticky) while reading, and steps aside once the form itself is in view.
+ */
+const registerJump = (event: EventPublic) => {
+  const full = event.seatsLeft === 0;
+  const link = h(
+    'a',
+    { class: 'button primary', href: '#register-section' },
+    t(full ? 'submitWaitlist' : 'submit'),
+  );
+  const jump = h('p', { class: 'register-jump' }, link);
+  queueMicrotask(() => {
+    const form = document.getElementById('register-section');
+    if (!form || !('IntersectionObserver' in window)) return;
+    new IntersectionObserver(([entry]) =>
+      jump.classList.toggle('out-of-the-way', Boolean(entry?.isIntersecting)),
+    ).observe(form);
+  });
+  return jump;
+};
+
 export const details = (event: EventPublic) => {
   const state = ended(event);
   const calendarHref = state ? undefined : safeHref(event.calendarUrl);
@@ -153,6 +182,7 @@ export const details = (event: EventPublic) => {
     ),
     h('h1', {}, event.title),
     event.summary ? h('p', { class: 'lead' }, event.summary) : null,
+    open(event) ? registerJump(event) : null,
     facts(event),
     calendarHref
       ? h('p', {}, h('a', { href: calendarHref, download: 'event.ics' }, t('addEventToCalendar')))

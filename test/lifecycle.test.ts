@@ -14,13 +14,20 @@ import { parseCalendar } from './support/notify.js';
 const JOIN_URL = 'https://meet.example/secret-room';
 
 type Cell = Omit<Offers, 'seat'>;
-const none: Cell = { joinUrl: null, calendar: false, invite: null, confirm: false, cancel: false };
+const none: Cell = {
+  joinUrl: null,
+  calendar: false,
+  invite: null,
+  confirm: false,
+  cancel: false,
+  registerAgain: false,
+};
 const CANCEL: Cell = { ...none, invite: 'CANCEL' };
 
 /** docs/lifecycle.md, as data. */
 const TABLE: Record<RegistrationStatus, Record<EventPhase, Cell>> = {
   confirmed: {
-    upcoming: { joinUrl: JOIN_URL, calendar: true, invite: 'REQUEST', confirm: false, cancel: true },
+    upcoming: { ...none, joinUrl: JOIN_URL, calendar: true, invite: 'REQUEST', cancel: true },
     past: { ...none, invite: 'REQUEST' },
     cancelled: CANCEL,
   },
@@ -34,7 +41,7 @@ const TABLE: Record<RegistrationStatus, Record<EventPhase, Cell>> = {
     past: none,
     cancelled: CANCEL,
   },
-  cancelled: { upcoming: CANCEL, past: CANCEL, cancelled: CANCEL },
+  cancelled: { upcoming: { ...CANCEL, registerAgain: true }, past: CANCEL, cancelled: CANCEL },
 };
 
 const STATUSES = Object.keys(TABLE) as RegistrationStatus[];
@@ -108,6 +115,7 @@ describe('the lifecycle table', () => {
         confirm: cell.confirm,
         cancel: cell.cancel,
         calendar: cell.calendar,
+        registerAgain: cell.registerAgain,
       });
       expect(view.body.joinUrl ?? null).toBe(cell.joinUrl);
       expect(Boolean(view.body.calendarLinks)).toBe(cell.calendar);

@@ -135,6 +135,8 @@ describe('capacity under a rush', () => {
       const view = await app.call('GET', `/api/registrations/${id}?token=${token}`);
       expect(view.status).toBe(200);
       expect(view.body.id).toBe(id);
+      // Already registered again: the old page does not offer it once more.
+      expect(view.body.offers.registerAgain).toBe(false);
       statuses.push(view.body.status);
     }
     expect(statuses).toEqual(['cancelled', 'cancelled', 'confirmed']);

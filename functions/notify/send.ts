@@ -5,7 +5,8 @@ import { composeNotification, type NotificationInput } from '../mail/compose.js'
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
-import { archivedEmailKey, manageUrl, registrationPageUrl } from '../registrations/model.js';
+import { archivedEmailKey } from '../registrations/lifecycle.js';
+import { manageUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry } from './ledger.js';
@@ -89,7 +90,16 @@ export const sendOne = async (
   const inCalendar =
     intent.kind === 'erased' ? { ...registration, status: 'cancelled' as const } : registration;
   const ics = inviteMethodFor(intent.kind, registration)
-    ? personalInvite(event, organiser, inCalendar, registrationPageUrl(deps.baseUrl, registration.id), now)
+    ? personalInvite(
+        event,
+        organiser,
+        inCalendar,
+        // An erased registration has no page left: the event's page instead.
+        intent.kind === 'erased'
+          ? eventPage(deps.baseUrl, event)
+          : registrationPageUrl(deps.baseUrl, registration.id),
+        now,
+      )
     : undefined;
 
   const compose = deps.compose ?? composeNotification;

@@ -7,6 +7,17 @@ import type { RegistrationRecord } from './model.js';
  * pages ask. docs/lifecycle.md has it as a table; test/lifecycle.test.ts walks the table.
  */
 
+/**
+ * Where a cancelled registration goes when the same address registers again: a key of its own
+ * (so its manage link, history and counts stay), beside the live one under the plain emailKey.
+ */
+export const archivedEmailKey = (emailKey: string, registrationId: string): string =>
+  `${emailKey}#${registrationId}`;
+
+/** Whether this registration was replaced by a newer one of its address (and so kept aside). */
+export const isReplaced = (registration: Pick<RegistrationRecord, 'emailKey'>): boolean =>
+  registration.emailKey.includes('#');
+
 /** Where the event stands for its registrants. A draft never reaches them. */
 export type EventPhase = 'upcoming' | 'past' | 'cancelled';
 
@@ -32,10 +43,12 @@ export interface Offers {
   confirm: boolean;
   /** Giving the place up: anything still live, before the event ends. */
   cancel: boolean;
+  /** Registering again: cancelled, the event still to come, and not already replaced by a new one. */
+  registerAgain: boolean;
 }
 
 export const offersFor = (
-  registration: Pick<RegistrationRecord, 'status'>,
+  registration: Pick<RegistrationRecord, 'status'> & Partial<Pick<RegistrationRecord, 'emailKey'>>,
   event: Pick<EventRecord, 'status' | 'endsAt' | 'format' | 'joinUrl'>,
   now?: Date,
 ): Offers => {
@@ -52,5 +65,6 @@ export const offersFor = (
     invite: !live || phase === 'cancelled' ? 'CANCEL' : seat ? 'REQUEST' : null,
     confirm: registration.status === 'pending_confirmation' && phase === 'upcoming',
     cancel: live && phase === 'upcoming',
+    registerAgain: !live && phase === 'upcoming' && !isReplaced({ emailKey: registration.emailKey ?? '' }),
   };
 };

@@ -66,17 +66,6 @@ export interface RegistrationRecord {
   sequenceOffset?: number;
 }
 
-/**
- * Where a cancelled registration goes when the same address registers again: a key of its own
- * (so its manage link, history and counts stay), beside the live one under the plain emailKey.
- */
-export const archivedEmailKey = (emailKey: string, registrationId: string): string =>
-  `${emailKey}#${registrationId}`;
-
-/** Whether this registration was replaced by a newer one of its address (and so kept aside). */
-export const isReplaced = (registration: Pick<RegistrationRecord, 'emailKey'>): boolean =>
-  registration.emailKey.includes('#');
-
 export type SeatDecision =
   | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation'; shard: number }
   | { kind: 'waitlist'; shard: number };
@@ -298,7 +287,12 @@ export const registrationView = (
       format: event.format,
       ...(event.venue ? { venue: event.venue } : {}),
     },
-    offers: { confirm: offers.confirm, cancel: offers.cancel, calendar: offers.calendar },
+    offers: {
+      confirm: offers.confirm,
+      cancel: offers.cancel,
+      calendar: offers.calendar,
+      registerAgain: offers.registerAgain,
+    },
     ...(options.withJoinUrl && offers.joinUrl ? { joinUrl: offers.joinUrl } : {}),
     ...(options.token !== undefined && offers.calendar
       ? {

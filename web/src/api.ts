@@ -77,7 +77,7 @@ export interface RegistrationView {
     venue?: Venue;
   };
   /** What the registrant may do now: the page offers exactly these. */
-  offers: { confirm: boolean; cancel: boolean; calendar: boolean };
+  offers: { confirm: boolean; cancel: boolean; calendar: boolean; registerAgain: boolean };
   joinUrl?: string;
   /** Absent from the answer to a registration pending confirmation (its link comes by email). */
   calendarLinks?: { ics: string; google: string; outlook: string };

@@ -206,8 +206,9 @@ const registrationPanel = (view: RegistrationView) => {
           { href: links.outlook, label: t('outlookCalendar') },
         ])
       : null,
-    // Cancelled while the event is still to come: registering again is one click away.
-    view.status === 'cancelled' && phase === 'upcoming'
+    // Cancelled while the event is still to come: registering again is one click away (unless
+    // this address already did: its new registration has its own link, sent by email).
+    offers.registerAgain
       ? h(
           'p',
           {},

@@ -20,13 +20,8 @@ import {
 import { isConditionFailure, retrying } from '../../platform/retry.js';
 import { tableSchema } from '../../platform/table.js';
 import type { Transaction } from '../../platform/transaction.js';
-import {
-  archivedEmailKey,
-  arrivalSecond,
-  byArrival,
-  type RegistrationRecord,
-  TICKETS_PER_SECOND,
-} from '../model.js';
+import { archivedEmailKey } from '../lifecycle.js';
+import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
 import type { ErasedRegistration, RegistrationTablePort } from '../ports.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toRegistration } from './mapper.js';

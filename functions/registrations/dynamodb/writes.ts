@@ -1,13 +1,8 @@
 import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platform/keys.js';
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
-import {
-  archivedEmailKey,
-  arrivalSecond,
-  type RegistrationRecord,
-  type SeatDecision,
-  seatConditions,
-} from '../model.js';
+import { archivedEmailKey } from '../lifecycle.js';
+import { arrivalSecond, type RegistrationRecord, type SeatDecision, seatConditions } from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
 

@@ -232,9 +232,10 @@ describe('admin page in Chromium', () => {
     ]);
     expect(download.suggestedFilename()).toBe(`registrations-${eventId}.csv`);
     const csv = await readFile((await download.path()) ?? '', 'utf8');
-    expect(csv.startsWith('\uFEFFid,status,waitlistPosition,name,email')).toBe(true);
+    // The organiser reads French: `;`, French titles, so French Excel splits the columns.
+    expect(csv.startsWith("\uFEFFIdentifiant;Statut;Rang en liste d'attente;Nom;E-mail")).toBe(true);
     expect(csv).toContain('Camille Martin');
-    expect(csv).toMatch(/,Votre association\r\n/);
+    expect(csv).toMatch(/;Votre association\r\n/);
     // A name starting with "=" comes out as text, not a formula.
     expect(csv).toContain("'=1+1 Formule");
     expect(csv.trim().split('\r\n')).toHaveLength(5);

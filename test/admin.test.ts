@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { parseCsv } from './support/csv.js';
 import { expectConsistent } from './support/invariants.js';
 
 let app: TestApp;
@@ -201,5 +202,80 @@ describe('running an event', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain(`'=HYPERLINK(""http://evil.example"")`);
     expect(csv.body.split('\r\n').filter(Boolean)).toHaveLength(6);
+  });
+
+  it('exports the CSV per language: `;` and French for fr, `,` and English for en, local times, BOM', async () => {
+    // Paris in winter is UTC+1: 09:15Z reads 10:15 on the event's clock.
+    const id = (
+      await admin('POST', '', {
+        ...newEvent,
+        capacity: 1,
+        startsAt: '2031-01-15T09:00:00.000Z',
+        endsAt: '2031-01-15T11:00:00.000Z',
+      })
+    ).body.id;
+    await admin('POST', `/${id}/publish`);
+    await register(id, 1);
+    await app.call('POST', `/api/events/${id}/registrations`, {
+      body: {
+        name: 'Søren Ærø; "Le Grand"',
+        email: 'soren@example.com',
+        company: 'Straße, AG',
+        consent: true,
+      },
+    });
+    const all = await app.services.registrations.all(id);
+    const created = all.find((r) => r.email === 'p1@example.com')?.createdAt ?? '';
+    const paris = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    }).format(new Date(created));
+
+    const read = async (query: string, separator: string) => {
+      const response = await admin('GET', `/${id}/registrations.csv${query}`);
+      expect(response.status).toBe(200);
+      const text = String(response.body);
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      const [header = [], ...rows] = parseCsv(text.slice(1), separator);
+      const byEmail = (email: string) =>
+        Object.fromEntries(header.map((title, i) => [title, rows.find((row) => row.includes(email))?.[i]]));
+      return { header, rows, byEmail };
+    };
+
+    // The event is French: no `lang` means French.
+    for (const query of ['', '?lang=fr']) {
+      const fr = await read(query, ';');
+      expect(fr.header.slice(0, 5)).toEqual([
+        'Identifiant',
+        'Statut',
+        "Rang en liste d'attente",
+        'Nom',
+        'E-mail',
+      ]);
+      expect(fr.header).toContain('Inscription (Europe/Paris)');
+      expect(fr.rows).toHaveLength(2);
+      expect(fr.byEmail('p1@example.com')).toMatchObject({
+        Statut: 'Confirmé·e',
+        'Inscription (Europe/Paris)': paris,
+      });
+      expect(fr.byEmail('soren@example.com')).toMatchObject({
+        Statut: "Liste d'attente",
+        Nom: 'Søren Ærø; "Le Grand"',
+        Entreprise: 'Straße, AG',
+        "Rang en liste d'attente": '1',
+      });
+    }
+    const en = await read('?lang=en', ',');
+    expect(en.header.slice(0, 3)).toEqual(['ID', 'Status', 'Waitlist position']);
+    expect(en.rows).toHaveLength(2);
+    expect(en.byEmail('p1@example.com')).toMatchObject({
+      Status: 'Confirmed',
+      'Registered (Europe/Paris)': paris,
+    });
+    expect(en.byEmail('soren@example.com')).toMatchObject({ Status: 'Waitlisted', Company: 'Straße, AG' });
+
+    const bad = await admin('GET', `/${id}/registrations.csv?lang=de`);
+    expect([bad.status, Object.keys(bad.body.error.fields)]).toEqual([400, ['lang']]);
   });
 });

@@ -34,3 +34,8 @@ export const registrationListQuery = z.object({
   cursor: z.optional(z.string().check(z.maxLength(2000))),
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
 });
+
+/** `lang` picks the CSV's separator, titles and statuses; without it, the event's language. */
+export const registrationExportQuery = z.object({
+  lang: z.optional(language),
+});

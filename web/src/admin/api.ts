@@ -121,12 +121,15 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/resend`),
     erase: (eventId: string, id: string) =>
       call<{ id: string; erased: true }>('DELETE', registration(eventId, id)),
-    /** The CSV as a Blob: the bearer token goes in a header, so a plain link cannot fetch it. */
-    csv: async (id: string): Promise<{ blob: Blob; filename: string }> => {
+    /**
+     * The CSV as a Blob: the bearer token goes in a header, so a plain link cannot fetch it.
+     * `lang` is the organiser's: `;` and French titles for French spreadsheets, `,` for English.
+     */
+    csv: async (id: string, lang: 'fr' | 'en'): Promise<{ blob: Blob; filename: string }> => {
       const bearer = token();
       let response: Response;
       try {
-        response = await fetch(`${event(id)}/registrations.csv`, {
+        response = await fetch(`${event(id)}/registrations.csv?lang=${lang}`, {
           headers: { authorization: `Bearer ${bearer ?? ''}`, accept: 'text/csv' },
         });
       } catch {

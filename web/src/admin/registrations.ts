@@ -1,5 +1,6 @@
 import { shortDateTime, timeOf } from '../dates.js';
 import { focusOn, h, replace } from '../dom.js';
+import { lang } from '../i18n-core.js';
 import type { AdminApi, EventAdmin, RegistrationAdmin, RegistrationStatus } from './api.js';
 import { type AdminKey, plural, t } from './i18n.js';
 import { announce, confirmAction, downloadBlob, errorText } from './ui.js';
@@ -416,7 +417,7 @@ export const registrationsPanel = (
   exportButton.addEventListener('click', async () => {
     exportButton.disabled = true;
     try {
-      const { blob, filename } = await api.csv(event.id);
+      const { blob, filename } = await api.csv(event.id, lang());
       downloadBlob(blob, filename);
       announce(t('exportedNotice'));
     } catch (error) {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { parseCsv } from './support/csv.js';
 import { expectConsistent } from './support/invariants.js';
 
 let app: TestApp;
@@ -201,5 +202,218 @@ describe('running an event', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain(`'=HYPERLINK(""http://evil.example"")`);
     expect(csv.body.split('\r\n').filter(Boolean)).toHaveLength(6);
+  });
+
+  it('lists server-side: sorted, searched without case or accents, filtered before paging, with checked cursors', async () => {
+    const id = (await admin('POST', '', { ...newEvent, capacity: 3 })).body.id;
+    await admin('POST', `/${id}/publish`);
+    const people = [
+      { name: 'Søren Kierkegaard', email: 'sk@example.com' },
+      { name: 'Łukasz Nowak', email: 'ln@example.com' },
+      { name: 'Zoé Martin', email: 'zoe@example.com', company: 'Straße GmbH' },
+      { name: 'Æsa Jónsdóttir', email: 'aesa@example.com' },
+      { name: 'bernard Dupont', email: 'BD@example.com' },
+      { name: 'Anne Ølund', email: 'ao@example.com' },
+      { name: 'Hélène Roux', email: 'hr@example.com', company: 'Œuvres & Co' },
+    ];
+    for (const person of people) {
+      const response = await app.call('POST', `/api/events/${id}/registrations`, {
+        body: { ...person, consent: true },
+      });
+      expect(response.status).toBe(201);
+    }
+    type Item = { id: string; name: string; status: string; createdAt: string };
+    type Page = { items: Item[]; nextCursor: string | null; total: number };
+    const list = async (query: string): Promise<Page> => {
+      const response = await admin('GET', `/${id}/registrations?${query}`);
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body;
+    };
+    /** Every page, following the cursors; the sizes say whether pages came full. */
+    const walk = async (query: string) => {
+      const sizes: number[] = [];
+      const items: Item[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page = await list(`${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        sizes.push(page.items.length);
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { sizes, items };
+    };
+
+    // Newest first by default, oldest on request; the same people either way, in reverse.
+    const newest = await walk('limit=3');
+    expect(newest.sizes).toEqual([3, 3, 1]);
+    const times = newest.items.map((item) => item.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const oldest = await walk('sort=oldest&limit=2');
+    expect(oldest.sizes).toEqual([2, 2, 2, 1]);
+    expect(oldest.items.map((item) => item.id)).toEqual(newest.items.map((item) => item.id).reverse());
+    expect((await list('')).items).toHaveLength(7);
+
+    // By name, accents and case aside: Æsa as "aesa", Łukasz as "lukasz", Søren as "soren".
+    const byName = await walk('sort=name&limit=4');
+    expect(byName.items.map((item) => item.name)).toEqual([
+      'Æsa Jónsdóttir',
+      'Anne Ølund',
+      'bernard Dupont',
+      'Hélène Roux',
+      'Łukasz Nowak',
+      'Søren Kierkegaard',
+      'Zoé Martin',
+    ]);
+
+    // Search: name, email or company, any case, any accent, letters NFD keeps whole included.
+    const found = async (q: string) =>
+      (await list(`q=${encodeURIComponent(q)}`)).items.map((item) => item.name).sort();
+    expect(await found('soren')).toEqual(['Søren Kierkegaard']);
+    expect(await found('SØREN')).toEqual(['Søren Kierkegaard']);
+    expect(await found('lukasz')).toEqual(['Łukasz Nowak']);
+    expect(await found('strasse')).toEqual(['Zoé Martin']);
+    expect(await found('Straße')).toEqual(['Zoé Martin']);
+    expect(await found('aesa')).toEqual(['Æsa Jónsdóttir']);
+    expect(await found('olund')).toEqual(['Anne Ølund']);
+    expect(await found('oeuvres')).toEqual(['Hélène Roux']);
+    expect(await found('helene')).toEqual(['Hélène Roux']);
+    expect(await found('bd@EXAMPLE')).toEqual(['bernard Dupont']);
+    expect(await found('nobody')).toEqual([]);
+    expect((await list('q=soren')).total).toBe(1);
+
+    // The status filter comes before the page is cut: full pages, then the rest, then no cursor.
+    const waiting = await walk('status=waitlisted&limit=2');
+    expect(waiting.sizes).toEqual([2, 2]);
+    expect(waiting.items.every((item) => item.status === 'waitlisted')).toBe(true);
+    expect((await list('status=confirmed&limit=1')).nextCursor).not.toBeNull();
+    const searchedAndWaiting = await walk('status=waitlisted&q=example.com&sort=name&limit=3');
+    expect(searchedAndWaiting.sizes).toEqual([3, 1]);
+
+    // Cursors: only ours, for this sort. Anything else is a 400, never a 500.
+    const first = await list('limit=2');
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      'bogus',
+      '!!!',
+      forged(null),
+      forged([1, 2]),
+      forged({ s: 'newest', k: 1, i: 'x' }),
+      forged({ s: 'newest', k: 'a', i: 'b', extra: true }),
+      forged({ pk: 'EVENT#x', sk: 'REG#y' }),
+      forged({ s: 'newest', k: 'x'.repeat(1100), i: 'b' }),
+    ]) {
+      const response = await admin('GET', `/${id}/registrations?cursor=${encodeURIComponent(cursor)}`);
+      expect([cursor, response.status, response.body.error?.code]).toEqual([cursor, 400, 'invalid_cursor']);
+    }
+    const otherSort = await admin('GET', `/${id}/registrations?sort=name&cursor=${first.nextCursor}`);
+    expect([otherSort.status, otherSort.body.error.code]).toEqual([400, 'invalid_cursor']);
+    // A well-formed position past everyone is an empty last page, not an error.
+    expect(await list(`cursor=${forged({ s: 'newest', k: '', i: '' })}`)).toMatchObject({
+      items: [],
+      nextCursor: null,
+    });
+
+    // Limits: 1 to 200.
+    for (const limit of ['0', '201', '-1', '1.5', 'ten']) {
+      const response = await admin('GET', `/${id}/registrations?limit=${limit}`);
+      expect([limit, response.status, Object.keys(response.body.error.fields)]).toEqual([
+        limit,
+        400,
+        ['limit'],
+      ]);
+    }
+    expect((await list('limit=200')).items).toHaveLength(7);
+    const badSort = await admin('GET', `/${id}/registrations?sort=random`);
+    expect([badSort.status, Object.keys(badSort.body.error.fields)]).toEqual([400, ['sort']]);
+  });
+
+  it('fills default pages of 50 when filtering', async () => {
+    const id = (await admin('POST', '', { ...newEvent, capacity: 5 })).body.id;
+    await admin('POST', `/${id}/publish`);
+    for (let i = 0; i < 60; i += 10)
+      await Promise.all(Array.from({ length: 10 }, (_, j) => register(id, i + j)));
+    const first = await admin('GET', `/${id}/registrations?status=waitlisted`);
+    expect(first.body.items).toHaveLength(50);
+    expect(first.body.total).toBe(55);
+    const second = await admin(
+      'GET',
+      `/${id}/registrations?status=waitlisted&cursor=${first.body.nextCursor}`,
+    );
+    expect([second.body.items.length, second.body.nextCursor]).toEqual([5, null]);
+  });
+
+  it('exports the CSV per language: `;` and French for fr, `,` and English for en, local times, BOM', async () => {
+    // Paris in winter is UTC+1: 09:15Z reads 10:15 on the event's clock.
+    const id = (
+      await admin('POST', '', {
+        ...newEvent,
+        capacity: 1,
+        startsAt: '2031-01-15T09:00:00.000Z',
+        endsAt: '2031-01-15T11:00:00.000Z',
+      })
+    ).body.id;
+    await admin('POST', `/${id}/publish`);
+    await register(id, 1);
+    await app.call('POST', `/api/events/${id}/registrations`, {
+      body: {
+        name: 'Søren Ærø; "Le Grand"',
+        email: 'soren@example.com',
+        company: 'Straße, AG',
+        consent: true,
+      },
+    });
+    const all = await app.services.registrations.all(id);
+    const created = all.find((r) => r.email === 'p1@example.com')?.createdAt ?? '';
+    const paris = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    }).format(new Date(created));
+
+    const read = async (query: string, separator: string) => {
+      const response = await admin('GET', `/${id}/registrations.csv${query}`);
+      expect(response.status).toBe(200);
+      const text = String(response.body);
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      const [header = [], ...rows] = parseCsv(text.slice(1), separator);
+      const byEmail = (email: string) =>
+        Object.fromEntries(header.map((title, i) => [title, rows.find((row) => row.includes(email))?.[i]]));
+      return { header, rows, byEmail };
+    };
+
+    // The event is French: no `lang` means French.
+    for (const query of ['', '?lang=fr']) {
+      const fr = await read(query, ';');
+      expect(fr.header.slice(0, 5)).toEqual([
+        'Identifiant',
+        'Statut',
+        "Rang en liste d'attente",
+        'Nom',
+        'E-mail',
+      ]);
+      expect(fr.header).toContain('Inscription (Europe/Paris)');
+      expect(fr.rows).toHaveLength(2);
+      expect(fr.byEmail('p1@example.com')).toMatchObject({
+        Statut: 'Confirmé·e',
+        'Inscription (Europe/Paris)': paris,
+      });
+      expect(fr.byEmail('soren@example.com')).toMatchObject({
+        Statut: "Liste d'attente",
+        Nom: 'Søren Ærø; "Le Grand"',
+        Entreprise: 'Straße, AG',
+        "Rang en liste d'attente": '1',
+      });
+    }
+    const en = await read('?lang=en', ',');
+    expect(en.header.slice(0, 3)).toEqual(['ID', 'Status', 'Waitlist position']);
+    expect(en.rows).toHaveLength(2);
+    expect(en.byEmail('p1@example.com')).toMatchObject({
+      Status: 'Confirmed',
+      'Registered (Europe/Paris)': paris,
+    });
+    expect(en.byEmail('soren@example.com')).toMatchObject({ Status: 'Waitlisted', Company: 'Straße, AG' });
+
+    const bad = await admin('GET', `/${id}/registrations.csv?lang=de`);
+    expect([bad.status, Object.keys(bad.body.error.fields)]).toEqual([400, ['lang']]);
   });
 });

@@ -31,6 +31,7 @@ import { createLocalIssuer, LOCAL_AUDIENCE, type LocalIssuer } from '../local/au
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
+import { parseCsv } from './support/csv.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -488,36 +489,6 @@ describe('rate limit on bad manage tokens', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** RFC 4180, enough for our export: quoted cells, doubled quotes, CRLF rows. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += char;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-};
-
 /** What starts a formula, or a line a spreadsheet splits a cell at. */
 const FORMULA_CHARACTERS = ['=', '+', '-', '@', '\t', '\r', '\n'];
 
@@ -558,12 +529,20 @@ describe('CSV export', () => {
             createdAt: '2026-01-01T00:00:00.000Z',
             consentAt: '2026-01-01T00:00:00.000Z',
           } as unknown as RegistrationRecord;
-          const rows = parseCsv(
-            registrationsCsv([registration], [{ id: 'q', label: label || 'Q' }], new Map()).slice(1),
-          );
-          expect(rows).toHaveLength(2);
-          for (const cell of rows.flat())
-            expect(DANGEROUS_START.test(cell), JSON.stringify(cell)).toBe(false);
+          // Both languages: the separator changes what gets quoted, never what gets neutralised.
+          for (const [language, separator] of [
+            ['fr', ';'],
+            ['en', ','],
+          ] as const) {
+            const csv = registrationsCsv([registration], [{ id: 'q', label: label || 'Q' }], new Map(), {
+              language,
+              timeZone: 'Europe/Paris',
+            });
+            const rows = parseCsv(csv.slice(1), separator);
+            expect(rows).toHaveLength(2);
+            for (const cell of rows.flat())
+              expect(DANGEROUS_START.test(cell), JSON.stringify(cell)).toBe(false);
+          }
         },
       ),
       { seed: 8, numRuns: 300 },
@@ -601,7 +580,8 @@ describe('CSV export', () => {
 
     const csv = await app.call('GET', `/api/admin/events/${eventId}/registrations.csv`, { organiser: OWNER });
     expect(csv.status).toBe(200);
-    const rows = parseCsv(String(csv.body).replace(/^\uFEFF/, ''));
+    // The event is French: `;`-separated.
+    const rows = parseCsv(String(csv.body).replace(/^\uFEFF/, ''), ';');
     expect(rows).toHaveLength(1 + hostile.length);
     for (const cell of rows.flat()) expect(DANGEROUS_START.test(cell), JSON.stringify(cell)).toBe(false);
     const cells = rows.flat();

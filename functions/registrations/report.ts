@@ -12,48 +12,135 @@ import type { RegistrationStatus } from './schemas.js';
 const FORMULA_START = /^(?:\s|\p{Cf})*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/u;
 export const neutraliseCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
+/** Column titles per language; the time columns get the event's zone added (see below). */
+const CSV_HEADERS = {
+  fr: {
+    id: 'Identifiant',
+    status: 'Statut',
+    waitlistPosition: "Rang en liste d'attente",
+    name: 'Nom',
+    email: 'E-mail',
+    company: 'Entreprise',
+    jobTitle: 'Fonction',
+    locale: 'Langue',
+    createdAt: 'Inscription',
+    confirmedAt: 'Confirmation',
+    cancelledAt: 'Annulation',
+    checkedInAt: 'Arrivée',
+    consentAt: 'Consentement',
+    consentVersion: 'Version du consentement',
+  },
+  en: {
+    id: 'ID',
+    status: 'Status',
+    waitlistPosition: 'Waitlist position',
+    name: 'Name',
+    email: 'Email',
+    company: 'Company',
+    jobTitle: 'Job title',
+    locale: 'Language',
+    createdAt: 'Registered',
+    confirmedAt: 'Confirmed',
+    cancelledAt: 'Cancelled',
+    checkedInAt: 'Checked in',
+    consentAt: 'Consent given',
+    consentVersion: 'Consent version',
+  },
+} as const;
+
+const CSV_STATUSES: Record<CsvLanguage, Record<RegistrationStatus, string>> = {
+  fr: {
+    confirmed: 'Confirmé·e',
+    pending_confirmation: 'En attente de confirmation',
+    waitlisted: "Liste d'attente",
+    cancelled: 'Annulé·e',
+  },
+  en: {
+    confirmed: 'Confirmed',
+    pending_confirmation: 'Pending confirmation',
+    waitlisted: 'Waitlisted',
+    cancelled: 'Cancelled',
+  },
+};
+
+export type CsvLanguage = keyof typeof CSV_HEADERS;
+
+/**
+ * French Excel (and LibreOffice in French) splits on `;` because `,` is the decimal mark there:
+ * a comma-separated file opens in one column. English spreadsheets expect `,`.
+ */
+export const CSV_SEPARATORS: Record<CsvLanguage, string> = { fr: ';', en: ',' };
+
+/**
+ * "2026-03-12 18:30:00" on the event's clock: spreadsheets read this form as a date in any
+ * locale, and the organiser reads the time as people at the event lived it, not UTC.
+ */
+const wallTime = (timeZone: string) => {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (iso: string | undefined | null): string => {
+    if (!iso) return '';
+    const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  };
+};
+
 export const registrationsCsv = (
   registrations: RegistrationRecord[],
   questions: { id: string; label: string }[],
   positions: Map<string, number>,
+  options: { language: CsvLanguage; timeZone: string },
 ): string => {
+  const titles = CSV_HEADERS[options.language];
+  const statuses = CSV_STATUSES[options.language];
+  const time = wallTime(options.timeZone);
+  // The zone is named in each time column's title, since the cells carry no offset.
+  const timed = (title: string) => `${title} (${options.timeZone})`;
   const header = [
-    'id',
-    'status',
-    'waitlistPosition',
-    'name',
-    'email',
-    'company',
-    'jobTitle',
-    'locale',
-    'createdAt',
-    'confirmedAt',
-    'cancelledAt',
-    'checkedInAt',
-    'consentAt',
-    'consentVersion',
+    titles.id,
+    titles.status,
+    titles.waitlistPosition,
+    titles.name,
+    titles.email,
+    titles.company,
+    titles.jobTitle,
+    titles.locale,
+    timed(titles.createdAt),
+    timed(titles.confirmedAt),
+    timed(titles.cancelledAt),
+    timed(titles.checkedInAt),
+    timed(titles.consentAt),
+    titles.consentVersion,
     ...questions.map((question) => question.label),
   ];
   const rows = registrations.map((r) => [
     r.id,
-    r.status,
+    statuses[r.status],
     positions.get(r.id) ?? '',
     r.name,
     r.email,
     r.company ?? '',
     r.jobTitle ?? '',
     r.locale,
-    r.createdAt,
-    r.confirmedAt ?? '',
-    r.cancelledAt ?? '',
-    r.checkedInAt ?? '',
-    r.consentAt,
+    time(r.createdAt),
+    time(r.confirmedAt),
+    time(r.cancelledAt),
+    time(r.checkedInAt),
+    time(r.consentAt),
     r.consentVersion ?? '',
     ...questions.map((question) => String(answerTo(r.answers, question.id) ?? '')),
   ]);
   const cells = [header, ...rows].map((row) => row.map((cell) => neutraliseCell(String(cell))));
   // A BOM so Excel opens accented names (most of ours are French) as UTF-8.
-  return `\uFEFF${stringify(cells, { record_delimiter: 'windows' })}`;
+  return `\uFEFF${stringify(cells, { record_delimiter: 'windows', delimiter: CSV_SEPARATORS[options.language] })}`;
 };
 
 export interface DayCount {

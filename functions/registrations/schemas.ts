@@ -31,6 +31,14 @@ export const manageQuery = z.object({
 
 export const registrationListQuery = z.object({
   status: z.optional(z.enum(registrationStatuses)),
+  /** Name, email or company, any case or accent (functions/registrations/listing.ts). */
+  q: z.optional(z.string().check(z.maxLength(200))),
+  sort: z._default(z.enum(['newest', 'oldest', 'name']), 'newest'),
   cursor: z.optional(z.string().check(z.maxLength(2000))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+});
+
+/** `lang` picks the CSV's separator, titles and statuses; without it, the event's language. */
+export const registrationExportQuery = z.object({
+  lang: z.optional(language),
 });

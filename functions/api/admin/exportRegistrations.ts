@@ -1,10 +1,15 @@
 import { ownEvent } from '../../http/access.js';
-import { httpApi } from '../../http/handler.js';
+import { httpApi, parseInput, queryParams } from '../../http/handler.js';
 import { registrationsCsv } from '../../registrations/report.js';
+import { registrationExportQuery } from '../../registrations/schemas.js';
 import { services } from '../../wiring/services.js';
 
-/** GET /api/admin/events/{eventId}/registrations.csv — every registration, safe to open in a spreadsheet. */
+/**
+ * GET /api/admin/events/{eventId}/registrations.csv?lang=fr|en — every registration, safe to
+ * open in a spreadsheet of that language (the admin page passes its own; default: the event's).
+ */
 export const handler = httpApi({}, async (request) => {
+  const query = parseInput(registrationExportQuery, queryParams(request));
   const { event } = await ownEvent(request);
   const { registrations } = services();
 
@@ -18,6 +23,9 @@ export const handler = httpApi({}, async (request) => {
       'content-disposition': `attachment; filename="registrations-${event.id}.csv"`,
       'cache-control': 'no-store',
     },
-    body: registrationsCsv(all, event.questions, positions),
+    body: registrationsCsv(all, event.questions, positions, {
+      language: query.lang ?? event.language,
+      timeZone: event.timeZone,
+    }),
   };
 });

@@ -4,6 +4,7 @@ import { ApiError, type EventPublic, errorOf, type Method, request } from '../ap
 
 export type EventStatus = 'draft' | 'published' | 'cancelled';
 export type RegistrationStatus = 'pending_confirmation' | 'confirmed' | 'waitlisted' | 'cancelled';
+export type RegistrationSort = 'newest' | 'oldest' | 'name';
 
 export interface Counts {
   confirmed: number;
@@ -97,13 +98,19 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
     update: (id: string, input: unknown) => call<EventAdmin>('PATCH', event(id), input),
     publish: (id: string) => call<EventAdmin>('POST', `${event(id)}/publish`),
     cancel: (id: string) => call<EventAdmin>('POST', `${event(id)}/cancel`),
-    registrations: (id: string, options: { status?: string; cursor?: string; limit?: number }) => {
+    /** One page, filtered, searched and sorted by the server (API.md, "Registrations list and export"). */
+    registrations: (
+      id: string,
+      options: { status?: string; q?: string; sort?: RegistrationSort; cursor?: string; limit?: number },
+    ) => {
       const query = new URLSearchParams();
       if (options.status) query.set('status', options.status);
+      if (options.q) query.set('q', options.q);
+      if (options.sort) query.set('sort', options.sort);
       if (options.cursor) query.set('cursor', options.cursor);
       if (options.limit) query.set('limit', String(options.limit));
       const suffix = query.toString() ? `?${query}` : '';
-      return call<{ items: RegistrationAdmin[]; nextCursor: string | null }>(
+      return call<{ items: RegistrationAdmin[]; nextCursor: string | null; total: number }>(
         'GET',
         `${event(id)}/registrations${suffix}`,
       );
@@ -121,12 +128,15 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/resend`),
     erase: (eventId: string, id: string) =>
       call<{ id: string; erased: true }>('DELETE', registration(eventId, id)),
-    /** The CSV as a Blob: the bearer token goes in a header, so a plain link cannot fetch it. */
-    csv: async (id: string): Promise<{ blob: Blob; filename: string }> => {
+    /**
+     * The CSV as a Blob: the bearer token goes in a header, so a plain link cannot fetch it.
+     * `lang` is the organiser's: `;` and French titles for French spreadsheets, `,` for English.
+     */
+    csv: async (id: string, lang: 'fr' | 'en'): Promise<{ blob: Blob; filename: string }> => {
       const bearer = token();
       let response: Response;
       try {
-        response = await fetch(`${event(id)}/registrations.csv`, {
+        response = await fetch(`${event(id)}/registrations.csv?lang=${lang}`, {
           headers: { authorization: `Bearer ${bearer ?? ''}`, accept: 'text/csv' },
         });
       } catch {

@@ -1,19 +1,27 @@
 import { shortDateTime, timeOf } from '../dates.js';
 import { focusOn, h, replace } from '../dom.js';
-import type { AdminApi, EventAdmin, RegistrationAdmin, RegistrationStatus } from './api.js';
+import { lang } from '../i18n-core.js';
+import type { AdminApi, EventAdmin, RegistrationAdmin, RegistrationSort, RegistrationStatus } from './api.js';
 import { type AdminKey, plural, t } from './i18n.js';
 import { announce, confirmAction, downloadBlob, errorText } from './ui.js';
 
 /**
- * The registrations of one event: search, status filter, pages (`?cursor=`), check-in at
- * the door (one tap, undo beside it), cancel, promote, resend, erase, CSV export.
+ * The registrations of one event: search, status filter and sort (all done by the server, so
+ * only the page shown is loaded), pages (`?cursor=`), check-in at the door (one tap, undo
+ * beside it), cancel, promote, resend, erase, CSV export.
  * Everything a registrant typed goes into the page as text nodes, never as markup.
  */
 
 const PAGE_SIZE = 50;
-/** While searching, every page is fetched (an event has hundreds of people, not millions). */
-const SEARCH_PAGE_SIZE = 200;
 const REFRESH_MS = 20_000;
+/** Long enough not to ask the server at every letter, short enough to feel instant at the door. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+const SORT_KEYS: Record<RegistrationSort, AdminKey> = {
+  newest: 'sortNewest',
+  oldest: 'sortOldest',
+  name: 'sortName',
+};
 
 const STATUS_KEYS: Record<RegistrationStatus, AdminKey> = {
   confirmed: 'regConfirmed',
@@ -21,13 +29,6 @@ const STATUS_KEYS: Record<RegistrationStatus, AdminKey> = {
   pending_confirmation: 'regPending',
   cancelled: 'regCancelled',
 };
-
-/** Lower case, accents off: "Hélène" is found by "helene". */
-const fold = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
 
 export interface RegistrationsPanel {
   element: HTMLElement;
@@ -43,6 +44,11 @@ export const registrationsPanel = (
   const state = {
     status: '' as '' | RegistrationStatus,
     search: '',
+    sort: 'newest' as RegistrationSort,
+    /** How many match the search and filter, on every page. */
+    total: 0,
+    /** Counts loads, so an answer overtaken by a newer one (fast typing) is dropped. */
+    loadNumber: 0,
     /** Cursors of the pages before the current one (for "previous"). */
     history: [] as (string | undefined)[],
     cursor: undefined as string | undefined,
@@ -64,6 +70,13 @@ export const registrationsPanel = (
     h('option', { value: '' }, t('filterAll')),
     (Object.keys(STATUS_KEYS) as RegistrationStatus[]).map((status) =>
       h('option', { value: status }, t(STATUS_KEYS[status])),
+    ),
+  );
+  const sortSelect = h(
+    'select',
+    { id: 'reg-sort' },
+    (Object.keys(SORT_KEYS) as RegistrationSort[]).map((sort) =>
+      h('option', { value: sort }, t(SORT_KEYS[sort])),
     ),
   );
   const refreshButton = h(
@@ -109,20 +122,13 @@ export const registrationsPanel = (
       { class: 'toolbar' },
       h('div', { class: 'field' }, h('label', { for: 'reg-search' }, t('search')), searchInput),
       h('div', { class: 'field' }, h('label', { for: 'reg-status' }, t('filterStatus')), statusSelect),
+      h('div', { class: 'field' }, h('label', { for: 'reg-sort' }, t('sortBy')), sortSelect),
       h('div', { class: 'toolbar-buttons' }, refreshButton, exportButton),
     ),
     summary,
     h('div', { class: 'table-wrap' }, table),
     pager,
   );
-
-  const visibleItems = () => {
-    if (!state.search) return state.items;
-    const wanted = fold(state.search);
-    return state.items.filter((item) =>
-      fold([item.name, item.email, item.company ?? '', item.jobTitle ?? ''].join(' ')).includes(wanted),
-    );
-  };
 
   // --- actions ---
 
@@ -314,7 +320,7 @@ export const registrationsPanel = (
 
   /** Redraws the rows; `focusId` puts the focus back on that row's check-in control. */
   const renderRows = (focusId?: string) => {
-    const items = visibleItems();
+    const items = state.items;
     replace(
       body,
       items.length
@@ -326,10 +332,9 @@ export const registrationsPanel = (
           ),
     );
     summary.textContent = state.search
-      ? plural('searchResults', items.length)
+      ? plural('searchResults', state.total)
       : plural('shownRegistrations', items.length);
-    const searching = Boolean(state.search);
-    pager.hidden = searching || (state.history.length === 0 && !state.nextCursor);
+    pager.hidden = state.history.length === 0 && !state.nextCursor;
     previous.disabled = state.history.length === 0;
     next.disabled = !state.nextCursor;
     if (focusId) {
@@ -344,37 +349,25 @@ export const registrationsPanel = (
 
   const load = async (): Promise<void> => {
     state.loading = true;
+    const number = ++state.loadNumber;
     try {
-      if (state.search) {
-        // Searching looks through every page, so anyone can be found at the door.
-        const all: RegistrationAdmin[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await api.registrations(event.id, {
-            status: state.status || undefined,
-            cursor,
-            limit: SEARCH_PAGE_SIZE,
-          });
-          all.push(...page.items);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        state.items = all;
-        state.nextCursor = null;
-      } else {
-        const page = await api.registrations(event.id, {
-          status: state.status || undefined,
-          cursor: state.cursor,
-          limit: PAGE_SIZE,
-        });
-        state.items = page.items;
-        state.nextCursor = page.nextCursor;
-      }
+      const page = await api.registrations(event.id, {
+        status: state.status || undefined,
+        q: state.search || undefined,
+        sort: state.sort,
+        cursor: state.cursor,
+        limit: PAGE_SIZE,
+      });
+      if (number !== state.loadNumber) return; // a newer search or page is on its way
+      state.items = page.items;
+      state.nextCursor = page.nextCursor;
+      state.total = page.total;
     } catch (error) {
-      announce(errorText(error), 'error');
+      if (number === state.loadNumber) announce(errorText(error), 'error');
     } finally {
-      state.loading = false;
+      if (number === state.loadNumber) state.loading = false;
     }
-    renderRows();
+    if (number === state.loadNumber) renderRows();
   };
 
   const restart = () => {
@@ -387,12 +380,16 @@ export const registrationsPanel = (
   searchInput.addEventListener('input', () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
-      const wasSearching = Boolean(state.search);
-      state.search = searchInput.value.trim();
-      // Typing more letters filters what is already loaded; starting or ending a search reloads.
-      if (wasSearching && state.search) renderRows();
-      else restart();
-    }, 200);
+      const search = searchInput.value.trim();
+      if (search === state.search) return;
+      // The server searches every page (accents and case aside); the list starts over.
+      state.search = search;
+      restart();
+    }, SEARCH_DEBOUNCE_MS);
+  });
+  sortSelect.addEventListener('change', () => {
+    state.sort = sortSelect.value as RegistrationSort;
+    restart();
   });
   statusSelect.addEventListener('change', () => {
     state.status = statusSelect.value as '' | RegistrationStatus;
@@ -416,7 +413,7 @@ export const registrationsPanel = (
   exportButton.addEventListener('click', async () => {
     exportButton.disabled = true;
     try {
-      const { blob, filename } = await api.csv(event.id);
+      const { blob, filename } = await api.csv(event.id, lang());
       downloadBlob(blob, filename);
       announce(t('exportedNotice'));
     } catch (error) {

@@ -270,11 +270,34 @@ describe('admin page in Chromium', () => {
     await textOf(page.locator('[data-count="confirmed"] dd')).toMatch('1');
     await page.getByRole('link', { name: 'Modifier' }).click();
     await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    const dialog = page.locator('dialog#confirm-dialog');
+    const sequence = async () => (await site?.services.events.get('social-crm'))?.event.sequence;
+    const before = await sequence();
+
+    // Saving without a change warns nobody and emails nobody: the server agrees (no new SEQUENCE).
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#status')).toMatch('Modifications enregistrées.');
+    expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open)).toBe(false);
+    expect(await sequence()).toBe(before);
+
+    // A new title is in every invitation: it is emailed, so it is warned about.
+    await page.getByRole('link', { name: 'Modifier' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    const title = page.getByRole('textbox', { name: 'Titre', exact: true });
+    const oldTitle = await title.inputValue();
+    await title.fill(`${oldTitle} (nouveau titre)`);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail/);
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open), POLL)
+      .toBe(false);
+    await title.fill(oldTitle);
+
     const start = page.getByLabel('Début');
     const value = await start.inputValue();
     await start.fill(value.replace(/T19:00$/, 'T19:30'));
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    const dialog = page.locator('dialog#confirm-dialog');
     await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail/);
     await shot(page, 'admin-warning-desktop');
     // Escape says no: nothing is saved.

@@ -4,6 +4,7 @@ import {
   cancel,
   countsOf,
   type EventRecord,
+  eventChanges,
   MAX_SHARDS,
   newEventRecord,
   newSeats,
@@ -228,6 +229,33 @@ describe('events', () => {
     expect(applyUpdate(event, { joinUrl: 'https://meet.example/new' }, now).sequence).toBe(1);
     expect(applyUpdate(event, { venue: { name: 'Autre', address: '', city: 'Lyon' } }, now).sequence).toBe(1);
     expect(cancel(event, now)).toMatchObject({ status: 'cancelled', sequence: 1 });
+  });
+
+  it('compares by value: the same fields in another key order, offset or spacing bump nothing', () => {
+    const event = publish(makeEvent(), now);
+    // The table gives the venue back in its own key order; the editor sends the whole form.
+    const stored = { ...event, venue: { name: 'Salle', city: 'Paris', address: '1 rue X' } };
+    const { id: _id, status: _status, sequence: _sequence, ...form } = event;
+    const again = {
+      ...form,
+      venue: { name: 'Salle', address: '1 rue X', city: 'Paris' },
+      startsAt: '2026-12-10T08:30:00+01:00',
+      endsAt: '2026-12-10T09:30:00.000Z',
+    };
+    expect(applyUpdate(stored, again, now).sequence).toBe(0);
+    expect(
+      applyUpdate(stored, { venue: { city: 'Paris', address: '1 rue X', name: 'Salle' } }, now).sequence,
+    ).toBe(0);
+    expect(eventChanges(stored, applyUpdate(stored, { startsAt: '2026-12-10T09:00:00+01:00' }, now))).toEqual(
+      ['time'],
+    );
+    // Capacity, waitlist and the registration window are not in any calendar.
+    const seats = applyUpdate(
+      stored,
+      { capacity: 40, waitlistEnabled: false, registrationClosesAt: '2026-12-09T18:00:00Z' },
+      now,
+    );
+    expect(seats.sequence).toBe(0);
   });
 
   it('refuses to change a cancelled event or publish one', () => {

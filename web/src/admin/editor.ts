@@ -1,3 +1,4 @@
+import { calendarChanges } from '../../../functions/events/changes.js';
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { type FieldProblem, problemsOfServerFields } from '../field-problems.js';
@@ -10,7 +11,7 @@ import { agendaInstant, fromLocalInput, toLocalInput, toTimeInput, zones } from 
 /**
  * The event editor: create (a draft) or edit. Times are typed on the event's own wall clock.
  * The shared schema checks the form before it is sent (and the API checks it again); a
- * change that will email every registrant (time, place, join URL) is confirmed first.
+ * change that will email every registrant (title, time, place, join URL) is confirmed first.
  */
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -273,20 +274,12 @@ const showErrors = (form: HTMLElement, errors: Record<string, FieldProblem>): HT
   return first;
 };
 
-/** What registrants will be emailed about: time, place, join URL. */
-const noticeableChange = (before: EventAdmin, after: EditorInput): boolean => {
-  const venueOf = (venue: EditorInput['venue'] | EventAdmin['venue']) =>
-    venue ? JSON.stringify([venue.name, venue.address ?? '', venue.city ?? '']) : 'null';
-  const same = (a: string | null | undefined, b: string | null | undefined) =>
-    (a ? new Date(a).getTime() : null) === (b ? new Date(b).getTime() : null);
-  return (
-    !same(before.startsAt, after.startsAt) ||
-    !same(before.endsAt, after.endsAt) ||
-    before.timeZone !== after.timeZone ||
-    venueOf(before.venue ?? null) !== venueOf(after.venue) ||
-    (before.joinUrl ?? null) !== (after.joinUrl ?? null)
-  );
-};
+/**
+ * Whether saving emails every registrant: the API's own rule (title, time, place, join URL,
+ * compared by value), so the warning comes exactly when the emails do.
+ */
+const noticeableChange = (before: EventAdmin, after: EditorInput): boolean =>
+  calendarChanges(before, after).length > 0;
 
 export const editorView = (
   api: AdminApi,

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
 import { localAdminPassword } from '../local/auth.js';
 import {
   authorizationUrl,
@@ -59,8 +61,12 @@ const openPage = async (
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     const url = message.location().url;
-    // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet (404).
-    const expected = /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox/.test(url);
+    // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet
+    // (404), publishing refused (409).
+    const expected =
+      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
+        url,
+      );
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
   });
   // An attendee's name must never run: any dialog (alert from an onerror) is a failure.
@@ -318,6 +324,45 @@ describe('admin page in Chromium', () => {
     await dialog.getByRole('button', { name: "Oui, annuler l'événement" }).click();
     await textOf(page.locator('.title-row .badge')).toMatch('Annulé');
     await countOf(page.getByRole('link', { name: 'Modifier' })).toBe(0);
+    await context.close();
+  });
+
+  it('says beside the publish button why publishing was refused, and what to do', async () => {
+    const draft = async (id: string, fields: Record<string, unknown>) => {
+      const input = eventCreateInput.parse({
+        title: 'Webinaire sans lien',
+        format: 'online',
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+        ...fields,
+      });
+      const ids = { id, organiserId: 'media-aces', organiserName: 'Media Aces' };
+      await site?.services.events.create(newEventRecord(input, ids, new Date()));
+    };
+    await draft('webinaire-sans-lien', {});
+    await draft('deja-termine', {
+      joinUrl: 'https://meet.example/room',
+      startsAt: new Date(Date.now() - 7_200_000).toISOString(),
+      endsAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    const { context, page } = await openPage();
+    await login(page);
+
+    await page.goto(`${baseUrl}/admin#/events/webinaire-sans-lien`);
+    await page.getByRole('button', { name: 'Publier' }).click();
+    const lacking = /lien de connexion\. Ajoutez-le avec «\sModifier\s», puis publiez/;
+    await textOf(page.locator('#publish-error')).toMatch(lacking);
+    await textOf(page.locator('#status')).toMatch(lacking);
+    // Focus stays on the button, which now names the reason.
+    await focused(page.getByRole('button', { name: 'Publier' }));
+    expect(await page.locator('#publish').getAttribute('aria-describedby')).toBe('publish-error');
+    await textOf(page.locator('.title-row .badge')).toMatch('Brouillon');
+
+    await page.goto(`${baseUrl}/admin#/events/deja-termine`);
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await textOf(page.locator('#publish-error')).toMatch(
+      /déjà terminé\. Changez ses dates avec «\sModifier\s»/,
+    );
     await context.close();
   });
 

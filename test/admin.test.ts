@@ -53,6 +53,27 @@ describe('organiser scope', () => {
     ).toContain(id);
   });
 
+  it('publishing refuses an online or hybrid event without a join link, and an event already over', async () => {
+    const refused = async (fields: Record<string, unknown>, code: string) => {
+      const id = (await admin('POST', '', { ...newEvent, ...fields })).body.id;
+      const response = await admin('POST', `/${id}/publish`);
+      expect([response.status, response.body.error.code]).toEqual([409, code]);
+      expect((await admin('GET', `/${id}`)).body.status).toBe('draft');
+      return id;
+    };
+    const online = await refused({ format: 'online', venue: null }, 'join_url_required');
+    await refused({ format: 'hybrid' }, 'join_url_required');
+    await admin('PATCH', `/${online}`, { joinUrl: 'https://meet.example/room' });
+    expect((await admin('POST', `/${online}/publish`)).body.status).toBe('published');
+
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const over = await refused({ startsAt: ago(3), endsAt: ago(1) }, 'event_in_past');
+    expect((await admin('POST', `/${over}/publish`)).body.error.message).toMatch(/move its dates/);
+    // Under way but not over: people may still join.
+    const running = (await admin('POST', '', { ...newEvent, startsAt: ago(1), endsAt: inAWeek(0) })).body.id;
+    expect((await admin('POST', `/${running}/publish`)).body.status).toBe('published');
+  });
+
   it("one organiser cannot read or touch another organiser's events", async () => {
     const id = (await admin('POST', '', newEvent)).body.id;
     for (const [method, path] of [

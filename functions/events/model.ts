@@ -272,6 +272,26 @@ export const publish = (event: EventRecord, now: Date): EventRecord => {
   return { ...event, status: 'published', updatedAt: now.toISOString() };
 };
 
+/**
+ * Publishing by the organiser (POST .../publish): the transition, refused for an event people
+ * could register for but not attend. Not in `publish` itself, which tests use to build
+ * published events already over (the calendar feed's past). A published event stays published
+ * (publishing twice is harmless, even once it is over).
+ */
+export const publishByOrganiser = (event: EventRecord, now: Date): EventRecord => {
+  if (event.status === 'draft' && event.format !== 'in_person' && !event.joinUrl) {
+    throw new AppError('join_url_required', 'Add the join link before publishing an online or hybrid event', {
+      joinUrl: 'Required for online and hybrid events',
+    });
+  }
+  if (event.status === 'draft' && event.endsAt <= now.toISOString()) {
+    throw new AppError('event_in_past', 'This event has already ended: move its dates before publishing', {
+      endsAt: 'Already past',
+    });
+  }
+  return publish(event, now);
+};
+
 export const cancel = (event: EventRecord, now: Date): EventRecord => {
   if (event.status === 'cancelled') return event;
   return { ...event, status: 'cancelled', sequence: event.sequence + 1, updatedAt: now.toISOString() };

@@ -16,6 +16,7 @@ import {
   splitCapacity,
 } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
+import { SLUG_MAX, slugCandidate, slugOf } from '../functions/events/slug.js';
 import { AppError } from '../functions/platform/errors.js';
 import {
   emailKey,
@@ -285,6 +286,26 @@ describe('events', () => {
       pendingConfirmation: 2,
       waitlisted: 1,
     });
+  });
+});
+
+describe('readable event ids', () => {
+  it('folds a title into lower-case ASCII words joined by hyphens', () => {
+    expect(slugOf('Un patron doit-il tweeter ?')).toBe('un-patron-doit-il-tweeter');
+    expect(slugOf('  Éléphants — à Noël !  ')).toBe('elephants-a-noel');
+    expect(slugOf('Søren, Łukasz, Straße, Æsop, œuvre, Ðorđe')).toBe(
+      'soren-lukasz-strasse-aesop-oeuvre-dorde',
+    );
+    expect(slugOf('ﬁnale 2026 / İstanbul')).toBe('finale-2026-istanbul');
+    expect(slugOf('日本語 🎉 ---')).toBe('');
+  });
+
+  it('stays within SLUG_MAX, cut between words where it can', () => {
+    expect(slugOf('conference '.repeat(10))).toBe('conference-conference-conference-conference-conference');
+    const long = slugOf('a'.repeat(100));
+    expect(long).toHaveLength(SLUG_MAX);
+    expect(slugCandidate(long, 999)).toMatch(/^[a-z0-9][a-z0-9-]{1,63}$/);
+    expect([1, 2, 3].map((n) => slugCandidate('atelier', n))).toEqual(['atelier', 'atelier-2', 'atelier-3']);
   });
 });
 

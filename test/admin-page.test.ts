@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEventRecord } from '../functions/events/model.js';
+import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { localAdminPassword } from '../local/auth.js';
 import {
@@ -324,6 +324,45 @@ describe('admin page in Chromium', () => {
     await dialog.getByRole('button', { name: "Oui, annuler l'événement" }).click();
     await textOf(page.locator('.title-row .badge')).toMatch('Annulé');
     await countOf(page.getByRole('link', { name: 'Modifier' })).toBe(0);
+    await context.close();
+  });
+
+  it('saves an event made through the API (times to the second) without moving it or emailing anyone', async () => {
+    const start = new Date(Date.now() + 5 * 86_400_000);
+    start.setUTCSeconds(42, 123);
+    const input = eventCreateInput.parse({
+      title: 'Créé par API',
+      format: 'in_person',
+      venue: { name: 'La Cantine', address: '151 rue Montmartre', city: 'Paris' },
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      registrationClosesAt: new Date(start.getTime() - 60_500).toISOString(),
+    });
+    const draft = newEventRecord(
+      input,
+      { id: 'cree-par-api', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(draft);
+    await site?.services.events.save(draft, publish(draft, new Date()));
+    await register('cree-par-api', 'Inscrite Tranquille', 'tranquille@example.com');
+    const stored = async () => (await site?.services.events.get('cree-par-api'))?.event;
+    const before = await stored();
+
+    const { context, page } = await openPage();
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/cree-par-api/edit`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#status')).toMatch('Modifications enregistrées.');
+    const after = await stored();
+    expect(after?.updatedAt).not.toBe(before?.updatedAt);
+    expect([after?.startsAt, after?.endsAt, after?.registrationClosesAt, after?.sequence]).toEqual([
+      before?.startsAt,
+      before?.endsAt,
+      before?.registrationClosesAt,
+      before?.sequence,
+    ]);
     await context.close();
   });
 

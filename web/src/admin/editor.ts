@@ -171,12 +171,15 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
   const zone = value(form, 'ed-timeZone') || 'Europe/Paris';
   const format = (form.querySelector<HTMLInputElement>('input[name="format"]:checked')?.value ??
     'in_person') as 'in_person' | 'online' | 'hybrid';
-  const instant = (id: string) => {
+  // A field still showing the stored instant keeps it: the input shows minutes only, and rounding
+  // away the seconds an API client set would be a change of time, emailed to everyone.
+  const instant = (id: string, stored: string | null | undefined) => {
     const raw = value(form, id);
+    if (stored && raw === toLocalInput(stored, zone)) return stored;
     return raw ? (fromLocalInput(raw, zone) ?? raw) : null;
   };
-  const startsAt = instant('ed-startsAt');
-  const endsAt = instant('ed-endsAt');
+  const startsAt = instant('ed-startsAt', original?.startsAt);
+  const endsAt = instant('ed-endsAt', original?.endsAt);
   const capacityText = value(form, 'ed-capacity');
   const existingQuestions = new Set(original?.questions.map((question) => question.id));
   return {
@@ -204,8 +207,8 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     waitlistEnabled: checked(form, 'ed-waitlistEnabled'),
     requireConfirmation: checked(form, 'ed-requireConfirmation'),
     requireChallenge: checked(form, 'ed-requireChallenge'),
-    registrationOpensAt: instant('ed-registrationOpensAt'),
-    registrationClosesAt: instant('ed-registrationClosesAt'),
+    registrationOpensAt: instant('ed-registrationOpensAt', original?.registrationOpensAt),
+    registrationClosesAt: instant('ed-registrationClosesAt', original?.registrationClosesAt),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
       const times = startsAt && endsAt ? { startsAt, endsAt } : undefined;
       const at = (time: string) => (times ? agendaInstant(time, times, zone) : undefined) ?? time;

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord, publish } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
 import { foldForSearch } from '../functions/registrations/listing.js';
 import { localAdminPassword } from '../local/auth.js';
 import {
@@ -60,8 +62,12 @@ const openPage = async (
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     const url = message.location().url;
-    // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet (404).
-    const expected = /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox/.test(url);
+    // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet
+    // (404), publishing refused (409).
+    const expected =
+      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
+        url,
+      );
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
   });
   // An attendee's name must never run: any dialog (alert from an onerror) is a failure.
@@ -272,11 +278,34 @@ describe('admin page in Chromium', () => {
     await textOf(page.locator('[data-count="confirmed"] dd')).toMatch('1');
     await page.getByRole('link', { name: 'Modifier' }).click();
     await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    const dialog = page.locator('dialog#confirm-dialog');
+    const sequence = async () => (await site?.services.events.get('social-crm'))?.event.sequence;
+    const before = await sequence();
+
+    // Saving without a change warns nobody and emails nobody: the server agrees (no new SEQUENCE).
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#status')).toMatch('Modifications enregistrées.');
+    expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open)).toBe(false);
+    expect(await sequence()).toBe(before);
+
+    // A new title is in every invitation: it is emailed, so it is warned about.
+    await page.getByRole('link', { name: 'Modifier' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    const title = page.getByRole('textbox', { name: 'Titre', exact: true });
+    const oldTitle = await title.inputValue();
+    await title.fill(`${oldTitle} (nouveau titre)`);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail/);
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open), POLL)
+      .toBe(false);
+    await title.fill(oldTitle);
+
     const start = page.getByLabel('Début');
     const value = await start.inputValue();
     await start.fill(value.replace(/T19:00$/, 'T19:30'));
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    const dialog = page.locator('dialog#confirm-dialog');
     await textOf(dialog).toMatch(/1 personne inscrite recevra un e-mail/);
     await shot(page, 'admin-warning-desktop');
     // Escape says no: nothing is saved.
@@ -297,6 +326,84 @@ describe('admin page in Chromium', () => {
     await dialog.getByRole('button', { name: "Oui, annuler l'événement" }).click();
     await textOf(page.locator('.title-row .badge')).toMatch('Annulé');
     await countOf(page.getByRole('link', { name: 'Modifier' })).toBe(0);
+    await context.close();
+  });
+
+  it('saves an event made through the API (times to the second) without moving it or emailing anyone', async () => {
+    const start = new Date(Date.now() + 5 * 86_400_000);
+    start.setUTCSeconds(42, 123);
+    const input = eventCreateInput.parse({
+      title: 'Créé par API',
+      format: 'in_person',
+      venue: { name: 'La Cantine', address: '151 rue Montmartre', city: 'Paris' },
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      registrationClosesAt: new Date(start.getTime() - 60_500).toISOString(),
+    });
+    const draft = newEventRecord(
+      input,
+      { id: 'cree-par-api', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(draft);
+    await site?.services.events.save(draft, publish(draft, new Date()));
+    await register('cree-par-api', 'Inscrite Tranquille', 'tranquille@example.com');
+    const stored = async () => (await site?.services.events.get('cree-par-api'))?.event;
+    const before = await stored();
+
+    const { context, page } = await openPage();
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/cree-par-api/edit`);
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch("Modifier l'événement");
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#status')).toMatch('Modifications enregistrées.');
+    const after = await stored();
+    expect(after?.updatedAt).not.toBe(before?.updatedAt);
+    expect([after?.startsAt, after?.endsAt, after?.registrationClosesAt, after?.sequence]).toEqual([
+      before?.startsAt,
+      before?.endsAt,
+      before?.registrationClosesAt,
+      before?.sequence,
+    ]);
+    await context.close();
+  });
+
+  it('says beside the publish button why publishing was refused, and what to do', async () => {
+    const draft = async (id: string, fields: Record<string, unknown>) => {
+      const input = eventCreateInput.parse({
+        title: 'Webinaire sans lien',
+        format: 'online',
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+        ...fields,
+      });
+      const ids = { id, organiserId: 'media-aces', organiserName: 'Media Aces' };
+      await site?.services.events.create(newEventRecord(input, ids, new Date()));
+    };
+    await draft('webinaire-sans-lien', {});
+    await draft('deja-termine', {
+      joinUrl: 'https://meet.example/room',
+      startsAt: new Date(Date.now() - 7_200_000).toISOString(),
+      endsAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    const { context, page } = await openPage();
+    await login(page);
+
+    await page.goto(`${baseUrl}/admin#/events/webinaire-sans-lien`);
+    await page.getByRole('button', { name: 'Publier' }).click();
+    const lacking = /lien de connexion\. Ajoutez-le avec «\sModifier\s», puis publiez/;
+    await textOf(page.locator('#publish-error')).toMatch(lacking);
+    await textOf(page.locator('#status')).toMatch(lacking);
+    // Focus stays on the button, which now names the reason.
+    await focused(page.getByRole('button', { name: 'Publier' }));
+    expect(await page.locator('#publish').getAttribute('aria-describedby')).toBe('publish-error');
+    await textOf(page.locator('.title-row .badge')).toMatch('Brouillon');
+
+    await page.goto(`${baseUrl}/admin#/events/deja-termine`);
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await textOf(page.locator('#publish-error')).toMatch(
+      /déjà terminé\. Changez ses dates avec «\sModifier\s»/,
+    );
     await context.close();
   });
 

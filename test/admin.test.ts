@@ -54,6 +54,55 @@ describe('organiser scope', () => {
     ).toContain(id);
   });
 
+  it('publishing refuses an online or hybrid event without a join link, and an event already over', async () => {
+    const refused = async (fields: Record<string, unknown>, code: string) => {
+      const id = (await admin('POST', '', { ...newEvent, ...fields })).body.id;
+      const response = await admin('POST', `/${id}/publish`);
+      expect([response.status, response.body.error.code]).toEqual([409, code]);
+      expect((await admin('GET', `/${id}`)).body.status).toBe('draft');
+      return id;
+    };
+    const online = await refused({ format: 'online', venue: null }, 'join_url_required');
+    await refused({ format: 'hybrid' }, 'join_url_required');
+    await admin('PATCH', `/${online}`, { joinUrl: 'https://meet.example/room' });
+    expect((await admin('POST', `/${online}/publish`)).body.status).toBe('published');
+
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const over = await refused({ startsAt: ago(3), endsAt: ago(1) }, 'event_in_past');
+    expect((await admin('POST', `/${over}/publish`)).body.error.message).toMatch(/move its dates/);
+    // Under way but not over: people may still join.
+    const running = (await admin('POST', '', { ...newEvent, startsAt: ago(1), endsAt: inAWeek(0) })).body.id;
+    expect((await admin('POST', `/${running}/publish`)).body.status).toBe('published');
+  });
+
+  it('names new events from their titles: readable, -2, -3 on collision, random when the title gives nothing', async () => {
+    const create = async (title: string) => {
+      const response = await admin('POST', '', { ...newEvent, title });
+      expect(response.status).toBe(201);
+      return response.body.id as string;
+    };
+    const title = 'Un patron doit-il tweeter ?';
+    expect([await create(title), await create(title), await create(title)]).toEqual([
+      'un-patron-doit-il-tweeter',
+      'un-patron-doit-il-tweeter-2',
+      'un-patron-doit-il-tweeter-3',
+    ]);
+    // At the same time: the conditional create gives each its own id.
+    const together = await Promise.all([1, 2, 3, 4].map(() => create('Søren & Łukasz à Straße')));
+    expect(together.sort()).toEqual([
+      'soren-lukasz-a-strasse',
+      'soren-lukasz-a-strasse-2',
+      'soren-lukasz-a-strasse-3',
+      'soren-lukasz-a-strasse-4',
+    ]);
+    expect(await create('日本語のイベント')).toMatch(/^evt_/);
+    // Each is its own event, reachable by its id.
+    expect((await admin('GET', '/un-patron-doit-il-tweeter-2')).body).toMatchObject({
+      title,
+      status: 'draft',
+    });
+  });
+
   it("one organiser cannot read or touch another organiser's events", async () => {
     const id = (await admin('POST', '', newEvent)).body.id;
     for (const [method, path] of [

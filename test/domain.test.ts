@@ -4,6 +4,7 @@ import {
   cancel,
   countsOf,
   type EventRecord,
+  eventChanges,
   MAX_SHARDS,
   newEventRecord,
   newSeats,
@@ -15,6 +16,7 @@ import {
   splitCapacity,
 } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
+import { SLUG_MAX, slugCandidate, slugOf } from '../functions/events/slug.js';
 import { AppError } from '../functions/platform/errors.js';
 import {
   emailKey,
@@ -230,6 +232,33 @@ describe('events', () => {
     expect(cancel(event, now)).toMatchObject({ status: 'cancelled', sequence: 1 });
   });
 
+  it('compares by value: the same fields in another key order, offset or spacing bump nothing', () => {
+    const event = publish(makeEvent(), now);
+    // The table gives the venue back in its own key order; the editor sends the whole form.
+    const stored = { ...event, venue: { name: 'Salle', city: 'Paris', address: '1 rue X' } };
+    const { id: _id, status: _status, sequence: _sequence, ...form } = event;
+    const again = {
+      ...form,
+      venue: { name: 'Salle', address: '1 rue X', city: 'Paris' },
+      startsAt: '2026-12-10T08:30:00+01:00',
+      endsAt: '2026-12-10T09:30:00.000Z',
+    };
+    expect(applyUpdate(stored, again, now).sequence).toBe(0);
+    expect(
+      applyUpdate(stored, { venue: { city: 'Paris', address: '1 rue X', name: 'Salle' } }, now).sequence,
+    ).toBe(0);
+    expect(eventChanges(stored, applyUpdate(stored, { startsAt: '2026-12-10T09:00:00+01:00' }, now))).toEqual(
+      ['time'],
+    );
+    // Capacity, waitlist and the registration window are not in any calendar.
+    const seats = applyUpdate(
+      stored,
+      { capacity: 40, waitlistEnabled: false, registrationClosesAt: '2026-12-09T18:00:00Z' },
+      now,
+    );
+    expect(seats.sequence).toBe(0);
+  });
+
   it('refuses to change a cancelled event or publish one', () => {
     const cancelled = cancel(publish(makeEvent(), now), now);
     expect(codeOf(() => applyUpdate(cancelled, { title: 'x' }, now))).toBe('invalid_state');
@@ -257,6 +286,26 @@ describe('events', () => {
       pendingConfirmation: 2,
       waitlisted: 1,
     });
+  });
+});
+
+describe('readable event ids', () => {
+  it('folds a title into lower-case ASCII words joined by hyphens', () => {
+    expect(slugOf('Un patron doit-il tweeter ?')).toBe('un-patron-doit-il-tweeter');
+    expect(slugOf('  Éléphants — à Noël !  ')).toBe('elephants-a-noel');
+    expect(slugOf('Søren, Łukasz, Straße, Æsop, œuvre, Ðorđe')).toBe(
+      'soren-lukasz-strasse-aesop-oeuvre-dorde',
+    );
+    expect(slugOf('ﬁnale 2026 / İstanbul')).toBe('finale-2026-istanbul');
+    expect(slugOf('日本語 🎉 ---')).toBe('');
+  });
+
+  it('stays within SLUG_MAX, cut between words where it can', () => {
+    expect(slugOf('conference '.repeat(10))).toBe('conference-conference-conference-conference-conference');
+    const long = slugOf('a'.repeat(100));
+    expect(long).toHaveLength(SLUG_MAX);
+    expect(slugCandidate(long, 999)).toMatch(/^[a-z0-9][a-z0-9-]{1,63}$/);
+    expect([1, 2, 3].map((n) => slugCandidate('atelier', n))).toEqual(['atelier', 'atelier-2', 'atelier-3']);
   });
 });
 

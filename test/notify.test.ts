@@ -359,6 +359,52 @@ describe('event fan-outs', () => {
     for (const email of confirmed) expect(await chain.mails(email)).toHaveLength(2);
   });
 
+  it('a save that changes no value, or only capacity, bumps nothing and emails nobody; a new time does', async () => {
+    const eventId = await chain.app.publishedEvent({
+      capacity: 1,
+      format: 'in_person',
+      joinUrl: null,
+      venue: { name: 'La Cantine', address: '151 rue Montmartre', city: 'Paris' },
+    });
+    await register(eventId, person('olga'));
+    await register(eventId, person('pablo'));
+    await chain.mails();
+    const patch = async (body: Record<string, unknown>) => {
+      const response = await chain.app.call('PATCH', `/api/admin/events/${eventId}`, { ...organiser, body });
+      expect(response.status).toBe(200);
+      return response.body as { sequence: number };
+    };
+
+    // The editor sends the whole form back; the venue's keys in either order are the same venue.
+    const { body: stored } = await chain.app.call('GET', `/api/admin/events/${eventId}`, organiser);
+    const form = {
+      title: `${stored.title} `,
+      format: stored.format,
+      joinUrl: null,
+      startsAt: stored.startsAt,
+      endsAt: stored.endsAt,
+      timeZone: stored.timeZone,
+      capacity: stored.capacity,
+    };
+    for (const venue of [
+      { name: 'La Cantine', address: '151 rue Montmartre', city: 'Paris' },
+      { city: 'Paris', address: '151 rue Montmartre', name: 'La Cantine' },
+    ])
+      expect((await patch({ ...form, venue })).sequence).toBe(0);
+    // More seats (the waiting one is seated), no waitlist, a registration window: nothing to tell.
+    expect((await patch({ ...form, capacity: 3 })).sequence).toBe(0);
+    expect((await patch({ waitlistEnabled: false, registrationClosesAt: stored.startsAt })).sequence).toBe(0);
+    expect(await kindsFor(eventId, 'olga@example.com')).toEqual(['confirmed']);
+    expect(await kindsFor(eventId, 'pablo@example.com')).toEqual(['waitlisted', 'promoted']);
+
+    const later = (instant: string) => new Date(Date.parse(instant) + 3_600_000).toISOString();
+    expect((await patch({ startsAt: later(stored.startsAt), endsAt: later(stored.endsAt) })).sequence).toBe(
+      1,
+    );
+    expect(await kindsFor(eventId, 'olga@example.com')).toEqual(['confirmed', 'event_changed']);
+    expect((await last('olga@example.com')).calendar?.sequence).toBe(1);
+  });
+
   it('cancelling the event tells the confirmed, the pending and the waitlisted (CANCEL, same UID)', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 2, requireConfirmation: true });
     await register(eventId, person('ines'));

@@ -1,5 +1,6 @@
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
+import { calendarChanges, type EventChange } from './changes.js';
 import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput } from './schemas.js';
 
 /**
@@ -202,9 +203,6 @@ export const newEventRecord = (
   return record;
 };
 
-/** Fields whose change a subscribed calendar must pick up (and registrants hear about). */
-const CALENDAR_FIELDS = ['title', 'startsAt', 'endsAt', 'timeZone', 'venue', 'joinUrl'] as const;
-
 export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Date): EventRecord => {
   if (event.status === 'cancelled')
     throw new AppError('invalid_state', 'A cancelled event cannot be changed');
@@ -235,9 +233,13 @@ export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Da
   return next;
 };
 
+/**
+ * Whether a subscribed calendar must pick the change up (and registrants hear about it): by
+ * value, so a save that changes nothing, or only capacity, waitlist or the registration window,
+ * bumps no sequence and emails nobody.
+ */
 export const calendarChanged = (before: EventRecord, after: EventRecord): boolean =>
-  before.status !== after.status ||
-  CALENDAR_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+  before.status !== after.status || calendarChanges(before, after).length > 0;
 
 const assertConsistent = (event: EventRecord): void => {
   const fields: Record<string, string> = {};
@@ -268,6 +270,26 @@ export const publish = (event: EventRecord, now: Date): EventRecord => {
     });
   }
   return { ...event, status: 'published', updatedAt: now.toISOString() };
+};
+
+/**
+ * Publishing by the organiser (POST .../publish): the transition, refused for an event people
+ * could register for but not attend. Not in `publish` itself, which tests use to build
+ * published events already over (the calendar feed's past). A published event stays published
+ * (publishing twice is harmless, even once it is over).
+ */
+export const publishByOrganiser = (event: EventRecord, now: Date): EventRecord => {
+  if (event.status === 'draft' && event.format !== 'in_person' && !event.joinUrl) {
+    throw new AppError('join_url_required', 'Add the join link before publishing an online or hybrid event', {
+      joinUrl: 'Required for online and hybrid events',
+    });
+  }
+  if (event.status === 'draft' && event.endsAt <= now.toISOString()) {
+    throw new AppError('event_in_past', 'This event has already ended: move its dates before publishing', {
+      endsAt: 'Already past',
+    });
+  }
+  return publish(event, now);
 };
 
 export const cancel = (event: EventRecord, now: Date): EventRecord => {
@@ -376,21 +398,17 @@ export const standInOrganiser = (id: string, name: string, siteUrl: string): Org
   replyTo: `noreply@${new URL(siteUrl).hostname}`,
 });
 
-/** A change to an event that its registrants are told about (in an `event_changed` message). */
-export type EventChange = 'title' | 'time' | 'place' | 'joinUrl';
+export type { EventChange };
 
-/** What changed between two versions of an event, in the terms a registrant cares about. */
+/**
+ * What changed between two versions of an event, in the terms a registrant cares about. A new
+ * format counts as a change of place (the message says how to attend), though alone it moves
+ * nothing in a calendar and so sends nothing.
+ */
 export const eventChanges = (before: EventRecord, after: EventRecord): EventChange[] => {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const changes: EventChange[] = [];
-  if (before.title !== after.title) changes.push('title');
-  if (
-    before.startsAt !== after.startsAt ||
-    before.endsAt !== after.endsAt ||
-    before.timeZone !== after.timeZone
-  )
-    changes.push('time');
-  if (!same(before.venue, after.venue) || before.format !== after.format) changes.push('place');
-  if (before.joinUrl !== after.joinUrl) changes.push('joinUrl');
-  return changes;
+  const changes = calendarChanges(before, after);
+  const order: EventChange[] = ['title', 'time', 'place', 'joinUrl'];
+  return order.filter(
+    (change) => changes.includes(change) || (change === 'place' && before.format !== after.format),
+  );
 };

@@ -1,5 +1,13 @@
 import type { EventRecord, Organiser, SeatQuotas } from './model.js';
 
+/** `create` found the id held by another event (the caller may try another id). */
+export class EventIdTaken extends Error {
+  constructor(readonly eventId: string) {
+    super(`An event already has the id ${eventId}`);
+    this.name = 'EventIdTaken';
+  }
+}
+
 /** An event with its seat quotas, as one consistent read gives them. */
 export interface EventWithSeats {
   event: EventRecord;
@@ -15,7 +23,10 @@ export interface EventRepository {
   getOrganiser(organiserId: string): Promise<Organiser | undefined>;
   listOrganisers(): Promise<Organiser[]>;
 
-  /** The event and its seat quotas, created together; `shards` is for tests and the benchmark. */
+  /**
+   * The event and its seat quotas, created together; `shards` is for tests and the benchmark.
+   * Throws EventIdTaken when another event holds the id.
+   */
   create(event: EventRecord, options?: { shards?: number }): Promise<void>;
   /** Saves a changed event (and mirrors what the seat conditions read onto its quotas). */
   save(before: EventRecord, after: EventRecord): Promise<void>;

@@ -33,7 +33,7 @@ import {
   shardCountFor,
   splitCapacity,
 } from './model.js';
-import type { EventRepository } from './ports.js';
+import { EventIdTaken, type EventRepository } from './ports.js';
 
 const EVENT_ATTRIBUTES = [
   'id',
@@ -133,8 +133,15 @@ export class EventStore implements EventRepository {
       await this.createOnce(event, options.shards);
     } catch (error) {
       // A retry after a lost response finds its own event already written: that is success.
-      const stored = failedConditions(error).has('event') ? await this.get(event.id) : undefined;
-      if (stored?.event.createdAt !== event.createdAt) throw error;
+      // Ids come from titles, so another event may hold this one: same title, other instant
+      // or organiser.
+      if (!failedConditions(error).has('event')) throw error;
+      const stored = (await this.get(event.id))?.event;
+      const own =
+        stored?.createdAt === event.createdAt &&
+        stored.organiserId === event.organiserId &&
+        stored.title === event.title;
+      if (!own) throw new EventIdTaken(event.id);
     }
   }
 

@@ -17,6 +17,8 @@ export const errorStatus = {
   invalid_state: 409,
   confirmation_expired: 409,
   no_seat: 409,
+  join_url_required: 409,
+  event_in_past: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

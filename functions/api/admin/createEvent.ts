@@ -1,11 +1,16 @@
 import { newEventRecord } from '../../events/model.js';
+import { EventIdTaken } from '../../events/ports.js';
 import { eventCreateInput } from '../../events/schemas.js';
+import { slugCandidate, slugOf } from '../../events/slug.js';
 import { organiserIdsOf } from '../../http/auth.js';
 import { httpApi, parseInput } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/tokens.js';
 import { services } from '../../wiring/services.js';
 import { adminEventResponse } from './actions.js';
+
+/** How many ids from one title are tried (`slug` to `slug-20`) before a random one. */
+const SLUG_ATTEMPTS = 20;
 
 /** POST /api/admin/events — a new event, as a draft, for one of the caller's organisers. */
 export const handler = httpApi({ jsonBody: true }, async (request) => {
@@ -22,12 +27,22 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   const { events, clock } = services();
 
   const organiser = await events.getOrganiser(organiserId);
-  const event = newEventRecord(
-    input,
-    { id: newId('evt'), organiserId, organiserName: organiser?.name ?? organiserId },
-    clock(),
-  );
-  await events.create(event);
-
-  return adminEventResponse(event.id, 201);
+  const now = clock();
+  const slug = slugOf(input.title);
+  // A readable id from the title, `-2`, `-3`... while taken (the create is conditional, so two
+  // organisers saving the same title at once get two ids); a random one if the title gives none.
+  for (let attempt = 1; ; attempt++) {
+    const id = slug && attempt <= SLUG_ATTEMPTS ? slugCandidate(slug, attempt) : newId('evt');
+    const event = newEventRecord(
+      input,
+      { id, organiserId, organiserName: organiser?.name ?? organiserId },
+      now,
+    );
+    try {
+      await events.create(event);
+      return adminEventResponse(event.id, 201);
+    } catch (error) {
+      if (!(error instanceof EventIdTaken) || attempt > SLUG_ATTEMPTS) throw error;
+    }
+  }
 });

@@ -161,13 +161,21 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
     }
     try {
       event = kind === 'publish' ? await api.publish(event.id) : await api.cancel(event.id);
+      publishError = undefined;
       announce(t(kind === 'publish' ? 'publishedNotice' : 'eventCancelledNotice'));
       renderHead();
       document.getElementById('view-title')?.focus();
     } catch (error) {
       announce(errorText(error), 'error');
+      if (kind !== 'publish') return;
+      // Also beside the button, where the organiser is looking (the status line may be off-screen).
+      publishError = errorText(error);
+      renderHead();
+      document.getElementById('publish')?.focus();
     }
   };
+  /** Why publishing was refused (join link missing, event over), until it succeeds. */
+  let publishError: string | undefined;
 
   const renderHead = () => {
     const publicHref = safeHref(`/events/${encodeURIComponent(event.id)}`);
@@ -178,7 +186,16 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       );
     }
     if (event.status === 'draft') {
-      const publish = h('button', { type: 'button', class: 'button primary', id: 'publish' }, t('publish'));
+      const publish = h(
+        'button',
+        {
+          type: 'button',
+          class: 'button primary',
+          id: 'publish',
+          ...(publishError ? { 'aria-describedby': 'publish-error' } : {}),
+        },
+        t('publish'),
+      );
       publish.addEventListener('click', () => void runTransition('publish'));
       actions.push(publish);
     }
@@ -213,6 +230,9 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       ),
       gaugeSlot,
       h('div', { class: 'actions' }, actions),
+      publishError && event.status === 'draft'
+        ? h('p', { class: 'field-error publish-error', id: 'publish-error' }, publishError)
+        : null,
       event.status === 'published' ? embedCode(event) : null,
     );
     renderCounts();

@@ -1,3 +1,4 @@
+import { calendarChanges } from '../../../functions/events/changes.js';
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { type FieldProblem, problemsOfServerFields } from '../field-problems.js';
@@ -10,7 +11,7 @@ import { agendaInstant, fromLocalInput, toLocalInput, toTimeInput, zones } from 
 /**
  * The event editor: create (a draft) or edit. Times are typed on the event's own wall clock.
  * The shared schema checks the form before it is sent (and the API checks it again); a
- * change that will email every registrant (time, place, join URL) is confirmed first.
+ * change that will email every registrant (title, time, place, join URL) is confirmed first.
  */
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -170,12 +171,15 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
   const zone = value(form, 'ed-timeZone') || 'Europe/Paris';
   const format = (form.querySelector<HTMLInputElement>('input[name="format"]:checked')?.value ??
     'in_person') as 'in_person' | 'online' | 'hybrid';
-  const instant = (id: string) => {
+  // A field still showing the stored instant keeps it: the input shows minutes only, and rounding
+  // away the seconds an API client set would be a change of time, emailed to everyone.
+  const instant = (id: string, stored: string | null | undefined) => {
     const raw = value(form, id);
+    if (stored && raw === toLocalInput(stored, zone)) return stored;
     return raw ? (fromLocalInput(raw, zone) ?? raw) : null;
   };
-  const startsAt = instant('ed-startsAt');
-  const endsAt = instant('ed-endsAt');
+  const startsAt = instant('ed-startsAt', original?.startsAt);
+  const endsAt = instant('ed-endsAt', original?.endsAt);
   const capacityText = value(form, 'ed-capacity');
   const existingQuestions = new Set(original?.questions.map((question) => question.id));
   return {
@@ -203,8 +207,8 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     waitlistEnabled: checked(form, 'ed-waitlistEnabled'),
     requireConfirmation: checked(form, 'ed-requireConfirmation'),
     requireChallenge: checked(form, 'ed-requireChallenge'),
-    registrationOpensAt: instant('ed-registrationOpensAt'),
-    registrationClosesAt: instant('ed-registrationClosesAt'),
+    registrationOpensAt: instant('ed-registrationOpensAt', original?.registrationOpensAt),
+    registrationClosesAt: instant('ed-registrationClosesAt', original?.registrationClosesAt),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
       const times = startsAt && endsAt ? { startsAt, endsAt } : undefined;
       const at = (time: string) => (times ? agendaInstant(time, times, zone) : undefined) ?? time;
@@ -273,20 +277,12 @@ const showErrors = (form: HTMLElement, errors: Record<string, FieldProblem>): HT
   return first;
 };
 
-/** What registrants will be emailed about: time, place, join URL. */
-const noticeableChange = (before: EventAdmin, after: EditorInput): boolean => {
-  const venueOf = (venue: EditorInput['venue'] | EventAdmin['venue']) =>
-    venue ? JSON.stringify([venue.name, venue.address ?? '', venue.city ?? '']) : 'null';
-  const same = (a: string | null | undefined, b: string | null | undefined) =>
-    (a ? new Date(a).getTime() : null) === (b ? new Date(b).getTime() : null);
-  return (
-    !same(before.startsAt, after.startsAt) ||
-    !same(before.endsAt, after.endsAt) ||
-    before.timeZone !== after.timeZone ||
-    venueOf(before.venue ?? null) !== venueOf(after.venue) ||
-    (before.joinUrl ?? null) !== (after.joinUrl ?? null)
-  );
-};
+/**
+ * Whether saving emails every registrant: the API's own rule (title, time, place, join URL,
+ * compared by value), so the warning comes exactly when the emails do.
+ */
+const noticeableChange = (before: EventAdmin, after: EditorInput): boolean =>
+  calendarChanges(before, after).length > 0;
 
 export const editorView = (
   api: AdminApi,

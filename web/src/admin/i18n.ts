@@ -233,6 +233,10 @@ const fr = {
   errValidation: 'Certaines valeurs ne sont pas valides.',
   errRateLimited: 'Trop de requêtes. Patientez un instant.',
   errEventFull: "L'événement est complet.",
+  errJoinUrlRequired:
+    'Publication impossible : un événement en ligne ou hybride a besoin de son lien de connexion. Ajoutez-le avec « Modifier », puis publiez.',
+  errEventInPast:
+    'Publication impossible : cet événement est déjà terminé. Changez ses dates avec « Modifier », puis publiez.',
   errGeneric: 'Une erreur est survenue. Veuillez réessayer.',
 };
 
@@ -460,6 +464,9 @@ const en: typeof fr = {
   errValidation: 'Some values are not valid.',
   errRateLimited: 'Too many requests. Please wait a moment.',
   errEventFull: 'The event is full.',
+  errJoinUrlRequired:
+    'Cannot publish: an online or hybrid event needs its join link. Add it with “Edit”, then publish.',
+  errEventInPast: 'Cannot publish: this event has already ended. Change its dates with “Edit”, then publish.',
   errGeneric: 'Something went wrong. Please try again.',
 };
 

@@ -22,6 +22,8 @@ const ERRORS: Record<string, AdminKey> = {
   validation_failed: 'errValidation',
   rate_limited: 'errRateLimited',
   event_full: 'errEventFull',
+  join_url_required: 'errJoinUrlRequired',
+  event_in_past: 'errEventInPast',
 };
 
 export const errorText = (error: unknown): string => {

@@ -6,7 +6,7 @@ import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventKey, registrationKey } from '../functions/platform/keys.js';
-import { AppFunction } from './app-function.js';
+import { AppFunction, type AppFunctionProps } from './app-function.js';
 import type { DataTable } from './data-table.js';
 import type { Mail } from './mail.js';
 import { wildcardResourceFinding } from './nag.js';
@@ -84,16 +84,24 @@ export class Notifications extends Construct {
     };
     const queueEnvironment = { ...mailEnvironment, QUEUE_URL: this.queue.queueUrl };
 
-    this.fanout = new AppFunction(this, 'Fanout', {
+    /**
+     * A function that sends mail: the table read-write (the mail ledger), SES as the domain, and
+     * the manage token key (the links in every message).
+     */
+    const mailSender = (id: string, options: Omit<AppFunctionProps, 'logRemovalPolicy'>) => {
+      const fn = new AppFunction(this, id, { ...options, logRemovalPolicy: props.logRemovalPolicy });
+      fn.bindTable(data, { accessMode: 'RW' });
+      mail.grantSend(fn);
+      props.grantTokenKey(fn);
+      return fn;
+    };
+
+    this.fanout = mailSender('Fanout', {
       entry: 'functions/queue/fanout.ts',
       description: 'Fan-out worker: one page of an event’s registrants per queue message',
       environment: queueEnvironment,
       timeout: FANOUT_TIMEOUT,
-      logRemovalPolicy: props.logRemovalPolicy,
     });
-    this.fanout.bindTable(data, { accessMode: 'RW' });
-    mail.grantSend(this.fanout);
-    props.grantTokenKey(this.fanout);
     // Next pages and failed sends go back on the queue; consuming it is granted by the event source.
     this.fanout.allow(['sqs:SendMessage'], [this.queue.queueArn]);
     this.fanout.function.addEventSource(
@@ -107,32 +115,23 @@ export class Notifications extends Construct {
       }),
     );
 
-    this.resend = new AppFunction(this, 'ResendStuck', {
+    this.resend = mailSender('ResendStuck', {
       entry: 'functions/scheduled/resend.ts',
       description: 'Stuck-claim sweep: emails claimed and never recorded as sent are sent again',
       environment: mailEnvironment,
       timeout: Duration.minutes(2),
-      logRemovalPolicy: props.logRemovalPolicy,
     });
-    this.resend.bindTable(data, { accessMode: 'RW' });
-    mail.grantSend(this.resend);
-    props.grantTokenKey(this.resend);
     new events.Rule(this, 'ResendStuckEveryFiveMinutes', {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new eventTargets.LambdaFunction(this.resend.function, { retryAttempts: 0 })],
     });
 
-    this.notify = new AppFunction(this, 'Notify', {
+    this.notify = mailSender('Notify', {
       entry: 'functions/stream/notify.ts',
       description: 'Table stream consumer: the message for each state change, fan-outs and reminders',
       environment: queueEnvironment,
       timeout: Duration.seconds(60),
-      logRemovalPolicy: props.logRemovalPolicy,
     });
-    // RW for the mail ledger (at most one message per state change); reads registrations and events.
-    this.notify.bindTable(data, { accessMode: 'RW' });
-    mail.grantSend(this.notify);
-    props.grantTokenKey(this.notify);
     this.notify.allow(['sqs:SendMessage'], [this.queue.queueArn]);
     this.reminders.grantManageSchedules(this.notify);
 

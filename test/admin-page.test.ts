@@ -518,6 +518,42 @@ describe('admin page in Chromium', () => {
     await context.close();
   });
 
+  it('previews a draft for its organiser only: the page as it will look, nobody can register', async () => {
+    const start = new Date(Date.now() + 20 * 86_400_000);
+    const draft = newEventRecord(
+      eventCreateInput.parse({
+        title: 'Brouillon à relire',
+        summary: 'Un résumé pour voir le rendu.',
+        format: 'online',
+        joinUrl: 'https://meet.example/relire',
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      }),
+      { id: 'brouillon-a-relire', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(draft);
+    expect((await fetch(`${baseUrl}/api/events/brouillon-a-relire`)).status).toBe(404);
+
+    const { context, page } = await openPage({ phone: true });
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/brouillon-a-relire`);
+    await page.getByRole('link', { name: 'Prévisualiser' }).click();
+    await page.waitForURL(/\/events\/brouillon-a-relire\?preview=1$/);
+    await textOf(page.locator('#preview-banner')).toMatch("n'est visible que de vous");
+    await textOf(page.getByRole('heading', { level: 1 })).toMatch('Brouillon à relire');
+    await countOf(page.locator('#register-section')).toBe(0);
+    await countOf(page.locator('.register-jump')).toBe(0);
+    await context.close();
+
+    // Without the organiser's session the same address shows nothing of the draft.
+    const stranger = await openPage();
+    await stranger.page.goto(`${baseUrl}/events/brouillon-a-relire?preview=1`);
+    await textOf(stranger.page.locator('#status')).toMatch("depuis l'espace organisateurs");
+    await countOf(stranger.page.getByText('Brouillon à relire')).toBe(0);
+    await stranger.context.close();
+  });
+
   it('raised no console error, CSP violation, page error or dialog', () => {
     expect(problems).toEqual([]);
   });

@@ -151,6 +151,11 @@ const enc = encodeURIComponent;
 export const api = {
   events: (organiserId: string) => request<EventList>('GET', `/api/events?organiser=${enc(organiserId)}`),
   event: (eventId: string) => request<EventPublic>('GET', `/api/events/${enc(eventId)}`),
+  /** The organiser's own view of an event (a draft too), with their admin token: the preview. */
+  eventPreview: (eventId: string, token: string) =>
+    request<EventPublic>('GET', `/api/admin/events/${enc(eventId)}`, undefined, {
+      authorization: `Bearer ${token}`,
+    }),
   challenge: (eventId: string) => request<Challenge>('GET', `/api/events/${enc(eventId)}/challenge`),
   register: (eventId: string, input: unknown) =>
     request<RegisterResult>('POST', `/api/events/${enc(eventId)}/registrations`, input),

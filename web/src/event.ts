@@ -5,7 +5,7 @@ import { embedCard, reportHeight } from './event/embed-card.js';
 import { restoreValues, typedValues } from './event/fields.js';
 import { showErrors } from './event/form.js';
 import { registerSection } from './event/outcome.js';
-import { embedded, params, state } from './event/state.js';
+import { embedded, params, preview, state } from './event/state.js';
 import { lang, onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
 import { isLang, setLang } from './i18n-core.js';
 
@@ -56,7 +56,9 @@ const render = (): void => {
       { class: 'event' },
       embedded
         ? embedCard(event, render, showOutcome)
-        : [...details(event), registerSection(event, showOutcome)],
+        : preview
+          ? [previewBanner(), ...details(event)]
+          : [...details(event), registerSection(event, showOutcome)],
     ),
   );
   restoreValues(typed);
@@ -64,16 +66,55 @@ const render = (): void => {
   if (hadFocus) document.getElementById(hadFocus)?.focus();
 };
 
+/** Said first on a preview: who sees it, and that nobody can register from it. */
+const previewBanner = () =>
+  h(
+    'div',
+    { class: 'result result-pending_confirmation banner', id: 'preview-banner', role: 'status' },
+    t('previewBanner'),
+  );
+
+/**
+ * The admin page keeps its session in this tab's sessionStorage (admin/auth.ts): a preview opened
+ * from it reads the event through the admin API, so a draft stays invisible to everyone else.
+ */
+const adminToken = (): string | undefined => {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem('admin.session') ?? 'null') as {
+      token?: string;
+      expiresAt?: number;
+    } | null;
+    return saved?.token && (saved.expiresAt ?? 0) > Date.now() ? saved.token : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const loadEvent = (id: string) => {
+  if (!preview) return api.event(id);
+  const token = adminToken();
+  if (!token) throw new ApiError(401, 'unauthorized', '');
+  return api.eventPreview(id, token);
+};
+
 const load = async (): Promise<void> => {
   const id = eventIdFromUrl();
   try {
     if (!id) throw new ApiError(404, 'not_found', '');
-    state.event = await api.event(id);
+    state.event = await loadEvent(id);
     setStatus(null);
     render();
   } catch (error) {
     const code = error instanceof ApiError ? error.code : 'network';
-    setStatus(code === 'not_found' ? 'notFound' : code === 'network' ? 'networkError' : 'genericError');
+    setStatus(
+      code === 'unauthorized'
+        ? 'previewLogin'
+        : code === 'not_found'
+          ? 'notFound'
+          : code === 'network'
+            ? 'networkError'
+            : 'genericError',
+    );
   }
 };
 

@@ -48,6 +48,10 @@ const fr = {
     'Les nouveautés arrivent dans votre agenda selon son rythme : quelques heures pour Google et Outlook, au choix pour Apple.',
 
   notFound: 'Cet événement est introuvable.',
+  previewBanner:
+    "Aperçu : cette page n'est visible que de vous. Personne ne peut s'inscrire tant que l'événement n'est pas publié.",
+  previewLogin:
+    "Pour prévisualiser un événement, ouvrez-le depuis l'espace organisateurs (connecté·e, dans le même onglet).",
   when: 'Date',
   yourTime: 'Chez vous : {date}',
   where: 'Lieu',
@@ -210,6 +214,8 @@ const en: Messages = {
     'Changes reach your calendar at its own pace: a few hours for Google and Outlook, your choice for Apple.',
 
   notFound: 'This event could not be found.',
+  previewBanner: 'Preview: only you can see this page. Nobody can register until the event is published.',
+  previewLogin: 'To preview an event, open it from the organiser area (logged in, in the same tab).',
   when: 'Date',
   yourTime: 'Your time: {date}',
   where: 'Place',

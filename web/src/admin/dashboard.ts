@@ -198,6 +198,8 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       );
       publish.addEventListener('click', () => void runTransition('publish'));
       actions.push(publish);
+      // The event's own page, for the organiser only: same tab, so it finds this tab's session.
+      actions.push(h('a', { class: 'button', href: `${publicHref}?preview=1` }, t('preview')));
     }
     if (event.status === 'published') {
       actions.push(

@@ -3,6 +3,7 @@ import { h, safeHref } from '../dom.js';
 import { availability, dateRange, differentZone, timeOf, timeRange, zoneCity } from '../format.js';
 import { t } from '../i18n.js';
 import { blockedBy } from './outcome.js';
+import { preview } from './state.js';
 
 /** The event itself: title, facts (when, where, seats), description, programme and speakers. */
 
@@ -182,7 +183,7 @@ export const details = (event: EventPublic) => {
     ),
     h('h1', {}, event.title),
     event.summary ? h('p', { class: 'lead' }, event.summary) : null,
-    open(event) ? registerJump(event) : null,
+    open(event) && !preview ? registerJump(event) : null,
     facts(event),
     calendarHref
       ? h('p', {}, h('a', { href: calendarHref, download: 'event.ics' }, t('addEventToCalendar')))

@@ -13,6 +13,8 @@ export const params = new URLSearchParams(location.search);
 
 /** `?embed=1`: the page is in a frame on another site, put there by embed.js. */
 export const embedded = params.get('embed') === '1';
+/** `?preview=1`: an organiser looking at a draft (or any of their events) before it is public. */
+export const preview = params.get('preview') === '1';
 
 export const state: {
   event?: EventPublic;

@@ -63,9 +63,9 @@ const openPage = async (
   page.on('console', (message) => {
     const url = message.location().url;
     // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet
-    // (404), publishing refused (409).
+    // (404), publishing refused (409), capacity below the seats taken (409).
     const expected =
-      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
+      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/api\/admin\/events\/petite-salle$|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
         url,
       );
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
@@ -515,6 +515,40 @@ describe('admin page in Chromium', () => {
         .getByText(/e-mails?\.|n'est pas disponible/)
         .first(),
     );
+    await context.close();
+  });
+
+  it('says beside the capacity, focused, why it cannot go below the seats taken, and clears it once changed', async () => {
+    const start = new Date(Date.now() + 15 * 86_400_000);
+    const event = newEventRecord(
+      eventCreateInput.parse({
+        title: 'Petite salle',
+        format: 'in_person',
+        venue: { name: 'Salle', city: 'Paris' },
+        capacity: 5,
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      }),
+      { id: 'petite-salle', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(event);
+    await site?.services.events.save(event, publish(event, new Date()));
+    for (const who of ['un', 'deux', 'trois'])
+      await register('petite-salle', `Personne ${who}`, `${who}@example.com`);
+
+    const { context, page } = await openPage({ phone: true });
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/petite-salle/edit`);
+    const capacity = page.getByLabel('Nombre de places', { exact: true });
+    await capacity.fill('1');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#ed-capacity-error')).toMatch('déjà plus de confirmés');
+    await focused(capacity);
+    await expect.poll(() => capacity.getAttribute('aria-invalid')).toBe('true');
+    await capacity.fill('4');
+    await expect.poll(() => page.locator('#ed-capacity-error').isHidden()).toBe(true);
+    await expect.poll(() => capacity.getAttribute('aria-invalid')).toBe(null);
     await context.close();
   });
 

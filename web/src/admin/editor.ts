@@ -257,6 +257,19 @@ const controlIdOf = (path: string): string => {
   return `ed-${parts.join('-')}`;
 };
 
+/** Refusals that are about one field: said beside it. */
+const FIELD_OF_ERROR: Record<string, string> = { capacity_below_confirmed: 'ed-capacity' };
+
+/** A field's error goes as soon as the field is changed: it no longer describes what is there. */
+const clearErrorsAsFixed = (form: HTMLElement): void => {
+  const clear = (event: Event) => {
+    const control = event.target as HTMLElement | null;
+    if (control?.id && control.getAttribute('aria-invalid') === 'true') setFieldError(control.id, undefined);
+  };
+  form.addEventListener('input', clear);
+  form.addEventListener('change', clear);
+};
+
 const showErrors = (form: HTMLElement, errors: Record<string, FieldProblem>): HTMLElement | undefined => {
   for (const element of form.querySelectorAll<HTMLElement>('.field-error')) {
     const id = element.id.replace(/-error$/, '');
@@ -529,6 +542,7 @@ export const editorView = (
   const validator = import('./validate-event.js').catch(() => undefined);
 
   let sending = false;
+  clearErrorsAsFixed(form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (sending) return;
@@ -563,12 +577,17 @@ export const editorView = (
       announce(original ? t('savedNotice') : t('createdNotice'));
       onSaved(saved);
     } catch (error) {
+      const field = error instanceof ApiError ? FIELD_OF_ERROR[error.code] : undefined;
       if (
         error instanceof ApiError &&
         error.code === 'validation_failed' &&
         Object.keys(error.fields).length
       ) {
         showErrors(form, problemsOfServerFields(error.fields))?.focus();
+      } else if (field && setFieldError(field, errorText(error))) {
+        // Where the organiser must act, not at the top of a long page: beside the field, focused.
+        announce(errorText(error), 'error');
+        document.getElementById(field)?.focus();
       } else {
         announce(errorText(error), 'error');
       }

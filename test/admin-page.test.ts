@@ -552,6 +552,26 @@ describe('admin page in Chromium', () => {
     await context.close();
   });
 
+  it("shows a question's choices box only for a choice question, and asks for choices when it has none", async () => {
+    const { context, page } = await openPage();
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/petite-salle/edit`);
+    await page.getByRole('button', { name: 'Ajouter une question' }).click();
+    const row = page.locator('#ed-questions > fieldset').last();
+    const choices = row.getByLabel('Choix proposés');
+    // A text question (the default) has no choices to give.
+    await expect.poll(() => choices.isVisible()).toBe(false);
+    await row.getByLabel('Type de réponse').selectOption('select');
+    await visible(choices);
+    await row.locator('[data-field="label"]').fill('Votre atelier');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    // The message says what to do, not "invalid value".
+    await textOf(row.locator('.field-error:not([hidden])')).toMatch(/choix/i);
+    await row.getByLabel('Type de réponse').selectOption('checkbox');
+    await expect.poll(() => choices.isVisible()).toBe(false);
+    await context.close();
+  });
+
   it('previews a draft for its organiser only: the page as it will look, nobody can register', async () => {
     const start = new Date(Date.now() + 20 * 86_400_000);
     const draft = newEventRecord(

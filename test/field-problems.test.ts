@@ -33,6 +33,15 @@ describe('field problems from zod issues', () => {
     });
   });
 
+  it('asks a choice question for its choices, whether the list is empty or missing', () => {
+    for (const options of [[], undefined]) {
+      const question = { id: 'atelier', label: 'Atelier', type: 'select', required: true, options };
+      expect(problemsOf(eventCreateInput, { questions: [question] })['questions.0.options']).toEqual({
+        kind: 'noOptions',
+      });
+    }
+  });
+
   it('reads a join address with a space as an address problem, and a bad date as a date', () => {
     const problems = problemsOf(eventCreateInput, { joinUrl: 'https://x.example/a b', startsAt: 'tomorrow' });
     expect(problems.joinUrl).toEqual({ kind: 'https' });

@@ -51,6 +51,8 @@ const problemOfIssue = (issue: core.$ZodIssue): FieldProblem => {
     case 'too_small':
       // Required text is a string of at least one character (after trimming).
       if (issue.origin === 'string' && issue.minimum === 1) return problem('required');
+      // A choice question's list of choices, left empty.
+      if (issue.origin === 'array' && field === 'options') return problem('noOptions');
       return problem(issue.origin === 'number' ? 'wholeNumber' : 'invalid');
     case 'too_big':
       return issue.origin === 'string'

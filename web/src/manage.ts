@@ -73,25 +73,47 @@ const button = (label: string, className: string, onClick: () => void, id?: stri
 };
 
 /** Runs a confirm or cancel call, then announces its outcome in the live region. */
-const act = async (action: 'confirm' | 'cancel'): Promise<void> => {
-  const { id, token } = state;
-  if (!id || !token || state.busy) return;
+/**
+ * One call from the page: busy meanwhile (buttons disabled), its outcome in the live region,
+ * then the page drawn again and the focus on `focusId()`'s element.
+ */
+const run = async (
+  call: () => Promise<Key | null>,
+  failure: (error: unknown) => Key,
+  focusId: () => string,
+): Promise<void> => {
+  if (state.busy) return;
   state.busy = true;
   render();
   try {
-    state.view = await api[action](id, token);
-    state.askingCancel = false;
-    setStatus(action === 'cancel' ? 'cancelledNow' : 'confirmedNow');
+    setStatus(await call());
   } catch (error) {
-    // Only an emailed link confirms (the registration form's link does not prove the mailbox).
-    const fromForm = action === 'confirm' && error instanceof ApiError && error.code === 'forbidden';
-    setStatus(fromForm ? 'confirmFromEmail' : failureOf(error));
+    setStatus(failure(error));
   } finally {
     state.busy = false;
   }
   render();
-  const heading = document.getElementById('registration-status');
-  if (heading) focusOn(heading);
+  const target = document.getElementById(focusId());
+  if (target) focusOn(target);
+};
+
+/** Confirms or cancels, then announces the outcome. */
+const act = async (action: 'confirm' | 'cancel'): Promise<void> => {
+  const { id, token } = state;
+  if (!id || !token) return;
+  await run(
+    async () => {
+      state.view = await api[action](id, token);
+      state.askingCancel = false;
+      return action === 'cancel' ? 'cancelledNow' : 'confirmedNow';
+    },
+    // Only an emailed link confirms (the registration form's link does not prove the mailbox).
+    (error) =>
+      action === 'confirm' && error instanceof ApiError && error.code === 'forbidden'
+        ? 'confirmFromEmail'
+        : failureOf(error),
+    () => 'registration-status',
+  );
 };
 
 const cancelArea = () => {
@@ -238,21 +260,17 @@ const linkOnlyPanel = () =>
   );
 
 const requestLink = async (): Promise<void> => {
-  if (!state.id || state.busy) return;
-  state.busy = true;
-  render();
-  try {
-    await api.requestLink(state.id);
-    setStatus('linkSent');
-  } catch (error) {
-    const cancelled = error instanceof ApiError && error.code === 'invalid_state';
-    setStatus(cancelled ? 'linkCancelled' : failureOf(error));
-  } finally {
-    state.busy = false;
-  }
-  render();
-  const status = document.getElementById('status');
-  if (status) focusOn(status);
+  const { id } = state;
+  if (!id) return;
+  await run(
+    async () => {
+      await api.requestLink(id);
+      return 'linkSent';
+    },
+    (error) =>
+      error instanceof ApiError && error.code === 'invalid_state' ? 'linkCancelled' : failureOf(error),
+    () => 'status',
+  );
 };
 
 /** GDPR erasure from the link itself, behind a confirmation step like cancelling. */
@@ -297,23 +315,18 @@ const eraseArea = () =>
 
 const erase = async (): Promise<void> => {
   const { id, token } = state;
-  if (!id || !token || state.busy) return;
-  state.busy = true;
-  render();
-  try {
-    await api.erase(id, token);
-    state.erased = true;
-    state.view = undefined;
-    state.askingErase = false;
-    setStatus(null);
-  } catch (error) {
-    setStatus(failureOf(error));
-  } finally {
-    state.busy = false;
-  }
-  render();
-  const heading = document.getElementById(state.erased ? 'erased-title' : 'registration-status');
-  if (heading) focusOn(heading);
+  if (!id || !token) return;
+  await run(
+    async () => {
+      await api.erase(id, token);
+      state.erased = true;
+      state.view = undefined;
+      state.askingErase = false;
+      return null;
+    },
+    failureOf,
+    () => (state.erased ? 'erased-title' : 'registration-status'),
+  );
 };
 
 const render = (): void => {

@@ -10,6 +10,13 @@ import { fillFreeSeats } from './waitlist.js';
 
 /** A person's data: one more manage link for it, when it goes, and its erasure. */
 
+/** A cancelled registration gets no more emails, a new manage link included (409). */
+export const assertStillEmailed = (registration: Pick<RegistrationRecord, 'status'>): void => {
+  if (registration.status === 'cancelled') {
+    throw new AppError('invalid_state', 'A cancelled registration gets no more emails');
+  }
+};
+
 /**
  * Issues one more manage link for an existing registration and flags it for the mailer
  * (the stream carries the flag and the sealed token). Earlier links keep working.

@@ -2,13 +2,12 @@
 import '../../wiring/token-key.js';
 import { AppError } from '../../platform/errors.js';
 import { MANAGE_LINK_RESEND_MINUTES, manageLinkSentRecently } from '../../registrations/model.js';
+import { assertStillEmailed } from '../../registrations/personal-data.js';
 import { registrationAction } from './actions.js';
 
 /** POST .../registrations/{registrationId}/resend — email the registrant a fresh manage link. */
 export const handler = registrationAction((store, registration, now) => {
-  if (registration.status === 'cancelled') {
-    throw new AppError('invalid_state', 'A cancelled registration gets no more emails');
-  }
+  assertStillEmailed(registration);
   if (manageLinkSentRecently(registration, now)) {
     throw new AppError(
       'rate_limited',

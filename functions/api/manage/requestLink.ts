@@ -1,8 +1,9 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
 import '../../wiring/token-key.js';
 import { httpApi, ok, pathParam } from '../../http/handler.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { MANAGE_LINK_RESEND_MINUTES } from '../../registrations/model.js';
+import { assertStillEmailed } from '../../registrations/personal-data.js';
 import { services } from '../../wiring/services.js';
 
 /**
@@ -14,9 +15,7 @@ export const handler = httpApi({}, async (request) => {
   const { registrations, clock } = services();
   const registration = await registrations.getById(pathParam(request, 'registrationId'));
   if (!registration) throw notFound('Registration');
-  if (registration.status === 'cancelled') {
-    throw new AppError('invalid_state', 'A cancelled registration gets no more emails');
-  }
+  assertStillEmailed(registration);
 
   // Asked again within the interval: the same answer, and no second email.
   await registrations.requestManageLink(registration, clock());

@@ -359,6 +359,43 @@ describe('web pages in Chromium', () => {
     await context.close();
   });
 
+  it('tells a registrant the event is over: nothing left to confirm, cancel or add, at 390 px in both languages', async () => {
+    const registered = await fetch(`${baseUrl}/api/events/social-crm/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Paul Passé', email: 'paul.passe@example.com', consent: true }),
+    });
+    const { manageUrl } = await registered.json();
+    // The event then takes place (moved into the past, as the clock would).
+    const events = site?.services.events;
+    const found = await events?.get('social-crm');
+    if (!found) throw new Error('no event');
+    const day = 86_400_000;
+    const past = {
+      ...found.event,
+      startsAt: new Date(Date.now() - 2 * day).toISOString(),
+      endsAt: new Date(Date.now() - day).toISOString(),
+    };
+    await events?.save(found.event, past);
+    try {
+      const { context, page } = await openPage({ phone: true });
+      await page.goto(`${baseUrl}${new URL(manageUrl).pathname}${new URL(manageUrl).hash}`);
+      await textOf(page.locator('#registration-status')).toMatch('Événement terminé');
+      await countOf(page.getByRole('button', { name: 'Annuler mon inscription' })).toBe(0);
+      await countOf(page.getByRole('link', { name: /Google Agenda|invitation/ })).toBe(0);
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+      await textOf(page.locator('#registration-status')).toMatch('Event over');
+      // Its page says so first, and has no form and nothing to add to a calendar.
+      await page.goto(`${baseUrl}/events/social-crm`);
+      await textOf(page.locator('#event-banner')).toMatch('Event over.');
+      await countOf(page.locator('.register-jump')).toBe(0);
+      await context.close();
+    } finally {
+      const moved = await events?.get('social-crm');
+      if (moved) await events?.save(moved.event, found.event);
+    }
+  });
+
   it('tells a registrant plainly that the organiser cancelled the event, and offers only to remove it', async () => {
     const registered = await fetch(`${baseUrl}/api/events/bientot-annule/registrations`, {
       method: 'POST',

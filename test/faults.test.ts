@@ -1,5 +1,9 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord } from '../functions/events/model.js';
+import { EventIdTaken } from '../functions/events/ports.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
+import { EventStore } from '../functions/events/store.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
@@ -96,5 +100,42 @@ describe('registration under injected conflicts, throttling and lost responses',
     expect(waitingByTicket.slice(10).map((r) => statusOf(r.id))).toEqual(Array(60).fill('waitlisted'));
     expect(faults.conflicts + faults.throttles + faults.lostResponses).toBeGreaterThan(20);
     expect(faults.lostResponses).toBeGreaterThan(0);
+  });
+});
+
+describe('creating an event', () => {
+  const draft = (id: string, now: Date) =>
+    newEventRecord(
+      eventCreateInput.parse({
+        title: 'Deux fois le même titre',
+        format: 'online',
+        startsAt: new Date(now.getTime() + 86_400_000).toISOString(),
+        endsAt: new Date(now.getTime() + 90_000_000).toISOString(),
+      }),
+      { id, organiserId: 'media-aces', organiserName: 'Media Aces' },
+      now,
+    );
+
+  it('after a lost answer, the retry finds its own event: created, not taken', async () => {
+    let transactions = 0;
+    const losing = interceptSend(app.doc, async (command, send) => {
+      const first = command instanceof TransactWriteCommand && ++transactions === 1;
+      const result = await send(command);
+      if (first) throw throttling(); // applied, answer lost
+      return result;
+    });
+    const event = draft(`lost-answer-${Date.now()}`, new Date());
+    await expect(new EventStore(losing, app.tableName).create(event)).resolves.toBeUndefined();
+    expect(transactions).toBe(2); // the applied one, and the retry its condition refused
+    expect((await app.services.events.get(event.id))?.event.title).toBe(event.title);
+  });
+
+  it('two creates of one id with the same title, organiser and instant: one has it, the other is told it is taken', async () => {
+    const now = new Date();
+    const id = `twins-${now.getTime()}`;
+    const outcomes = await Promise.allSettled([1, 2].map(() => app.services.events.create(draft(id, now))));
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(EventIdTaken);
   });
 });

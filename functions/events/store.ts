@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -129,29 +130,34 @@ export class EventStore implements EventRepository {
 
   /** The event and its seat quotas are born together. */
   async create(event: EventRecord, options: { shards?: number } = {}): Promise<void> {
+    // Marks this call's write: two creates of one title by one organiser in the same
+    // millisecond are otherwise alike, and each would take the other's event for its own.
+    const creation = randomUUID();
     try {
-      await this.createOnce(event, options.shards);
+      await this.createOnce(event, creation, options.shards);
     } catch (error) {
       // A retry after a lost response finds its own event already written: that is success.
-      // Ids come from titles, so another event may hold this one: same title, other instant
-      // or organiser.
+      // Ids come from titles, so another event may hold this one.
       if (!failedConditions(error).has('event')) throw error;
-      const stored = (await this.get(event.id))?.event;
-      const own =
-        stored?.createdAt === event.createdAt &&
-        stored.organiserId === event.organiserId &&
-        stored.title === event.title;
-      if (!own) throw new EventIdTaken(event.id);
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: eventKey(event.id),
+          ProjectionExpression: 'creation',
+          ConsistentRead: true,
+        }),
+      );
+      if (Item?.creation !== creation) throw new EventIdTaken(event.id);
     }
   }
 
   /** The event and its seat shards in one transaction. `shards` is for tests and the benchmark. */
-  private async createOnce(event: EventRecord, shards?: number): Promise<void> {
+  private async createOnce(event: EventRecord, creation: string, shards?: number): Promise<void> {
     await new Transaction()
       .add('event', {
         Put: {
           TableName: this.tableName,
-          Item: this.eventItem(event),
+          Item: { ...this.eventItem(event), creation },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })

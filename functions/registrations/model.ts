@@ -56,6 +56,13 @@ export interface RegistrationRecord {
   cancelledAt?: string;
   cancelledBy?: 'attendee' | 'organiser' | 'expired' | 'event';
   checkedInAt?: string;
+  /** When the person answered "still coming" (a reminder's or the reconfirmation's ask). */
+  reconfirmedAt?: string;
+  /** Their calendar's answer to the invitation (an iTIP REPLY), and when it came. */
+  rsvp?: Rsvp;
+  rsvpAt?: string;
+  /** First time they followed their personal join link (online and hybrid events). */
+  joinedAt?: string;
   /** Set when a manage link must be (re)sent by email: the stream carries it to the mailer. */
   linkRequestedAt?: string;
   /**
@@ -65,6 +72,16 @@ export interface RegistrationRecord {
    */
   sequenceOffset?: number;
 }
+
+export type Rsvp = 'accepted' | 'declined' | 'tentative';
+
+/** How far the person is known to be coming (API.md, "Attendance"): only what happened. */
+export const attendanceOf = (registration: RegistrationRecord) => ({
+  ...(registration.reconfirmedAt ? { reconfirmedAt: registration.reconfirmedAt } : {}),
+  ...(registration.checkedInAt ? { checkedInAt: registration.checkedInAt } : {}),
+  ...(registration.joinedAt ? { joinedAt: registration.joinedAt } : {}),
+  ...(registration.rsvp ? { rsvp: registration.rsvp } : {}),
+});
 
 export type SeatDecision =
   | { kind: 'seat'; status: 'confirmed' | 'pending_confirmation'; shard: number }
@@ -293,6 +310,7 @@ export const registrationView = (
       calendar: offers.calendar,
       registerAgain: offers.registerAgain,
     },
+    attendance: attendanceOf(registration),
     ...(options.withJoinUrl && offers.joinUrl ? { joinUrl: offers.joinUrl } : {}),
     ...(options.token !== undefined && offers.calendar
       ? {
@@ -324,6 +342,7 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   cancelledAt: registration.cancelledAt ?? null,
   cancelledBy: registration.cancelledBy ?? null,
   checkedInAt: registration.checkedInAt ?? null,
+  attendance: attendanceOf(registration),
   consentAt: registration.consentAt,
   consentVersion: registration.consentVersion ?? null,
 });

@@ -28,6 +28,10 @@ const REGISTRATION_FIELDS = [
   'cancelledAt',
   'cancelledBy',
   'checkedInAt',
+  'reconfirmedAt',
+  'rsvp',
+  'rsvpAt',
+  'joinedAt',
   'linkRequestedAt',
   'sequenceOffset',
 ] as const satisfies readonly (keyof RegistrationRecord)[];

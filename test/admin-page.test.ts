@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEventRecord, publish } from '../functions/events/model.js';
+import { cancel, newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { foldForSearch } from '../functions/registrations/listing.js';
 import { localAdminPassword } from '../local/auth.js';
@@ -63,9 +63,10 @@ const openPage = async (
   page.on('console', (message) => {
     const url = message.location().url;
     // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet
-    // (404), publishing refused (409), capacity below the seats taken (409).
+    // (404), publishing refused (409), capacity below the seats taken (409), a save after a
+    // cancellation elsewhere (409).
     const expected =
-      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/api\/admin\/events\/petite-salle$|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
+      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/api\/admin\/events\/(petite-salle|annulee-ailleurs)$|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
         url,
       );
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
@@ -549,6 +550,42 @@ describe('admin page in Chromium', () => {
     await capacity.fill('4');
     await expect.poll(() => page.locator('#ed-capacity-error').isHidden()).toBe(true);
     await expect.poll(() => capacity.getAttribute('aria-invalid')).toBe(null);
+    await context.close();
+  });
+
+  it('says beside the save button, focused and in view, when the event changed meanwhile (here: cancelled in another tab)', async () => {
+    const start = new Date(Date.now() + 20 * 86_400_000);
+    const event = newEventRecord(
+      eventCreateInput.parse({
+        title: 'Annulée ailleurs',
+        format: 'in_person',
+        venue: { name: 'Salle', city: 'Paris' },
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      }),
+      { id: 'annulee-ailleurs', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(event);
+    const { context, page } = await openPage();
+    await login(page);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.goto(`${baseUrl}/admin#/events/annulee-ailleurs/edit`);
+    await page.locator('#ed-title').fill('Renamed meanwhile');
+    await site?.services.events.save(event, cancel(event, new Date()));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const said = page.locator('#ed-summary-errors');
+    await textOf(said).toMatch(
+      'This event changed meanwhile (edited elsewhere or cancelled): reload the page',
+    );
+    await focused(said);
+    // Smooth scrolling (the site's CSS) brings it into view over a few frames.
+    await expect
+      .poll(async () => {
+        const box = await said.boundingBox();
+        return box && box.y >= 0 && box.y + box.height <= 900;
+      }, POLL)
+      .toBe(true);
     await context.close();
   });
 

@@ -524,7 +524,7 @@ export const editorView = (
     agenda,
     speakers,
     questions,
-    h('p', { id: 'ed-summary-errors', class: 'form-status', role: 'status' }),
+    h('p', { id: 'ed-summary-errors', class: 'form-status', role: 'status', tabindex: -1 }),
     h(
       'div',
       { class: 'actions sticky-actions' },
@@ -589,7 +589,17 @@ export const editorView = (
         announce(errorText(error), 'error');
         document.getElementById(field)?.focus();
       } else {
-        announce(errorText(error), 'error');
+        // No field to blame: said beside the save button, where the eye is, and focused.
+        const text =
+          error instanceof ApiError && error.code === 'invalid_state'
+            ? t('errSaveInvalidState')
+            : errorText(error);
+        announce(text, 'error');
+        const summary = form.querySelector<HTMLElement>('#ed-summary-errors');
+        if (summary) {
+          summary.textContent = text;
+          summary.focus();
+        }
       }
     } finally {
       sending = false;

@@ -231,6 +231,8 @@ const fr = {
   errNotFound: "Introuvable : cet élément n'existe pas ou n'est pas à vous.",
   errCapacityBelow: 'Impossible : il y a déjà plus de confirmés que ce nombre de places.',
   errInvalidState: "Cette action n'est pas possible dans l'état actuel.",
+  errSaveInvalidState:
+    'Cet événement a changé entre-temps (modifié ailleurs ou annulé) : rechargez la page pour voir son état, puis refaites vos changements.',
   errValidation: 'Certaines valeurs ne sont pas valides.',
   errRateLimited: 'Trop de requêtes. Patientez un instant.',
   errEventFull: "L'événement est complet.",
@@ -463,6 +465,8 @@ const en: typeof fr = {
   errNotFound: 'Not found: this does not exist or is not yours.',
   errCapacityBelow: 'Not possible: more people are already confirmed than this number of seats.',
   errInvalidState: 'This action is not possible in the current state.',
+  errSaveInvalidState:
+    'This event changed meanwhile (edited elsewhere or cancelled): reload the page to see it, then make your changes again.',
   errValidation: 'Some values are not valid.',
   errRateLimited: 'Too many requests. Please wait a moment.',
   errEventFull: 'The event is full.',

@@ -146,7 +146,7 @@ describe('door mode on a phone', () => {
     await attributeOf(page.getByRole('button', { name: 'Mode accueil' }), 'aria-pressed').toBe('true');
     expect(Math.max(...(await heightsOf(rows)))).toBeLessThanOrEqual(64);
     const counts = page.locator('#door-counts');
-    await textOf(counts).toBe('0 arrivés sur 50 confirmés');
+    await textOf(counts).toBe('Arrivés\u00a0: 0 sur 50 confirmés');
 
     const search = page.getByLabel('Rechercher (nom, e-mail, entreprise)');
     await search.fill('example');
@@ -162,7 +162,7 @@ describe('door mode on a phone', () => {
     const person = page.locator(`tr[data-id="${id}"]`);
     let release = await holdCheckIn(page);
     await person.getByRole('button', { name: `Pointer l'arrivée de ${name}` }).tap();
-    await textOf(counts).toBe('1 arrivés sur 50 confirmés');
+    await textOf(counts).toBe('Arrivés\u00a0: 1 sur 50 confirmés');
     await textOf(person.locator('.present')).toMatch(/^Arrivé·e à \d\d:\d\d$/);
     await release();
     await textOf(page.locator('#status')).toBe(`${name} est enregistré·e comme présent·e.`);
@@ -170,7 +170,7 @@ describe('door mode on a phone', () => {
 
     release = await holdCheckIn(page);
     await person.getByRole('button', { name: `Annuler l'arrivée de ${name}` }).tap();
-    await textOf(counts).toBe('0 arrivés sur 50 confirmés');
+    await textOf(counts).toBe('Arrivés\u00a0: 0 sur 50 confirmés');
     await release();
     await textOf(page.locator('#status')).toBe(`Arrivée de ${name} annulée.`);
     const checkIn = person.getByRole('button', { name: `Pointer l'arrivée de ${name}` });
@@ -183,7 +183,7 @@ describe('door mode on a phone', () => {
     await page.clock.fastForward(21_000);
     await textOf(page.locator('#reg-summary')).toBe('51 résultats.');
     await visible(rows.filter({ hasText: 'Zoé Retardataire' }));
-    await textOf(counts).toBe('0 arrivés sur 51 confirmés');
+    await textOf(counts).toBe('Arrivés\u00a0: 0 sur 51 confirmés');
     await focused(checkIn);
     expect(await search.inputValue()).toBe('example');
     expect(Math.abs(((await person.boundingBox())?.y ?? 0) - (top ?? -100))).toBeLessThanOrEqual(1);

@@ -107,7 +107,7 @@ const fr = {
   checkedInNotice: '{name} est enregistré·e comme présent·e.',
   checkInUndone: 'Arrivée de {name} annulée.',
   doorMode: 'Mode accueil',
-  doorCounts: '{n} arrivés sur {total} confirmés',
+  doorCounts: 'Arrivés : {n} sur {total} confirmés',
   promote: 'Donner une place',
   resend: 'Renvoyer le lien',
   cancelReg: "Annuler l'inscription",

@@ -211,14 +211,14 @@ describe('admin page in Chromium', () => {
 
     // Check-in at the door: one tap, then undo, then again.
     const camille = rows.filter({ hasText: 'Camille Martin' });
-    await camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }).click();
-    await textOf(camille.locator('.present')).toMatch(/^Présent·e à \d\d:\d\d$/);
+    await camille.getByRole('button', { name: "Pointer l'arrivée de Camille Martin" }).click();
+    await textOf(camille.locator('.present')).toMatch(/^Arrivé·e à \d\d:\d\d$/);
     await textOf(page.locator('#status')).toMatch('Camille Martin est enregistré·e comme présent·e.');
     await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('1');
     await camille.getByRole('button', { name: "Annuler l'arrivée de Camille Martin" }).click();
-    await visible(camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }));
+    await visible(camille.getByRole('button', { name: "Pointer l'arrivée de Camille Martin" }));
     await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('0');
-    await camille.getByRole('button', { name: 'Camille Martin est arrivé·e' }).click();
+    await camille.getByRole('button', { name: "Pointer l'arrivée de Camille Martin" }).click();
     await visible(camille.locator('.present'));
     await textOf(page.locator('[data-count="checkedIn"] dd')).toMatch('1');
 
@@ -408,14 +408,17 @@ describe('admin page in Chromium', () => {
     await context.close();
   });
 
-  it('works on a phone: registrations as cards, check-in with one tap', async () => {
+  it('works on a phone: door mode off, registrations as cards, check-in with one tap', async () => {
     const { context, page } = await openPage({ phone: true });
     await register('un-patron-doit-il-tweeter', 'Téléphone Test', 'phone@example.com');
     await login(page);
     await page.getByRole('link', { name: 'Un patron doit-il tweeter ?' }).click();
     const row = page.locator('table.registrations tbody tr', { hasText: 'Téléphone Test' });
     await visible(row);
-    const button = row.getByRole('button', { name: 'Téléphone Test est arrivé·e' });
+    // A phone opens in door mode (test/admin-door.test.ts); the cards are one tap away.
+    await page.getByRole('button', { name: 'Mode accueil', pressed: true }).tap();
+    await visible(row.locator('.who').first());
+    const button = row.getByRole('button', { name: "Pointer l'arrivée de Téléphone Test" });
     const box = await button.boundingBox();
     // A thumb-sized target.
     expect(box && box.height >= 44 && box.width >= 200).toBe(true);

@@ -266,14 +266,20 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
 
   /** After an action on a registration: fresh counts (and gauge) without redrawing the table. */
   let pending = false;
+  /** Asked again while a fetch was on its way: that answer may predate the change, so fetch once more. */
+  let again = false;
   const refreshCounts = () => {
-    if (pending) return;
+    if (pending) {
+      again = true;
+      return;
+    }
     pending = true;
     api
       .event(event.id)
       .then(async (fresh) => {
         event = fresh;
         renderCounts();
+        panel.showCounts(fresh.counts);
         if (totalOf(fresh.counts) !== chartedTotal) {
           const freshStats = await api.stats(event.id);
           chartedTotal = totalOf(freshStats.counts);
@@ -283,6 +289,10 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       .catch(() => undefined)
       .finally(() => {
         pending = false;
+        if (again) {
+          again = false;
+          refreshCounts();
+        }
       });
   };
 

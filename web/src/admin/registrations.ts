@@ -1,14 +1,22 @@
 import { shortDateTime, timeOf } from '../dates.js';
 import { focusOn, h, replace } from '../dom.js';
-import { lang } from '../i18n-core.js';
-import type { AdminApi, EventAdmin, RegistrationAdmin, RegistrationSort, RegistrationStatus } from './api.js';
+import { lang, locale } from '../i18n-core.js';
+import type {
+  AdminApi,
+  Counts,
+  EventAdmin,
+  RegistrationAdmin,
+  RegistrationSort,
+  RegistrationStatus,
+} from './api.js';
 import { type AdminKey, plural, t } from './i18n.js';
 import { announce, confirmAction, downloadBlob, errorText } from './ui.js';
 
 /**
  * The registrations of one event: search, status filter and sort (all done by the server, so
  * only the page shown is loaded), pages (`?cursor=`), check-in at the door (one tap, undo
- * beside it), cancel, promote, resend, erase, CSV export.
+ * beside it), cancel, promote, resend, erase, CSV export. Door mode: one line per person with
+ * the check-in at the thumb, the search and the counts kept at the top while scrolling.
  * Everything a registrant typed goes into the page as text nodes, never as markup.
  */
 
@@ -16,6 +24,33 @@ const PAGE_SIZE = 50;
 const REFRESH_MS = 20_000;
 /** Long enough not to ask the server at every letter, short enough to feel instant at the door. */
 const SEARCH_DEBOUNCE_MS = 250;
+
+/** Door mode is remembered per device: the phone taken to the door stays in door mode. */
+const DOOR_KEY = 'adminDoorMode';
+/**
+ * Without a saved choice, door mode is on up to 600 px wide: a screen that narrow is a phone, and
+ * a phone is what goes to the door, where cards (~390 px each) make 50 people a 21,000 px scroll.
+ * Wider (tablet, laptop) the full table is at hand, with the door mode one tap away.
+ */
+const DOOR_BY_DEFAULT = '(max-width: 37.5rem)';
+
+const savedDoorMode = (): boolean => {
+  try {
+    const saved = localStorage.getItem(DOOR_KEY);
+    if (saved === 'on' || saved === 'off') return saved === 'on';
+  } catch {
+    // Storage may be blocked: fall back to the screen's width.
+  }
+  return matchMedia(DOOR_BY_DEFAULT).matches;
+};
+
+const saveDoorMode = (on: boolean): void => {
+  try {
+    localStorage.setItem(DOOR_KEY, on ? 'on' : 'off');
+  } catch {
+    // Not remembered, still applied.
+  }
+};
 
 const SORT_KEYS: Record<RegistrationSort, AdminKey> = {
   newest: 'sortNewest',
@@ -33,6 +68,8 @@ const STATUS_KEYS: Record<RegistrationStatus, AdminKey> = {
 export interface RegistrationsPanel {
   element: HTMLElement;
   refresh(): Promise<void>;
+  /** The event's counts as the server has them now (the door mode shows checked in / confirmed). */
+  showCounts(counts: Counts): void;
   stop(): void;
 }
 
@@ -56,6 +93,8 @@ export const registrationsPanel = (
     items: [] as RegistrationAdmin[],
     loading: false,
     busy: new Set<string>(),
+    door: savedDoorMode(),
+    counts: { ...event.counts },
   };
 
   const searchInput = h('input', {
@@ -89,24 +128,24 @@ export const registrationsPanel = (
     { type: 'button', class: 'button small', id: 'reg-export' },
     t('exportCsv'),
   );
+  const doorToggle = h(
+    'button',
+    { type: 'button', class: 'button small', id: 'door-toggle', 'aria-pressed': String(state.door) },
+    t('doorMode'),
+  );
+  const doorCounts = h('p', { class: 'door-counts', id: 'door-counts' });
   const summary = h('p', { class: 'reg-summary', id: 'reg-summary', 'aria-live': 'polite' });
+  const head = h('thead');
   const body = h('tbody');
   const table = h(
     'table',
-    { class: 'registrations', 'aria-labelledby': 'reg-title', 'aria-describedby': 'reg-summary' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('colAttendee')),
-        h('th', { scope: 'col' }, t('colStatus')),
-        h('th', { scope: 'col' }, t('colRegistered')),
-        h('th', { scope: 'col' }, t('colCheckIn')),
-        h('th', { scope: 'col' }, t('colActions')),
-      ),
-    ),
+    {
+      class: 'registrations',
+      tabindex: '-1',
+      'aria-labelledby': 'reg-title',
+      'aria-describedby': 'reg-summary',
+    },
+    head,
     body,
   );
   const previous = h('button', { type: 'button', class: 'button small' }, t('previousPage'));
@@ -116,11 +155,17 @@ export const registrationsPanel = (
   const element = h(
     'section',
     { class: 'registrations-section', 'aria-labelledby': 'reg-title' },
-    h('h2', { id: 'reg-title' }, t('registrationsTitle')),
+    h('div', { class: 'section-head' }, h('h2', { id: 'reg-title' }, t('registrationsTitle')), doorToggle),
+    // Its own block, so that door mode can keep it (and the counts) stuck at the top.
+    h(
+      'div',
+      { class: 'door-bar' },
+      h('div', { class: 'field' }, h('label', { for: 'reg-search' }, t('search')), searchInput),
+      doorCounts,
+    ),
     h(
       'div',
       { class: 'toolbar' },
-      h('div', { class: 'field' }, h('label', { for: 'reg-search' }, t('search')), searchInput),
       h('div', { class: 'field' }, h('label', { for: 'reg-status' }, t('filterStatus')), statusSelect),
       h('div', { class: 'field' }, h('label', { for: 'reg-sort' }, t('sortBy')), sortSelect),
       h('div', { class: 'toolbar-buttons' }, refreshButton, exportButton),
@@ -140,19 +185,25 @@ export const registrationsPanel = (
     if (state.busy.has(item.id)) return;
     state.busy.add(item.id);
     const before = item;
-    // At the door: the row answers at once; the server catches up (and the row rolls back on failure).
+    const step = undo ? -1 : 1;
+    // At the door: the row and the counts answer at once; the server catches up (and both roll
+    // back on failure).
     replaceItem({ ...item, checkedInAt: undo ? null : new Date().toISOString() });
-    renderRows(item.id);
+    state.counts.checkedIn += step;
+    renderCounts();
+    renderRows({ id: item.id });
     try {
       replaceItem(await (undo ? api.undoCheckIn(event.id, item.id) : api.checkIn(event.id, item.id)));
       announce(t(undo ? 'checkInUndone' : 'checkedInNotice', { name: item.name }));
       onChanged();
     } catch (error) {
       replaceItem(before);
+      state.counts.checkedIn -= step;
+      renderCounts();
       announce(errorText(error), 'error');
     } finally {
       state.busy.delete(item.id);
-      renderRows(item.id);
+      renderRows({ id: item.id });
     }
   };
 
@@ -220,44 +271,53 @@ export const registrationsPanel = (
     return h('span', { class: `badge badge-${item.status}` }, text);
   };
 
-  const checkInCell = (item: RegistrationAdmin) => {
-    if (item.status !== 'confirmed') return h('span', { class: 'muted' }, '—');
-    const busy = state.busy.has(item.id);
-    if (item.checkedInAt) {
-      const undo = h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small link',
-          disabled: busy,
-          'aria-label': t('undoCheckInFor', { name: item.name }),
-        },
-        t('undoCheckIn'),
-      );
-      undo.addEventListener('click', () => void checkIn(item, true));
-      return h(
-        'span',
-        { class: 'checked-in' },
-        h(
-          'span',
-          { class: 'present', id: `present-${item.id}`, tabindex: '-1' },
-          t('present', { time: timeOf(item.checkedInAt, event.timeZone) }),
-        ),
-        undo,
-      );
-    }
+  // Each control says which it is (`data-control`), so a redraw can give the focus back to it.
+
+  const checkInButton = (item: RegistrationAdmin) => {
     const button = h(
       'button',
       {
         type: 'button',
         class: 'button checkin',
-        disabled: busy,
+        'data-control': 'checkin',
+        disabled: state.busy.has(item.id),
         'aria-label': t('checkInFor', { name: item.name }),
       },
       t('checkIn'),
     );
     button.addEventListener('click', () => void checkIn(item, false));
     return button;
+  };
+
+  const undoButton = (item: RegistrationAdmin) => {
+    const undo = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small link undo',
+        'data-control': 'undo',
+        disabled: state.busy.has(item.id),
+        'aria-label': t('undoCheckInFor', { name: item.name }),
+      },
+      t('undoCheckIn'),
+    );
+    undo.addEventListener('click', () => void checkIn(item, true));
+    return undo;
+  };
+
+  const presentSince = (checkedInAt: string) =>
+    h(
+      'span',
+      { class: 'present', 'data-control': 'present', tabindex: '-1' },
+      t('present', { time: timeOf(checkedInAt, event.timeZone) }),
+    );
+
+  const checkInCell = (item: RegistrationAdmin) => {
+    if (item.status !== 'confirmed') return h('span', { class: 'muted' }, '—');
+    if (item.checkedInAt) {
+      return h('span', { class: 'checked-in' }, presentSince(item.checkedInAt), undoButton(item));
+    }
+    return checkInButton(item);
   };
 
   const actionsCell = (item: RegistrationAdmin) => {
@@ -282,7 +342,11 @@ export const registrationsPanel = (
     return h(
       'details',
       { class: 'menu' },
-      h('summary', { 'aria-label': t('actionsFor', { name: item.name }) }, t('colActions')),
+      h(
+        'summary',
+        { 'data-control': 'actions', 'aria-label': t('actionsFor', { name: item.name }) },
+        t('colActions'),
+      ),
       h('div', { class: 'menu-items' }, buttons),
     );
   };
@@ -318,17 +382,98 @@ export const registrationsPanel = (
       h('td', { 'data-label': t('colActions') }, actionsCell(item)),
     );
 
-  /** Redraws the rows; `focusId` puts the focus back on that row's check-in control. */
-  const renderRows = (focusId?: string) => {
+  /** Door mode: the name, a short state (arrived at…, or the status), and the one action. */
+  const doorRowOf = (item: RegistrationAdmin) => {
+    const confirmed = item.status === 'confirmed';
+    return h(
+      'tr',
+      { 'data-id': item.id },
+      h(
+        'td',
+        { class: 'door-who' },
+        h('strong', { class: 'attendee-name' }, item.name),
+        h(
+          'span',
+          { class: 'door-state' },
+          confirmed && item.checkedInAt ? presentSince(item.checkedInAt) : statusCell(item),
+        ),
+      ),
+      h(
+        'td',
+        { class: 'door-action' },
+        confirmed ? (item.checkedInAt ? undoButton(item) : checkInButton(item)) : null,
+      ),
+    );
+  };
+
+  const columns = (): AdminKey[] =>
+    state.door
+      ? ['colAttendee', 'colCheckIn']
+      : ['colAttendee', 'colStatus', 'colRegistered', 'colCheckIn', 'colActions'];
+
+  const renderHead = () => {
+    element.classList.toggle('door', state.door);
+    doorToggle.setAttribute('aria-pressed', String(state.door));
+    doorCounts.hidden = !state.door;
+    replace(
+      head,
+      h(
+        'tr',
+        {},
+        columns().map((key) => h('th', { scope: 'col' }, t(key))),
+      ),
+    );
+  };
+
+  const renderCounts = () => {
+    doorCounts.textContent = t('doorCounts', {
+      n: state.counts.checkedIn.toLocaleString(locale()),
+      total: state.counts.confirmed.toLocaleString(locale()),
+    });
+  };
+
+  /** The row to keep in place on screen through a redraw: the focused one, else the first in view. */
+  const anchorRow = (): HTMLElement | undefined => {
+    const focusedRow = document.activeElement?.closest<HTMLElement>('tr[data-id]');
+    if (focusedRow && body.contains(focusedRow)) return focusedRow;
+    return [...body.querySelectorAll<HTMLElement>('tr[data-id]')].find(
+      (row) => row.getBoundingClientRect().bottom > 0,
+    );
+  };
+
+  /** The list asked for: a redraw of the same list (a refresh) keeps the reader's place in it. */
+  const listAsked = () => JSON.stringify([state.status, state.search, state.sort, state.cursor]);
+  let listShown = '';
+
+  /**
+   * Redraws the rows. What had the focus in the list keeps it (the same control of the same
+   * person, else that person's check-in control), without scrolling; and in a refresh the row in
+   * view stays where it was on screen, so that no name moves from under the thumb.
+   * `focus` moves the focus to that person's check-in control (after a check-in).
+   */
+  const renderRows = (focus?: { id: string }) => {
     const items = state.items;
+    const active = document.activeElement;
+    const hadFocus = active instanceof HTMLElement && body.contains(active) ? active : undefined;
+    const want: { id: string; control?: string } = focus ?? {
+      id: hadFocus?.closest<HTMLElement>('tr[data-id]')?.dataset.id ?? '',
+      control: hadFocus?.dataset.control,
+    };
+    const anchor = listAsked() === listShown ? anchorRow() : undefined;
+    listShown = listAsked();
+    const anchorTop = anchor?.getBoundingClientRect().top;
     replace(
       body,
       items.length
-        ? items.map(rowOf)
+        ? items.map(state.door ? doorRowOf : rowOf)
         : h(
             'tr',
             {},
-            h('td', { colspan: 5, class: 'empty' }, state.loading ? t('loading') : t('noRegistrations')),
+            h(
+              'td',
+              { colspan: columns().length, class: 'empty' },
+              state.loading ? t('loading') : t('noRegistrations'),
+            ),
           ),
     );
     summary.textContent = state.search
@@ -337,12 +482,18 @@ export const registrationsPanel = (
     pager.hidden = state.history.length === 0 && !state.nextCursor;
     previous.disabled = state.history.length === 0;
     next.disabled = !state.nextCursor;
-    if (focusId) {
-      const row = body.querySelector<HTMLElement>(`tr[data-id="${focusId}"]`);
-      const target =
-        row?.querySelector<HTMLElement>('.present') ?? row?.querySelector<HTMLElement>('button.checkin');
-      if (target) focusOn(target);
+    // After the summary and the pager, which may change the page's height too.
+    const anchorAgain = anchor && body.querySelector<HTMLElement>(`tr[data-id="${anchor.dataset.id}"]`);
+    if (anchorAgain && anchorTop !== undefined) {
+      window.scrollBy(0, anchorAgain.getBoundingClientRect().top - anchorTop);
     }
+    if (!focus && !hadFocus) return; // never take the focus from elsewhere on the page
+    const row = want.id ? body.querySelector<HTMLElement>(`tr[data-id="${want.id}"]`) : null;
+    const target =
+      (want.control ? row?.querySelector<HTMLElement>(`[data-control="${want.control}"]`) : null) ??
+      row?.querySelector<HTMLElement>('[data-control="present"], [data-control="checkin"]');
+    if (target) target.focus({ preventScroll: !focus });
+    else if (hadFocus) table.focus({ preventScroll: true });
   };
 
   // --- loading ---
@@ -410,6 +561,12 @@ export const registrationsPanel = (
     state.cursor = state.history.pop();
     void load().then(() => focusOn(table));
   });
+  doorToggle.addEventListener('click', () => {
+    state.door = !state.door;
+    saveDoorMode(state.door);
+    renderHead();
+    renderRows();
+  });
   exportButton.addEventListener('click', async () => {
     exportButton.disabled = true;
     try {
@@ -423,16 +580,27 @@ export const registrationsPanel = (
     }
   });
 
-  // New registrations show up on their own while the page is open (and visible).
+  // New registrations and check-ins from other phones show up on their own while the page is
+  // open (and visible), focus in the list or not: the redraw keeps the focus and the scroll.
   const timer = setInterval(() => {
     if (document.visibilityState !== 'visible' || state.busy.size || state.loading) return;
-    // Never redraw under the organiser's finger or keyboard focus.
-    if (document.activeElement && body.contains(document.activeElement)) return;
+    // An open actions menu is a choice in progress: a redraw would close it.
+    if (body.querySelector('details.menu[open]')) return;
     void load();
     onChanged();
   }, REFRESH_MS);
 
+  renderHead();
+  renderCounts();
   renderRows();
   void load();
-  return { element, refresh: load, stop: () => clearInterval(timer) };
+  return {
+    element,
+    refresh: load,
+    showCounts: (counts) => {
+      state.counts = { ...counts };
+      renderCounts();
+    },
+    stop: () => clearInterval(timer),
+  };
 };

@@ -48,14 +48,14 @@ export const contentSecurityPolicy = (authDomainUrl: string, frameAncestors: str
 
 /**
  * Pretty page addresses to the built files, as the local server maps them (local/server.ts):
- * `/events/{id}` is the event page, `/manage` and `/admin` their pages; `/` is the default root.
+ * `/manage` and `/admin` are their pages; `/` is the default root. `/events/{id}` is not a
+ * file: the API renders it (the `/events/*` behaviour).
  */
 export const PAGE_ROUTES_FUNCTION = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/manage') request.uri = '/manage.html';
   else if (uri === '/admin') request.uri = '/admin.html';
-  else if (/^\\/events\\/[^\\/]+$/.test(uri)) request.uri = '/event.html';
   return request;
 }`;
 
@@ -93,8 +93,10 @@ export const EMBED_FRAMING_FUNCTION = `function handler(event) {
 /**
  * The site: a private bucket that only this distribution can read (origin access control),
  * CloudFront in front with the pages as the default behaviour, `/api/*` (never cached, every
- * viewer header but Host forwarded, so `Authorization` reaches the API) and `/calendar/*`
- * (cached as the API's Cache-Control says) to the HTTP API, and the security headers.
+ * viewer header but Host forwarded, so `Authorization` reaches the API), and `/calendar/*` and
+ * the event pages `/events/*` (cached as the API's Cache-Control says) to the HTTP API, and the
+ * security headers. Event pages come from a function so that their HTML head names the event:
+ * link previews (LinkedIn, Slack, WhatsApp) run no script (functions/events/page-head.ts).
  */
 export class Web extends Construct {
   readonly bucket: s3.Bucket;
@@ -140,8 +142,9 @@ export class Web extends Construct {
       },
     });
 
-    // Calendar files say how long they keep (`public, max-age=300`; personal ones `no-store`):
-    // nothing is cached without the origin's say-so, and never longer than a day.
+    // Calendar files say how long they keep (`public, max-age=300`; personal ones `no-store`),
+    // event pages too (a minute): nothing is cached without the origin's say-so, and never
+    // longer than a day. The whole query string is in the key (and so reaches the API).
     this.calendarCache = new cloudfront.CachePolicy(this, 'CalendarCache', {
       comment: 'Calendar files: cached as long as the origin Cache-Control allows',
       defaultTtl: Duration.seconds(0),
@@ -225,6 +228,17 @@ export class Web extends Construct {
           cachePolicy: this.calendarCache,
           // Feeds are public: no viewer header is needed, and none may split the cache.
           originRequestPolicy: undefined,
+        },
+        // The event page, rendered by the API. The site's headers (its CSP, as for every page)
+        // replace the function's, and embed mode loosens frame-ancestors as on S3's pages.
+        '/events/*': {
+          ...apiBehaviour,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: this.calendarCache,
+          originRequestPolicy: undefined,
+          functionAssociations: [
+            { function: embedFraming, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+          ],
         },
       },
     });

@@ -351,7 +351,7 @@ describe('the event page', () => {
     expect(embedded.headers.get('content-security-policy')).toBe(CSP.replace("'self'; base", '*; base'));
   });
 
-  it('gives a draft or an unknown id the page as it is, with 404, so its script says so', async () => {
+  it('gives a draft or an unknown id the page as it is, with 404 (200 in preview), so its script says so', async () => {
     // Straight into the table: this file's login limit is spent by the wrong-login test.
     const start = new Date(Date.now() + 10 * 86_400_000);
     const input = eventCreateInput.parse({
@@ -366,6 +366,9 @@ describe('the event page', () => {
       const page = await api(path);
       expect([page.status, page.body], path).toEqual([404, TEMPLATE]);
       expect(page.headers.get('content-security-policy'), path).toBe(CSP);
+      // The draft preview, drawn by the script for its organiser: the same page, 200 for any id.
+      const preview = await api(`${path}?preview=1`);
+      expect([preview.status, preview.body], path).toEqual([200, TEMPLATE]);
     }
   });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { publicView } from '../../events/model.js';
 import { renderEventPage } from '../../events/page-head.js';
 import { publicEvent } from '../../http/access.js';
-import { type ApiEvent, html, httpApi } from '../../http/handler.js';
+import { type ApiEvent, html, httpApi, queryParams } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { services } from '../../wiring/services.js';
 
@@ -39,11 +39,14 @@ const publicEventOrNone = async (request: ApiEvent) => {
 
 /**
  * GET /events/{eventId} — the event page, its head naming the event (page-head.ts says why).
- * A draft or an unknown id gets the page as it is, with 404: its script says so.
+ * A draft or an unknown id gets the page as it is, with 404: its script says so. A draft's
+ * preview (`?preview=1`, drawn by the script for its organiser) gets it with 200, whatever the
+ * id, so the browser logs no failed load and the status tells nobody whether a draft exists.
  */
 export const handler = httpApi({ page: true }, async (request) => {
   const found = await publicEventOrNone(request);
   const { baseUrl, clock } = services();
   const event = found && publicView(found.event, found.seats, baseUrl, clock());
-  return html(event ? 200 : 404, renderEventPage(await eventTemplate(), event, baseUrl));
+  const preview = queryParams(request).preview === '1';
+  return html(event || preview ? 200 : 404, renderEventPage(await eventTemplate(), event, baseUrl));
 });

@@ -103,6 +103,7 @@ export class Web extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
   readonly calendarCache: cloudfront.CachePolicy;
+  readonly eventPageCache: cloudfront.CachePolicy;
   /** `https://<site domain>`: the pages, the API (`/api`) and the links in every email. */
   readonly siteUrl: string;
   private deployment?: s3deploy.BucketDeployment;
@@ -142,15 +143,30 @@ export class Web extends Construct {
       },
     });
 
-    // Calendar files say how long they keep (`public, max-age=300`; personal ones `no-store`),
-    // event pages too (a minute): nothing is cached without the origin's say-so, and never
-    // longer than a day. The whole query string is in the key (and so reaches the API).
+    // Calendar files say how long they keep (`public, max-age=300`; personal ones `no-store`):
+    // nothing is cached without the origin's say-so, and never longer than a day.
     this.calendarCache = new cloudfront.CachePolicy(this, 'CalendarCache', {
       comment: 'Calendar files: cached as long as the origin Cache-Control allows',
       defaultTtl: Duration.seconds(0),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    // Event pages keep the minute their function says. Only `preview` changes the answer (its
+    // status), so only it is in the key and reaches the API: any other query string (`embed`,
+    // which the viewer-response function reads from the viewer's request, or noise) is served
+    // from the same copy, and cannot make each request a new call to the API.
+    this.eventPageCache = new cloudfront.CachePolicy(this, 'EventPageCache', {
+      comment: 'Event pages: cached as long as the origin Cache-Control allows, per preview flag',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('preview'),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       enableAcceptEncodingGzip: true,
@@ -234,7 +250,7 @@ export class Web extends Construct {
         '/events/*': {
           ...apiBehaviour,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-          cachePolicy: this.calendarCache,
+          cachePolicy: this.eventPageCache,
           originRequestPolicy: undefined,
           functionAssociations: [
             { function: embedFraming, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },

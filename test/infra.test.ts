@@ -695,22 +695,27 @@ describe('dev stack (cdk.json defaults)', () => {
         AllowedMethods: ['GET', 'HEAD'],
         CachePolicyId: { Ref: logicalId(stack, stack.web.calendarCache) },
       });
-      // Event pages: rendered by the API (their head names the event), cached as it says, the
-      // whole query string in the key (embed mode, preview), with the site's headers.
+      // Event pages: rendered by the API (their head names the event), cached as it says, with
+      // the site's headers; only `preview` (which changes the status) in the key: other query
+      // strings cannot make every request a call to the API.
       expect(behaviour('/events/*')).toMatchObject({
         TargetOriginId: apiOrigin.Id,
         AllowedMethods: ['GET', 'HEAD'],
-        CachePolicyId: { Ref: logicalId(stack, stack.web.calendarCache) },
+        CachePolicyId: { Ref: logicalId(stack, stack.web.eventPageCache) },
         ResponseHeadersPolicyId: { Ref: logicalId(stack, stack.web.responseHeaders) },
         ViewerProtocolPolicy: 'redirect-to-https',
       });
       expect(behaviour('/events/*').OriginRequestPolicyId).toBeUndefined();
-      template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
-        CachePolicyConfig: Match.objectLike({
-          ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
-            QueryStringsConfig: { QueryStringBehavior: 'all' },
-          }),
-        }),
+      const eventPageCache = template.toJSON().Resources[logicalId(stack, stack.web.eventPageCache)];
+      expect(eventPageCache.Properties.CachePolicyConfig).toMatchObject({
+        DefaultTTL: 0,
+        MinTTL: 0,
+        MaxTTL: 86400,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['preview'] },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
       });
       // The API has the route the behaviour sends them to.
       expect(routes.filter((r) => r.path === '/events/{eventId}').map((r) => r.method)).toEqual([

@@ -27,6 +27,8 @@ export interface RouteDefinition {
   sealsTokens?: true;
   /** The handler signs registration challenges, with a key derived from the manage token key: it gets that key too. */
   signsChallenges?: true;
+  /** Project files the handler reads at run time, copied next to its bundle (lib/app-function.ts). */
+  files?: readonly string[];
 }
 
 const route = (
@@ -34,7 +36,7 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges'> = {},
+  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'files'> = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -45,13 +47,19 @@ const route = (
 });
 
 /**
- * A calendar file: GET, and HEAD answered like it without the body (functions/http/handler.ts),
- * which calendar apps and link checkers ask before subscribing. API Gateway's HTTP API routes
- * a method only where a route names it, so HEAD is a route of its own to the same function.
+ * A calendar file or a page: GET, and HEAD answered like it without the body
+ * (functions/http/handler.ts), which calendar apps and link checkers ask before subscribing or
+ * previewing. API Gateway's HTTP API routes a method only where a route names it, so HEAD is a
+ * route of its own to the same function.
  */
-const calendarFile = (path: string, entry: string, access: RouteDefinition['access']): RouteDefinition[] => [
-  route('GET', path, entry, access),
-  route('HEAD', path, entry, access),
+const getAndHead = (
+  path: string,
+  entry: string,
+  access: RouteDefinition['access'],
+  options: Pick<RouteDefinition, 'files'> = {},
+): RouteDefinition[] => [
+  route('GET', path, entry, access, options),
+  route('HEAD', path, entry, access, options),
 ];
 
 const adminEvent = '/api/admin/events/{eventId}';
@@ -62,12 +70,14 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
   route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW', { sealsTokens: true }),
   route('GET', '/api/events/{eventId}/challenge', 'public/getChallenge', 'RO', { signsChallenges: true }),
+  // The event page itself, its head filled in for link previews (functions/events/page-head.ts).
+  ...getAndHead('/events/{eventId}', 'public/eventPage', 'RO', { files: ['web/src/event.html'] }),
 
   // Manage routes write too: a bad token is counted for the rate limit (functions/http/rate-limit.ts).
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  ...calendarFile('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
   // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
   route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {
     sealsTokens: true,
@@ -76,8 +86,8 @@ export const routes: readonly RouteDefinition[] = [
   route('DELETE', '/api/registrations/{registrationId}', 'manage/erase', 'RW'),
 
   // API.md's /calendar/events/{eventId}.ics and /calendar/organisers/{organiserId}.ics.
-  ...calendarFile('/calendar/events/{file}', 'calendar/eventFile', 'RO'),
-  ...calendarFile('/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),
+  ...getAndHead('/calendar/events/{file}', 'calendar/eventFile', 'RO'),
+  ...getAndHead('/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),
 
   route('GET', '/api/admin/events', 'admin/listEvents', 'RO'),
   route('POST', '/api/admin/events', 'admin/createEvent', 'RW'),

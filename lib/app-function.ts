@@ -42,6 +42,8 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
   /** @default 10 s: an API request (API Gateway gives up at 30 s). Workers set their own. */
   readonly timeout?: Duration;
+  /** Project files the handler reads at run time, copied next to index.mjs under their own names. */
+  readonly files?: readonly string[];
 }
 
 /** Reads: items, queries (table and indexes), transaction condition checks, table metadata. */
@@ -146,6 +148,16 @@ export class AppFunction extends Construct {
         esbuildArgs: {
           '--alias': Object.entries(lambdaBundling.alias).map(([from, to]) => `${from}=${to}`),
         },
+        ...(props.files?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.files ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
 

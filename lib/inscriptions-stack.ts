@@ -178,6 +178,7 @@ export class InscriptionsStack extends Stack {
           entry: route.entry,
           environment: { PUBLIC_BASE_URL: siteUrl, ORIGIN_VERIFY: originVerifyValue },
           logRemovalPolicy: retained,
+          ...(route.files ? { files: route.files } : {}),
         });
         fn.bindTable(this.data, { accessMode: route.access });
         // Only the functions that issue manage tokens get the key that seals them (and the one

@@ -48,14 +48,14 @@ export const contentSecurityPolicy = (authDomainUrl: string, frameAncestors: str
 
 /**
  * Pretty page addresses to the built files, as the local server maps them (local/server.ts):
- * `/events/{id}` is the event page, `/manage` and `/admin` their pages; `/` is the default root.
+ * `/manage` and `/admin` are their pages; `/` is the default root. `/events/{id}` is not a
+ * file: the API renders it (the `/events/*` behaviour).
  */
 export const PAGE_ROUTES_FUNCTION = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/manage') request.uri = '/manage.html';
   else if (uri === '/admin') request.uri = '/admin.html';
-  else if (/^\\/events\\/[^\\/]+$/.test(uri)) request.uri = '/event.html';
   return request;
 }`;
 
@@ -93,14 +93,17 @@ export const EMBED_FRAMING_FUNCTION = `function handler(event) {
 /**
  * The site: a private bucket that only this distribution can read (origin access control),
  * CloudFront in front with the pages as the default behaviour, `/api/*` (never cached, every
- * viewer header but Host forwarded, so `Authorization` reaches the API) and `/calendar/*`
- * (cached as the API's Cache-Control says) to the HTTP API, and the security headers.
+ * viewer header but Host forwarded, so `Authorization` reaches the API), and `/calendar/*` and
+ * the event pages `/events/*` (cached as the API's Cache-Control says) to the HTTP API, and the
+ * security headers. Event pages come from a function so that their HTML head names the event:
+ * link previews (LinkedIn, Slack, WhatsApp) run no script (functions/events/page-head.ts).
  */
 export class Web extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
   readonly calendarCache: cloudfront.CachePolicy;
+  readonly eventPageCache: cloudfront.CachePolicy;
   /** `https://<site domain>`: the pages, the API (`/api`) and the links in every email. */
   readonly siteUrl: string;
   private deployment?: s3deploy.BucketDeployment;
@@ -148,6 +151,22 @@ export class Web extends Construct {
       minTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    // Event pages keep the minute their function says. Only `preview` changes the answer (its
+    // status), so only it is in the key and reaches the API: any other query string (`embed`,
+    // which the viewer-response function reads from the viewer's request, or noise) is served
+    // from the same copy, and cannot make each request a new call to the API.
+    this.eventPageCache = new cloudfront.CachePolicy(this, 'EventPageCache', {
+      comment: 'Event pages: cached as long as the origin Cache-Control allows, per preview flag',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('preview'),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       enableAcceptEncodingGzip: true,
@@ -225,6 +244,17 @@ export class Web extends Construct {
           cachePolicy: this.calendarCache,
           // Feeds are public: no viewer header is needed, and none may split the cache.
           originRequestPolicy: undefined,
+        },
+        // The event page, rendered by the API. The site's headers (its CSP, as for every page)
+        // replace the function's, and embed mode loosens frame-ancestors as on S3's pages.
+        '/events/*': {
+          ...apiBehaviour,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: this.eventPageCache,
+          originRequestPolicy: undefined,
+          functionAssociations: [
+            { function: embedFraming, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+          ],
         },
       },
     });

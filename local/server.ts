@@ -76,17 +76,18 @@ const pageFor = (path: string): string | undefined => {
   if (path === '/') return 'index.html';
   if (path === '/manage') return 'manage.html';
   if (path === '/admin') return 'admin.html';
-  if (/^\/events\/[^/]+$/.test(path)) return 'event.html';
   return undefined;
 };
+
+/** `/events/{id}`: the event page, rendered by its route (its head names the event), as in AWS. */
+const isEventPage = (path: string): boolean => /^\/events\/[^/]+$/.test(path);
 
 /**
  * The event page in embed mode (`?embed=1`), by its pretty address or its file, as the
  * CloudFront function that loosens the same header decides (lib/web.ts).
  */
 const isEmbed = (path: string, query: string): boolean =>
-  (pageFor(path) === 'event.html' || path === '/event.html') &&
-  new URLSearchParams(query).get('embed') === '1';
+  (isEventPage(path) || path === '/event.html') && new URLSearchParams(query).get('embed') === '1';
 
 const loginInput = z.object({
   email: z.string().max(254),
@@ -163,7 +164,17 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
   const webDir = resolve(options.webDir ?? DEFAULT_WEB_DIR);
   const { issuer, organiserIds } = options;
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, method: string) => {
+  /**
+   * `pageHeaders`: a page's security headers, which replace the handler's as CloudFront's
+   * response headers policy does (lib/web.ts).
+   */
+  const handleApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    method: string,
+    pageHeaders?: Record<string, string>,
+  ) => {
     const matched = matchRoute(method, path);
     if (matched === 'method_not_allowed') {
       return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on this path`, {
@@ -192,8 +203,10 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
       sourceIp: req.socket.remoteAddress,
       claims,
     });
-    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    res.writeHead(result.statusCode ?? 200, headers);
+    const headers = Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    res.writeHead(result.statusCode ?? 200, { ...headers, ...pageHeaders });
     res.end(
       result.body === undefined
         ? undefined
@@ -323,6 +336,9 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
       }
       if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
       const query = (req.url ?? '').split('?').slice(1).join('?');
+      if (isEventPage(path) && typeof matchRoute(method, path) === 'object') {
+        return await handleApi(req, res, path, method, isEmbed(path, query) ? EMBED_HEADERS : PAGE_HEADERS);
+      }
       return await handleStatic(res, path, query, method);
     } catch (error) {
       if (res.headersSent) return void res.destroy();

@@ -5,19 +5,29 @@
  * Lambda runtime sets.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../functions/routes.js';
+import { AppFunction } from '../lib/app-function.js';
 import { esbuildOptions } from '../lib/bundling.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** API functions: one admin, one public (the registration path, the one that matters most). */
-const API_ENTRIES = ['functions/api/admin/checkIn.ts', 'functions/api/public/register.ts'] as const;
+/**
+ * API functions: one admin, one public (the registration path, the one that matters most), and
+ * the event page (what every shared link opens).
+ */
+const API_ENTRIES = [
+  'functions/api/admin/checkIn.ts',
+  'functions/api/public/register.ts',
+  'functions/api/public/eventPage.ts',
+] as const;
 
 /** The budget for an API function's index.mjs (426 KB with the SDK's full credential chain). */
 const API_BUNDLE_MAX_BYTES = 300 * 1024;
@@ -128,6 +138,61 @@ describe('API function bundles', () => {
       accessKeyId: LAMBDA_ENV.AWS_ACCESS_KEY_ID,
       secretAccessKey: LAMBDA_ENV.AWS_SECRET_ACCESS_KEY,
       sessionToken: LAMBDA_ENV.AWS_SESSION_TOKEN,
+    });
+  });
+});
+
+/**
+ * The event page's function reads web/src/event.html at run time: the CDK copies it next to
+ * the bundle (the route's `files`), and the bundled handler finds it there.
+ */
+describe('the event page function, synthesized with bundling', () => {
+  let assetDir: string;
+  let cdkOut: string;
+
+  beforeAll(async () => {
+    cdkOut = await mkdtemp(join(tmpdir(), 'inscriptions-page-asset-'));
+    const route = routes.find((r) => r.entry.endsWith('eventPage.ts'));
+    const app = new App({ outdir: cdkOut });
+    new AppFunction(new Stack(app, 'PageProbe'), 'Page', {
+      entry: route?.entry ?? '',
+      environment: {},
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      ...(route?.files ? { files: route.files } : {}),
+    });
+    const assembly = app.synth();
+    const [asset] = (await readdir(assembly.directory)).filter((name) => name.startsWith('asset.'));
+    assetDir = join(assembly.directory, asset ?? 'none');
+  }, 60_000);
+
+  afterAll(async () => {
+    if (cdkOut) await rm(cdkOut, { recursive: true, force: true });
+  });
+
+  it('has the page next to index.mjs, as it is in the sources', async () => {
+    expect((await readdir(assetDir)).sort()).toEqual(['event.html', 'index.mjs', 'index.mjs.map']);
+    expect(await readFile(join(assetDir, 'event.html'), 'utf8')).toBe(
+      await readFile(join(projectRoot, 'web/src/event.html'), 'utf8'),
+    );
+  });
+
+  it('answers from the bundle alone with that page (an id that cannot exist: 404, no read)', async () => {
+    const probe = `
+      const { handler } = await import(${JSON.stringify(join(assetDir, 'index.mjs'))});
+      const event = { headers: {}, pathParameters: { eventId: 'not an id' }, requestContext: { http: { method: 'GET' } } };
+      const result = await handler(event, { awsRequestId: 'probe' });
+      console.log(JSON.stringify({ status: result.statusCode, type: result.headers['content-type'], body: result.body }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
+      // From elsewhere than the project, so nothing but the bundle's own directory can serve the page.
+      cwd: tmpdir(),
+      env: { ...LAMBDA_ENV, TABLE_NAME: 'probe' },
+      timeout: 10_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      status: 404,
+      type: 'text/html; charset=utf-8',
+      body: await readFile(join(projectRoot, 'web/src/event.html'), 'utf8'),
     });
   });
 });

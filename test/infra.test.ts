@@ -695,6 +695,33 @@ describe('dev stack (cdk.json defaults)', () => {
         AllowedMethods: ['GET', 'HEAD'],
         CachePolicyId: { Ref: logicalId(stack, stack.web.calendarCache) },
       });
+      // Event pages: rendered by the API (their head names the event), cached as it says, with
+      // the site's headers; only `preview` (which changes the status) in the key: other query
+      // strings cannot make every request a call to the API.
+      expect(behaviour('/events/*')).toMatchObject({
+        TargetOriginId: apiOrigin.Id,
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: { Ref: logicalId(stack, stack.web.eventPageCache) },
+        ResponseHeadersPolicyId: { Ref: logicalId(stack, stack.web.responseHeaders) },
+        ViewerProtocolPolicy: 'redirect-to-https',
+      });
+      expect(behaviour('/events/*').OriginRequestPolicyId).toBeUndefined();
+      const eventPageCache = template.toJSON().Resources[logicalId(stack, stack.web.eventPageCache)];
+      expect(eventPageCache.Properties.CachePolicyConfig).toMatchObject({
+        DefaultTTL: 0,
+        MinTTL: 0,
+        MaxTTL: 86400,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['preview'] },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
+      });
+      // The API has the route the behaviour sends them to.
+      expect(routes.filter((r) => r.path === '/events/{eventId}').map((r) => r.method)).toEqual([
+        'GET',
+        'HEAD',
+      ]);
       // TTL 0 by default: only what the origin's Cache-Control allows is kept.
       template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
         CachePolicyConfig: Match.objectLike({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 86400 }),
@@ -734,8 +761,12 @@ describe('dev stack (cdk.json defaults)', () => {
         'viewer-request': PAGE_ROUTES_FUNCTION,
         'viewer-response': EMBED_FRAMING_FUNCTION,
       });
-      // The API and the feeds are never framable: no function loosens their CSP.
+      // The event pages, which the API renders, are loosened by the same function;
+      const eventPages = (distribution.CacheBehaviors as Json[]).find((b) => b.PathPattern === '/events/*');
+      expect(byEvent(eventPages.FunctionAssociations)).toEqual({ 'viewer-response': EMBED_FRAMING_FUNCTION });
+      // the API and the feeds are never framable: no function loosens their CSP.
       for (const behaviour of distribution.CacheBehaviors as Json[]) {
+        if (behaviour === eventPages) continue;
         expect(byEvent(behaviour.FunctionAssociations), behaviour.PathPattern).not.toHaveProperty(
           'viewer-response',
         );
@@ -768,7 +799,8 @@ describe('dev stack (cdk.json defaults)', () => {
       const routeRequest = load(codeOf(distribution.DefaultCacheBehavior.FunctionAssociations[0]));
       const frame = load(codeOf(distribution.DefaultCacheBehavior.FunctionAssociations[1]));
       const uriOf = (uri: string) => routeRequest({ request: { uri, querystring: {} } }).uri;
-      expect(uriOf('/events/b2b-best-practices')).toBe('/event.html');
+      // Event pages are not files: the /events/* behaviour sends them to the API.
+      expect(uriOf('/events/b2b-best-practices')).toBe('/events/b2b-best-practices');
       expect(uriOf('/manage')).toBe('/manage.html');
       expect(uriOf('/admin')).toBe('/admin.html');
       expect(uriOf('/list.js')).toBe('/list.js');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEventRecord } from '../functions/events/model.js';
+import { eventCreateInput } from '../functions/events/schemas.js';
 import { createServices, type Services, setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, LOCAL_AUDIENCE } from '../local/auth.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
@@ -236,13 +239,13 @@ describe('admin API behind the local issuer', () => {
 
 describe('static pages', () => {
   it('serves pretty routes with the security headers', async () => {
-    const page = await api('/events/social-crm');
+    const page = await api('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(page.body).toContain('Événement');
+    expect(page.body).toContain('Événements');
   });
 
   it('does not serve files outside the web directory', async () => {
@@ -306,5 +309,66 @@ describe('the local runtime’s own defences', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The event page as a link preview fetches it: plain HTTP, no script. Its head names the event
+ * (functions/events/page-head.ts, through the route table as in AWS); the page's headers are
+ * every page's.
+ */
+describe('the event page', () => {
+  const CSP =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
+  const TEMPLATE = readFileSync(new URL('../web/src/event.html', import.meta.url), 'utf8');
+  const metaOf = (html: string, key: string) =>
+    new RegExp(`<meta (?:name|property)="${key}" content="([^"]*)" />`).exec(html)?.[1];
+
+  it('names the event in its head, for previews that run no script', async () => {
+    const event = (await api('/api/events/social-crm')).body;
+    const page = await api('/events/social-crm');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(page.headers.get('content-security-policy')).toBe(CSP);
+    expect(page.headers.get('x-frame-options')).toBeNull();
+    const title = `${event.title} — ${event.organiserName}`;
+    expect(/<title>([^<]*)<\/title>/.exec(page.body)?.[1]).toBe(title.replace(/'/g, '&#39;'));
+    expect(metaOf(page.body, 'og:title')).toBe(title.replace(/'/g, '&#39;'));
+    expect(metaOf(page.body, 'og:url')).toBe('http://127.0.0.1:3000/events/social-crm');
+    expect(metaOf(page.body, 'og:locale')).toBe('fr_FR');
+    expect(metaOf(page.body, 'description')).toContain('Salle du Sentier, Paris — Sur le Web social');
+    // The body is the page's own, which its script fills.
+    expect(page.body).toContain('<script type="module" src="/event.js"></script>');
+  });
+
+  it('answers HEAD with the headers alone, and frames in embed mode for any site', async () => {
+    const head = await fetch(`${base}/events/social-crm`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(TEMPLATE.length);
+    expect(await head.text()).toBe('');
+    const embedded = await api('/events/social-crm?embed=1');
+    expect(embedded.headers.get('content-security-policy')).toBe(CSP.replace("'self'; base", '*; base'));
+  });
+
+  it('gives a draft or an unknown id the page as it is, with 404 (200 in preview), so its script says so', async () => {
+    // Straight into the table: this file's login limit is spent by the wrong-login test.
+    const start = new Date(Date.now() + 10 * 86_400_000);
+    const input = eventCreateInput.parse({
+      title: 'Projet secret',
+      format: 'online',
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+    });
+    const ids = { id: 'projet-secret', organiserId: 'media-aces', organiserName: 'Media Aces' };
+    await services.events.create(newEventRecord(input, ids, new Date()));
+    for (const path of ['/events/projet-secret', '/events/no-such-event', '/events/not%20an%20id']) {
+      const page = await api(path);
+      expect([page.status, page.body], path).toEqual([404, TEMPLATE]);
+      expect(page.headers.get('content-security-policy'), path).toBe(CSP);
+      // The draft preview, drawn by the script for its organiser: the same page, 200 for any id.
+      const preview = await api(`${path}?preview=1`);
+      expect([preview.status, preview.body], path).toEqual([200, TEMPLATE]);
+    }
   });
 });

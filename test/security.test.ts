@@ -725,22 +725,28 @@ describe('pages', () => {
   const htmlFiles = async () => (await readdir(webDir)).filter((file) => file.endsWith('.html'));
 
   it('every HTML page is served with a CSP that allows no inline script or style, and the usual headers', async () => {
+    // A published event: its page is rendered by its route (a missing one answers 404).
+    const eventId = await app.publishedEvent();
     const pages = [
       '/',
       '/manage',
       '/admin',
-      '/events/some-event',
+      `/events/${eventId}`,
       ...(await htmlFiles()).map((file) => `/${file}`),
     ];
     expect(pages).toContain('/privacy.html');
     // API.md: "`/events/{id}?embed=1` may be framed by any site; every other page only by itself."
-    const framedAnywhere = ['/events/some-event?embed=1', '/event.html?embed=1', '/events/x?lang=en&embed=1'];
+    const framedAnywhere = [
+      `/events/${eventId}?embed=1`,
+      '/event.html?embed=1',
+      `/events/${eventId}?lang=en&embed=1`,
+    ];
     const paths = [
       ...pages,
       ...pages.map((path) => `${path}?embed=0`),
       ...pages.filter((path) => !framedAnywhere.includes(`${path}?embed=1`)).map((path) => `${path}?embed=1`),
-      '/events/some-event?embed=true',
-      '/events/some-event?embedded=1',
+      `/events/${eventId}?embed=true`,
+      `/events/${eventId}?embedded=1`,
       ...framedAnywhere,
     ];
     for (const path of paths) {

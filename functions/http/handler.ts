@@ -40,6 +40,13 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 });
 
 export const ok = (body: unknown): ApiResult => json(200, body);
+
+/** A page (`page: true` handlers): browsers and CloudFront keep it a minute. */
+export const html = (statusCode: number, body: string): ApiResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60' },
+  body,
+});
 export const created = (body: unknown): ApiResult => json(201, body);
 
 const CALENDAR_CACHE = {
@@ -206,12 +213,17 @@ const toAppError = (error: unknown, context: Context): AppError => {
 interface HandlerOptions {
   /** Parse a JSON body (POST/PATCH with a payload); action POSTs without a body leave it off. */
   jsonBody?: boolean;
+  /**
+   * An HTML page rather than an API answer: who may frame it is its CSP's `frame-ancestors`
+   * (the site's headers, which embed mode loosens), so no `X-Frame-Options: DENY` says otherwise.
+   */
+  page?: boolean;
 }
 
 export const httpApi = (options: HandlerOptions, handler: ApiHandler) => {
   const chain = middy<ApiEvent, ApiResult>()
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
+    .use(httpSecurityHeaders(options.page ? { frameOptions: false } : {}))
     .use(errorResponses())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(httpJsonBodyParser());

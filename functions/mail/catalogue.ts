@@ -8,7 +8,10 @@ import type { MessageKind } from './kinds.js';
 const INTL_LOCALE: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 /** Read in the event's zone, never the server's (UTC on Lambda). */
-export const dateRange = (event: EventRecord, language: Language): string =>
+export const dateRange = (
+  event: Pick<EventRecord, 'startsAt' | 'endsAt' | 'timeZone'>,
+  language: Language,
+): string =>
   new Intl.DateTimeFormat(INTL_LOCALE[language], { ...LONG_DATE_TIME, timeZone: event.timeZone }).formatRange(
     new Date(event.startsAt),
     new Date(event.endsAt),

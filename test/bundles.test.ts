@@ -181,7 +181,8 @@ describe('the event page function, synthesized with bundling', () => {
       const { handler } = await import(${JSON.stringify(join(assetDir, 'index.mjs'))});
       const event = { headers: {}, pathParameters: { eventId: 'not an id' }, requestContext: { http: { method: 'GET' } } };
       const result = await handler(event, { awsRequestId: 'probe' });
-      console.log(JSON.stringify({ status: result.statusCode, type: result.headers['content-type'], body: result.body }));
+      const isolation = Object.keys(result.headers).filter((name) => /^(cross-origin-|x-frame-options)/i.test(name));
+      console.log(JSON.stringify({ status: result.statusCode, type: result.headers['content-type'], isolation, body: result.body }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
       // From elsewhere than the project, so nothing but the bundle's own directory can serve the page.
@@ -192,6 +193,9 @@ describe('the event page function, synthesized with bundling', () => {
     expect(JSON.parse(stdout)).toEqual({
       status: 404,
       type: 'text/html; charset=utf-8',
+      // As the static pages: framing is the CSP's to say, and no cross-origin isolation (which
+      // would keep the embed off other sites) comes from the function.
+      isolation: [],
       body: await readFile(join(projectRoot, 'web/src/event.html'), 'utf8'),
     });
   });

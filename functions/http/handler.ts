@@ -223,7 +223,20 @@ interface HandlerOptions {
 export const httpApi = (options: HandlerOptions, handler: ApiHandler) => {
   const chain = middy<ApiEvent, ApiResult>()
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders(options.page ? { frameOptions: false } : {}))
+    .use(
+      httpSecurityHeaders(
+        // A page keeps the headers the static pages have (the site's own): who may frame it is
+        // its CSP; cross-origin isolation would stop the embed being framed on other sites.
+        options.page
+          ? {
+              frameOptions: false,
+              crossOriginEmbedderPolicy: false,
+              crossOriginOpenerPolicy: false,
+              crossOriginResourcePolicy: false,
+            }
+          : {},
+      ),
+    )
     .use(errorResponses())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(httpJsonBodyParser());

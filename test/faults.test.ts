@@ -126,7 +126,7 @@ describe('creating an event', () => {
     });
     const event = draft(`lost-answer-${Date.now()}`, new Date());
     await expect(new EventStore(losing, app.tableName).create(event)).resolves.toBeUndefined();
-    expect(transactions).toBe(2); // the applied one, and the retry its condition refused
+    expect(transactions).toBeGreaterThanOrEqual(2); // the applied one, and a retry its condition refused
     expect((await app.services.events.get(event.id))?.event.title).toBe(event.title);
   });
 

@@ -485,7 +485,8 @@ export const registrationsPanel = (
     // After the summary and the pager, which may change the page's height too.
     const anchorAgain = anchor && body.querySelector<HTMLElement>(`tr[data-id="${anchor.dataset.id}"]`);
     if (anchorAgain && anchorTop !== undefined) {
-      window.scrollBy(0, anchorAgain.getBoundingClientRect().top - anchorTop);
+      // At once: the site scrolls smoothly, and the row would be seen sliding back under the thumb.
+      window.scrollBy({ top: anchorAgain.getBoundingClientRect().top - anchorTop, behavior: 'instant' });
     }
     if (!focus && !hadFocus) return; // never take the focus from elsewhere on the page
     const row = want.id ? body.querySelector<HTMLElement>(`tr[data-id="${want.id}"]`) : null;

@@ -91,6 +91,8 @@ const repeater = (
   fields: RowField[],
   rows: Record<string, string | boolean>[],
   labels: { title: AdminKey; item: AdminKey; add: AdminKey; remove: AdminKey },
+  /** Called with each row as it is added, before it takes the focus. */
+  onAdd: (row: HTMLFieldSetElement) => void = () => {},
 ) => {
   const list = h('div', { class: 'rows', id: `ed-${key}` });
   const addRow = (values: Record<string, string | boolean> = {}, focus = false) => {
@@ -135,7 +137,8 @@ const repeater = (
     row.append(remove);
     list.append(row);
     reindex(list, key, labels.item);
-    if (focus) row.querySelector<HTMLElement>('[data-field]')?.focus();
+    onAdd(row);
+    if (focus) row.querySelector<HTMLElement>('.field:not([hidden]) [data-field]')?.focus();
   };
   const addButton = h('button', { type: 'button', class: 'button small' }, t(labels.add));
   addButton.addEventListener('click', () => addRow({}, true));
@@ -419,6 +422,7 @@ const followingProgramme = (
   }
   keep.addEventListener('change', follow);
   showDays();
+  return showDays;
 };
 
 export const editorView = (
@@ -498,6 +502,8 @@ export const editorView = (
 
   // The days a programme row may be on: the event's, as its start and end fields say.
   let days = eventDays(local(startsAt), local(endsAt));
+  // Set once the form is built (followingProgramme); rows added before that are shown then.
+  let showDays = () => {};
   const agenda = repeater(
     'agenda',
     [
@@ -523,6 +529,7 @@ export const editorView = (
       speakers: item.speakers.join(', '),
     })),
     { title: 'agendaTitle', item: 'agendaItem', add: 'agendaAdd', remove: 'remove' },
+    () => showDays(),
   );
   const speakers = repeater(
     'speakers',
@@ -673,7 +680,7 @@ export const editorView = (
     ),
   );
   showFormatFields();
-  followingProgramme(form, agenda, local(startsAt), (next) => {
+  showDays = followingProgramme(form, agenda, local(startsAt), (next) => {
     days = next;
   });
 

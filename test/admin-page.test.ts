@@ -719,10 +719,9 @@ describe('admin page in Chromium', () => {
     await textOf(english.page.locator('#ed-agenda-note')).toMatch('keeps its times');
     expect(await values(english.page, 'day')).toEqual(['2031-05-13', '2031-05-14', '2031-05-14']);
     await english.page.goto(`${baseUrl}/events/deux-jours`);
-    expect(await english.page.locator('h3.agenda-day').allTextContents()).toEqual([
-      'Tuesday 13 May',
-      'Wednesday 14 May',
-    ]);
+    await expect
+      .poll(() => english.page.locator('h3.agenda-day').allTextContents(), POLL)
+      .toEqual(['Tuesday 13 May', 'Wednesday 14 May']);
     await english.context.close();
   });
 

@@ -64,9 +64,9 @@ const openPage = async (
     const url = message.location().url;
     // Expected failures: the wrong password (401), another organiser's event (404), no outbox yet
     // (404), publishing refused (409), capacity below the seats taken (409), a save after a
-    // cancellation elsewhere (409).
+    // cancellation elsewhere (409), a programme item outside its event (400).
     const expected =
-      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/api\/admin\/events\/(petite-salle|annulee-ailleurs)$|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
+      /\/local\/login|\/api\/admin\/events\/b2b-best-practices|\/api\/admin\/events\/(petite-salle|annulee-ailleurs|deux-jours)$|\/local\/outbox|\/(webinaire-sans-lien|deja-termine)\/publish$/.test(
         url,
       );
     if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} ${url}`);
@@ -646,6 +646,123 @@ describe('admin page in Chromium', () => {
     await textOf(stranger.page.locator('#status')).toMatch("depuis l'espace organisateurs");
     await countOf(stranger.page.getByText('Brouillon à relire')).toBe(0);
     await stranger.context.close();
+  });
+
+  it('a two-day programme: a day per row, saved on its day, following the start (or kept), grouped by day', async () => {
+    // 12 May 2031 09:00 to 13 May 17:00, Paris (UTC+2); the organiser's computer is in Toronto.
+    const event = newEventRecord(
+      eventCreateInput.parse({
+        title: 'Deux jours',
+        format: 'in_person',
+        venue: { name: 'Salle', city: 'Paris' },
+        startsAt: '2031-05-12T07:00:00Z',
+        endsAt: '2031-05-13T15:00:00Z',
+        agenda: [
+          { startsAt: '2031-05-12T07:00:00Z', endsAt: '2031-05-12T08:00:00Z', title: 'Ouverture' },
+          { startsAt: '2031-05-13T12:00:00Z', title: 'Clôture' },
+        ],
+      }),
+      { id: 'deux-jours', organiserId: 'media-aces', organiserName: 'Media Aces' },
+      new Date(),
+    );
+    await site?.services.events.create(event);
+    await site?.services.events.save(event, publish(event, new Date()));
+    const stored = async () =>
+      (await site?.services.events.get('deux-jours'))?.event.agenda.map((item) => [
+        item.startsAt,
+        item.title,
+      ]);
+    const values = (page: Page, field: string) =>
+      page
+        .locator(`#ed-agenda [data-field="${field}"]`)
+        .evaluateAll((all) => all.map((c) => (c as HTMLInputElement).value));
+
+    const { context, page } = await openPage({ phone: true });
+    await login(page);
+    await page.goto(`${baseUrl}/admin#/events/deux-jours/edit`);
+    const day = page.locator('#ed-agenda-1-day');
+    await visible(day);
+    expect(await day.locator('option').allTextContents()).toEqual(['lun. 12 mai', 'mar. 13 mai']);
+    expect(await day.inputValue()).toBe('2031-05-13');
+    // Added on day 2 at 11:00 (Paris): saved at 09:00 UTC on the 13th, in start order.
+    await page.getByRole('button', { name: 'Ajouter un point au programme' }).click();
+    await page.locator('#ed-agenda-2-day').selectOption({ label: 'mar. 13 mai' });
+    await page.locator('#ed-agenda-2-start').fill('11:00');
+    await page.locator('#ed-agenda-2-title').fill('Atelier');
+    await shot(page, 'admin-agenda-days-phone');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.getByRole('heading', { level: 1 })).toBe('Deux jours');
+    expect(await stored()).toEqual([
+      ['2031-05-12T07:00:00.000Z', 'Ouverture'],
+      ['2031-05-13T09:00:00.000Z', 'Atelier'],
+      ['2031-05-13T12:00:00.000Z', 'Clôture'],
+    ]);
+
+    // A day later: the rows follow, and a note says so.
+    await page.goto(`${baseUrl}/admin#/events/deux-jours/edit`);
+    await page.locator('#ed-startsAt').fill('2031-05-13T09:00');
+    await page.locator('#ed-endsAt').fill('2031-05-14T17:00');
+    await textOf(page.locator('#ed-agenda-note')).toMatch(
+      /Le programme a suivi\s:\s3 points repoussés d'1 jour\./,
+    );
+    expect(await values(page, 'day')).toEqual(['2031-05-13', '2031-05-14', '2031-05-14']);
+    expect(await values(page, 'start')).toEqual(['09:00', '11:00', '14:00']);
+    expect(await values(page, 'end')).toEqual(['10:00', '', '']);
+    // Kept where it was: the first row is now before the event, and the server says so beside it.
+    const keep = page.getByLabel('Garder les horaires du programme');
+    await keep.check();
+    await textOf(page.locator('#ed-agenda-note')).toMatch('garde ses horaires');
+    expect(await values(page, 'day')).toEqual(['2031-05-12', '2031-05-13', '2031-05-13']);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await textOf(page.locator('#ed-agenda-0-start-error')).toMatch("pendant l'événement");
+    await focused(page.locator('#ed-agenda-0-start'));
+    await keep.uncheck();
+    expect(await values(page, 'day')).toEqual(['2031-05-13', '2031-05-14', '2031-05-14']);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    // Saved: the editor gives way to the event's page.
+    await textOf(page.getByRole('heading', { level: 1 })).toBe('Deux jours');
+    expect(await stored()).toEqual([
+      ['2031-05-13T07:00:00.000Z', 'Ouverture'],
+      ['2031-05-14T09:00:00.000Z', 'Atelier'],
+      ['2031-05-14T12:00:00.000Z', 'Clôture'],
+    ]);
+
+    // The public page: one timeline per day, under its date.
+    await page.goto(`${baseUrl}/events/deux-jours`);
+    await countOf(page.locator('h3.agenda-day')).toBe(2);
+    expect(await page.locator('h3.agenda-day').allTextContents()).toEqual([
+      'mardi 13 mai',
+      'mercredi 14 mai',
+    ]);
+    expect(await page.locator('.timeline').nth(1).locator('.title').allTextContents()).toEqual([
+      'Atelier',
+      'Clôture',
+    ]);
+    await context.close();
+
+    // In English on a desktop: the same day choice, note and headings.
+    const english = await openPage();
+    await login(english.page);
+    await english.page.evaluate(() => localStorage.setItem('lang', 'en'));
+    await english.page.goto(`${baseUrl}/admin#/events/deux-jours/edit`);
+    // A new hash alone does not reload the page: the language is read on load.
+    await english.page.reload();
+    const englishDay = english.page.getByLabel('Day').first();
+    await visible(englishDay);
+    expect(await englishDay.locator('option').allTextContents()).toEqual(['Tue 13 May', 'Wed 14 May']);
+    await english.page.locator('#ed-startsAt').fill('2031-05-12T09:00');
+    await textOf(english.page.locator('#ed-agenda-note')).toBe(
+      'The programme moved with the event: 3 items moved earlier by 1 day.',
+    );
+    expect(await values(english.page, 'day')).toEqual(['2031-05-12', '2031-05-13', '2031-05-13']);
+    await english.page.getByLabel('Keep the programme times').check();
+    await textOf(english.page.locator('#ed-agenda-note')).toMatch('keeps its times');
+    expect(await values(english.page, 'day')).toEqual(['2031-05-13', '2031-05-14', '2031-05-14']);
+    await english.page.goto(`${baseUrl}/events/deux-jours`);
+    await expect
+      .poll(() => english.page.locator('h3.agenda-day').allTextContents(), POLL)
+      .toEqual(['Tuesday 13 May', 'Wednesday 14 May']);
+    await english.context.close();
   });
 
   it('raised no console error, CSP violation, page error or dialog', () => {

@@ -167,6 +167,49 @@ describe('running an event', () => {
     expect((await admin('POST', `/${id}/publish`)).status).toBe(409);
   });
 
+  it('moves the programme with the event when the start moves; a programme sent is taken as given', async () => {
+    // One clock for the whole test: inAWeek reads the time at each call.
+    const base = Date.parse(inAWeek(0));
+    const at = (hours: number) => new Date(base + hours * 3_600_000).toISOString();
+    const agenda = [
+      { startsAt: at(25), endsAt: at(26), title: 'Jour 2' },
+      { startsAt: at(0), title: 'Ouverture' },
+    ];
+    const created = await admin('POST', '', { ...newEvent, startsAt: at(0), endsAt: at(30), agenda });
+    expect(created.body.agenda.map((item: { title: string }) => item.title)).toEqual(['Ouverture', 'Jour 2']);
+    const id = created.body.id;
+    await admin('POST', `/${id}/publish`);
+
+    const moved = await admin('PATCH', `/${id}`, { startsAt: at(24), endsAt: at(54) });
+    expect(moved.status).toBe(200);
+    expect(moved.body.agenda).toEqual([
+      { startsAt: at(24), title: 'Ouverture', speakers: [] },
+      { startsAt: at(49), endsAt: at(50), title: 'Jour 2', speakers: [] },
+    ]);
+    expect(moved.body.sequence).toBe(1);
+    expect((await app.call('GET', `/api/events/${id}`)).body.agenda[1].startsAt).toBe(at(49));
+
+    // Sent with the move, the programme stays where it was sent; an item outside is refused by row.
+    const kept = await admin('PATCH', `/${id}`, {
+      startsAt: at(0),
+      endsAt: at(30),
+      agenda: [{ startsAt: at(25), title: 'Jour 2' }],
+    });
+    expect(kept.body.agenda.map((item: { startsAt: string }) => item.startsAt)).toEqual([at(25)]);
+    const outside = await admin('PATCH', `/${id}`, {
+      agenda: [
+        { startsAt: at(1), title: 'Dedans' },
+        { startsAt: at(31), title: 'Après la fin' },
+      ],
+    });
+    expect([outside.status, outside.body.error.code, Object.keys(outside.body.error.fields)]).toEqual([
+      400,
+      'validation_failed',
+      ['agenda.1.startsAt'],
+    ]);
+    expect(outside.body.error.fields['agenda.1.startsAt']).toMatch(/within the event/);
+  });
+
   it('checks in, undoes, cancels, promotes out of turn, erases, and keeps counts right', async () => {
     const id = (await admin('POST', '', newEvent)).body.id;
     await admin('POST', `/${id}/publish`);

@@ -430,6 +430,48 @@ describe('public event file (/calendar/events/{id}.ics)', () => {
     expect(text(vevent, 'url')).toBe(`${BASE_URL}/events/${eventId}`);
   });
 
+  it('dates each programme line of an event over several days, in the event language', async () => {
+    const day1 = parisTime('09:00');
+    const day2 = day1.plus({ days: 1 });
+    const iso = (at: DateTime) => at.toISO() as string;
+    const agenda = [
+      { startsAt: iso(day1.set({ hour: 9 })), endsAt: iso(day1.set({ hour: 10 })), title: 'Ouverture' },
+      { startsAt: iso(day2.set({ hour: 14 })), title: 'Clôture', speakers: ['Ada'] },
+    ];
+    const dayOf = (at: DateTime, locale: string) =>
+      new Intl.DateTimeFormat(locale, {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        timeZone: 'Europe/Paris',
+      }).format(at.toJSDate());
+    for (const [language, locale] of [
+      ['fr', 'fr-FR'],
+      ['en', 'en-GB'],
+    ] as const) {
+      const eventId = await app.publishedEvent({
+        language,
+        startsAt: iso(day1),
+        endsAt: iso(day2.set({ hour: 17 })),
+        agenda,
+      });
+      const description = text(
+        only(fileOf(await download(`/calendar/events/${eventId}.ics`))),
+        'description',
+      );
+      expect(description).toContain(`${dayOf(day1, locale)} 09:00–10:00 Ouverture`);
+      expect(description).toContain(`${dayOf(day2, locale)} 14:00 Clôture (Ada)`);
+    }
+    // One day: times alone, as before.
+    const oneDay = await app.publishedEvent({
+      startsAt: iso(day1),
+      endsAt: iso(day1.set({ hour: 12 })),
+      agenda: [agenda[0]],
+    });
+    const description = text(only(fileOf(await download(`/calendar/events/${oneDay}.ics`))), 'description');
+    expect(description).toMatch(/^09:00–10:00 Ouverture$/m);
+  });
+
   it('answers 304 to its own ETag, and 404 for drafts and unknown events', async () => {
     const eventId = await app.publishedEvent();
     const first = await download(`/calendar/events/${eventId}.ics`);

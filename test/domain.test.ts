@@ -289,6 +289,114 @@ describe('events', () => {
   });
 });
 
+describe('programme (agenda) items', () => {
+  // A two-day event: 10 December 09:00 to 11 December 17:00, Paris.
+  const twoDays = (agenda: { startsAt: string; endsAt?: string; title: string }[]) =>
+    makeEvent({ startsAt: '2026-12-10T09:00:00+01:00', endsAt: '2026-12-11T17:00:00+01:00', agenda });
+  const fieldsOf = (action: () => unknown) => {
+    try {
+      action();
+    } catch (error) {
+      return error instanceof AppError ? error.fields : { unexpected: String(error) };
+    }
+    return undefined;
+  };
+  const titles = (event: EventRecord) => event.agenda.map((item) => item.title);
+
+  it('refuses an item outside the event, naming its row and saying what to do', () => {
+    const inside = {
+      startsAt: '2026-12-11T09:00:00+01:00',
+      endsAt: '2026-12-11T10:00:00+01:00',
+      title: 'Jour 2',
+    };
+    expect(fieldsOf(() => twoDays([inside]))).toBeUndefined();
+    const early = fieldsOf(() => twoDays([inside, { startsAt: '2026-12-10T08:00:00+01:00', title: 'Tôt' }]));
+    expect(Object.keys(early ?? {})).toEqual(['agenda.1.startsAt']);
+    expect(early?.['agenda.1.startsAt']).toMatch(/^Must be within the event .*change the item's day or time/);
+    // Starting at the event's end is outside too; ending after it is refused on the end.
+    expect(
+      Object.keys(fieldsOf(() => twoDays([{ startsAt: '2026-12-11T17:00:00+01:00', title: 'x' }])) ?? {}),
+    ).toEqual(['agenda.0.startsAt']);
+    expect(
+      fieldsOf(() =>
+        twoDays([{ startsAt: '2026-12-11T16:00:00+01:00', endsAt: '2026-12-11T18:00:00+01:00', title: 'x' }]),
+      ),
+    ).toEqual({ 'agenda.0.endsAt': expect.stringMatching(/^Must be within the event/) });
+    expect(
+      fieldsOf(() =>
+        twoDays([{ startsAt: '2026-12-11T16:00:00+01:00', endsAt: '2026-12-11T15:00:00+01:00', title: 'x' }]),
+      ),
+    ).toEqual({ 'agenda.0.endsAt': 'Must be after startsAt' });
+    // An update that shortens the event under its programme is refused the same way.
+    const event = twoDays([inside]);
+    expect(fieldsOf(() => applyUpdate(event, { endsAt: '2026-12-10T17:00:00+01:00' }, now))).toEqual({
+      'agenda.0.startsAt': expect.stringMatching(/^Must be within the event/),
+    });
+  });
+
+  it('stores items in start order, keeping the given order for items starting together', () => {
+    const event = twoDays([
+      { startsAt: '2026-12-11T09:00:00+01:00', title: 'Jour 2' },
+      { startsAt: '2026-12-10T14:00:00+01:00', title: 'Après-midi A' },
+      { startsAt: '2026-12-10T09:00:00+01:00', title: 'Ouverture' },
+      { startsAt: '2026-12-10T13:00:00Z', title: 'Après-midi B' },
+    ]);
+    expect(titles(event)).toEqual(['Ouverture', 'Après-midi A', 'Après-midi B', 'Jour 2']);
+    expect(event.agenda[0]?.startsAt).toBe('2026-12-10T08:00:00.000Z');
+    const updated = applyUpdate(
+      event,
+      { agenda: [...event.agenda].reverse().map((item) => ({ ...item, speakers: [] })) },
+      now,
+    );
+    expect(titles(updated)).toEqual(['Ouverture', 'Après-midi B', 'Après-midi A', 'Jour 2']);
+  });
+
+  it('moves the programme with the event when the start moves and no programme is sent', () => {
+    const event = publish(
+      twoDays([
+        { startsAt: '2026-12-10T09:00:00+01:00', endsAt: '2026-12-10T10:00:00+01:00', title: 'Ouverture' },
+        { startsAt: '2026-12-11T16:00:00+01:00', title: 'Clôture' },
+      ]),
+      now,
+    );
+    const moved = applyUpdate(
+      event,
+      { startsAt: '2026-12-17T09:00:00+01:00', endsAt: '2026-12-18T17:00:00+01:00' },
+      now,
+    );
+    expect(moved.agenda.map((item) => [item.startsAt, item.endsAt])).toEqual([
+      ['2026-12-17T08:00:00.000Z', '2026-12-17T09:00:00.000Z'],
+      ['2026-12-18T15:00:00.000Z', undefined],
+    ]);
+    // Only the time changed for registrants, and the programme alone is no calendar change.
+    expect(eventChanges(event, moved)).toEqual(['time']);
+    expect(moved.sequence).toBe(1);
+    const renamed = applyUpdate(
+      event,
+      { agenda: [{ startsAt: '2026-12-10T09:00:00+01:00', title: 'Accueil', speakers: [] }] },
+      now,
+    );
+    expect([renamed.sequence, titles(renamed)]).toEqual([0, ['Accueil']]);
+  });
+
+  it('takes a programme sent with the new start as given: not moved again', () => {
+    const event = twoDays([{ startsAt: '2026-12-11T09:00:00+01:00', title: 'Jour 2' }]);
+    const kept = applyUpdate(
+      event,
+      {
+        startsAt: '2026-12-10T08:00:00+01:00',
+        agenda: [{ startsAt: '2026-12-11T09:00:00+01:00', title: 'Jour 2', speakers: [] }],
+      },
+      now,
+    );
+    expect(kept.agenda[0]?.startsAt).toBe('2026-12-11T08:00:00.000Z');
+    // Without the programme, the same change moves it an hour earlier.
+    expect(applyUpdate(event, { startsAt: '2026-12-10T08:00:00+01:00' }, now).agenda[0]?.startsAt).toBe(
+      '2026-12-11T07:00:00.000Z',
+    );
+  });
+});
+
 describe('readable event ids', () => {
   it('folds a title into lower-case ASCII words joined by hyphens', () => {
     expect(slugOf('Un patron doit-il tweeter ?')).toBe('un-patron-doit-il-tweeter');

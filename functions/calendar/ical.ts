@@ -9,6 +9,7 @@ import ical, {
   ICalEventStatus,
 } from 'ical-generator';
 import type { EventRecord, Organiser } from '../events/model.js';
+import { SHORT_DAY } from '../platform/dates.js';
 import type { Language } from '../platform/fields.js';
 import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
 import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones.js';
@@ -29,7 +30,7 @@ import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones
 export const FEED_PAST_DAYS = 30;
 
 /** Bump whenever the feed's rendering changes, so cached copies and ETags move with it. */
-export const FEED_FORMAT = 1;
+export const FEED_FORMAT = 2;
 /** Asked of subscribing apps (REFRESH-INTERVAL / X-PUBLISHED-TTL); most poll less often anyway. */
 const FEED_REFRESH_SECONDS = 3600;
 
@@ -179,16 +180,22 @@ const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAtt
 const eventText = (event: EventRecord, text: Text): string[] => {
   const parts = [event.summary, event.description].filter((part) => part.trim() !== '');
   if (event.agenda.length > 0) {
+    // `YYYY-MM-DDTHH:MM` on the event's wall clock.
     const wallClock = (instant: string) => {
       const ms = Date.parse(instant);
-      return new Date(ms + offsetAt(event.timeZone, ms) * 60_000).toISOString().slice(11, 16);
+      return new Date(ms + offsetAt(event.timeZone, ms) * 60_000).toISOString().slice(0, 16);
     };
+    // Over several days, each line says its day ("mar. 12 mai 09:00–10:00 …"): times alone
+    // would put day 2 on day 1. The end's day is its last minute's, so 00:00 opens no day.
+    const lastMinute = new Date(Date.parse(event.endsAt) - 60_000).toISOString();
+    const multiDay = wallClock(event.startsAt).slice(0, 10) !== wallClock(lastMinute).slice(0, 10);
+    const day = new Intl.DateTimeFormat(text.locale, { ...SHORT_DAY, timeZone: 'UTC' });
     const lines = event.agenda.map((item) => {
-      const time = item.endsAt
-        ? `${wallClock(item.startsAt)}–${wallClock(item.endsAt)}`
-        : wallClock(item.startsAt);
+      const [start, end] = [wallClock(item.startsAt), item.endsAt ? wallClock(item.endsAt) : undefined];
+      const time = end ? `${start.slice(11)}–${end.slice(11)}` : start.slice(11);
+      const date = multiDay ? `${day.format(new Date(`${start.slice(0, 10)}T12:00:00Z`))} ` : '';
       const speakers = item.speakers.length > 0 ? ` (${item.speakers.join(', ')})` : '';
-      return `${time} ${item.title}${speakers}`;
+      return `${date}${time} ${item.title}${speakers}`;
     });
     parts.push([`${text.programme} (${event.timeZone})${text.colon}`, ...lines].join('\n'));
   }
@@ -222,6 +229,7 @@ type Text = (typeof TEXT)[Language];
 
 const TEXT = {
   fr: {
+    locale: 'fr-FR',
     colon: ' :',
     cancelledPrefix: 'Annulé : ',
     eventCancelled: 'Cet événement est annulé.',
@@ -236,6 +244,7 @@ const TEXT = {
     programme: 'Programme',
   },
   en: {
+    locale: 'en-GB',
     colon: ':',
     cancelledPrefix: 'Cancelled: ',
     eventCancelled: 'This event has been cancelled.',

@@ -5,6 +5,14 @@
  * everyone. Browser-safe (no imports): the admin editor warns by the same rule.
  */
 
+/**
+ * The programme is not one of them, though the invitation's DESCRIPTION lists it: a new talk
+ * title or a shifted slot is detail, not worth an email to everyone and a new SEQUENCE. The
+ * event page, the public .ics and the feeds show it as soon as they are read again (their
+ * LAST-MODIFIED moves). When the event's time moves, its programme moves with it (model.ts),
+ * and the invitation sent for the new time carries the moved programme.
+ */
+
 /** A change to an event that its registrants are told about (in an `event_changed` message). */
 export type EventChange = 'title' | 'time' | 'place' | 'joinUrl';
 

@@ -176,6 +176,30 @@ export interface EventCounts {
 export const toUtc = (instant: string): string => new Date(instant).toISOString();
 const toUtcOrNull = (instant: string | null | undefined): string | null => (instant ? toUtc(instant) : null);
 
+type AgendaItem = EventRecord['agenda'][number];
+
+const agendaOf = (items: readonly AgendaItem[]): AgendaItem[] =>
+  items.map((item) => ({
+    ...item,
+    startsAt: toUtc(item.startsAt),
+    ...(item.endsAt ? { endsAt: toUtc(item.endsAt) } : {}),
+  }));
+
+/** In start order (a stable sort: items starting together keep the order given). */
+const inStartOrder = (items: readonly AgendaItem[]): AgendaItem[] =>
+  [...items].sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
+
+/** Every item moved by `ms`, as the event was (their order cannot change). */
+const shiftedAgenda = (items: AgendaItem[], ms: number): AgendaItem[] => {
+  if (ms === 0) return items;
+  const moved = (instant: string) => new Date(Date.parse(instant) + ms).toISOString();
+  return items.map((item) => ({
+    ...item,
+    startsAt: moved(item.startsAt),
+    ...(item.endsAt ? { endsAt: moved(item.endsAt) } : {}),
+  }));
+};
+
 export const newEventRecord = (
   input: EventCreateInput,
   ids: { id: string; organiserId: string; organiserName: string },
@@ -189,18 +213,14 @@ export const newEventRecord = (
     endsAt: toUtc(input.endsAt),
     registrationOpensAt: toUtcOrNull(input.registrationOpensAt),
     registrationClosesAt: toUtcOrNull(input.registrationClosesAt),
-    agenda: input.agenda.map((item) => ({
-      ...item,
-      startsAt: toUtc(item.startsAt),
-      ...(item.endsAt ? { endsAt: toUtc(item.endsAt) } : {}),
-    })),
+    agenda: agendaOf(input.agenda),
     status: 'draft',
     sequence: 0,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
   assertConsistent(record);
-  return record;
+  return { ...record, agenda: inStartOrder(record.agenda) };
 };
 
 export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Date): EventRecord => {
@@ -219,18 +239,16 @@ export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Da
       input.registrationClosesAt === undefined
         ? event.registrationClosesAt
         : toUtcOrNull(input.registrationClosesAt),
-    agenda: input.agenda
-      ? input.agenda.map((item) => ({
-          ...item,
-          startsAt: toUtc(item.startsAt),
-          ...(item.endsAt ? { endsAt: toUtc(item.endsAt) } : {}),
-        }))
-      : event.agenda,
     updatedAt: now.toISOString(),
   };
+  // A programme sent is taken as given; one left out follows its event when the start moves.
+  next.agenda = input.agenda
+    ? agendaOf(input.agenda)
+    : shiftedAgenda(event.agenda, Date.parse(next.startsAt) - Date.parse(event.startsAt));
   if (calendarChanged(event, next)) next.sequence = event.sequence + 1;
+  // Checked in the order sent, so that `agenda.N` names the row the organiser sees.
   assertConsistent(next);
-  return next;
+  return { ...next, agenda: inStartOrder(next.agenda) };
 };
 
 /**
@@ -240,6 +258,27 @@ export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Da
  */
 export const calendarChanged = (before: EventRecord, after: EventRecord): boolean =>
   before.status !== after.status || calendarChanges(before, after).length > 0;
+
+/**
+ * Every programme item lies within the event: it starts at or after the event's start and
+ * before its end, and ends (when it says) after it starts and by the event's end. Keyed by
+ * field path (`agenda.2.startsAt`), the editor shows each beside its row.
+ */
+const agendaProblems = (event: EventRecord): Record<string, string> => {
+  const fields: Record<string, string> = {};
+  event.agenda.forEach((item, index) => {
+    if (item.startsAt < event.startsAt || item.startsAt >= event.endsAt) {
+      fields[`agenda.${index}.startsAt`] =
+        "Must be within the event (from its start to its end): change the item's day or time, or the event's dates";
+    } else if (item.endsAt && item.endsAt <= item.startsAt) {
+      fields[`agenda.${index}.endsAt`] = 'Must be after startsAt';
+    } else if (item.endsAt && item.endsAt > event.endsAt) {
+      fields[`agenda.${index}.endsAt`] =
+        'Must be within the event (from its start to its end): end the item earlier, or the event later';
+    }
+  });
+  return fields;
+};
 
 const assertConsistent = (event: EventRecord): void => {
   const fields: Record<string, string> = {};
@@ -251,6 +290,8 @@ const assertConsistent = (event: EventRecord): void => {
   if (event.registrationClosesAt && event.registrationClosesAt > event.endsAt) {
     fields.registrationClosesAt = 'Must not be after the event ends';
   }
+  // Checked against dates that fit: against an end before the start every item would be outside.
+  if (!fields.endsAt) Object.assign(fields, agendaProblems(event));
   if (Object.keys(fields).length > 0) {
     throw new AppError('validation_failed', 'The event dates do not fit together', fields);
   }

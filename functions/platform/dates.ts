@@ -12,3 +12,6 @@ export const LONG_DATE_TIME: Intl.DateTimeFormatOptions = {
   minute: '2-digit',
   timeZoneName: 'short',
 };
+
+/** A day in short, for a programme over several days: "mar. 12 mai", "Tue 12 May". */
+export const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };

@@ -33,6 +33,18 @@ export const timeRange = (startsAt: string, endsAt: string | undefined, timeZone
   return endsAt ? format.formatRange(start, new Date(endsAt)) : format.format(start);
 };
 
+/** The calendar day of an instant in `timeZone`, as `YYYY-MM-DD` (to tell days apart). */
+export const dayKey = (instant: string, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(
+    new Date(instant),
+  );
+
+/** "mardi 12 mai" / "Tuesday 12 May": a programme day's heading. */
+export const dayTitle = (instant: string, timeZone: string): string =>
+  new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(
+    new Date(instant),
+  );
+
 export const timeOf = (instant: string, timeZone: string): string =>
   new Intl.DateTimeFormat(locale(), { ...TIME, timeZone }).format(new Date(instant));
 

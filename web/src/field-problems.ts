@@ -17,6 +17,8 @@ export type FieldProblem =
         | 'https'
         | 'dateTime'
         | 'endBeforeStart'
+        /** A programme item outside its event's dates. */
+        | 'outsideEvent'
         /** A select question without choices. */
         | 'noOptions'
         | 'timeZone'
@@ -101,6 +103,7 @@ const SERVER_MESSAGES: [RegExp, Exclude<FieldProblem['kind'], 'tooLong'>][] = [
   [/^An https:\/\/ address$/, 'https'],
   [/^An ISO 8601/, 'dateTime'],
   [/^Must be after/, 'endBeforeStart'],
+  [/^Must be within the event/, 'outsideEvent'],
   [/^A select question needs options$/, 'noOptions'],
   [/^An IANA time zone/, 'timeZone'],
   [/^Too small: expected number/, 'wholeNumber'],

@@ -1,12 +1,23 @@
 import { calendarChanges } from '../../../functions/events/changes.js';
+import { SHORT_DAY } from '../../../functions/platform/dates.js';
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { type FieldProblem, problemsOfServerFields } from '../field-problems.js';
+import { locale } from '../i18n-core.js';
 import type { AdminApi, EventAdmin } from './api.js';
 import { registrantsOf } from './events.js';
-import { type AdminKey, plural, t } from './i18n.js';
+import { type AdminKey, type AdminPluralKey, plural, t } from './i18n.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
-import { agendaInstant, fromLocalInput, toLocalInput, toTimeInput, zones } from './zones.js';
+import {
+  agendaInstants,
+  eventDays,
+  fromLocalInput,
+  localDelta,
+  shiftLocal,
+  toLocalInput,
+  toTimeInput,
+  zones,
+} from './zones.js';
 
 /**
  * The event editor: create (a draft) or edit. Times are typed on the event's own wall clock.
@@ -35,6 +46,7 @@ const PROBLEM_KEYS: Partial<Record<FieldProblem['kind'], AdminKey>> = {
   controlCharacters: 'vControl',
   timeZone: 'vZone',
   wholeNumber: 'vCapacity',
+  outsideEvent: 'vWithinEvent',
 };
 
 const messageOf = (problem: FieldProblem): string =>
@@ -79,6 +91,8 @@ const repeater = (
   fields: RowField[],
   rows: Record<string, string | boolean>[],
   labels: { title: AdminKey; item: AdminKey; add: AdminKey; remove: AdminKey },
+  /** Called with each row as it is added, before it takes the focus. */
+  onAdd: (row: HTMLFieldSetElement) => void = () => {},
 ) => {
   const list = h('div', { class: 'rows', id: `ed-${key}` });
   const addRow = (values: Record<string, string | boolean> = {}, focus = false) => {
@@ -92,8 +106,13 @@ const repeater = (
         const given = values[field.name];
         if (control instanceof HTMLInputElement && control.type === 'checkbox')
           control.checked = given === true;
-        // A new row keeps the control's own default (a select's first choice).
-        else if (given !== undefined) control.value = String(given);
+        // A new row keeps the control's own default (a select's first choice); a stored value
+        // that is no longer among the choices stays one (shown, for the organiser to change).
+        else if (given !== undefined) {
+          if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === given))
+            control.append(h('option', { value: String(given) }, String(given)));
+          control.value = String(given);
+        }
         const block = labelled(
           `tmp-${key}-${field.name}-${Math.random().toString(36).slice(2)}`,
           t(field.label),
@@ -118,7 +137,8 @@ const repeater = (
     row.append(remove);
     list.append(row);
     reindex(list, key, labels.item);
-    if (focus) row.querySelector<HTMLElement>('[data-field]')?.focus();
+    onAdd(row);
+    if (focus) row.querySelector<HTMLElement>('.field:not([hidden]) [data-field]')?.focus();
   };
   const addButton = h('button', { type: 'button', class: 'button small' }, t(labels.add));
   addButton.addEventListener('click', () => addRow({}, true));
@@ -210,11 +230,13 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     registrationOpensAt: instant('ed-registrationOpensAt', original?.registrationOpensAt),
     registrationClosesAt: instant('ed-registrationClosesAt', original?.registrationClosesAt),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
-      const times = startsAt && endsAt ? { startsAt, endsAt } : undefined;
-      const at = (time: string) => (times ? agendaInstant(time, times, zone) : undefined) ?? time;
+      // A row without a day of its own (a one-day event) is on the event's day.
+      const day = text('day') || value(form, 'ed-startsAt').slice(0, 10);
+      const at = agendaInstants({ day, start: text('start'), end: text('end') }, zone);
       return {
-        startsAt: at(text('start')),
-        ...(text('end') ? { endsAt: at(text('end')) } : {}),
+        // Unreadable: left as typed, for the schema to refuse beside the field.
+        startsAt: at.startsAt ?? text('start'),
+        ...(text('end') ? { endsAt: at.endsAt ?? text('end') } : {}),
         title: text('title'),
         speakers: text('speakers')
           .split(',')
@@ -297,6 +319,112 @@ const showErrors = (form: HTMLElement, errors: Record<string, FieldProblem>): HT
 const noticeableChange = (before: EventAdmin, after: EditorInput): boolean =>
   calendarChanges(before, after).length > 0;
 
+/** "mar. 12 mai" / "Tue 12 May" for a `YYYY-MM-DD` (a wall-clock day: read in UTC). */
+const dayLabel = (day: string): string =>
+  new Intl.DateTimeFormat(locale(), { ...SHORT_DAY, timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+
+/** "d'1 jour" / "by 1 day": a wall-clock span in its largest whole unit. */
+const spanText = (ms: number): string => {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const [key, n]: [AdminPluralKey, number] =
+    minutes % 1440 === 0
+      ? ['agendaByDays', minutes / 1440]
+      : minutes % 60 === 0
+        ? ['agendaByHours', minutes / 60]
+        : ['agendaByMinutes', minutes];
+  return plural(key, n);
+};
+
+/**
+ * The programme follows the event: when the organiser moves the start, every row moves by as
+ * much on the wall clock (a day stays a day across a clock change), and a note says so, with a
+ * box to keep the rows where they were. Rows show a day choice when the event spans several
+ * days (or when a row is on a day the event no longer has).
+ */
+const followingProgramme = (
+  form: HTMLElement,
+  section: HTMLElement,
+  origin: string,
+  setDays: (days: string[]) => void,
+) => {
+  const keep = h('input', { type: 'checkbox' });
+  const note = h('p', { id: 'ed-agenda-note', class: 'form-status', role: 'status' });
+  const keepField = labelled('ed-agenda-keep', t('agendaKeep'), keep);
+  keepField.hidden = true;
+  section.querySelector('h2')?.after(note, keepField);
+  const wallClock = (id: string) => {
+    const raw = value(form, id);
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(raw) ? raw : undefined;
+  };
+  const rows = () => rowsOf(form, 'agenda');
+  let applied = 0;
+
+  const showDays = () => {
+    const start = wallClock('ed-startsAt');
+    const end = wallClock('ed-endsAt');
+    if (!start || !end) return;
+    const eventDaysNow = eventDays(start, end);
+    setDays(eventDaysNow);
+    for (const { row } of rows()) {
+      const choice = row.querySelector<HTMLSelectElement>('[data-field="day"]');
+      if (!choice) continue;
+      const chosen = choice.value || start.slice(0, 10);
+      const choices = eventDaysNow.includes(chosen) ? eventDaysNow : [...eventDaysNow, chosen].sort();
+      choice.replaceChildren(...choices.map((day) => h('option', { value: day }, dayLabel(day))));
+      choice.value = chosen;
+      const field = choice.closest<HTMLElement>('.field');
+      if (field) field.hidden = eventDaysNow.length === 1 && chosen === eventDaysNow[0];
+    }
+  };
+
+  const follow = () => {
+    const start = wallClock('ed-startsAt');
+    const total = start ? localDelta(origin, start) : Number.NaN;
+    if (Number.isNaN(total)) return;
+    const target = keep.checked ? 0 : total;
+    const by = target - applied;
+    let moved = 0;
+    for (const { row, text } of rows()) {
+      const at = (field: string) => row.querySelector<Control>(`[data-field="${field}"]`);
+      const day = text('day') || (start as string).slice(0, 10);
+      const startAt = shiftLocal(`${day}T${text('start')}`, by);
+      if (!startAt) continue;
+      moved++;
+      if (by === 0) continue;
+      // The day first: a day no longer among the choices is added by showDays.
+      const choice = at('day') as HTMLSelectElement | null;
+      if (choice) {
+        choice.append(h('option', { value: startAt.slice(0, 10) }, ''));
+        choice.value = startAt.slice(0, 10);
+      }
+      (at('start') as HTMLInputElement).value = startAt.slice(11);
+      const end = text('end') ? shiftLocal(`${day}T${text('end')}`, by) : '';
+      if (end) (at('end') as HTMLInputElement).value = end.slice(11);
+    }
+    applied = target;
+    showDays();
+    keepField.hidden = total === 0 || moved === 0;
+    note.textContent =
+      total === 0 || moved === 0
+        ? ''
+        : keep.checked
+          ? t('agendaKept')
+          : t('agendaFollowed', {
+              items: plural(total > 0 ? 'agendaMovedLater' : 'agendaMovedEarlier', moved),
+              by: spanText(total),
+            });
+  };
+
+  for (const id of ['ed-startsAt', 'ed-endsAt']) {
+    const field = form.querySelector<HTMLInputElement>(`#${id}`);
+    for (const type of ['input', 'change'])
+      field?.addEventListener(type, id === 'ed-startsAt' ? follow : showDays);
+  }
+  keep.addEventListener('change', follow);
+  showDays();
+  return showDays;
+};
+
 export const editorView = (
   api: AdminApi,
   original: EventAdmin | undefined,
@@ -372,21 +500,36 @@ export const editorView = (
   const confirmation = h('input', { type: 'checkbox', checked: original?.requireConfirmation ?? false });
   const challenge = h('input', { type: 'checkbox', checked: original?.requireChallenge ?? false });
 
+  // The days a programme row may be on: the event's, as its start and end fields say.
+  let days = eventDays(local(startsAt), local(endsAt));
+  // Set once the form is built (followingProgramme); rows added before that are shown then.
+  let showDays = () => {};
   const agenda = repeater(
     'agenda',
     [
+      {
+        name: 'day',
+        label: 'agendaDay',
+        make: () =>
+          select(
+            days.map((day) => [day, dayLabel(day)]),
+            days[0] ?? '',
+          ),
+      },
       { name: 'start', label: 'agendaStart', make: () => input({ type: 'time' }), required: true },
       { name: 'end', label: 'agendaEnd', make: () => input({ type: 'time' }) },
       { name: 'title', label: 'agendaItemTitle', make: () => input({ maxlength: 300 }), required: true },
       { name: 'speakers', label: 'agendaSpeakers', make: () => input(), hint: 'agendaSpeakersHint' },
     ],
     (original?.agenda ?? []).map((item) => ({
+      day: local(item.startsAt).slice(0, 10),
       start: toTimeInput(item.startsAt, zone),
       end: item.endsAt ? toTimeInput(item.endsAt, zone) : '',
       title: item.title,
       speakers: item.speakers.join(', '),
     })),
     { title: 'agendaTitle', item: 'agendaItem', add: 'agendaAdd', remove: 'remove' },
+    () => showDays(),
   );
   const speakers = repeater(
     'speakers',
@@ -537,6 +680,9 @@ export const editorView = (
     ),
   );
   showFormatFields();
+  showDays = followingProgramme(form, agenda, local(startsAt), (next) => {
+    days = next;
+  });
 
   // The validator (the API's schemas) loads with the editor, while the organiser types.
   const validator = import('./validate-event.js').catch(() => undefined);

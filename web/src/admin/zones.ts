@@ -32,23 +32,43 @@ export const fromLocalInput = (value: string, zone: string): string | undefined 
   return Number.isNaN(date.getTime()) ? undefined : new Date(date.getTime()).toISOString();
 };
 
+/** A wall-clock `YYYY-MM-DDTHH:MM` moved by `ms` on the wall clock (a day is 24 hours there). */
+export const shiftLocal = (value: string, ms: number): string => {
+  const moved = Date.parse(`${value}:00Z`) + ms;
+  return Number.isNaN(moved) ? '' : new Date(moved).toISOString().slice(0, 16);
+};
+
+/** How far apart two wall-clock `YYYY-MM-DDTHH:MM` are, in ms; NaN if either is unreadable. */
+export const localDelta = (from: string, to: string): number =>
+  Date.parse(`${to}:00Z`) - Date.parse(`${from}:00Z`);
+
 /**
- * An agenda time (`HH:MM`) on the event's day, in its zone. When the event runs past
- * midnight, a time earlier than its start belongs to the next day.
+ * The calendar days (`YYYY-MM-DD`) an event spans, from its start's to its last minute's (an
+ * event ending at midnight opens no extra day), given as wall-clock `YYYY-MM-DDTHH:MM`.
  */
-export const agendaInstant = (
-  time: string,
-  event: { startsAt: string; endsAt: string },
+export const eventDays = (startsAt: string, endsAt: string): string[] => {
+  const first = startsAt.slice(0, 10);
+  const last = endsAt > startsAt ? shiftLocal(endsAt, -60_000).slice(0, 10) : first;
+  const days = [first];
+  // At most a year's worth: a typo in the end's year must not build thousands of choices.
+  while (days.length < 366 && (days.at(-1) as string) < last)
+    days.push(shiftLocal(`${days.at(-1)}T12:00`, 86_400_000).slice(0, 10));
+  return days;
+};
+
+/**
+ * A programme item's instants from its row: the day (`YYYY-MM-DD`) and `HH:MM` times on the
+ * event's wall clock. An end earlier than the start is the next day's (a talk past midnight).
+ */
+export const agendaInstants = (
+  row: { day: string; start: string; end: string },
   zone: string,
-): string | undefined => {
-  if (!/^\d{2}:\d{2}$/.test(time)) return undefined;
-  const startDay = toLocalInput(event.startsAt, zone).slice(0, 10);
-  const instant = fromLocalInput(`${startDay}T${time}`, zone);
-  if (!instant) return undefined;
-  const overnight = toLocalInput(event.endsAt, zone).slice(0, 10) !== startDay;
-  return overnight && instant < new Date(event.startsAt).toISOString()
-    ? (fromLocalInput(`${toLocalInput(event.endsAt, zone).slice(0, 10)}T${time}`, zone) ?? instant)
-    : instant;
+): { startsAt: string | undefined; endsAt: string | undefined } => {
+  const startsAt = fromLocalInput(`${row.day}T${row.start}`, zone);
+  const endDay =
+    row.end && row.end < row.start ? shiftLocal(`${row.day}T12:00`, 86_400_000).slice(0, 10) : row.day;
+  const endsAt = row.end ? fromLocalInput(`${endDay}T${row.end}`, zone) : undefined;
+  return { startsAt, endsAt };
 };
 
 /** Every IANA zone the browser knows, the usual ones first. */

@@ -1,6 +1,15 @@
 import type { EventPublic } from '../api.js';
 import { h, safeHref } from '../dom.js';
-import { availability, dateRange, differentZone, timeOf, timeRange, zoneCity } from '../format.js';
+import {
+  availability,
+  dateRange,
+  dayKey,
+  dayTitle,
+  differentZone,
+  timeOf,
+  timeRange,
+  zoneCity,
+} from '../format.js';
 import { t } from '../i18n.js';
 import { blockedBy } from './outcome.js';
 import { preview } from './state.js';
@@ -60,9 +69,45 @@ const facts = (event: EventPublic) =>
     h('dd', {}, seatsTag(event)),
   );
 
-/** The programme as a timeline: times down one side, a line with a dot per item, talks beside. */
-const timeline = (event: EventPublic) =>
+const timelineItems = (event: EventPublic, items: EventPublic['agenda']) =>
   h(
+    'ol',
+    { class: 'timeline' },
+    items.map((item) =>
+      h(
+        'li',
+        {},
+        h(
+          'p',
+          { class: 'time' },
+          item.endsAt
+            ? timeRange(item.startsAt, item.endsAt, event.timeZone)
+            : t('timelineFrom', { time: timeOf(item.startsAt, event.timeZone) }),
+        ),
+        h(
+          'div',
+          { class: 'what' },
+          h('p', { class: 'title' }, item.title),
+          item.speakers.length ? h('p', { class: 'who' }, item.speakers.join(', ')) : null,
+        ),
+      ),
+    ),
+  );
+
+/**
+ * The programme as a timeline: times down one side, a line with a dot per item, talks beside.
+ * Over several days (in the event's zone), one timeline per day under the day's date.
+ */
+const timeline = (event: EventPublic) => {
+  const items = [...event.agenda].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const lastMinute = new Date(Date.parse(event.endsAt) - 60_000).toISOString();
+  const multiDay = dayKey(event.startsAt, event.timeZone) !== dayKey(lastMinute, event.timeZone);
+  const days = new Map<string, EventPublic['agenda']>();
+  for (const item of items) {
+    const day = dayKey(item.startsAt, event.timeZone);
+    days.set(day, [...(days.get(day) ?? []), item]);
+  }
+  return h(
     'section',
     { 'aria-labelledby': 'agenda' },
     h(
@@ -72,30 +117,18 @@ const timeline = (event: EventPublic) =>
       ' ',
       h('span', { class: 'zone-note' }, `(${zoneCity(event.timeZone)})`),
     ),
-    h(
-      'ol',
-      { class: 'timeline' },
-      event.agenda.map((item) =>
-        h(
-          'li',
-          {},
+    multiDay
+      ? [...days.values()].flatMap((dayItems, index) => [
           h(
-            'p',
-            { class: 'time' },
-            item.endsAt
-              ? timeRange(item.startsAt, item.endsAt, event.timeZone)
-              : t('timelineFrom', { time: timeOf(item.startsAt, event.timeZone) }),
+            'h3',
+            { class: 'agenda-day', id: `agenda-day-${index + 1}` },
+            dayTitle(dayItems[0]?.startsAt ?? event.startsAt, event.timeZone),
           ),
-          h(
-            'div',
-            { class: 'what' },
-            h('p', { class: 'title' }, item.title),
-            item.speakers.length ? h('p', { class: 'who' }, item.speakers.join(', ')) : null,
-          ),
-        ),
-      ),
-    ),
+          timelineItems(event, dayItems),
+        ])
+      : timelineItems(event, items),
   );
+};
 
 const initials = (name: string) =>
   name

@@ -23,6 +23,7 @@ const UNIT = [
   'test/notify-aws.test.ts',
   'test/notify-decide.test.ts',
   'test/outbox.test.ts',
+  'test/reminders.test.ts',
   'test/retry.test.ts',
   'test/toolchain.test.ts',
 ];

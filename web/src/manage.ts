@@ -100,12 +100,6 @@ const run = async (
   if (target) focusOn(target);
 };
 
-const DONE: Record<'confirm' | 'cancel' | 'reconfirm', Key> = {
-  confirm: 'confirmedNow',
-  cancel: 'cancelledNow',
-  reconfirm: 'reconfirmedNow',
-};
-
 /** Confirms, cancels or reconfirms, then announces the outcome. */
 const act = async (action: 'confirm' | 'cancel' | 'reconfirm'): Promise<void> => {
   const { id, token } = state;
@@ -115,50 +109,37 @@ const act = async (action: 'confirm' | 'cancel' | 'reconfirm'): Promise<void> =>
       state.view = await api[action](id, token);
       state.askingCancel = false;
       state.ask = undefined;
-      return DONE[action];
+      return action === 'cancel' ? 'cancelledNow' : action === 'confirm' ? 'confirmedNow' : 'reconfirmed';
     },
     // Only an emailed link confirms (the registration form's link does not prove the mailbox).
     (error) =>
       action === 'confirm' && error instanceof ApiError && error.code === 'forbidden'
         ? 'confirmFromEmail'
         : error instanceof ApiError && error.code === 'not_confirmed'
-          ? 'reconfirmNoSeat'
+          ? 'status_cancelled'
           : failureOf(error),
     () => 'registration-status',
   );
 };
 
 /** "Still coming?" from a reminder's link: one click on "I'm coming" answers. */
-const comingArea = (view: RegistrationView) => {
-  if (view.attendance?.reconfirmedAt)
-    return h('p', { class: 'note', id: 'reconfirmed' }, t('reconfirmedNote'));
-  if (state.ask !== 'coming') return null;
-  return h(
-    'div',
-    { class: 'confirm-step', role: 'group', 'aria-labelledby': 'coming-question' },
-    h('p', { id: 'coming-question', tabindex: '-1' }, t('reconfirmQuestion')),
-    h(
-      'div',
-      { class: 'actions' },
-      button(t('reconfirmButton'), 'button primary', () => void act('reconfirm'), 'reconfirm'),
-    ),
-  );
-};
+const comingArea = (view: RegistrationView) =>
+  view.attendance?.reconfirmedAt
+    ? h('p', { class: 'note' }, t('reconfirmed'))
+    : state.ask === 'coming'
+      ? h(
+          'div',
+          { class: 'confirm-step', role: 'group', 'aria-labelledby': 'coming-question' },
+          h('p', { id: 'coming-question' }, t('reconfirmQuestion')),
+          h(
+            'div',
+            { class: 'actions' },
+            button(t('reconfirmButton'), 'button primary', () => void act('reconfirm')),
+          ),
+        )
+      : null;
 
 const cancelArea = () => {
-  // From a reminder's "I can't come any more": the question is already asked, one click cancels.
-  if (state.ask === 'cancel') {
-    return h(
-      'div',
-      { class: 'confirm-step', role: 'group', 'aria-labelledby': 'cancel-question' },
-      h('p', { id: 'cancel-question', tabindex: '-1' }, t('notComingQuestion')),
-      h(
-        'div',
-        { class: 'actions' },
-        button(t('notComingButton'), 'button danger', () => void act('cancel'), 'not-coming'),
-      ),
-    );
-  }
   if (!state.askingCancel) {
     return h(
       'div',
@@ -179,13 +160,19 @@ const cancelArea = () => {
   return h(
     'div',
     { class: 'confirm-step', role: 'group', 'aria-labelledby': 'cancel-question' },
-    h('p', { id: 'cancel-question' }, t('cancelQuestion')),
+    // From a reminder's "I can't come any more", the question is asked on arrival.
+    h('p', { id: 'cancel-question' }, t(state.ask === 'cancel' ? 'notComingQuestion' : 'cancelQuestion')),
     h(
       'div',
       { class: 'actions' },
-      button(t('cancelYes'), 'button danger', () => void act('cancel')),
+      button(
+        t(state.ask === 'cancel' ? 'notComingButton' : 'cancelYes'),
+        'button danger',
+        () => void act('cancel'),
+      ),
       button(t('cancelNo'), 'button', () => {
         state.askingCancel = false;
+        state.ask = undefined;
         render();
         document.getElementById('cancel-start')?.focus();
       }),
@@ -432,9 +419,9 @@ const load = async (): Promise<void> => {
   }
   // Only a confirmed seat is asked (a seat already given up, or a place on the waitlist, is not).
   if (state.view?.status !== 'confirmed' || !state.view.offers.cancel) state.ask = undefined;
+  state.askingCancel = state.ask === 'cancel';
   render();
-  const question =
-    state.ask && document.getElementById(state.ask === 'coming' ? 'coming-question' : 'cancel-question');
+  const question = state.ask && document.getElementById(`${state.ask}-question`);
   if (question) focusOn(question);
 };
 

@@ -164,10 +164,10 @@ const fr = {
   closesAt: 'Clôture des inscriptions',
   closesAtHint: "Vide : au début de l'événement.",
   sectionAttendance: 'Rappels et confirmation de venue',
-  reminders: 'Rappels avant le début',
+  reminders: 'Rappels',
   remindersHint:
     'Durées ISO 8601 séparées par des virgules : P1D = la veille, PT1H = une heure avant. Vide : la veille, et une heure avant pour un événement en ligne ou hybride.',
-  reconfirmBy: 'Confirmer sa venue avant le',
+  reconfirmBy: 'Date limite pour confirmer sa venue',
   reconfirmByHint:
     "Vide : pas de demande. Sinon, les places non confirmées à cette date vont à la liste d'attente.",
   reconfirmAskAt: 'Demander à partir du',
@@ -409,10 +409,10 @@ const en: typeof fr = {
   closesAt: 'Registration closes',
   closesAtHint: 'Empty: when the event starts.',
   sectionAttendance: 'Reminders and reconfirmation',
-  reminders: 'Reminders before the start',
+  reminders: 'Reminders',
   remindersHint:
     'ISO 8601 durations separated by commas: P1D = the day before, PT1H = an hour before. Empty: the day before, and an hour before for an online or hybrid event.',
-  reconfirmBy: 'Reconfirm attendance by',
+  reconfirmBy: 'Reconfirmation deadline',
   reconfirmByHint: 'Empty: nobody is asked. Otherwise seats not reconfirmed by then go to the waiting list.',
   reconfirmAskAt: 'Ask from',
   reconfirmAskAtHint: 'Empty: 48 hours before the deadline.',

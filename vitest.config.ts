@@ -24,6 +24,7 @@ const UNIT = [
   'test/notify-decide.test.ts',
   'test/outbox.test.ts',
   'test/page-head.test.ts',
+  'test/reminders.test.ts',
   'test/retry.test.ts',
   'test/toolchain.test.ts',
 ];

@@ -77,6 +77,7 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
+  route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW'),
   ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
   // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
   route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {

@@ -7,8 +7,9 @@ import type { Services } from '../functions/wiring/services.js';
 /**
  * What the scheduled sweep does in AWS, run by the local runtime every minute: lapsed
  * confirmation holds give their seats back and the waitlist moves up into free seats.
- * With `remind`, it also stands in for EventBridge Scheduler: each due reminder (window
- * reached, event not started) goes through the same remind code as in AWS.
+ * With `remind`, it also stands in for EventBridge Scheduler: each due reminder, and the
+ * reconfirmation's ask and deadline (window reached, event not started), go through the same
+ * remind code as in AWS.
  */
 export interface TickOptions {
   remind?: (input: ReminderInput, event: EventRecord) => Promise<unknown>;
@@ -42,8 +43,8 @@ export const tick = async (
 
 /**
  * A reminder stays due every minute until the event starts; the scheduler in AWS fires once.
- * This remembers what was already handed over, per event start (a moved event is looked at
- * again). Repeats, after a restart or a move, are harmless: the mail ledger keeps one reminder
+ * This remembers what was already handed over, per window and time (a moved event or deadline
+ * is looked at again). Repeats, after a restart or a move, are harmless: the mail ledger keeps one reminder
  * per registration and window.
  */
 export const remindOnce = (
@@ -51,7 +52,8 @@ export const remindOnce = (
 ): NonNullable<TickOptions['remind']> => {
   const handed = new Set<string>();
   return async (input, event) => {
-    const key = `${input.eventId}#${input.window}#${event.startsAt}`;
+    const at = reminderSlots(event).find((slot) => slot.window === input.window)?.at;
+    const key = `${input.eventId}#${input.window}#${at}`;
     if (handed.has(key)) return;
     await remind(input);
     handed.add(key);

@@ -4,6 +4,7 @@ import { newEventRecord } from '../functions/events/model.js';
 import { EventIdTaken } from '../functions/events/ports.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { EventStore } from '../functions/events/store.js';
+import { processQueueMessage } from '../functions/queue/fanout.js';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
@@ -100,6 +101,69 @@ describe('registration under injected conflicts, throttling and lost responses',
     expect(waitingByTicket.slice(10).map((r) => statusOf(r.id))).toEqual(Array(60).fill('waitlisted'));
     expect(faults.conflicts + faults.throttles + faults.lostResponses).toBeGreaterThan(20);
     expect(faults.lostResponses).toBeGreaterThan(0);
+  });
+});
+
+describe('reconfirmation under injected conflicts, throttling and lost responses', () => {
+  it('"I\'m coming" and the deadline: each seat kept or released once, the line seated in order', async () => {
+    const day = 86_400_000;
+    const eventId = await app.publishedEvent({
+      capacity: 10,
+      reconfirmBy: new Date(Date.now() + 6 * day).toISOString(),
+    });
+    const people = Array.from({ length: 20 }, (_, i) => ({
+      name: `R${i}`,
+      email: `r${i}@example.com`,
+      consent: true,
+    }));
+    const responses = [];
+    // One after another, so the waitlist order is the order of this list.
+    for (const body of people)
+      responses.push(await app.call('POST', `/api/events/${eventId}/registrations`, { body }));
+    const first = await expectConsistent(app, eventId);
+    const seated = first.all.filter((r) => r.status === 'confirmed');
+    const waiting = first.all
+      .filter((r) => r.status === 'waitlisted')
+      .sort((a, b) => (a.waitTicket ?? 0) - (b.waitTicket ?? 0));
+    expect([seated.length, waiting.length]).toEqual([10, 10]);
+
+    // Half the seat holders answer, each twice at once.
+    const answering = seated.slice(0, 5);
+    const links = await Promise.all(
+      answering.map(async (r) => ({ id: r.id, token: await app.emailedToken(r.id) })),
+    );
+    const answers = await Promise.all(
+      links.flatMap(({ id, token }) =>
+        [1, 2].map(() => app.call('POST', `/api/registrations/${id}/reconfirm?token=${token}`)),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+
+    // The deadline, run twice at once (a retried schedule), through the fan-out worker's page.
+    const after = new Date(Date.now() + 6 * day + 60_000);
+    const deps = {
+      registrations: app.services.registrations,
+      events: app.services.events,
+      send: async () => ({ status: 'skipped' as const, reason: 'stale' as const }),
+      queue: { enqueue: async () => {} },
+      clock: () => after,
+      pageSize: 100,
+    };
+    const job = { kind: 'release' as const, eventId, sequence: 0 };
+    const runs = await Promise.allSettled([1, 2].map(() => processQueueMessage({ type: 'page', job }, deps)));
+    // A run may give up on faults (the queue redelivers it): one more, as the redelivery would.
+    if (runs.some((run) => run.status === 'rejected')) await processQueueMessage({ type: 'page', job }, deps);
+
+    const end = await expectConsistent(app, eventId);
+    const statusOf = (id: string) => end.all.find((r) => r.id === id);
+    for (const r of answering) expect(statusOf(r.id)).toMatchObject({ status: 'confirmed' });
+    for (const r of seated.slice(5)) {
+      expect(statusOf(r.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'not_reconfirmed' });
+    }
+    expect(waiting.slice(0, 5).map((r) => statusOf(r.id)?.status)).toEqual(Array(5).fill('confirmed'));
+    expect(waiting.slice(5).map((r) => statusOf(r.id)?.status)).toEqual(Array(5).fill('waitlisted'));
+    expect(end.count('confirmed')).toBe(10);
+    expect(end.count('cancelled')).toBe(5);
   });
 });
 

@@ -78,11 +78,13 @@ const STATUS: Record<MessageKind, RegistrationRecord['status']> = {
   cancelled_by_attendee: 'cancelled',
   cancelled_by_organiser: 'cancelled',
   hold_expired: 'cancelled',
+  not_reconfirmed: 'cancelled',
   // Sent from the registration as it was when erased: a confirmed seat.
   erased: 'confirmed',
   event_changed: 'confirmed',
   event_cancelled: 'confirmed',
   reminder: 'confirmed',
+  reconfirm_ask: 'confirmed',
 };
 
 /** Written here, not read from the code under test, so a wrong subject fails. */
@@ -102,10 +104,12 @@ const SUBJECT: Record<MessageKind, { fr: string; en: string }> = {
     en: 'Registration cancelled by the organiser',
   },
   hold_expired: { fr: 'Place libérée faute de confirmation', en: 'Seat released: not confirmed in time' },
+  not_reconfirmed: { fr: 'Place libérée faute de réponse', en: 'Seat released: no answer in time' },
   erased: { fr: 'Inscription effacée', en: 'Registration erased' },
   event_changed: { fr: 'Événement modifié', en: 'Event updated' },
   event_cancelled: { fr: 'Événement annulé', en: 'Event cancelled' },
   reminder: { fr: 'Rappel', en: 'Reminder' },
+  reconfirm_ask: { fr: 'Vous venez toujours ?', en: 'Are you still coming?' },
 };
 
 const INVITE: Partial<Record<MessageKind, 'REQUEST' | 'CANCEL'>> = {
@@ -115,6 +119,7 @@ const INVITE: Partial<Record<MessageKind, 'REQUEST' | 'CANCEL'>> = {
   cancelled_by_attendee: 'CANCEL',
   cancelled_by_organiser: 'CANCEL',
   hold_expired: 'CANCEL',
+  not_reconfirmed: 'CANCEL',
   erased: 'CANCEL',
   event_cancelled: 'CANCEL',
 };

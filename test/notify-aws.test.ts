@@ -111,7 +111,7 @@ describe('EventBridge Scheduler reminders', () => {
         ? { status: 409, body: { Message: 'Schedule already exists.' }, errorType: 'ConflictException' }
         : undefined,
     );
-    await scheduler().replace('evt_1', slots.slice(0, 1), now);
+    await scheduler().replace('evt_1', slots.slice(0, 1), now, ['1h']);
 
     expect(seen.map((request) => `${request.method} ${request.path.split('?')[0]}`)).toEqual([
       'POST /schedules/reminder-24h-evt_1',
@@ -130,7 +130,7 @@ describe('EventBridge Scheduler reminders', () => {
         ? { status: 404, body: { Message: 'not found' }, errorType: 'ResourceNotFoundException' }
         : undefined,
     );
-    await scheduler().replace('evt_1', [], now);
+    await scheduler().replace('evt_1', [], now, ['24h', '1h']);
     await scheduler().replace('evt_1', slots, new Date('2030-03-31T12:00:00.000Z'));
 
     expect(seen.map((request) => `${request.method} ${request.path.split('?')[0]}`)).toEqual([
@@ -206,13 +206,13 @@ describe('configuration', () => {
       const remind = await import('../functions/scheduled/remind.js');
       expect(await notify.handler({ Records: [] })).toEqual({ batchItemFailures: [] });
       expect(await fanout.handler({ Records: [] })).toEqual({ batchItemFailures: [] });
-      await expect(remind.handler({ eventId: 'evt_1', window: '2h' } as never)).rejects.toThrow(/window/);
+      await expect(remind.handler({ eventId: 'evt_1', window: 'soon' } as never)).rejects.toThrow(/window/);
       // The remind function needs neither the token key nor the mail settings.
       delete process.env.MANAGE_TOKEN_KEY;
       delete process.env.MAIL_FROM;
       resetConfig();
       const fresh = await import('../functions/scheduled/remind.js?bare' as string);
-      await expect(fresh.handler({ eventId: 'evt_1', window: '2h' })).rejects.toThrow(/window/);
+      await expect(fresh.handler({ eventId: 'evt_1', window: 'soon' })).rejects.toThrow(/window/);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

@@ -227,6 +227,7 @@ describe('event items', () => {
         { window: '24h', at: '2030-04-01T08:00:00.000Z' },
         { window: '1h', at: '2030-04-02T07:00:00.000Z' },
       ],
+      stale: [],
     });
   });
 
@@ -247,13 +248,15 @@ describe('event items', () => {
     const intents = decide(change('MODIFY', eventKeys, event(), event({ status: 'cancelled', sequence: 1 })));
     expect(intents).toEqual([
       { type: 'fanout', job: { kind: 'event_cancelled', eventId: 'evt_1', sequence: 1 } },
-      { type: 'reminders', eventId: 'evt_1', slots: [] },
+      { type: 'reminders', eventId: 'evt_1', slots: [], stale: ['24h', '1h'] },
     ]);
   });
 
   it('publishing schedules the reminders: 24 h and 1 h for online, 24 h only in person', () => {
     const online = decide(change('MODIFY', eventKeys, event({ status: 'draft' }), event()));
-    expect(online).toEqual([{ type: 'reminders', eventId: 'evt_1', slots: reminderSlots(event()) }]);
+    expect(online).toEqual([
+      { type: 'reminders', eventId: 'evt_1', slots: reminderSlots(event()), stale: [] },
+    ]);
     expect(reminderSlots(event()).map((slot) => slot.window)).toEqual(['24h', '1h']);
     expect(reminderSlots(event({ format: 'hybrid' })).map((slot) => slot.window)).toEqual(['24h', '1h']);
     expect(reminderSlots(event({ format: 'in_person' })).map((slot) => slot.window)).toEqual(['24h']);
@@ -261,7 +264,7 @@ describe('event items', () => {
 
   it('an event created already published schedules its reminders; a draft does not', () => {
     expect(decide(change('INSERT', eventKeys, undefined, event()))).toEqual([
-      { type: 'reminders', eventId: 'evt_1', slots: reminderSlots(event()) },
+      { type: 'reminders', eventId: 'evt_1', slots: reminderSlots(event()), stale: [] },
     ]);
     expect(decide(change('INSERT', eventKeys, undefined, event({ status: 'draft' })))).toEqual([]);
   });
@@ -279,6 +282,8 @@ describe('event items', () => {
       type: 'reminders',
       eventId: 'evt_1',
       slots: [{ window: '24h', at: '2030-03-31T08:00:00.000Z' }],
+      // The 1-hour schedule the online event had goes.
+      stale: ['1h'],
     });
   });
 });

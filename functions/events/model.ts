@@ -1,6 +1,7 @@
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { calendarChanges, type EventChange } from './changes.js';
+import { reminderOffsets } from './reminders.js';
 import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput } from './schemas.js';
 
 /**
@@ -46,6 +47,12 @@ export interface EventRecord {
     required: boolean;
     options?: string[];
   }[];
+  /** Reminder offsets (ISO 8601 durations); absent or null: the format's defaults (reminders.ts). */
+  reminders?: string[] | null;
+  /** Seats not reconfirmed by then go to the waitlist; absent or null: no reconfirmation. */
+  reconfirmBy?: string | null;
+  /** When confirmed registrants are asked; absent or null: 48 hours before `reconfirmBy`. */
+  reconfirmAskAt?: string | null;
   /** iCalendar SEQUENCE: bumped on every change a calendar must follow. */
   sequence: number;
   createdAt: string;
@@ -213,6 +220,7 @@ export const newEventRecord = (
     endsAt: toUtc(input.endsAt),
     registrationOpensAt: toUtcOrNull(input.registrationOpensAt),
     registrationClosesAt: toUtcOrNull(input.registrationClosesAt),
+    ...reconfirmationInUtc(input),
     agenda: agendaOf(input.agenda),
     status: 'draft',
     sequence: 0,
@@ -239,6 +247,7 @@ export const applyUpdate = (event: EventRecord, input: EventUpdateInput, now: Da
       input.registrationClosesAt === undefined
         ? event.registrationClosesAt
         : toUtcOrNull(input.registrationClosesAt),
+    ...reconfirmationInUtc(input),
     updatedAt: now.toISOString(),
   };
   // A programme sent is taken as given; one left out follows its event when the start moves.
@@ -280,8 +289,27 @@ const agendaProblems = (event: EventRecord): Record<string, string> => {
   return fields;
 };
 
-const assertConsistent = (event: EventRecord): void => {
+/** The reconfirmation instants given, in UTC (absent ones stay absent: unchanged on update). */
+const reconfirmationInUtc = (input: Pick<EventUpdateInput, 'reconfirmBy' | 'reconfirmAskAt'>) => ({
+  ...(input.reconfirmBy === undefined ? {} : { reconfirmBy: toUtcOrNull(input.reconfirmBy) }),
+  ...(input.reconfirmAskAt === undefined ? {} : { reconfirmAskAt: toUtcOrNull(input.reconfirmAskAt) }),
+});
+
+/** The ask comes before the deadline, the deadline before the start. */
+const reconfirmationProblems = (event: EventRecord): Record<string, string> => {
   const fields: Record<string, string> = {};
+  if (event.reconfirmBy && event.reconfirmBy >= event.startsAt) {
+    fields.reconfirmBy = 'Must be before startsAt';
+  }
+  if (event.reconfirmAskAt && !event.reconfirmBy) fields.reconfirmAskAt = 'Needs reconfirmBy';
+  else if (event.reconfirmAskAt && event.reconfirmBy && event.reconfirmAskAt >= event.reconfirmBy) {
+    fields.reconfirmAskAt = 'Must be before reconfirmBy';
+  }
+  return fields;
+};
+
+const assertConsistent = (event: EventRecord): void => {
+  const fields: Record<string, string> = reconfirmationProblems(event);
   if (event.endsAt <= event.startsAt) fields.endsAt = 'Must be after startsAt';
   const opens = event.registrationOpensAt;
   if (opens && opens >= registrationClosesAt(event)) {
@@ -416,6 +444,10 @@ export const adminView = (event: EventRecord, seats: SeatQuotas, baseUrl: string
   waitlistEnabled: event.waitlistEnabled,
   sequence: event.sequence,
   counts: countsOf(seats),
+  reminders: reminderOffsets(event),
+  reconfirmBy: event.reconfirmBy ?? null,
+  // As stored: null means 48 hours before the deadline.
+  reconfirmAskAt: event.reconfirmAskAt ?? null,
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
 });

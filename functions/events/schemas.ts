@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { identifier, instant, language, line, paragraph, requiredLine } from '../platform/fields.js';
+import { MAX_REMINDERS, offsetMs } from './reminders.js';
 
 /** Admin input for events. Browser-safe: the admin page validates with it too (zod/mini: see text.ts). */
 
@@ -77,6 +78,19 @@ const question = z
     }),
   );
 
+/** Reminder offsets (reminders.ts): ISO 8601 durations, each once. */
+const reminders = z
+  .array(
+    z.string().check(
+      z.maxLength(20),
+      z.refine((duration) => offsetMs(duration) !== undefined, 'An ISO 8601 duration such as P1D or PT1H'),
+    ),
+  )
+  .check(
+    z.maxLength(MAX_REMINDERS),
+    z.refine((list) => new Set(list.map(offsetMs)).size === list.length, 'Each reminder at a different time'),
+  );
+
 const eventFields = {
   title: requiredLine(200),
   summary: line(500),
@@ -98,6 +112,12 @@ const eventFields = {
   agenda: z.array(agendaItem).check(z.maxLength(50)),
   speakers: z.array(speaker).check(z.maxLength(50)),
   questions: z.array(question).check(z.maxLength(20)),
+  /** null: the defaults of the event's format. */
+  reminders: z.nullable(reminders),
+  /** Seats not reconfirmed by then go to the waitlist; null: no reconfirmation. */
+  reconfirmBy: z.nullable(instant),
+  /** When people are asked; null: 48 hours before `reconfirmBy`. */
+  reconfirmAskAt: z.nullable(instant),
 };
 
 export const eventCreateInput = z.object({
@@ -118,6 +138,9 @@ export const eventCreateInput = z.object({
   agenda: z._default(eventFields.agenda, []),
   speakers: z._default(eventFields.speakers, []),
   questions: z._default(eventFields.questions, []),
+  reminders: z.optional(eventFields.reminders),
+  reconfirmBy: z.optional(eventFields.reconfirmBy),
+  reconfirmAskAt: z.optional(eventFields.reconfirmAskAt),
 });
 
 export const eventUpdateInput = z.partial(z.object(eventFields));

@@ -59,6 +59,16 @@ const confirmLink = (context: MessageContext, parts: Parts): Block => ({
   primary: true,
 });
 
+/**
+ * "I'm coming" / "I can't come any more": links to the manage page, which asks for the one click
+ * that acts (mail scanners open links; opening one never acts).
+ */
+const answerLinks = (context: MessageContext, parts: Parts): Block[] => [
+  paragraph(parts.text.comingOrNot),
+  { type: 'link', label: parts.text.coming, url: `${context.manageUrl}&ask=coming`, primary: true },
+  { type: 'link', label: parts.text.notComing, url: `${context.manageUrl}&ask=cancel` },
+];
+
 /** The blocks of each kind, between the greeting and the sign-off. */
 export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts) => Block[]> = {
   confirmed: (c, p) => [
@@ -144,8 +154,23 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
   ],
   reminder: (c, p) => [
     paragraph(p.text.reminder(p.title, p.when)),
+    ...answerLinks(c, p),
     facts(c, p),
     ...joinLink(p),
     manageLink(c, p),
+  ],
+  reconfirm_ask: (c, p) => [
+    paragraph(p.text.reconfirmAsk(p.title, p.when)),
+    ...(p.deadline ? [paragraph(p.text.reconfirmBy(p.deadline))] : []),
+    ...answerLinks(c, p),
+    facts(c, p),
+  ],
+  not_reconfirmed: (c, p) => [
+    paragraph(p.text.notReconfirmed(p.title)),
+    paragraph(p.text.holdExpiredAgain),
+    ...(c.eventUrl ? [{ type: 'link', label: p.text.eventPage, url: c.eventUrl } satisfies Block] : []),
+    ...inviteNote(p),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
   ],
 };

@@ -68,10 +68,12 @@ export const TEXT = {
       cancelled_by_attendee: 'Inscription annulée',
       cancelled_by_organiser: "Inscription annulée par l'organisateur",
       hold_expired: 'Place libérée faute de confirmation',
+      not_reconfirmed: 'Place libérée faute de réponse',
       erased: 'Inscription effacée',
       event_changed: 'Événement modifié',
       event_cancelled: 'Événement annulé',
       reminder: 'Rappel',
+      reconfirm_ask: 'Vous venez toujours ?',
     } satisfies Record<MessageKind, string>,
     confirmed: (title: string) => `Votre inscription à ${title} est confirmée.`,
     waitlisted: (title: string, position: number | undefined) =>
@@ -100,6 +102,16 @@ export const TEXT = {
     eventCancelled: (title: string) =>
       `L'événement ${title} est annulé. Nous sommes désolés pour ce contretemps.`,
     reminder: (title: string, when: string) => `Petit rappel : ${title} a lieu le ${when}.`,
+    coming: 'Je viens',
+    notComing: 'Je ne peux plus venir',
+    comingOrNot:
+      'Dites-nous en un clic si vous venez : si vous ne pouvez plus, votre place ira à la première personne en attente.',
+    reconfirmAsk: (title: string, when: string) =>
+      `Vous êtes inscrit(e) à ${title}, le ${when}. Venez-vous toujours ?`,
+    reconfirmBy: (deadline: string) =>
+      `Sans réponse avant le ${deadline}, votre place sera libérée pour les personnes en liste d'attente.`,
+    notReconfirmed: (title: string) =>
+      `Vous n'avez pas confirmé votre venue à ${title} avant la date limite : votre place a été libérée pour les personnes en liste d'attente.`,
   },
   en: {
     colon: ':',
@@ -144,9 +156,11 @@ export const TEXT = {
       cancelled_by_organiser: 'Registration cancelled by the organiser',
       erased: 'Registration erased',
       hold_expired: 'Seat released: not confirmed in time',
+      not_reconfirmed: 'Seat released: no answer in time',
       event_changed: 'Event updated',
       event_cancelled: 'Event cancelled',
       reminder: 'Reminder',
+      reconfirm_ask: 'Are you still coming?',
     } satisfies Record<MessageKind, string>,
     confirmed: (title: string) => `Your registration for ${title} is confirmed.`,
     waitlisted: (title: string, position: number | undefined) =>
@@ -174,5 +188,15 @@ export const TEXT = {
     changedWhat: (what: string) => `What changed: ${what}.`,
     eventCancelled: (title: string) => `${title} has been cancelled. We are sorry for the inconvenience.`,
     reminder: (title: string, when: string) => `A quick reminder: ${title} takes place on ${when}.`,
+    coming: 'I’m coming',
+    notComing: 'I can’t come any more',
+    comingOrNot:
+      'Tell us in one click whether you are coming: if you cannot, your seat goes to the first person waiting.',
+    reconfirmAsk: (title: string, when: string) =>
+      `You are registered for ${title}, on ${when}. Are you still coming?`,
+    reconfirmBy: (deadline: string) =>
+      `Without an answer before ${deadline}, your seat will be released to the people on the waiting list.`,
+    notReconfirmed: (title: string) =>
+      `You did not confirm you were coming to ${title} before the deadline, so your seat has been released to the people on the waiting list.`,
   },
 } as const;

@@ -17,10 +17,12 @@ export const messageKinds = [
   'cancelled_by_attendee',
   'cancelled_by_organiser',
   'hold_expired',
+  'not_reconfirmed',
   'erased',
   'event_changed',
   'event_cancelled',
   'reminder',
+  'reconfirm_ask',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
@@ -66,6 +68,7 @@ export const inviteMethodFor = (
     case 'cancelled_by_attendee':
     case 'cancelled_by_organiser':
     case 'hold_expired':
+    case 'not_reconfirmed':
     case 'erased':
     case 'event_cancelled':
       return 'CANCEL';

@@ -29,6 +29,12 @@ interface Draft {
   blocks: Block[];
 }
 
+/** The time the message asks the registrant to act by: the reconfirmation's, or their hold's. */
+const deadlineOf = (kind: MessageKind, { event, registration }: MessageContext, language: Language) => {
+  const at = kind === 'reconfirm_ask' ? event.reconfirmBy : registration.holdExpiresAt;
+  return at ? dateTime(at, event, language) : undefined;
+};
+
 const draft = (kind: MessageKind, context: MessageContext): Draft => {
   const language = context.registration.locale ?? context.event.language;
   const text = TEXT[language];
@@ -37,7 +43,7 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
     text,
     title: text.quote(event.title),
     when: dateRange(event, language),
-    deadline: registration.holdExpiresAt ? dateTime(registration.holdExpiresAt, event, language) : undefined,
+    deadline: deadlineOf(kind, context, language),
     joinUrl: joinUrlFor(kind, context),
     invite: inviteMethodFor(kind, registration),
   };

@@ -1,4 +1,5 @@
 import { type EventChange, type EventRecord, eventChanges } from '../events/model.js';
+import { offsetMs, reconfirmAskAt, releasable, reminderOffsets } from '../events/reminders.js';
 import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';
@@ -20,21 +21,45 @@ export const registrationKinds = [
   'cancelled_by_attendee',
   'cancelled_by_organiser',
   'hold_expired',
+  'not_reconfirmed',
   'manage_link',
   'erased',
 ] as const;
 export type RegistrationKind = (typeof registrationKinds)[number];
 
 /** Messages about an event, sent to many registrants through the fan-out queue. */
-export const fanoutKinds = ['event_changed', 'event_cancelled', 'reminder'] as const;
+export const fanoutKinds = ['event_changed', 'event_cancelled', 'reminder', 'reconfirm_ask'] as const;
 export type FanoutKind = (typeof fanoutKinds)[number];
+
+/** What a fan-out page does to each registrant: a message, or the reconfirmation deadline's release. */
+export type PageKind = FanoutKind | 'release';
 
 export type MessageKind = RegistrationKind | FanoutKind;
 
-export const reminderWindows = ['24h', '1h'] as const;
-export type ReminderWindow = (typeof reminderWindows)[number];
+/**
+ * What one schedule fires: a reminder, named by its offset in hours or minutes (`24h`, `1h`,
+ * `90m`: `P1D` and `PT24H` are one reminder, and names stay those of the fixed windows before),
+ * or a step of the reconfirmation: the ask, and the deadline that releases seats.
+ */
+export type ReminderWindow = string;
+export const RECONFIRM_ASK = 'reconfirm-ask';
+export const RECONFIRM_BY = 'reconfirm-by';
+const OFFSET_WINDOW = /^(\d{1,6})(h|m)$/;
 
-const WINDOW_MS: Record<ReminderWindow, number> = { '24h': 24 * 3_600_000, '1h': 3_600_000 };
+export const isReminderWindow = (window: unknown): window is ReminderWindow =>
+  typeof window === 'string' &&
+  (window === RECONFIRM_ASK || window === RECONFIRM_BY || OFFSET_WINDOW.test(window));
+
+/** The window of a reminder offset (an ISO 8601 duration already validated). */
+export const windowOf = (duration: string): ReminderWindow => {
+  const minutes = Math.round((offsetMs(duration) ?? 0) / 60_000);
+  return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+};
+
+const windowMs = (window: ReminderWindow): number => {
+  const [, amount, unit] = OFFSET_WINDOW.exec(window) ?? [];
+  return Number(amount) * (unit === 'h' ? 3_600_000 : 60_000);
+};
 
 /**
  * One message to one registrant. The dedupe key names the state change (not the delivery),
@@ -58,7 +83,7 @@ export interface MessageIntent {
 
 /** A page of a fan-out: the event's registrations from `cursor` on (the first page without one). */
 export interface FanoutJob {
-  kind: FanoutKind;
+  kind: PageKind;
   eventId: string;
   /** The event's sequence the fan-out announces (the dedupe key is per sequence). */
   sequence: number;
@@ -77,8 +102,8 @@ export interface ReminderSlot {
 export type Intent =
   | { type: 'message'; message: MessageIntent }
   | { type: 'fanout'; job: FanoutJob }
-  /** Replace the event's reminders by `slots` (none: remove them all). */
-  | { type: 'reminders'; eventId: string; slots: ReminderSlot[] };
+  /** Replace the event's reminders by `slots` (none: remove them all); `stale` ones it had are removed. */
+  | { type: 'reminders'; eventId: string; slots: ReminderSlot[]; stale: ReminderWindow[] };
 
 export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 
@@ -101,6 +126,7 @@ const byCancellation: Record<NonNullable<RegistrationRecord['cancelledBy']>, Reg
   attendee: 'cancelled_by_attendee',
   organiser: 'cancelled_by_organiser',
   expired: 'hold_expired',
+  not_reconfirmed: 'not_reconfirmed',
   // The event's own cancellation reaches everyone through the event_cancelled fan-out.
   event: undefined,
 };
@@ -177,7 +203,7 @@ const decideEvent = ({ eventName, oldImage, newImage }: StreamChange): Intent[] 
   const before = oldImage as unknown as EventRecord | undefined;
   if (!next) {
     // Events are not deleted today; should one be, its reminders must not fire.
-    return before?.status === 'published' ? [{ type: 'reminders', eventId: before.id, slots: [] }] : [];
+    return before?.status === 'published' ? [reminders(undefined, before)] : [];
   }
   if (eventName === 'INSERT' || !before) {
     // The seed and tests create events already published.
@@ -190,7 +216,7 @@ const decideEvent = ({ eventName, oldImage, newImage }: StreamChange): Intent[] 
       type: 'fanout',
       job: { kind: 'event_cancelled', eventId: next.id, sequence: next.sequence },
     });
-    intents.push({ type: 'reminders', eventId: next.id, slots: [] });
+    intents.push(reminders(undefined, before));
     return intents;
   }
   if (next.status !== 'published') return intents;
@@ -205,37 +231,64 @@ const decideEvent = ({ eventName, oldImage, newImage }: StreamChange): Intent[] 
       },
     });
   }
-  // The 1-hour reminder depends on the format, both on the start.
-  if (before.status !== 'published' || before.startsAt !== next.startsAt || before.format !== next.format) {
-    intents.push(reminders(next));
+  // The start, the format (its default offsets), the offsets and the reconfirmation all move them.
+  const slots = reminderSlots(next);
+  if (before.status !== 'published' || JSON.stringify(slots) !== JSON.stringify(reminderSlots(before))) {
+    intents.push(reminders(next, before));
   }
   return intents;
 };
 
-const reminders = (event: EventRecord): Intent => ({
-  type: 'reminders',
-  eventId: event.id,
-  slots: reminderSlots(event),
-});
+/** The event's schedules become `next`'s (none without it); those only `before` had go. */
+const reminders = (next: EventRecord | undefined, before?: EventRecord): Intent => {
+  const slots = next ? reminderSlots(next) : [];
+  const kept = new Set(slots.map((slot) => slot.window));
+  const stale = (before ? reminderSlots(before) : []).map((slot) => slot.window).filter((w) => !kept.has(w));
+  return { type: 'reminders', eventId: (next ?? before)?.id ?? '', slots, stale };
+};
 
-/** 24 hours before every event; 1 hour before those people join online (where a link is easy to lose). */
-export const reminderSlots = (event: Pick<EventRecord, 'startsAt' | 'format'>): ReminderSlot[] =>
-  reminderWindows
-    .filter((window) => window === '24h' || event.format !== 'in_person')
-    .map((window) => ({ window, at: reminderTime(event, window) }));
+type Scheduled = Pick<EventRecord, 'startsAt' | 'format' | 'reminders' | 'reconfirmBy' | 'reconfirmAskAt'>;
 
-export const reminderTime = (event: Pick<EventRecord, 'startsAt'>, window: ReminderWindow): string =>
-  new Date(Date.parse(event.startsAt) - WINDOW_MS[window]).toISOString();
+/**
+ * Every schedule of an event: its reminders (its own offsets, or its format's defaults), and
+ * with a reconfirmation deadline, the ask and the deadline.
+ */
+export const reminderSlots = (event: Scheduled): ReminderSlot[] => {
+  const slots = reminderOffsets(event).map((duration) => {
+    const window = windowOf(duration);
+    return { window, at: reminderTime(event, window) };
+  });
+  const askAt = reconfirmAskAt(event);
+  if (event.reconfirmBy && askAt) {
+    slots.push({ window: RECONFIRM_ASK, at: askAt }, { window: RECONFIRM_BY, at: event.reconfirmBy });
+  }
+  return slots;
+};
+
+/** When a window's schedule fires (undefined: the event has no such window). */
+export const reminderTime = (event: Scheduled, window: ReminderWindow): string => {
+  if (window === RECONFIRM_ASK || window === RECONFIRM_BY) {
+    return reminderSlots(event).find((slot) => slot.window === window)?.at ?? event.startsAt;
+  }
+  return new Date(Date.parse(event.startsAt) - windowMs(window)).toISOString();
+};
 
 /** A scheduler may fire a little early; more than this means the schedule is stale (the event moved). */
 const EARLY_TOLERANCE_MS = 5 * 60_000;
 
-/** Whether the reminder for `window` may go now: the event is on, the window reached, not started. */
-export const reminderDue = (event: EventRecord, window: ReminderWindow, now: Date): boolean =>
-  event.status === 'published' &&
-  reminderSlots(event).some((slot) => slot.window === window) &&
-  now.getTime() >= Date.parse(reminderTime(event, window)) - EARLY_TOLERANCE_MS &&
-  now.toISOString() < event.startsAt;
+/**
+ * Whether `window` may go now: the event is on, has that window, it is reached (a reminder or
+ * the ask may go a little early; the deadline never does), and the event has not started.
+ */
+export const reminderDue = (event: EventRecord, window: ReminderWindow, now: Date): boolean => {
+  const slot = reminderSlots(event).find((candidate) => candidate.window === window);
+  if (event.status !== 'published' || !slot || now.toISOString() >= event.startsAt) return false;
+  const tolerance = window === RECONFIRM_BY ? 0 : EARLY_TOLERANCE_MS;
+  return now.getTime() >= Date.parse(slot.at) - tolerance;
+};
+
+/** Whether the reconfirmation deadline has passed (and the event is still to start): seats may go. */
+export const releaseDue = (event: EventRecord, now: Date): boolean => reminderDue(event, RECONFIRM_BY, now);
 
 /**
  * Who a fan-out reaches. A change and a cancellation: everyone still holding a place (those
@@ -246,11 +299,12 @@ export const fanoutRecipients: Record<FanoutKind, readonly RegistrationStatus[]>
   event_changed: ['confirmed', 'pending_confirmation', 'waitlisted'],
   event_cancelled: ['confirmed', 'pending_confirmation', 'waitlisted'],
   reminder: ['confirmed'],
+  reconfirm_ask: ['confirmed'],
 };
 
 /** One registrant's message of a fan-out page. */
 export const fanoutMessage = (
-  job: Pick<FanoutJob, 'kind' | 'eventId' | 'sequence' | 'window' | 'changes'>,
+  job: Pick<FanoutJob, 'eventId' | 'sequence' | 'window' | 'changes'> & { kind: FanoutKind },
   registration: Pick<RegistrationRecord, 'id' | 'emailKey'>,
 ): MessageIntent => ({
   kind: job.kind,
@@ -260,7 +314,10 @@ export const fanoutMessage = (
   dedupeKey:
     job.kind === 'reminder'
       ? `${registration.id}#reminder-${job.window}`
-      : `${registration.id}#${job.kind}#seq${job.sequence}`,
+      : // Asked once per registration, whatever the deadline becomes.
+        job.kind === 'reconfirm_ask'
+        ? `${registration.id}#reconfirm_ask`
+        : `${registration.id}#${job.kind}#seq${job.sequence}`,
   ...(job.window ? { window: job.window } : {}),
   ...(job.changes ? { changes: job.changes } : {}),
 });
@@ -291,6 +348,7 @@ export const stillFits = (
     case 'cancelled_by_attendee':
     case 'cancelled_by_organiser':
     case 'hold_expired':
+    case 'not_reconfirmed':
       return status === 'cancelled';
     case 'manage_link':
       return status !== 'cancelled';
@@ -308,6 +366,13 @@ export const stillFits = (
         status === 'confirmed' &&
         // Someone seated after the reminder time has just had their confirmation instead.
         (registration.confirmedAt ?? registration.updatedAt) <= reminderTime(event, window)
+      );
+    case 'reconfirm_ask':
+      // Until the deadline, to those it could release (not those who answered or arrived since).
+      return (
+        reminderDue(event, RECONFIRM_ASK, now) &&
+        now.toISOString() < (event.reconfirmBy ?? '') &&
+        releasable(registration, event)
       );
   }
 };

@@ -6,7 +6,7 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { type ReminderSlot, type ReminderWindow, reminderWindows } from './decide.js';
+import { RECONFIRM_ASK, RECONFIRM_BY, type ReminderSlot, type ReminderWindow } from './decide.js';
 
 /** EventBridge Scheduler settings for reminders (the notify function creates, moves and deletes them). */
 export interface ReminderSchedulerConfig {
@@ -22,8 +22,16 @@ export interface ReminderSchedulerConfig {
  * now, the adapter makes it so. Replaying the same call gives the same schedules.
  */
 export interface ReminderScheduler {
-  /** The event's reminders become exactly `slots` (none: all removed). Past slots are not kept. */
-  replace(eventId: string, slots: readonly ReminderSlot[], now: Date): Promise<void>;
+  /**
+   * The event's reminders become exactly `slots` (none: all removed), and the `stale` windows it
+   * had are removed. Past slots are not kept.
+   */
+  replace(
+    eventId: string,
+    slots: readonly ReminderSlot[],
+    now: Date,
+    stale?: readonly ReminderWindow[],
+  ): Promise<void>;
 }
 
 /** What a reminder schedule hands the remind function. */
@@ -40,11 +48,15 @@ export const tickReminderScheduler: ReminderScheduler = { replace: async () => {
 
 const NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
 
-/** One schedule per event and window; an event id that does not fit a schedule name is hashed. */
+/**
+ * One schedule per event and window (`reminder-24h-…`, `reconfirm-ask-…`, `reconfirm-by-…`); an
+ * event id that does not fit a schedule name is hashed.
+ */
 export const scheduleName = (eventId: string, window: ReminderWindow): string => {
-  const plain = `reminder-${window}-${eventId}`;
+  const prefix = window === RECONFIRM_ASK || window === RECONFIRM_BY ? window : `reminder-${window}`;
+  const plain = `${prefix}-${eventId}`;
   if (NAME.test(plain)) return plain;
-  return `reminder-${window}-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;
+  return `${prefix}-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;
 };
 
 /** `at()` takes a wall-clock time without zone or fraction; the zone is given beside it (UTC). */
@@ -98,12 +110,12 @@ export const createEventBridgeReminderScheduler = (
   };
 
   return {
-    async replace(eventId, slots, now) {
-      for (const window of reminderWindows) {
-        const slot = slots.find((candidate) => candidate.window === window);
-        if (slot && slot.at > now.toISOString()) await upsert(eventId, slot);
-        else await remove(eventId, window);
+    async replace(eventId, slots, now, stale = []) {
+      for (const slot of slots) {
+        if (slot.at > now.toISOString()) await upsert(eventId, slot);
+        else await remove(eventId, slot.window);
       }
+      for (const window of stale) await remove(eventId, window);
     },
   };
 };

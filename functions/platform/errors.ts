@@ -15,6 +15,7 @@ export const errorStatus = {
   event_full: 409,
   capacity_below_confirmed: 409,
   invalid_state: 409,
+  not_confirmed: 409,
   confirmation_expired: 409,
   no_seat: 409,
   join_url_required: 409,

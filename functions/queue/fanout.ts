@@ -1,7 +1,9 @@
 // In AWS: loads the manage token key (it seals or unseals tokens) before the handler can run.
 import '../wiring/token-key.js';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { fanoutMessage, fanoutRecipients, type MessageIntent } from '../notify/decide.js';
+import type { EventRepository } from '../events/ports.js';
+import { releasable } from '../events/reminders.js';
+import { fanoutMessage, fanoutRecipients, type MessageIntent, releaseDue } from '../notify/decide.js';
 import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notify/fanout-queue.js';
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
@@ -21,9 +23,12 @@ import { services } from '../wiring/services.js';
 export const PAGE_SIZE = 50;
 
 export interface FanoutDeps {
-  registrations: Pick<Registrations, 'list'>;
+  registrations: Pick<Registrations, 'list' | 'releaseNotReconfirmed'>;
+  /** The event as it is now, for the reconfirmation deadline's pages. */
+  events: Pick<EventRepository, 'get'>;
   send: (intent: MessageIntent) => Promise<SendResult>;
   queue: FanoutQueue;
+  clock: () => Date;
   pageSize?: number;
 }
 
@@ -33,8 +38,10 @@ export const fanoutDeps = (
   queue: FanoutQueue,
 ): FanoutDeps => ({
   registrations,
+  events: sendDeps.events,
   send: (intent) => sendOne(intent, sendDeps),
   queue,
+  clock: sendDeps.clock,
 });
 
 export const processQueueMessage = async (message: QueueMessage, deps: FanoutDeps): Promise<void> => {
@@ -47,10 +54,23 @@ export const processQueueMessage = async (message: QueueMessage, deps: FanoutDep
     limit: deps.pageSize ?? PAGE_SIZE,
     ...(job.cursor ? { cursor: job.cursor } : {}),
   });
+  if (job.kind === 'release') {
+    // The deadline releases seats: each its own conditional transaction (a redelivered page, or
+    // two runs at once, find them released and do nothing), the first in line seated in it.
+    const found = await deps.events.get(job.eventId);
+    if (!found || !releaseDue(found.event, deps.clock())) return;
+    for (const registration of page.items) {
+      if (releasable(registration, found.event)) {
+        await deps.registrations.releaseNotReconfirmed(registration, found.event, deps.clock());
+      }
+    }
+    if (page.next) await deps.queue.enqueue({ type: 'page', job: { ...job, cursor: page.next } });
+    return;
+  }
   const recipients = fanoutRecipients[job.kind];
   for (const registration of page.items) {
     if (!recipients.includes(registration.status)) continue;
-    const intent = fanoutMessage(job, registration);
+    const intent = fanoutMessage({ ...job, kind: job.kind }, registration);
     try {
       await deps.send(intent);
     } catch (error) {

@@ -54,7 +54,8 @@ export interface RegistrationRecord {
    */
   mailboxProvenAt?: string;
   cancelledAt?: string;
-  cancelledBy?: 'attendee' | 'organiser' | 'expired' | 'event';
+  /** `not_reconfirmed`: released at the event's reconfirmation deadline (`reconfirmBy`). */
+  cancelledBy?: 'attendee' | 'organiser' | 'expired' | 'event' | 'not_reconfirmed';
   checkedInAt?: string;
   /** When the person answered "still coming" (a reminder's or the reconfirmation's ask). */
   reconfirmedAt?: string;

@@ -6,6 +6,7 @@ import type { Answers, RegistrationRecord } from './model.js';
 import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
 import type { RegistrationContext, RegistrationSettings, SeatQuotaReader } from './ports.js';
 import { promoteOutOfTurn } from './promote.js';
+import { reconfirm, releaseNotReconfirmed } from './reconfirm.js';
 import { type RegisterOutcome, register } from './register.js';
 import { cancel, confirm, releaseExpiredHolds } from './release.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
@@ -47,6 +48,14 @@ export class Registrations {
 
   confirm(registration: RegistrationRecord, now: Date) {
     return confirm(this.context, registration, now);
+  }
+
+  reconfirm(registration: RegistrationRecord, event: EventRecord, now: Date) {
+    return reconfirm(this.context, registration, event, now);
+  }
+
+  releaseNotReconfirmed(registration: RegistrationRecord, event: EventRecord, now: Date) {
+    return releaseNotReconfirmed(this.context, registration, event, now);
   }
 
   releaseExpiredHolds(eventId: string, now: Date) {

@@ -10,6 +10,16 @@ import { fillFreeSeats, seatFromWaitlist } from './waitlist.js';
 type CancelledBy = NonNullable<RegistrationRecord['cancelledBy']>;
 
 /**
+ * A cancellation that must only happen while the registration still fits a rule (the
+ * reconfirmation deadline's): the rule as read (`holds`) and as the database re-checks it.
+ */
+export interface CancelGuard {
+  holds: (registration: RegistrationRecord) => boolean;
+  condition: string;
+  values: Record<string, string>;
+}
+
+/**
  * Cancels a registration; a freed seat goes to the head of the waitlist. Cancelling
  * twice is harmless: the second finds it cancelled and frees nothing.
  */
@@ -18,8 +28,9 @@ export const cancel = async (
   registration: RegistrationRecord,
   by: CancelledBy,
   now: Date,
+  guard?: CancelGuard,
 ): Promise<RegistrationRecord> => {
-  const cancelled = await markCancelled(context, registration, by, now);
+  const cancelled = await markCancelled(context, registration, by, now, guard);
   // Also when it was already cancelled: an earlier attempt may have died before promoting.
   await fillFreeSeats(context, registration.eventId, now);
   return cancelled;
@@ -35,13 +46,14 @@ const markCancelled = async (
   registration: RegistrationRecord,
   by: CancelledBy,
   now: Date,
+  guard?: CancelGuard,
 ): Promise<RegistrationRecord> => {
   const { table } = context;
   let latest: RegistrationRecord | undefined = registration;
   let passOn = true;
   for (let round = 0; round < MAX_ROUNDS && latest; round++) {
     const current: RegistrationRecord = latest;
-    if (current.status === 'cancelled') return current;
+    if (current.status === 'cancelled' || (guard && !guard.holds(current))) return current;
     const counts = seatCounts(current);
     const shard = current.shard;
     const release = {
@@ -57,10 +69,14 @@ const markCancelled = async (
     const transaction = new Transaction()
       .add(
         'cancelled',
-        table.writes.statusChange(current, current.status, 'cancelled', now, {
-          cancelledAt: now.toISOString(),
-          cancelledBy: by,
-        }),
+        table.writes.statusChange(
+          current,
+          current.status,
+          'cancelled',
+          now,
+          { cancelledAt: now.toISOString(), cancelledBy: by },
+          guard,
+        ),
       )
       .add(
         'seat',

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { isReconfirmed, type Reconfirmation } from '../events/reminders.js';
 import { answerTo, type RegistrationRecord } from './model.js';
 import type { RegistrationStatus } from './schemas.js';
 
@@ -171,4 +172,45 @@ export const registrationsByDay = (
     days.set(date, day);
   }
   return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+};
+
+export interface AttendanceStats {
+  confirmed: number;
+  reconfirmed: number;
+  released: number;
+  checkedIn: number;
+  joined: number;
+  /** Once the event is over (null before): seat holders neither checked in nor joined online. */
+  noShow: number | null;
+  /** Once the event is over (null before, or without seat holders): those who came, of the seat holders. */
+  showUpRate: number | null;
+}
+
+/**
+ * How far seat holders came (API.md, "Attendance"), from the registrations: `reconfirmed`
+ * counts those who said so and those seated after the ask (isReconfirmed); `released`, the
+ * seats the reconfirmation deadline gave to the waitlist. Erased seat holders count
+ * anonymously, as confirmed and, if they were, checked in.
+ */
+export const attendanceStats = (
+  registrations: RegistrationRecord[],
+  erased: { status: RegistrationStatus; checkedIn: boolean }[],
+  event: Reconfirmation & { endsAt: string },
+  now: Date,
+): AttendanceStats => {
+  const seated = registrations.filter((r) => r.status === 'confirmed');
+  const erasedSeated = erased.filter((r) => r.status === 'confirmed');
+  const confirmed = seated.length + erasedSeated.length;
+  const came =
+    seated.filter((r) => r.checkedInAt || r.joinedAt).length + erasedSeated.filter((r) => r.checkedIn).length;
+  const over = event.endsAt <= now.toISOString();
+  return {
+    confirmed,
+    reconfirmed: seated.filter((r) => isReconfirmed(r, event)).length,
+    released: registrations.filter((r) => r.cancelledBy === 'not_reconfirmed').length,
+    checkedIn: seated.filter((r) => r.checkedInAt).length + erasedSeated.filter((r) => r.checkedIn).length,
+    joined: seated.filter((r) => r.joinedAt).length,
+    noShow: over ? confirmed - came : null,
+    showUpRate: over && confirmed > 0 ? Math.round((came / confirmed) * 1000) / 1000 : null,
+  };
 };

@@ -1,6 +1,13 @@
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
-import { reminderDue, reminderWindows } from '../notify/decide.js';
+import {
+  isReminderWindow,
+  type PageKind,
+  RECONFIRM_ASK,
+  RECONFIRM_BY,
+  reminderDue,
+  reminderSlots,
+} from '../notify/decide.js';
 import type { FanoutQueue } from '../notify/fanout-queue.js';
 import type { ReminderInput } from '../notify/reminder-scheduler.js';
 import { log } from '../platform/log.js';
@@ -9,9 +16,11 @@ import { tableName } from '../wiring/config.js';
 import { queueFromEnv } from '../wiring/notify.js';
 
 /**
- * The reminder schedules' target: `{eventId, window}` -> a `reminder` fan-out to the event's
- * confirmed registrants, if the reminder is still due (the event may have been cancelled or
- * moved since the schedule was made). Locally the tick calls the same function.
+ * The reminder schedules' target: `{eventId, window}` -> a fan-out over the event's confirmed
+ * registrants, if the window is still due (the event may have been cancelled or moved since the
+ * schedule was made): a `reminder`, the reconfirmation's ask, or at its deadline the release of
+ * the seats not reconfirmed (each its own conditional transaction, page by page, so a crash
+ * mid-way resumes with the redelivered page). Locally the tick calls the same function.
  */
 
 export interface RemindDeps {
@@ -23,21 +32,44 @@ export interface RemindDeps {
 export type RemindResult = { status: 'queued' } | { status: 'skipped'; reason: 'no_event' | 'not_due' };
 
 const isReminderInput = (input: unknown): input is ReminderInput =>
-  typeof (input as ReminderInput)?.eventId === 'string' &&
-  (reminderWindows as readonly string[]).includes((input as ReminderInput).window);
+  typeof (input as ReminderInput)?.eventId === 'string' && isReminderWindow((input as ReminderInput).window);
+
+const pageKindOf = (window: string): PageKind =>
+  window === RECONFIRM_ASK ? 'reconfirm_ask' : window === RECONFIRM_BY ? 'release' : 'reminder';
+
+/** A scheduler firing this much before the deadline is retried rather than dropped. */
+const DEADLINE_RETRY_MS = 5 * 60_000;
 
 export const remind = async (input: unknown, deps: RemindDeps): Promise<RemindResult> => {
-  if (!isReminderInput(input)) throw new Error('Expected {eventId, window: "24h" | "1h"}');
+  if (!isReminderInput(input)) {
+    throw new Error('Expected {eventId, window: "24h" | "90m" | "reconfirm-ask" | "reconfirm-by"}');
+  }
   const found = await deps.events.get(input.eventId);
   if (!found) return { status: 'skipped', reason: 'no_event' };
   const { event } = found;
-  if (!reminderDue(event, input.window, deps.clock())) {
+  const now = deps.clock();
+  if (!reminderDue(event, input.window, now)) {
+    const deadline = reminderSlots(event).find((slot) => slot.window === RECONFIRM_BY);
+    if (
+      input.window === RECONFIRM_BY &&
+      deadline &&
+      Date.parse(deadline.at) - now.getTime() < DEADLINE_RETRY_MS
+    ) {
+      // Seats never go early: failing makes EventBridge Scheduler try again (its retry policy).
+      throw new Error(`Reconfirmation deadline of ${event.id} not reached yet; try again`);
+    }
     log.warn('reminder not due; skipped', { eventId: event.id, window: input.window });
     return { status: 'skipped', reason: 'not_due' };
   }
+  const kind = pageKindOf(input.window);
   await deps.queue.enqueue({
     type: 'page',
-    job: { kind: 'reminder', eventId: event.id, sequence: event.sequence, window: input.window },
+    job: {
+      kind,
+      eventId: event.id,
+      sequence: event.sequence,
+      ...(kind === 'reminder' ? { window: input.window } : {}),
+    },
   });
   return { status: 'queued' };
 };

@@ -63,7 +63,7 @@ const apply = async (intent: Intent, deps: NotifyDeps): Promise<void> => {
       await deps.queue.enqueue({ type: 'page', job: intent.job });
       return;
     case 'reminders':
-      await deps.scheduler.replace(intent.eventId, intent.slots, deps.clock());
+      await deps.scheduler.replace(intent.eventId, intent.slots, deps.clock(), intent.stale);
       return;
   }
 };

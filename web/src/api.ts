@@ -78,6 +78,8 @@ export interface RegistrationView {
   };
   /** What the registrant may do now: the page offers exactly these. */
   offers: { confirm: boolean; cancel: boolean; calendar: boolean; registerAgain: boolean };
+  /** How far the person is known to be coming (API.md, "Attendance"). */
+  attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string };
   joinUrl?: string;
   /** Absent from the answer to a registration pending confirmation (its link comes by email). */
   calendarLinks?: { ics: string; google: string; outlook: string };
@@ -165,6 +167,9 @@ export const api = {
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/confirm?token=${enc(token)}`),
   cancel: (id: string, token: string) =>
     request<RegistrationView>('POST', `/api/registrations/${enc(id)}/cancel?token=${enc(token)}`),
+  /** "I'm coming" (idempotent). */
+  reconfirm: (id: string, token: string) =>
+    request<RegistrationView>('POST', `/api/registrations/${enc(id)}/reconfirm?token=${enc(token)}`),
   /** No token: the manage link goes by email to the registration's address. */
   requestLink: (id: string) =>
     request<{ status: 'sent'; everyMinutes: number }>('POST', `/api/registrations/${enc(id)}/manage-link`),

@@ -6,12 +6,15 @@ import { type Key, onLangChange, setStatus, setupLanguageSwitch, t } from './i18
 
 /**
  * `/manage#registration=ID&token=TOKEN`: the token stays in the fragment, which browsers
- * never send to a server, a log or a referrer.
+ * never send to a server, a log or a referrer. A reminder's links add `&ask=coming` or
+ * `&ask=cancel`: opening them only shows the question (mail scanners open links); the one
+ * click on its button acts.
  */
 
 const state: {
   id?: string;
   token?: string;
+  ask?: 'coming' | 'cancel';
   view?: RegistrationView;
   failure?: Key;
   askingCancel: boolean;
@@ -97,24 +100,44 @@ const run = async (
   if (target) focusOn(target);
 };
 
-/** Confirms or cancels, then announces the outcome. */
-const act = async (action: 'confirm' | 'cancel'): Promise<void> => {
+/** Confirms, cancels or reconfirms, then announces the outcome. */
+const act = async (action: 'confirm' | 'cancel' | 'reconfirm'): Promise<void> => {
   const { id, token } = state;
   if (!id || !token) return;
   await run(
     async () => {
       state.view = await api[action](id, token);
       state.askingCancel = false;
-      return action === 'cancel' ? 'cancelledNow' : 'confirmedNow';
+      state.ask = undefined;
+      return action === 'cancel' ? 'cancelledNow' : action === 'confirm' ? 'confirmedNow' : 'reconfirmed';
     },
     // Only an emailed link confirms (the registration form's link does not prove the mailbox).
     (error) =>
       action === 'confirm' && error instanceof ApiError && error.code === 'forbidden'
         ? 'confirmFromEmail'
-        : failureOf(error),
+        : error instanceof ApiError && error.code === 'not_confirmed'
+          ? 'status_cancelled'
+          : failureOf(error),
     () => 'registration-status',
   );
 };
+
+/** "Still coming?" from a reminder's link: one click on "I'm coming" answers. */
+const comingArea = (view: RegistrationView) =>
+  view.attendance?.reconfirmedAt
+    ? h('p', { class: 'note' }, t('reconfirmed'))
+    : state.ask === 'coming'
+      ? h(
+          'div',
+          { class: 'confirm-step', role: 'group', 'aria-labelledby': 'coming-question' },
+          h('p', { id: 'coming-question' }, t('reconfirmQuestion')),
+          h(
+            'div',
+            { class: 'actions' },
+            button(t('reconfirmButton'), 'button primary', () => void act('reconfirm')),
+          ),
+        )
+      : null;
 
 const cancelArea = () => {
   if (!state.askingCancel) {
@@ -137,13 +160,19 @@ const cancelArea = () => {
   return h(
     'div',
     { class: 'confirm-step', role: 'group', 'aria-labelledby': 'cancel-question' },
-    h('p', { id: 'cancel-question' }, t('cancelQuestion')),
+    // From a reminder's "I can't come any more", the question is asked on arrival.
+    h('p', { id: 'cancel-question' }, t(state.ask === 'cancel' ? 'notComingQuestion' : 'cancelQuestion')),
     h(
       'div',
       { class: 'actions' },
-      button(t('cancelYes'), 'button danger', () => void act('cancel')),
+      button(
+        t(state.ask === 'cancel' ? 'notComingButton' : 'cancelYes'),
+        'button danger',
+        () => void act('cancel'),
+      ),
       button(t('cancelNo'), 'button', () => {
         state.askingCancel = false;
+        state.ask = undefined;
         render();
         document.getElementById('cancel-start')?.focus();
       }),
@@ -213,6 +242,7 @@ const registrationPanel = (view: RegistrationView) => {
           h('p', { class: 'note' }, t('joinHelp')),
         )
       : null,
+    offers.cancel && view.status === 'confirmed' && phase === 'upcoming' ? comingArea(view) : null,
     offers.cancel && view.status === 'waitlisted' ? h('p', {}, t('waitlistHelp')) : null,
     offers.confirm
       ? h(
@@ -365,6 +395,8 @@ const load = async (): Promise<void> => {
   const params = new URLSearchParams(location.hash.slice(1));
   state.id = params.get('registration') ?? undefined;
   state.token = params.get('token') ?? undefined;
+  const ask = params.get('ask');
+  state.ask = ask === 'coming' || ask === 'cancel' ? ask : undefined;
   state.view = undefined;
   state.failure = undefined;
   state.askingCancel = false;
@@ -385,7 +417,12 @@ const load = async (): Promise<void> => {
     // An invalid link gets its own panel with help; other failures are a short message.
     setStatus(state.failure === 'invalidLink' ? null : state.failure);
   }
+  // Only a confirmed seat is asked (a seat already given up, or a place on the waitlist, is not).
+  if (state.view?.status !== 'confirmed' || !state.view.offers.cancel) state.ask = undefined;
+  state.askingCancel = state.ask === 'cancel';
   render();
+  const question = state.ask && document.getElementById(`${state.ask}-question`);
+  if (question) focusOn(question);
 };
 
 setupLanguageSwitch();

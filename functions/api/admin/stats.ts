@@ -1,18 +1,19 @@
 import { countsOf } from '../../events/model.js';
 import { ownEvent } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
-import { registrationsByDay } from '../../registrations/report.js';
+import { attendanceStats, registrationsByDay } from '../../registrations/report.js';
 import { services } from '../../wiring/services.js';
 
-/** GET /api/admin/events/{eventId}/stats — counts and registrations per day, erased people included anonymously. */
+/** GET /api/admin/events/{eventId}/stats — counts, registrations per day and attendance, erased people included anonymously. */
 export const handler = httpApi({}, async (request) => {
   const { event, seats } = await ownEvent(request);
-  const { registrations } = services();
+  const { registrations, clock } = services();
 
   const [live, erased] = await Promise.all([registrations.all(event.id), registrations.erased(event.id)]);
 
   return ok({
     counts: countsOf(seats),
     registrationsByDay: registrationsByDay([...live, ...erased], event.timeZone),
+    attendance: attendanceStats(live, erased, event, clock()),
   });
 });

@@ -89,6 +89,8 @@ export class RegistrationWrites {
     to: RegistrationStatus,
     now: Date,
     set: Record<string, string | number>,
+    /** A further condition (plain attribute names, its own `:values`). */
+    also?: { condition: string; values: Record<string, string> },
   ): TransactItem {
     const assignments = Object.keys(set).map((name) => `#${name} = :${name}`);
     // Leaving the waitlist drops the sparse index entry; leaving a held seat drops the hold.
@@ -100,7 +102,7 @@ export class RegistrationWrites {
         TableName: this.tableName,
         Key: keyOf(registration),
         UpdateExpression: expression,
-        ConditionExpression: '#status = :from AND #id = :id',
+        ConditionExpression: `#status = :from AND #id = :id${also ? ` AND ${also.condition}` : ''}`,
         ExpressionAttributeNames: namesFor(`${expression} #id`),
         ExpressionAttributeValues: {
           ':from': from,
@@ -108,6 +110,7 @@ export class RegistrationWrites {
           ':id': registration.id,
           ':now': now.toISOString(),
           ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+          ...also?.values,
         },
       },
     };
@@ -176,6 +179,24 @@ export class RegistrationWrites {
           ':confirmed': 'confirmed',
           ':now': now.toISOString(),
           ...(at ? { ':at': at } : {}),
+        },
+      },
+    };
+  }
+
+  /** "Still coming": the time set once, only on a confirmed registration. */
+  reconfirmed(registration: RegistrationRecord, now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: 'SET reconfirmedAt = :now, updatedAt = :now',
+        ConditionExpression: '#status = :confirmed AND #id = :id AND attribute_not_exists(reconfirmedAt)',
+        ExpressionAttributeNames: { '#status': 'status', '#id': 'id' },
+        ExpressionAttributeValues: {
+          ':confirmed': 'confirmed',
+          ':id': registration.id,
+          ':now': now.toISOString(),
         },
       },
     };

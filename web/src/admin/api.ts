@@ -23,6 +23,11 @@ export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue'> {
   waitlistEnabled: boolean;
   sequence: number;
   counts: Counts;
+  /** Reminder offsets (ISO 8601 durations), the format's defaults unless set. */
+  reminders: string[];
+  reconfirmBy: string | null;
+  /** null: 48 hours before `reconfirmBy`. */
+  reconfirmAskAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -44,6 +49,7 @@ export interface RegistrationAdmin {
   cancelledAt: string | null;
   cancelledBy: string | null;
   checkedInAt: string | null;
+  attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string; rsvp?: string };
   consentAt: string;
   /** The privacy text agreed to; null for registrations made before it was kept. */
   consentVersion: string | null;
@@ -57,9 +63,20 @@ export interface DayCount {
   cancelled: number;
 }
 
+export interface AttendanceStats {
+  confirmed: number;
+  reconfirmed: number;
+  released: number;
+  checkedIn: number;
+  joined: number;
+  noShow: number | null;
+  showUpRate: number | null;
+}
+
 export interface Stats {
   counts: Counts;
   registrationsByDay: DayCount[];
+  attendance?: AttendanceStats;
 }
 
 export interface OutboxEmail {

@@ -44,6 +44,26 @@ const countTiles = (counts: Counts) =>
     ),
   );
 
+/** Who said "still coming", and the seats the reconfirmation deadline gave to the waitlist. */
+const attendanceTiles = (attendance: NonNullable<Stats['attendance']>) =>
+  h(
+    'dl',
+    { class: 'tiles', id: 'attendance' },
+    (
+      [
+        ['reconfirmed', 'statReconfirmed'],
+        ['released', 'statReleased'],
+      ] as const
+    ).map(([key, label]) =>
+      h(
+        'div',
+        { class: 'tile', 'data-count': key },
+        h('dt', {}, t(label)),
+        h('dd', {}, attendance[key].toLocaleString(locale())),
+      ),
+    ),
+  );
+
 /** The chart (uPlot, loaded now) with the same numbers as a table for screen readers and print. */
 const statsBlock = (stats: Stats, keepDestroy: (destroy: () => void) => void) => {
   const days = stats.registrationsByDay;
@@ -92,6 +112,7 @@ const statsBlock = (stats: Stats, keepDestroy: (destroy: () => void) => void) =>
     'section',
     { class: 'stats', 'aria-labelledby': 'stats-title' },
     h('h2', { id: 'stats-title' }, t('perDayTitle')),
+    stats.attendance ? attendanceTiles(stats.attendance) : null,
     days.length ? canvas : h('p', { class: 'muted' }, t('noRegistrationsYet')),
     days.length
       ? h('details', {}, h('summary', {}, t('chartData')), h('div', { class: 'table-wrap' }, table))

@@ -186,6 +186,20 @@ const defaultStart = (): string => {
   return start.toISOString();
 };
 
+/**
+ * The reminder offsets typed (`P1D, PT1H`): unchanged ones are not sent, so an event on its
+ * format's defaults stays on them; emptied, the defaults again (null; on a new event, left out).
+ */
+const remindersOf = (form: HTMLElement, original?: EventAdmin): { reminders?: string[] | null } => {
+  const typed = value(form, 'ed-reminders')
+    .split(',')
+    .map((offset) => offset.trim().toUpperCase())
+    .filter(Boolean);
+  if (original && typed.join(',') === original.reminders.join(',')) return {};
+  if (typed.length === 0) return original ? { reminders: null } : {};
+  return { reminders: typed };
+};
+
 /** The form's content as the API's input (unknown values left for the schema to refuse). */
 const readForm = (form: HTMLElement, original?: EventAdmin) => {
   const zone = value(form, 'ed-timeZone') || 'Europe/Paris';
@@ -229,6 +243,9 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     requireChallenge: checked(form, 'ed-requireChallenge'),
     registrationOpensAt: instant('ed-registrationOpensAt', original?.registrationOpensAt),
     registrationClosesAt: instant('ed-registrationClosesAt', original?.registrationClosesAt),
+    ...remindersOf(form, original),
+    reconfirmBy: instant('ed-reconfirmBy', original?.reconfirmBy),
+    reconfirmAskAt: instant('ed-reconfirmAskAt', original?.reconfirmAskAt),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
       // A row without a day of its own (a one-day event) is on the event's day.
       const day = text('day') || value(form, 'ed-startsAt').slice(0, 10);
@@ -272,6 +289,7 @@ type EditorInput = ReturnType<typeof readForm>;
 /** Field path (`venue.name`, `agenda.1.title`) -> the control showing it. */
 const controlIdOf = (path: string): string => {
   const parts = path.split('.');
+  if (parts[0] === 'reminders') return 'ed-reminders';
   if ((parts[0] === 'agenda' || parts[0] === 'speakers' || parts[0] === 'questions') && parts.length >= 3) {
     const field = parts[2] === 'startsAt' ? 'start' : parts[2] === 'endsAt' ? 'end' : parts[2];
     return `ed-${parts[0]}-${parts[1]}-${field}`;
@@ -661,6 +679,33 @@ export const editorView = (
                 : '',
           }),
           { hint: t('closesAtHint') },
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'editor-section', 'aria-labelledby': 'ed-attendance-title' },
+      h('h2', { id: 'ed-attendance-title' }, t('sectionAttendance')),
+      labelled(
+        'ed-reminders',
+        t('reminders'),
+        input({ type: 'text', value: original?.reminders.join(', ') ?? '', placeholder: 'P1D, PT1H' }),
+        { hint: t('remindersHint') },
+      ),
+      h(
+        'div',
+        { class: 'two' },
+        labelled(
+          'ed-reconfirmBy',
+          t('reconfirmBy'),
+          input({ type: 'datetime-local', value: local(original?.reconfirmBy) }),
+          { hint: t('reconfirmByHint') },
+        ),
+        labelled(
+          'ed-reconfirmAskAt',
+          t('reconfirmAskAt'),
+          input({ type: 'datetime-local', value: local(original?.reconfirmAskAt) }),
+          { hint: t('reconfirmAskAtHint') },
         ),
       ),
     ),

@@ -268,7 +268,11 @@ export const registrationsPanel = (
       item.status === 'waitlisted' && item.waitlistPosition
         ? t('regWaitlistedAt', { n: item.waitlistPosition })
         : t(STATUS_KEYS[item.status]);
-    return h('span', { class: `badge badge-${item.status}` }, text);
+    const badge = h('span', { class: `badge badge-${item.status}` }, text);
+    // "Still coming", answered from a reminder or the reconfirmation's ask.
+    return item.attendance?.reconfirmedAt
+      ? h('span', {}, badge, ' ', h('span', { class: 'badge badge-reconfirmed' }, t('reconfirmedMark')))
+      : badge;
   };
 
   // Each control says which it is (`data-control`), so a redraw can give the focus back to it.

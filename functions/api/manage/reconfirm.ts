@@ -1,0 +1,14 @@
+import { managedRegistration } from '../../http/access.js';
+import { httpApi, ok } from '../../http/handler.js';
+import { registrationView } from '../../registrations/model.js';
+import { services } from '../../wiring/services.js';
+
+/** POST /api/registrations/{registrationId}/reconfirm?token= — "I'm coming": a confirmed seat kept; twice is harmless. */
+export const handler = httpApi({}, async (request) => {
+  const { registration, event, token } = await managedRegistration(request);
+  const { registrations, baseUrl, clock } = services();
+
+  const reconfirmed = await registrations.reconfirm(registration, event, clock());
+
+  return ok(registrationView(reconfirmed, event, { baseUrl, token, withJoinUrl: true, now: clock() }));
+});

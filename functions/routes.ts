@@ -27,6 +27,8 @@ export interface RouteDefinition {
   sealsTokens?: true;
   /** The handler signs registration challenges, with a key derived from the manage token key: it gets that key too. */
   signsChallenges?: true;
+  /** The handler names reply addresses (an invitation), tagged with a key derived from the manage token key: it gets that key too. */
+  signsReplyAddresses?: true;
 }
 
 const route = (
@@ -34,7 +36,7 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges'> = {},
+  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses'> = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -49,9 +51,14 @@ const route = (
  * which calendar apps and link checkers ask before subscribing. API Gateway's HTTP API routes
  * a method only where a route names it, so HEAD is a route of its own to the same function.
  */
-const calendarFile = (path: string, entry: string, access: RouteDefinition['access']): RouteDefinition[] => [
-  route('GET', path, entry, access),
-  route('HEAD', path, entry, access),
+const calendarFile = (
+  path: string,
+  entry: string,
+  access: RouteDefinition['access'],
+  options: Pick<RouteDefinition, 'signsReplyAddresses'> = {},
+): RouteDefinition[] => [
+  route('GET', path, entry, access, options),
+  route('HEAD', path, entry, access, options),
 ];
 
 const adminEvent = '/api/admin/events/{eventId}';
@@ -67,7 +74,9 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  ...calendarFile('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  ...calendarFile('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW', {
+    signsReplyAddresses: true,
+  }),
   // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
   route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {
     sealsTokens: true,

@@ -6,6 +6,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { receiveCalendarAnswer } from '../functions/inbound/receive.js';
 import {
   REGISTRATIONS_PER_CLIENT,
   REGISTRATIONS_PER_CLIENT_PER_EVENT,
@@ -201,6 +202,7 @@ const main = async () => {
     organiserIds: demoOrganisers.map((o) => o.id),
     webDir,
     outbox,
+    inbound: (raw) => receiveCalendarAnswer(services, raw),
   });
   try {
     await listen(server, port);

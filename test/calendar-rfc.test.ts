@@ -62,7 +62,14 @@ describe('parameter values (RFC 6868)', () => {
 
   it('carry ^, " and newlines in names as ^^, ^\' and ^n, and both parsers give the name back', () => {
     const files = [
-      personalInvite(event(), { ...organiser, name: awkward }, registration({ name: awkward }), MANAGE, NOW, REPLY_TO),
+      personalInvite(
+        event(),
+        { ...organiser, name: awkward },
+        registration({ name: awkward }),
+        MANAGE,
+        NOW,
+        REPLY_TO,
+      ),
       publicEventFile(event(), { ...organiser, name: awkward }, 'https://example.test', NOW),
     ];
     for (const ics of files) {
@@ -102,7 +109,14 @@ describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
 
 describe('CANCEL (RFC 5546 3.2.5)', () => {
   it('has no STATUS when one registration is cancelled and the event is still on', () => {
-    const ics = personalInvite(event(), organiser, registration({ status: 'cancelled' }), MANAGE, NOW, REPLY_TO);
+    const ics = personalInvite(
+      event(),
+      organiser,
+      registration({ status: 'cancelled' }),
+      MANAGE,
+      NOW,
+      REPLY_TO,
+    );
     for (const [parser, reading] of readings(ics)) {
       expect(reading.method, parser).toBe('CANCEL');
       expect(reading.events[0]?.status, parser).toBeUndefined();

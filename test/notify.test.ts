@@ -102,7 +102,9 @@ describe('registration messages', () => {
     expect(mail.calendar?.method).toBe('REQUEST');
     // Answers go to the registration's reply address, never to the organiser's mailbox.
     expect(mail.calendar?.text).not.toContain(ORGANISER.replyTo);
-    expect(mail.calendar?.text.replace(/\r?\n[ \t]/g, "")).toMatch(/ORGANIZER;CN="?Media Aces"?:mailto:rsvp\+[0-9a-f]+\.[0-9a-f]{16}@localhost/);
+    expect(mail.calendar?.text.replace(/\r?\n[ \t]/g, '')).toMatch(
+      /ORGANIZER;CN="?Media Aces"?:mailto:rsvp\+[0-9a-f]+\.[0-9a-f]{16}@localhost/,
+    );
     expect(mail.email.attachments.map((part) => part.mimeType)).toContain('application/ics');
     // Same UID as the public event file and the registrant's own invite.ics.
     expect(mail.calendar?.uid).toBe(await publicUid(eventId));

@@ -39,11 +39,10 @@ export const replyAddresses = (
   tokenKey: () => Buffer,
 ): ReplyAddresses => {
   let key: Buffer | undefined;
-  const tagOf = (hex: string) =>
-    createHmac('sha256', (key ??= replyKeyFrom(tokenKey())))
-      .update(hex)
-      .digest('hex')
-      .slice(0, TAG_HEX);
+  const tagOf = (hex: string) => {
+    key ??= replyKeyFrom(tokenKey());
+    return createHmac('sha256', key).update(hex).digest('hex').slice(0, TAG_HEX);
+  };
   const wanted = domain?.toLowerCase();
   const addresses: ReplyAddresses = {
     inviteReplyTo(registrationId) {

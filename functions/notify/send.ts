@@ -1,8 +1,8 @@
 import { personalInvite } from '../calendar/ical.js';
 import { type EventRecord, standInOrganiser } from '../events/model.js';
 import type { EventRepository } from '../events/ports.js';
-import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { ReplyAddresses } from '../inbound/reply-address.js';
+import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';

@@ -1,6 +1,7 @@
 import { AppError } from '../platform/errors.js';
 import { failedConditions, Transaction } from '../platform/transaction.js';
-import type { RegistrationRecord } from './model.js';
+import { RSVP_IS_LATER } from './dynamodb/writes.js';
+import { answersLater, type RegistrationRecord, type RsvpAnswer } from './model.js';
 import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
 import { plus, seatCounts } from './seat-counts.js';
 import { fillFreeSeats, seatFromWaitlist } from './waitlist.js';
@@ -11,15 +12,17 @@ type CancelledBy = NonNullable<RegistrationRecord['cancelledBy']>;
 
 /**
  * Cancels a registration; a freed seat goes to the head of the waitlist. Cancelling
- * twice is harmless: the second finds it cancelled and frees nothing.
+ * twice is harmless: the second finds it cancelled and frees nothing. `answer`: a calendar's
+ * "Decline", kept with the cancellation, which happens only if no later answer is stored.
  */
 export const cancel = async (
   context: RegistrationContext,
   registration: RegistrationRecord,
   by: CancelledBy,
   now: Date,
+  answer?: RsvpAnswer,
 ): Promise<RegistrationRecord> => {
-  const cancelled = await markCancelled(context, registration, by, now);
+  const cancelled = await markCancelled(context, registration, by, now, answer);
   // Also when it was already cancelled: an earlier attempt may have died before promoting.
   await fillFreeSeats(context, registration.eventId, now);
   return cancelled;
@@ -35,6 +38,7 @@ const markCancelled = async (
   registration: RegistrationRecord,
   by: CancelledBy,
   now: Date,
+  answer: RsvpAnswer | undefined,
 ): Promise<RegistrationRecord> => {
   const { table } = context;
   let latest: RegistrationRecord | undefined = registration;
@@ -42,6 +46,8 @@ const markCancelled = async (
   for (let round = 0; round < MAX_ROUNDS && latest; round++) {
     const current: RegistrationRecord = latest;
     if (current.status === 'cancelled') return current;
+    // "Coming after all" arrived first (mail is not delivered in order): the decline is older.
+    if (answer && !answersLater(current, answer.order)) return current;
     const counts = seatCounts(current);
     const shard = current.shard;
     const release = {
@@ -57,10 +63,18 @@ const markCancelled = async (
     const transaction = new Transaction()
       .add(
         'cancelled',
-        table.writes.statusChange(current, current.status, 'cancelled', now, {
-          cancelledAt: now.toISOString(),
-          cancelledBy: by,
-        }),
+        table.writes.statusChange(
+          current,
+          current.status,
+          'cancelled',
+          now,
+          {
+            cancelledAt: now.toISOString(),
+            cancelledBy: by,
+            ...(answer ? { rsvp: answer.rsvp, rsvpAt: answer.at, rsvpOrder: answer.order } : {}),
+          },
+          answer ? RSVP_IS_LATER : undefined,
+        ),
       )
       .add(
         'seat',

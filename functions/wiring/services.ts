@@ -3,8 +3,8 @@ import type { ChallengeSettings } from '../challenges/challenges.js';
 import { challengeKeyFrom } from '../challenges/model.js';
 import { SpentChallengeStore } from '../challenges/store.js';
 import type { EventRepository } from '../events/ports.js';
-import { type ReplyAddresses, replyAddresses } from '../inbound/reply-address.js';
 import { EventStore } from '../events/store.js';
+import { type ReplyAddresses, replyAddresses } from '../inbound/reply-address.js';
 import {
   BAD_MANAGE_TOKENS,
   RateLimiter,

@@ -23,7 +23,14 @@ export const handler = httpApi({}, async (request) => {
 
   const organiser = await eventOrganiser(event);
   const page = registrationPageUrl(baseUrl, registration.id);
-  const ics = personalInvite(event, organiser, registration, page, clock(), replies.inviteReplyTo(registration.id));
+  const ics = personalInvite(
+    event,
+    organiser,
+    registration,
+    page,
+    clock(),
+    replies.inviteReplyTo(registration.id),
+  );
 
   return calendarFile(request, ics, {
     cache: 'private',

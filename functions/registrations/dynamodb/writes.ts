@@ -2,9 +2,18 @@ import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platfo
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
 import { archivedEmailKey } from '../lifecycle.js';
-import { arrivalSecond, type RegistrationRecord, type SeatDecision, seatConditions } from '../model.js';
+import {
+  arrivalSecond,
+  type RegistrationRecord,
+  type RsvpAnswer,
+  type SeatDecision,
+  seatConditions,
+} from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
+
+/** The condition that an answer (`:rsvpOrder`) comes after the one stored (answersLater). */
+export const RSVP_IS_LATER = '(attribute_not_exists(#rsvpOrder) OR #rsvpOrder < :rsvpOrder)';
 
 /** Names every attribute through a `#name` placeholder (several are reserved words). */
 const namesFor = (expression: string): Record<string, string> =>
@@ -89,6 +98,8 @@ export class RegistrationWrites {
     to: RegistrationStatus,
     now: Date,
     set: Record<string, string | number>,
+    /** A further condition on the registration, its values named `:<attribute>` as in `set`. */
+    also?: string,
   ): TransactItem {
     const assignments = Object.keys(set).map((name) => `#${name} = :${name}`);
     // Leaving the waitlist drops the sparse index entry; leaving a held seat drops the hold.
@@ -100,8 +111,8 @@ export class RegistrationWrites {
         TableName: this.tableName,
         Key: keyOf(registration),
         UpdateExpression: expression,
-        ConditionExpression: '#status = :from AND #id = :id',
-        ExpressionAttributeNames: namesFor(`${expression} #id`),
+        ConditionExpression: `#status = :from AND #id = :id${also ? ` AND ${also}` : ''}`,
+        ExpressionAttributeNames: namesFor(`${expression} #id ${also ?? ''}`),
         ExpressionAttributeValues: {
           ':from': from,
           ':to': to,
@@ -176,6 +187,27 @@ export class RegistrationWrites {
           ':confirmed': 'confirmed',
           ':now': now.toISOString(),
           ...(at ? { ':at': at } : {}),
+        },
+      },
+    };
+  }
+
+  /** A calendar's answer kept, only on a live registration and only over an earlier answer. */
+  rsvp(registration: RegistrationRecord, answer: RsvpAnswer, now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: 'SET rsvp = :rsvp, rsvpAt = :at, rsvpOrder = :rsvpOrder, updatedAt = :now',
+        ConditionExpression: `#status <> :cancelled AND id = :id AND ${RSVP_IS_LATER}`,
+        ExpressionAttributeNames: { '#status': 'status', '#rsvpOrder': 'rsvpOrder' },
+        ExpressionAttributeValues: {
+          ':rsvp': answer.rsvp,
+          ':at': answer.at,
+          ':rsvpOrder': answer.order,
+          ':cancelled': 'cancelled',
+          ':id': registration.id,
+          ':now': now.toISOString(),
         },
       },
     };

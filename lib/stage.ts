@@ -13,7 +13,10 @@ export interface OrganiserSettings {
   /** Group name and organiser id; the admin API scopes every call by it. */
   readonly id: string;
   readonly name: string;
-  /** Where attendees' replies go; also the invitation's ORGANIZER. */
+  /**
+   * Where replies to the emails go, and the ORGANIZER of the public calendar files. Never the
+   * invitations' ORGANIZER: calendar answers go to the system (`replyDomain`, docs/calendar.md).
+   */
   readonly replyTo: string;
 }
 

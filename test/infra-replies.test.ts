@@ -92,9 +92,10 @@ describe('a stage with a replyDomain', () => {
 
   it('gives the inbound function that bucket to read, the table to write, the token key: nothing else', () => {
     const fn = inbound?.handler;
-    expect(fn?.entry).toBe(INBOUND_ENTRY);
+    if (!fn) throw new Error('no inbound function');
+    expect(fn.entry).toBe(INBOUND_ENTRY);
     expect(stack.functions.get(INBOUND_ENTRY)).toBe(fn);
-    const roleId = stack.resolve((fn?.role.node.defaultChild as Json).logicalId);
+    const roleId = stack.resolve((fn.role.node.defaultChild as Json).logicalId);
     const statements = resourcesOf(template, 'AWS::IAM::Policy')
       .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
       .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Json[]);

@@ -218,6 +218,9 @@ describe('Accept and Maybe', () => {
     ).toMatchObject({ outcome: 'accepted', changed: true });
     expect(await attendance()).toEqual({ rsvp: 'accepted' });
 
+    // Answers that keep the seat send nobody anything: the confirmation is all Ada got.
+    expect(await chain.mails('ada-accept@example.com')).toHaveLength(1);
+    expect(await chain.mails(ORGANISER.replyTo)).toEqual([]);
     // The organiser's view carries it too.
     const list = await chain.app.call('GET', `/api/admin/events/${eventId}/registrations`, {
       organiser: ORGANISER.id,

@@ -29,6 +29,8 @@ export interface RouteDefinition {
   signsChallenges?: true;
   /** Project files the handler reads at run time, copied next to its bundle (lib/app-function.ts). */
   files?: readonly string[];
+  /** The handler names reply addresses (an invitation), tagged with a key derived from the manage token key: it gets that key too. */
+  signsReplyAddresses?: true;
 }
 
 const route = (
@@ -36,7 +38,7 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'files'> = {},
+  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses' | 'files'> = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -56,7 +58,7 @@ const getAndHead = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'files'> = {},
+  options: Pick<RouteDefinition, 'files' | 'signsReplyAddresses'> = {},
 ): RouteDefinition[] => [
   route('GET', path, entry, access, options),
   route('HEAD', path, entry, access, options),
@@ -78,7 +80,9 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
   route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW'),
-  ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW'),
+  ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW', {
+    signsReplyAddresses: true,
+  }),
   // No token: the manage link goes by email to the registrant (a calendar entry's link leads here).
   route('POST', '/api/registrations/{registrationId}/manage-link', 'manage/requestLink', 'RW', {
     sealsTokens: true,

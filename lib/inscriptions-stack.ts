@@ -18,6 +18,7 @@ import { Api } from './api.js';
 import { AppFunction, functionIdFor } from './app-function.js';
 import { Auth } from './auth.js';
 import { DataTable } from './data-table.js';
+import { InboundReplies, SES_RECEIVING_REGIONS } from './inbound.js';
 import { Mail } from './mail.js';
 import { Monitoring } from './monitoring.js';
 import {
@@ -72,6 +73,8 @@ export class InscriptionsStack extends Stack {
   readonly monitoring: Monitoring;
   /** The stage's web ACL, in a stack of its own in us-east-1; absent when the stage has no WAF. */
   readonly webAcl?: WebAclStack;
+  /** Calendar answers through SES receiving; absent when the stage has no `replyDomain`. */
+  readonly inbound?: InboundReplies;
   /** Every function by its handler entry (routes.ts `entry`, or the worker's file). */
   readonly functions = new Map<string, AppFunction>();
   /** Functions given the manage token key. */
@@ -183,7 +186,7 @@ export class InscriptionsStack extends Stack {
         fn.bindTable(this.data, { accessMode: route.access });
         // Only the functions that issue manage tokens get the key that seals them (and the one
         // that signs registration challenges, with a key derived from it).
-        if (route.sealsTokens || route.signsChallenges) grantTokenKey(fn);
+        if (route.sealsTokens || route.signsChallenges || route.signsReplyAddresses) grantTokenKey(fn);
         this.functions.set(route.entry, fn);
         return fn;
       },
@@ -212,6 +215,27 @@ export class InscriptionsStack extends Stack {
       this.notifications.resend,
     ]) {
       this.functions.set(fn.entry, fn);
+    }
+
+    // Calendar answers, where the stage receives mail: every function that names reply
+    // addresses (the ones holding the token key) names this domain.
+    if (settings.replyDomain) {
+      this.inbound = new InboundReplies(this, 'Inbound', {
+        domain: settings.replyDomain,
+        verifiedBySending: settings.replyDomain === settings.mailDomain,
+        data: this.data,
+        publicBaseUrl: siteUrl,
+        grantTokenKey,
+        retain: settings.retain,
+        logRemovalPolicy: retained,
+      });
+      this.functions.set(this.inbound.handler.entry, this.inbound.handler);
+      for (const fn of this.tokenKeyReaders) fn.function.addEnvironment('REPLY_DOMAIN', settings.replyDomain);
+      if (settings.region && !SES_RECEIVING_REGIONS.includes(settings.region)) {
+        Annotations.of(this).addWarning(
+          `replyDomain: SES email receiving may not be offered in ${settings.region} (docs/deploy.md, "Calendar replies")`,
+        );
+      }
     }
 
     // Hourly: seat counters recomputed from the registrations, drift logged and repaired.

@@ -13,7 +13,10 @@ export interface OrganiserSettings {
   /** Group name and organiser id; the admin API scopes every call by it. */
   readonly id: string;
   readonly name: string;
-  /** Where attendees' replies go; also the invitation's ORGANIZER. */
+  /**
+   * Where replies to the emails go, and the ORGANIZER of the public calendar files. Never the
+   * invitations' ORGANIZER: calendar answers go to the system (`replyDomain`, docs/calendar.md).
+   */
   readonly replyTo: string;
 }
 
@@ -71,6 +74,11 @@ export interface StageSettings {
    * us-east-1 (lib/waf.ts). Absent: no web ACL. Default: on for a kept stage, off otherwise.
    */
   readonly waf?: WafSettings;
+  /**
+   * The domain calendar answers come back to (`rsvp+…@<replyDomain>`, SES email receiving,
+   * lib/inbound.ts). Absent: no receiving, and invitations ask for no answer.
+   */
+  readonly replyDomain?: string;
 }
 
 /** Sized so a popular event's opening minute fits, well under the account's 10,000 rps default. */
@@ -264,6 +272,11 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
     );
   }
 
+  const replyDomain = text('replyDomain')?.toLowerCase();
+  if (replyDomain !== undefined && !DOMAIN.test(replyDomain)) {
+    throw new Error(`replyDomain "${replyDomain}" must be a domain name, e.g. replies.example.org`);
+  }
+
   const restoredTableName = text('restoredTableName');
   const restoredTableStreamArn = text('restoredTableStreamArn');
   if ((restoredTableName === undefined) !== (restoredTableStreamArn === undefined)) {
@@ -305,5 +318,6 @@ export const stageSettingsFromContext = (scope: Construct): StageSettings => {
       'registrationThrottle',
     ),
     ...(waf ? { waf } : {}),
+    ...(replyDomain ? { replyDomain } : {}),
   };
 };

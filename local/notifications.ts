@@ -28,7 +28,7 @@ export interface LocalNotificationsOptions {
   endpoint: string;
   doc: DynamoDBDocumentClient;
   tableName: string;
-  services: Pick<Services, 'events' | 'registrations' | 'clock'>;
+  services: Pick<Services, 'events' | 'registrations' | 'clock' | 'replies'>;
   baseUrl: string;
   tokenKey: Buffer;
   mailer: Mailer;

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { InboundOutcome } from '../functions/inbound/decide.js';
+import { MAX_INBOUND_BYTES } from '../functions/inbound/parse.js';
 import { invoke, matchRoute } from './apigw.js';
 import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
 import type { Outbox } from './outbox.js';
@@ -22,6 +24,8 @@ export interface LocalServerOptions {
   webDir?: string;
   /** Serves `/local/outbox*` when given. */
   outbox?: Outbox;
+  /** Serves `POST /local/inbound` when given: a raw email, as a mail server would deliver it. */
+  inbound?: (raw: Buffer) => Promise<InboundOutcome>;
 }
 
 /** Wrong logins a client may make in a window before the login answers 429 until it ends. */
@@ -126,14 +130,14 @@ const sendError = (
   );
 
 /** Buffers the body up to the cap; beyond it, stops buffering and throws. */
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
+const readBody = (req: IncomingMessage, maxBytes = MAX_REQUEST_BYTES): Promise<Buffer> =>
   new Promise((done, fail) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return fail(new TooLarge());
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return fail(new TooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
+      if (size > maxBytes) {
         req.off('data', onData);
         chunks.length = 0;
         fail(new TooLarge());
@@ -271,6 +275,20 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     res.end(raw);
   };
 
+  /** What SES receiving does in AWS: the message goes to the calendar answer handler. */
+  const handleInbound = async (
+    inbound: NonNullable<LocalServerOptions['inbound']>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => {
+    if (!/^message\/rfc822\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return sendError(res, 415, 'unsupported_media_type', 'Send the raw email as message/rfc822');
+    }
+    const outcome = await inbound(await readBody(req, MAX_INBOUND_BYTES));
+    // 202: the answer changed the registration; 200: read, and nothing to do.
+    sendJson(res, 'changed' in outcome && outcome.changed ? 202 : 200, outcome);
+  };
+
   const handleStatic = async (res: ServerResponse, path: string, query: string, method: string) => {
     const notFound = () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
@@ -333,6 +351,14 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
           });
         }
         return await handleOutbox(options.outbox, req, res, path);
+      }
+      if (options.inbound && path === '/local/inbound') {
+        if (method !== 'POST') {
+          return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on this path`, {
+            headers: { allow: 'POST' },
+          });
+        }
+        return await handleInbound(options.inbound, req, res);
       }
       if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
       const query = (req.url ?? '').split('?').slice(1).join('?');

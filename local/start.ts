@@ -6,13 +6,14 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { receiveCalendarAnswer } from '../functions/inbound/receive.js';
 import {
   REGISTRATIONS_PER_CLIENT,
   REGISTRATIONS_PER_CLIENT_PER_EVENT,
 } from '../functions/platform/rate-limiter.js';
 import { reconcileAll } from '../functions/registrations/reconcile.js';
 import { createDocumentClient } from '../functions/wiring/clients.js';
-import { config, mailConfig, resetConfig } from '../functions/wiring/config.js';
+import { config, LOCAL_REPLY_DOMAIN, mailConfig, resetConfig } from '../functions/wiring/config.js';
 import { createServices, setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, localAdminPassword, localUserEmail } from './auth.js';
 import { createTable } from './create-table.js';
@@ -157,6 +158,8 @@ const main = async () => {
     registrationsPerClient: Number(process.env.REGISTRATIONS_PER_CLIENT) || REGISTRATIONS_PER_CLIENT.limit,
     registrationsPerClientPerEvent:
       Number(process.env.REGISTRATIONS_PER_CLIENT_PER_EVENT) || REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
+    // The outbox's domain: calendar answers come back through POST /local/inbound.
+    replyDomain: process.env.REPLY_DOMAIN || LOCAL_REPLY_DOMAIN,
   });
   setServices(services);
 
@@ -199,6 +202,7 @@ const main = async () => {
     organiserIds: demoOrganisers.map((o) => o.id),
     webDir,
     outbox,
+    inbound: (raw) => receiveCalendarAnswer(services, raw),
   });
   try {
     await listen(server, port);

@@ -13,6 +13,8 @@ import { readings } from './support/ical.js';
 const created = new Date('2026-01-05T09:00:00.000Z');
 const organiser: Organiser = { id: 'rfc', name: 'RFC Organiser', replyTo: 'contact@rfc.example' };
 const MANAGE = 'https://example.test/manage#token=t';
+/** The registration's reply address (functions/inbound/reply-address.ts): ORGANIZER of its invitation. */
+const REPLY_TO = { address: 'rsvp+0a1b.0123456789abcdef@replies.example', read: true };
 /** When the files are made: months after the event's last change. */
 const NOW = new Date('2026-03-01T12:34:56.000Z');
 
@@ -60,7 +62,14 @@ describe('parameter values (RFC 6868)', () => {
 
   it('carry ^, " and newlines in names as ^^, ^\' and ^n, and both parsers give the name back', () => {
     const files = [
-      personalInvite(event(), { ...organiser, name: awkward }, registration({ name: awkward }), MANAGE, NOW),
+      personalInvite(
+        event(),
+        { ...organiser, name: awkward },
+        registration({ name: awkward }),
+        MANAGE,
+        NOW,
+        REPLY_TO,
+      ),
       publicEventFile(event(), { ...organiser, name: awkward }, 'https://example.test', NOW),
     ];
     for (const ics of files) {
@@ -68,7 +77,9 @@ describe('parameter values (RFC 6868)', () => {
       expect(ics.replace(/\r\n[ \t]/g, '')).toContain(`CN="Les ^'Amis^' ^^ du^nCafé ^^n ^^'"`);
       for (const [parser, reading] of readings(ics)) {
         const [vevent] = reading.events;
-        expect(vevent?.organizer, parser).toEqual({ name: awkward, email: organiser.replyTo });
+        // The organiser's name on both; the personal invitation's answers go to its reply address.
+        const email = ics.includes('METHOD:PUBLISH') ? organiser.replyTo : REPLY_TO.address;
+        expect(vevent?.organizer, parser).toEqual({ name: awkward, email });
         for (const attendee of vevent?.attendees ?? [])
           expect(attendee, parser).toEqual({ name: awkward, email: 'ada@example.com' });
       }
@@ -82,7 +93,7 @@ describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
     const promoted = registration({ updatedAt: '2026-02-10T10:00:00.000Z' });
     const files: [string, string, string][] = [
       // The invitation changes with the registration too: its later change.
-      ['invite', personalInvite(changed, organiser, promoted, MANAGE, NOW), promoted.updatedAt],
+      ['invite', personalInvite(changed, organiser, promoted, MANAGE, NOW, REPLY_TO), promoted.updatedAt],
       ['public file', publicEventFile(changed, organiser, 'https://example.test', NOW), changed.updatedAt],
       ['feed', organiserFeed(organiser, [changed], NOW, 'https://example.test'), changed.updatedAt],
     ];
@@ -98,7 +109,14 @@ describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
 
 describe('CANCEL (RFC 5546 3.2.5)', () => {
   it('has no STATUS when one registration is cancelled and the event is still on', () => {
-    const ics = personalInvite(event(), organiser, registration({ status: 'cancelled' }), MANAGE, NOW);
+    const ics = personalInvite(
+      event(),
+      organiser,
+      registration({ status: 'cancelled' }),
+      MANAGE,
+      NOW,
+      REPLY_TO,
+    );
     for (const [parser, reading] of readings(ics)) {
       expect(reading.method, parser).toBe('CANCEL');
       expect(reading.events[0]?.status, parser).toBeUndefined();
@@ -113,7 +131,7 @@ describe('CANCEL (RFC 5546 3.2.5)', () => {
   it('has STATUS:CANCELLED when the whole event is cancelled, whatever the registration', () => {
     const cancelled = { ...event(), status: 'cancelled' as const, sequence: 1 };
     for (const status of ['confirmed', 'cancelled'] as const) {
-      const ics = personalInvite(cancelled, organiser, registration({ status }), MANAGE, NOW);
+      const ics = personalInvite(cancelled, organiser, registration({ status }), MANAGE, NOW, REPLY_TO);
       for (const [parser, reading] of readings(ics)) {
         expect(reading.method, `${status}, ${parser}`).toBe('CANCEL');
         expect(reading.events[0]?.status, `${status}, ${parser}`).toBe('CANCELLED');

@@ -238,7 +238,10 @@ describe('every zone the editor offers, the next three years', () => {
         ...events
           .filter((_, i) => i % 7 === 3)
           .map((event) =>
-            personalInvite(event, organiser, registration, 'https://example.test/m', new Date(NOW)),
+            personalInvite(event, organiser, registration, 'https://example.test/m', new Date(NOW), {
+              address: 'rsvp+0a1b.0123456789abcdef@replies.example',
+              read: true,
+            }),
           ),
       ];
       for (const ics of files) {

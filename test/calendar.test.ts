@@ -126,7 +126,9 @@ describe('personal invitation (invite.ics)', () => {
 
     const vevent = only(file);
     const organizer = vevent.getFirstProperty('organizer');
-    expect(organizer?.getFirstValue()).toBe('mailto:contact@media-aces.example');
+    // The organiser's name, this registration's reply address: answers come back to us, not to them.
+    expect(organizer?.getFirstValue()).toBe(`mailto:${app.services.replies.for(ada.id)}`);
+    expect(organizer?.getFirstValue()).toMatch(/^mailto:rsvp\+[0-9a-f]+\.[0-9a-f]{16}@localhost$/);
     expect(organizer?.getParameter('cn')).toBe('Media Aces');
     const attendees = attendeesOf(file);
     expect(attendees).toHaveLength(1);

@@ -292,7 +292,9 @@ describe('dev stack (cdk.json defaults)', () => {
     it('gives the manage token secret to the functions that seal tokens or sign challenges, and those that send mail, only', () => {
       const secretArn = { Ref: logicalId(stack, stack.tokenKey) };
       const expected = [
-        ...routes.filter((route) => route.sealsTokens || route.signsChallenges).map((route) => route.entry),
+        ...routes
+          .filter((route) => route.sealsTokens || route.signsChallenges || route.signsReplyAddresses)
+          .map((route) => route.entry),
         ...MAIL_SENDERS,
       ];
       expect(expected).toContain('functions/api/public/register.ts');

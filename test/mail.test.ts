@@ -24,6 +24,8 @@ const JOIN_URL = 'https://meet.example/room-7f3a9';
 const MANAGE_URL = 'https://inscriptions.example.org/manage#registration=reg-1&token=tok-1';
 
 const organiser = { id: 'media-aces', name: 'Media Aces', replyTo: 'contact@media-aces.example' };
+/** The registration's address for calendar answers (functions/inbound/reply-address.ts). */
+const REPLY_ADDRESS = 'rsvp+0a1b2c.0123456789abcdef@replies.example';
 
 const baseEvent = (fields: Partial<EventRecord> = {}): EventRecord => ({
   id: 'evt-1',
@@ -140,7 +142,7 @@ const ics = (method: 'REQUEST' | 'CANCEL', event: EventRecord = baseEvent()) =>
     'DTSTART:20260310T073000Z',
     'DTEND:20260310T093000Z',
     `SUMMARY:${event.title}`,
-    `ORGANIZER;CN="${organiser.name}":mailto:${organiser.replyTo}`,
+    `ORGANIZER;CN="${organiser.name}":mailto:${REPLY_ADDRESS}`,
     'ATTENDEE;CN="Camille Martin";RSVP=TRUE:mailto:camille@example.com',
     ...(method === 'CANCEL' ? ['STATUS:CANCELLED'] : []),
     'END:VEVENT',
@@ -260,8 +262,9 @@ describe.each(messageKinds.map((kind) => [kind]))('%s', (kind) => {
     expect(files[0]?.disposition).toBe('attachment');
     expect(textOf(files[0]?.content ?? '')).toContain(`METHOD:${method}`);
     expect(textOf(files[0]?.content ?? '')).toContain('UID:evt-1@inscriptions.calendar');
-    // The invitation's ORGANIZER and the mail's Reply-To are the same person.
-    expect(textOf(files[0]?.content ?? '')).toContain(`mailto:${email.replyTo?.[0]?.address}`);
+    // Calendar answers go to the registration's reply address; a reply to the email, to the organiser.
+    expect(textOf(files[0]?.content ?? '')).toContain(`mailto:${REPLY_ADDRESS}`);
+    expect(email.replyTo?.[0]?.address).toBe(organiser.replyTo);
   });
 
   const joinAllowed = WITH_JOIN_URL.has(kind) && STATUS[kind] === 'confirmed';

@@ -100,7 +100,11 @@ describe('registration messages', () => {
     // The calendar alternative says REQUEST in MIME and in iCalendar, and the .ics is attached too.
     expect(mail.calendar?.mimeMethod).toBe('REQUEST');
     expect(mail.calendar?.method).toBe('REQUEST');
-    expect(mail.calendar?.text).toContain(`mailto:${ORGANISER.replyTo}`);
+    // Answers go to the registration's reply address, never to the organiser's mailbox.
+    expect(mail.calendar?.text).not.toContain(ORGANISER.replyTo);
+    expect(mail.calendar?.text.replace(/\r?\n[ \t]/g, '')).toMatch(
+      /ORGANIZER;CN="?Media Aces"?:mailto:rsvp\+[0-9a-f]+\.[0-9a-f]{16}@localhost/,
+    );
     expect(mail.email.attachments.map((part) => part.mimeType)).toContain('application/ics');
     // Same UID as the public event file and the registrant's own invite.ics.
     expect(mail.calendar?.uid).toBe(await publicUid(eventId));

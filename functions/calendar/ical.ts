@@ -66,6 +66,7 @@ export const personalInvite = (
   /** The registration's page without its secret (registrationPageUrl): calendars are shared. */
   registrationUrl: string,
   now: Date,
+  replyTo: InviteReplyTo,
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
@@ -80,6 +81,8 @@ export const personalInvite = (
   const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, [event]);
   calendar.createEvent({
     ...eventFields(event, organiser, text),
+    // The organiser's name, our address: Accept and Decline come back to us (docs/calendar.md).
+    organizer: { name: organiser.name, email: replyTo.address },
     // Above every invitation or cancellation this address got for an earlier registration.
     sequence: event.sequence + (registration.sequenceOffset ?? 0),
     stamp: now,
@@ -96,10 +99,20 @@ export const personalInvite = (
       ...(joinUrl ? [`${text.join}${text.colon} ${joinUrl}`] : []),
       `${text.manage}${text.colon} ${registrationUrl}`,
     ].join('\n\n'),
-    attendees: [attendee(registration, cancelled)],
+    attendees: [attendee(registration, cancelled || !replyTo.read)],
   });
   return render(calendar);
 };
+
+/**
+ * Where a personal invitation's answers go, never the organiser's mailbox (they would get one
+ * email per click and nothing would change): the registration's own reply address when this
+ * deployment receives mail (`read`), else our sending address, and then no answer is asked.
+ */
+export interface InviteReplyTo {
+  address: string;
+  read: boolean;
+}
 
 /** One event for anyone to import: no attendee, no join URL. */
 export const publicEventFile = (
@@ -168,13 +181,13 @@ const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
   } satisfies Partial<ICalEventData>;
 };
 
-const attendee = (registration: RegistrationRecord, cancelled: boolean): ICalAttendeeData => ({
+const attendee = (registration: RegistrationRecord, noAnswer: boolean): ICalAttendeeData => ({
   // The calendar entry shows it: only once the mailbox is proven, like in the emails.
   ...(addresseeName(registration) ? { name: registration.name } : {}),
   email: registration.email,
   role: ICalAttendeeRole.REQ,
-  // A cancellation asks for no answer.
-  ...(cancelled ? {} : { status: ICalAttendeeStatus.NEEDSACTION, rsvp: true }),
+  // A cancellation asks for no answer, nor does an invitation whose answers no one reads.
+  ...(noAnswer ? {} : { status: ICalAttendeeStatus.NEEDSACTION, rsvp: true }),
 });
 
 const eventText = (event: EventRecord, text: Text): string[] => {

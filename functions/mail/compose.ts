@@ -139,7 +139,8 @@ export const composeMessage = async (input: ComposeInput): Promise<ComposedMessa
 
 /**
  * The sender of an organiser's mail: our own address (the one SES may send from) under the
- * organiser's name, and replies to the organiser, matching the invitation's ORGANIZER.
+ * organiser's name, and replies to the organiser. A calendar's answer to the invitation goes to
+ * its ORGANIZER instead, the registration's reply address (functions/inbound/reply-address.ts).
  */
 export const senderFor = (organiser: Pick<Organiser, 'name' | 'replyTo'>, mailFrom: string) => ({
   from: { name: organiser.name, address: mailFrom },

@@ -1,6 +1,7 @@
 import { personalInvite } from '../calendar/ical.js';
 import { type EventRecord, standInOrganiser } from '../events/model.js';
 import type { EventRepository } from '../events/ports.js';
+import type { ReplyAddresses } from '../inbound/reply-address.js';
 import { composeNotification, type NotificationInput } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
@@ -24,6 +25,8 @@ export type Compose = (input: NotificationInput) => Promise<{ raw: Buffer; to: s
 export interface SendDeps {
   events: Pick<EventRepository, 'get' | 'getOrganiser'>;
   registrations: Pick<Registrations, 'waitlistPosition' | 'get'>;
+  /** Where the invitation's answers go (Services.replies). */
+  replies: Pick<ReplyAddresses, 'inviteReplyTo'>;
   ledger: MailLedgerPort;
   mailer: Mailer;
   /** Render + MIME; the mail module's composer unless a test swaps it. */
@@ -99,6 +102,7 @@ export const sendOne = async (
           ? eventPage(deps.baseUrl, event)
           : registrationPageUrl(deps.baseUrl, registration.id),
         now,
+        deps.replies.inviteReplyTo(registration.id),
       )
     : undefined;
 

@@ -62,6 +62,11 @@ export interface RegistrationRecord {
   /** Their calendar's answer to the invitation (an iTIP REPLY), and when it came. */
   rsvp?: Rsvp;
   rsvpAt?: string;
+  /**
+   * Which answer `rsvp` is, as calendars order them (RSVP_ORDER): a later answer replaces it
+   * only if it comes after it, so answers delivered out of order or twice act once.
+   */
+  rsvpOrder?: string;
   /** First time they followed their personal join link (online and hybrid events). */
   joinedAt?: string;
   /** Set when a manage link must be (re)sent by email: the stream carries it to the mailer. */
@@ -75,6 +80,24 @@ export interface RegistrationRecord {
 }
 
 export type Rsvp = 'accepted' | 'declined' | 'tentative';
+
+/** A calendar's answer, ready to store: what, when it came, and its place among the person's answers. */
+export interface RsvpAnswer {
+  rsvp: Rsvp;
+  at: string;
+  order: string;
+}
+
+/**
+ * An answer's place: the invitation's SEQUENCE it answers, then its DTSTAMP (RFC 5546 2.1.5),
+ * as text that sorts (a SEQUENCE fits in ten digits, DTSTAMP is ISO in UTC).
+ */
+export const rsvpOrder = (sequence: number, stamp: string): string =>
+  `${String(sequence).padStart(10, '0')}#${stamp}`;
+
+/** Whether an answer comes after the one stored (none stored: it does). */
+export const answersLater = (registration: Pick<RegistrationRecord, 'rsvpOrder'>, order: string): boolean =>
+  registration.rsvpOrder === undefined || registration.rsvpOrder < order;
 
 /** How far the person is known to be coming (API.md, "Attendance"): only what happened. */
 export const attendanceOf = (registration: RegistrationRecord) => ({

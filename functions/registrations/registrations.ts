@@ -2,13 +2,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord, SeatQuotas } from '../events/model.js';
 import { checkIn, undoCheckIn } from './attendance.js';
 import { RegistrationTable } from './dynamodb/table.js';
-import type { Answers, RegistrationRecord } from './model.js';
+import type { Answers, RegistrationRecord, RsvpAnswer } from './model.js';
 import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
 import type { RegistrationContext, RegistrationSettings, SeatQuotaReader } from './ports.js';
 import { promoteOutOfTurn } from './promote.js';
 import { reconfirm, releaseNotReconfirmed } from './reconfirm.js';
 import { type RegisterOutcome, register } from './register.js';
 import { cancel, confirm, releaseExpiredHolds } from './release.js';
+import { answerInvitation } from './rsvp.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 import { fillFreeSeats, waitlistPosition, waitlistPositions } from './waitlist.js';
 
@@ -44,6 +45,10 @@ export class Registrations {
 
   cancel(registration: RegistrationRecord, by: NonNullable<RegistrationRecord['cancelledBy']>, now: Date) {
     return cancel(this.context, registration, by, now);
+  }
+
+  answerInvitation(registration: RegistrationRecord, answer: RsvpAnswer, now: Date) {
+    return answerInvitation(this.context, registration, answer, now);
   }
 
   confirm(registration: RegistrationRecord, now: Date) {

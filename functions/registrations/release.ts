@@ -11,12 +11,14 @@ type CancelledBy = NonNullable<RegistrationRecord['cancelledBy']>;
 
 /**
  * A cancellation that must only happen while the registration still fits a rule (the
- * reconfirmation deadline's): the rule as read (`holds`) and as the database re-checks it.
+ * reconfirmation deadline's, a calendar answer's being the latest): the rule as read (`holds`)
+ * and as the database re-checks it, with what is written alongside (`set`).
  */
 export interface CancelGuard {
   holds: (registration: RegistrationRecord) => boolean;
   condition: string;
-  values: Record<string, string>;
+  values: Record<string, string | number>;
+  set?: Record<string, string | number>;
 }
 
 /**
@@ -74,7 +76,7 @@ const markCancelled = async (
           current.status,
           'cancelled',
           now,
-          { cancelledAt: now.toISOString(), cancelledBy: by },
+          { cancelledAt: now.toISOString(), cancelledBy: by, ...guard?.set },
           guard,
         ),
       )

@@ -31,6 +31,8 @@ export interface Config {
   pendingHoldMinutes: number;
   /** Registrations one client may make in ten minutes (REGISTRATIONS_PER_CLIENT). */
   registrationsPerClient: number;
+  /** The domain calendar answers are received on (SES receiving), when the stage has one. */
+  replyDomain?: string;
   /**
    * 32-byte key sealing manage tokens so the mailer can put them in links. Resolved on first
    * read, not by `config()`: in AWS only the functions that seal or unseal tokens are given
@@ -49,6 +51,7 @@ export const config = (): Config => {
       publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
       pendingHoldMinutes: number('PENDING_HOLD_MINUTES', 120),
       registrationsPerClient: number('REGISTRATIONS_PER_CLIENT', REGISTRATIONS_PER_CLIENT.limit),
+      ...(process.env.REPLY_DOMAIN ? { replyDomain: process.env.REPLY_DOMAIN } : {}),
       get manageTokenKey() {
         key ??= resolveManageTokenKey();
         return key;
@@ -118,6 +121,8 @@ export const loadSecrets = (read: SecretReader): Promise<void> => {
  * placeholder the outbox accepts. Validation is the mail module's own (`mailSettings`).
  */
 export const LOCAL_MAIL_FROM = 'inscriptions@localhost';
+/** The local runtime receives calendar answers on the outbox's domain (POST /local/inbound). */
+export const LOCAL_REPLY_DOMAIN = 'localhost';
 
 const inLambda = (): boolean => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 

@@ -12,7 +12,7 @@ import { type Services, services } from './services.js';
 export interface SendDepsParts {
   db: DynamoDBDocumentClient;
   tableName: string;
-  services: Pick<Services, 'events' | 'registrations' | 'clock'>;
+  services: Pick<Services, 'events' | 'registrations' | 'clock' | 'replies'>;
   mailer: Mailer;
   baseUrl: string;
   tokenKey: Buffer;
@@ -30,6 +30,7 @@ export interface SendDepsParts {
 export const buildSendDeps = (parts: SendDepsParts): SendDeps => ({
   events: parts.services.events,
   registrations: parts.services.registrations,
+  replies: parts.services.replies,
   ledger: parts.ledger ?? new MailLedger(parts.db, parts.tableName),
   mailer: parts.mailer,
   baseUrl: parts.baseUrl,

@@ -4,6 +4,7 @@ import { challengeKeyFrom } from '../challenges/model.js';
 import { SpentChallengeStore } from '../challenges/store.js';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
+import { type ReplyAddresses, replyAddresses } from '../inbound/reply-address.js';
 import {
   BAD_MANAGE_TOKENS,
   RateLimiter,
@@ -31,6 +32,8 @@ export interface Services {
   registrations: Registrations;
   /** Registration challenges, for the events that ask for one (signed with a key from `tokenKey`). */
   challenges: ChallengeSettings;
+  /** Each registration's address for calendar answers (functions/inbound/reply-address.ts). */
+  replies: ReplyAddresses;
   baseUrl: string;
   clock: () => Date;
 }
@@ -50,6 +53,8 @@ export interface ServiceSettings {
   registrationsPerClient?: number;
   /** Of those, for one event (REGISTRATIONS_PER_CLIENT_PER_EVENT); counted along with the limit above. */
   registrationsPerClientPerEvent?: number;
+  /** Where calendar answers are received (REPLY_DOMAIN); none: invitations ask for no answer. */
+  replyDomain?: string;
 }
 
 /** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
@@ -62,6 +67,7 @@ export const createServices = ({
   clock,
   registrationsPerClient,
   registrationsPerClientPerEvent = REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
+  replyDomain,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
@@ -93,6 +99,7 @@ export const createServices = ({
       key: () => (challengeKey ??= challengeKeyFrom(manageTokenKey())),
       spent: new SpentChallengeStore(db, tableName),
     },
+    replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
     baseUrl,
     clock: now,
   };
@@ -111,6 +118,7 @@ export const services = (): Services => {
       tokenKey: () => settings.manageTokenKey,
       holdMinutes: settings.pendingHoldMinutes,
       registrationsPerClient: settings.registrationsPerClient,
+      ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
     });
   }
   return cached;

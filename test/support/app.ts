@@ -13,6 +13,8 @@ import { freshTable } from './dynamo.js';
  */
 
 export const BASE_URL = 'http://127.0.0.1:3000';
+/** The local runtime's reply domain (local/start.ts): invitations name `rsvp+…@localhost`. */
+export const REPLY_DOMAIN = 'localhost';
 
 export interface TestApp {
   services: Services;
@@ -59,6 +61,8 @@ export const startTestApp = async (
     baseUrl: BASE_URL,
     tokenKey,
     holdMinutes: 120,
+    // As the local runtime: calendar answers come back through POST /local/inbound.
+    replyDomain: REPLY_DOMAIN,
   });
   const { events } = services;
   setServices(services);

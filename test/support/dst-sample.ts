@@ -62,7 +62,10 @@ const files = {
   invites: Object.fromEntries(
     events.map((event) => [
       event.id,
-      personalInvite(event, organiser, registration(event.id), 'https://example.test/manage#token=t', at),
+      personalInvite(event, organiser, registration(event.id), 'https://example.test/manage#token=t', at, {
+        address: 'rsvp+0a1b.0123456789abcdef@replies.example',
+        read: true,
+      }),
     ]),
   ),
   publicFiles: Object.fromEntries(

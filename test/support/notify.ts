@@ -20,7 +20,7 @@ import { localClientConfig } from '../../local/dynamodb-local.js';
 import { type LocalNotifications, startLocalNotifications } from '../../local/notifications.js';
 import { createOutbox, type Outbox, type OutboxEntry } from '../../local/outbox.js';
 import { toLambdaRecord } from '../../local/stream-poller.js';
-import { BASE_URL, startTestApp, type TestApp } from './app.js';
+import { BASE_URL, REPLY_DOMAIN, startTestApp, type TestApp } from './app.js';
 
 /**
  * The whole notification chain on DynamoDB Local, as `npm start` wires it: the API writes the
@@ -101,6 +101,7 @@ export const startNotifyChain = async (
     baseUrl: BASE_URL,
     tokenKey,
     holdMinutes: 120,
+    replyDomain: REPLY_DOMAIN,
     clock: () => new Date(Date.now() + offsetMs),
   });
   setServices(services);

@@ -1,3 +1,4 @@
+import '../../wiring/token-key.js';
 import { inviteLastChange, personalInvite } from '../../calendar/ical.js';
 import { eventOrganiser, managedRegistration } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
@@ -15,14 +16,21 @@ import { services } from '../../wiring/services.js';
 export const handler = httpApi({}, async (request) => {
   const { registration, event } = await managedRegistration(request);
   if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl, clock } = services();
+  const { baseUrl, clock, replies } = services();
   if (!offersFor(registration, event, clock()).invite) {
     throw new AppError('no_seat', 'There is nothing to add to a calendar until the seat is confirmed');
   }
 
   const organiser = await eventOrganiser(event);
   const page = registrationPageUrl(baseUrl, registration.id);
-  const ics = personalInvite(event, organiser, registration, page, clock());
+  const ics = personalInvite(
+    event,
+    organiser,
+    registration,
+    page,
+    clock(),
+    replies.inviteReplyTo(registration.id),
+  );
 
   return calendarFile(request, ics, {
     cache: 'private',

@@ -31,6 +31,7 @@ const REGISTRATION_FIELDS = [
   'reconfirmedAt',
   'rsvp',
   'rsvpAt',
+  'rsvpOrder',
   'joinedAt',
   'linkRequestedAt',
   'sequenceOffset',

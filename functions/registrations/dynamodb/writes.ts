@@ -2,9 +2,18 @@ import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platfo
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
 import { archivedEmailKey } from '../lifecycle.js';
-import { arrivalSecond, type RegistrationRecord, type SeatDecision, seatConditions } from '../model.js';
+import {
+  arrivalSecond,
+  type RegistrationRecord,
+  type RsvpAnswer,
+  type SeatDecision,
+  seatConditions,
+} from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
+
+/** The condition that an answer (`:rsvpOrder`) comes after the one stored (answersLater). */
+export const RSVP_IS_LATER = '(attribute_not_exists(#rsvpOrder) OR #rsvpOrder < :rsvpOrder)';
 
 /** Names every attribute through a `#name` placeholder (several are reserved words). */
 const namesFor = (expression: string): Record<string, string> =>
@@ -89,8 +98,8 @@ export class RegistrationWrites {
     to: RegistrationStatus,
     now: Date,
     set: Record<string, string | number>,
-    /** A further condition (plain attribute names, its own `:values`). */
-    also?: { condition: string; values: Record<string, string> },
+    /** A further condition (its own `:values`; `#names` in it are named too). */
+    also?: { condition: string; values: Record<string, string | number> },
   ): TransactItem {
     const assignments = Object.keys(set).map((name) => `#${name} = :${name}`);
     // Leaving the waitlist drops the sparse index entry; leaving a held seat drops the hold.
@@ -103,7 +112,7 @@ export class RegistrationWrites {
         Key: keyOf(registration),
         UpdateExpression: expression,
         ConditionExpression: `#status = :from AND #id = :id${also ? ` AND ${also.condition}` : ''}`,
-        ExpressionAttributeNames: namesFor(`${expression} #id`),
+        ExpressionAttributeNames: namesFor(`${expression} #id ${also?.condition ?? ''}`),
         ExpressionAttributeValues: {
           ':from': from,
           ':to': to,
@@ -195,6 +204,27 @@ export class RegistrationWrites {
         ExpressionAttributeNames: { '#status': 'status', '#id': 'id' },
         ExpressionAttributeValues: {
           ':confirmed': 'confirmed',
+          ':id': registration.id,
+          ':now': now.toISOString(),
+        },
+      },
+    };
+  }
+
+  /** A calendar's answer kept, only on a live registration and only over an earlier answer. */
+  rsvp(registration: RegistrationRecord, answer: RsvpAnswer, now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: 'SET rsvp = :rsvp, rsvpAt = :at, rsvpOrder = :rsvpOrder, updatedAt = :now',
+        ConditionExpression: `#status <> :cancelled AND id = :id AND ${RSVP_IS_LATER}`,
+        ExpressionAttributeNames: { '#status': 'status', '#rsvpOrder': 'rsvpOrder' },
+        ExpressionAttributeValues: {
+          ':rsvp': answer.rsvp,
+          ':at': answer.at,
+          ':rsvpOrder': answer.order,
+          ':cancelled': 'cancelled',
           ':id': registration.id,
           ':now': now.toISOString(),
         },

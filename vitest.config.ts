@@ -25,6 +25,7 @@ const UNIT = [
   'test/outbox.test.ts',
   'test/page-head.test.ts',
   'test/reminders.test.ts',
+  'test/attendance-code.test.ts',
   'test/retry.test.ts',
   'test/toolchain.test.ts',
 ];

@@ -12,6 +12,7 @@ import {
   REGISTRATIONS_PER_CLIENT,
   REGISTRATIONS_PER_CLIENT_PER_EVENT,
 } from '../platform/rate-limiter.js';
+import { type AttendanceCodes, attendanceCodes } from '../registrations/attendance-code.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
@@ -34,6 +35,8 @@ export interface Services {
   challenges: ChallengeSettings;
   /** Each registration's address for calendar answers (functions/inbound/reply-address.ts). */
   replies: ReplyAddresses;
+  /** Each seat holder's code: door QR code and personal join link (registrations/attendance-code.ts). */
+  attendanceCodes: AttendanceCodes;
   baseUrl: string;
   clock: () => Date;
 }
@@ -100,6 +103,7 @@ export const createServices = ({
       spent: new SpentChallengeStore(db, tableName),
     },
     replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
+    attendanceCodes: attendanceCodes(manageTokenKey),
     baseUrl,
     clock: now,
   };

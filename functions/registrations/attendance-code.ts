@@ -1,0 +1,48 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * A seat holder's attendance code: the QR code scanned at the door and the key of their personal
+ * join link (`/j/{code}`). Stateless: the registration id's bytes and an HMAC tag under a key
+ * derived from the manage token key, so any registration has one without a write, and a code
+ * for another registration cannot be made up from one seen. Upper-case hex, which a QR code
+ * holds in its compact alphanumeric mode; read case-insensitively (a link may be folded).
+ */
+
+const ID_PREFIX = 'reg_';
+const TAG_HEX = 16;
+const CODE = new RegExp(`^([0-9A-F]{2,64})([0-9A-F]{${TAG_HEX}})$`);
+
+export interface AttendanceCodes {
+  /** The registration's code; undefined for an id this scheme cannot carry. */
+  for(registrationId: string): string | undefined;
+  /** The registration a code names, or undefined (malformed, forged). */
+  registrationOf(code: string): string | undefined;
+}
+
+export const attendanceKeyFrom = (tokenKey: Buffer): Buffer =>
+  Buffer.from(hkdfSync('sha256', tokenKey, '', 'inscriptions/attendance-code', 32));
+
+export const attendanceCodes = (tokenKey: () => Buffer): AttendanceCodes => {
+  let key: Buffer | undefined;
+  const tagOf = (hex: string) => {
+    key ??= attendanceKeyFrom(tokenKey());
+    return createHmac('sha256', key).update(hex).digest('hex').slice(0, TAG_HEX).toUpperCase();
+  };
+  return {
+    for(registrationId) {
+      if (!registrationId.startsWith(ID_PREFIX)) return undefined;
+      const hex = Buffer.from(registrationId.slice(ID_PREFIX.length), 'base64url')
+        .toString('hex')
+        .toUpperCase();
+      return hex ? `${hex}${tagOf(hex)}` : undefined;
+    },
+    registrationOf(code) {
+      const match = CODE.exec(code.trim().toUpperCase());
+      if (!match) return undefined;
+      const [, hex = '', tag = ''] = match;
+      if (hex.length % 2 !== 0 || !timingSafeEqual(Buffer.from(tagOf(hex)), Buffer.from(tag)))
+        return undefined;
+      return `${ID_PREFIX}${Buffer.from(hex, 'hex').toString('base64url')}`;
+    },
+  };
+};

@@ -90,6 +90,9 @@ export const routes: readonly RouteDefinition[] = [
   // The registrant's own erasure (GDPR), from the manage link.
   route('DELETE', '/api/registrations/{registrationId}', 'manage/erase', 'RW'),
 
+  // The personal join link (API.md "Attendance"): a redirect or a page, its code a bearer secret.
+  ...getAndHead('/j/{code}', 'public/join', 'RW'),
+
   // API.md's /calendar/events/{eventId}.ics and /calendar/organisers/{organiserId}.ics.
   ...getAndHead('/calendar/events/{file}', 'calendar/eventFile', 'RO'),
   ...getAndHead('/calendar/organisers/{file}', 'calendar/organiserFeed', 'RO'),

@@ -94,8 +94,8 @@ export const EMBED_FRAMING_FUNCTION = `function handler(event) {
  * The site: a private bucket that only this distribution can read (origin access control),
  * CloudFront in front with the pages as the default behaviour, `/api/*` (never cached, every
  * viewer header but Host forwarded, so `Authorization` reaches the API), and `/calendar/*` and
- * the event pages `/events/*` (cached as the API's Cache-Control says) to the HTTP API, and the
- * security headers. Event pages come from a function so that their HTML head names the event:
+ * the event pages `/events/*` (cached as the API's Cache-Control says) and the personal join
+ * links `/j/*` (never cached) to the HTTP API, and the security headers. Event pages come from a function so that their HTML head names the event:
  * link previews (LinkedIn, Slack, WhatsApp) run no script (functions/events/page-head.ts).
  */
 export class Web extends Construct {
@@ -243,6 +243,13 @@ export class Web extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           cachePolicy: this.calendarCache,
           // Feeds are public: no viewer header is needed, and none may split the cache.
+          originRequestPolicy: undefined,
+        },
+        // Personal join links: a redirect or a page per registrant, never cached (the API says
+        // no-store too), with the site's headers; no viewer header is needed.
+        '/j/*': {
+          ...apiBehaviour,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           originRequestPolicy: undefined,
         },
         // The event page, rendered by the API. The site's headers (its CSP, as for every page)

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { InboundOutcome } from '../functions/inbound/decide.js';
 import { MAX_INBOUND_BYTES } from '../functions/inbound/parse.js';
+import { redactText } from '../functions/platform/log.js';
 import { invoke, matchRoute } from './apigw.js';
 import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
 import type { Outbox } from './outbox.js';
@@ -85,6 +86,8 @@ const pageFor = (path: string): string | undefined => {
 
 /** `/events/{id}`: the event page, rendered by its route (its head names the event), as in AWS. */
 const isEventPage = (path: string): boolean => /^\/events\/[^/]+$/.test(path);
+
+const isJoinLink = (path: string): boolean => /^\/j\/[^/]+$/.test(path);
 
 /**
  * The event page in embed mode (`?embed=1`), by its pretty address or its file, as the
@@ -361,6 +364,8 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
         return await handleInbound(options.inbound, req, res);
       }
       if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
+      // The personal join link: a redirect or a page, with the site's page headers as in AWS.
+      if (isJoinLink(path)) return await handleApi(req, res, path, method, PAGE_HEADERS);
       const query = (req.url ?? '').split('?').slice(1).join('?');
       if (isEventPage(path) && typeof matchRoute(method, path) === 'object') {
         return await handleApi(req, res, path, method, isEmbed(path, query) ? EMBED_HEADERS : PAGE_HEADERS);
@@ -386,7 +391,10 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.once('finish', () => {
       if (process.env.LOG_LEVEL === 'silent') return;
-      console.log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+      // A join link's code is a bearer secret: masked like any token (functions/platform/log.ts).
+      console.log(
+        `${req.method} ${redactText(path)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`,
+      );
     });
     void handle(req, res, path);
   });

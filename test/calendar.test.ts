@@ -1,5 +1,6 @@
 import type ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import { convertIcsCalendar } from 'ts-ics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
@@ -66,6 +67,10 @@ const download = async (url: string, headers: Record<string, string> = {}) => {
 const invite = (registration: { id: string; token: string }) =>
   download(`/api/registrations/${registration.id}/invite.ics?token=${registration.token}`);
 
+/** The registrant's personal join link, what invitations carry instead of the join URL. */
+const joinLinkOf = (registrationId: string) =>
+  `${BASE_URL}/j/${app.services.attendanceCodes.for(registrationId)}`;
+
 const fileOf = (response: { status: number; file?: ParsedFile }): ParsedFile => {
   expect(response.status).toBe(200);
   expect(response.file).toBeDefined();
@@ -110,7 +115,7 @@ describe('routes', () => {
 });
 
 describe('personal invitation (invite.ics)', () => {
-  it('is a REQUEST from the organiser to exactly one attendee, the registrant, join URL included once confirmed', async () => {
+  it('is a REQUEST from the organiser to exactly one attendee, the registrant, personal join link included once confirmed', async () => {
     const eventId = await app.publishedEvent({ format: 'online', joinUrl: JOIN_URL });
     const ada = await register(eventId, 'Ada Lovelace');
 
@@ -143,8 +148,17 @@ describe('personal invitation (invite.ics)', () => {
     // The registration's page, never its secret: calendars are shared.
     expect(description).toContain(`${BASE_URL}/manage#registration=${ada.id}`);
     expect(description).not.toContain(ada.token);
-    expect(description).toContain(JOIN_URL);
-    expect(text(vevent, 'location')).toBe(JOIN_URL);
+    // The personal join link (GET /j/{code}) in LOCATION, URL and DESCRIPTION; never the join URL.
+    expect(description).toContain(joinLinkOf(ada.id));
+    expect(text(vevent, 'location')).toBe(joinLinkOf(ada.id));
+    expect(text(vevent, 'url')).toBe(joinLinkOf(ada.id));
+    const tsIcs = convertIcsCalendar(undefined, response.body).events?.[0];
+    expect([tsIcs?.location, tsIcs?.url, tsIcs?.description?.includes(joinLinkOf(ada.id))]).toEqual([
+      joinLinkOf(ada.id),
+      joinLinkOf(ada.id),
+      true,
+    ]);
+    expect(response.body).not.toContain('secret-room');
 
     const stored = (await app.services.events.get(eventId))?.event;
     expect(instantOf(file, vevent, 'dtstart')).toBe(toSecond(stored?.startsAt));
@@ -163,7 +177,11 @@ describe('personal invitation (invite.ics)', () => {
     const waitlisted = await register(eventId, 'Second');
     expect(waitlisted.body.registration.status).toBe('waitlisted');
 
-    expect(text(only(fileOf(await invite(confirmed))), 'description')).toContain(JOIN_URL);
+    const hybrid = fileOf(await invite(confirmed));
+    expect(text(only(hybrid), 'description')).toContain(joinLinkOf(confirmed.id));
+    // Hybrid: the venue stays the LOCATION; the join link is in URL and DESCRIPTION.
+    expect(text(only(hybrid), 'location')).toBe('Salle');
+    expect(hybrid.root.toString()).not.toContain('secret-room');
     const waiting = await invite(waitlisted);
     expect([waiting.status, waiting.body.error?.code]).toEqual([409, 'no_seat']);
     expect(JSON.stringify(waiting.body)).not.toContain('secret-room');
@@ -352,12 +370,13 @@ describe('one event through its life', () => {
     sequences.push(sequenceOf(only(moved)));
     expect(sequenceOf(only(movedInvite))).toBe(sequences.at(-1));
 
-    // A new join URL matters too (the invite carries it).
+    // A new join URL: the invitation keeps the same personal link, which leads to the new URL.
     expect((await admin('PATCH', `/${eventId}`, { joinUrl: 'https://meet.example/other-room' })).status).toBe(
       200,
     );
     const relinked = fileOf(await invite(ada));
-    expect(text(only(relinked), 'description')).toContain('https://meet.example/other-room');
+    expect(text(only(relinked), 'description')).toContain(joinLinkOf(ada.id));
+    expect(relinked.root.toString()).not.toContain('other-room');
     sequences.push(sequenceOf(only(relinked)));
 
     // A summary edit does not: the sequence stays.

@@ -508,13 +508,14 @@ describe('manage tokens and emails', () => {
       createdAt: '',
       updatedAt: '',
     };
-    const options = { baseUrl: 'http://x', token: 't', withJoinUrl: true, now: new Date() };
+    // The personal link, never the event's join URL itself (GET /j/{code} redirects to that).
+    const options = { baseUrl: 'http://x', token: 't', joinLink: 'http://x/j/C0DE', now: new Date() };
     expect(registrationView({ ...base, status: 'confirmed' }, event, options).joinUrl).toBe(
-      'https://meet.example/abc',
+      'http://x/j/C0DE',
     );
     expect(registrationView({ ...base, status: 'waitlisted' }, event, options)).not.toHaveProperty('joinUrl');
     expect(
-      registrationView({ ...base, status: 'confirmed' }, event, { ...options, withJoinUrl: false }),
+      registrationView({ ...base, status: 'confirmed' }, event, { ...options, joinLink: undefined }),
     ).not.toHaveProperty('joinUrl');
     // A cancelled event gives nobody its link any more, on the page as in the emails.
     expect(

@@ -334,6 +334,8 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         if (hostile !== undefined) value = segment(hostile);
         else if (name === 'eventId') value = fixture.eventId;
         else if (name === 'registrationId') value = own.id;
+        // The personal join link: the registrant's own code (a page before the window, 403 waitlisted).
+        else if (name === 'code') value = app.services.attendanceCodes.for(own.id) ?? 'x';
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';
@@ -368,8 +370,9 @@ const errorShape = z.strictObject({
 const checkAnswer = (response: CallResult, label: string, method = 'GET', page = false): void => {
   expect(response.status, `${label}: ${JSON.stringify(response.body).slice(0, 300)}`).toBeLessThan(500);
   if (response.status < 400) return;
-  // A page's miss is the page itself, whose script says what is missing: HTML, not the error shape.
-  if (page && response.status === 404) {
+  // A page's miss is the page itself, whose script says what is missing: HTML, not the error shape;
+  // so is a join link's refusal (403 no seat, 410 over or cancelled), a page saying why.
+  if (page && [403, 404, 410].includes(response.status)) {
     expect(response.headers['content-type'], label).toBe('text/html; charset=utf-8');
     return;
   }
@@ -412,7 +415,8 @@ describe('every route, thrown hostile input', () => {
             response,
             `${route.method} ${request.url.slice(0, 200)}`,
             route.method,
-            route.entry.endsWith('eventPage.ts'),
+            // Pages answer their misses as pages: the event page, and the personal join link.
+            route.entry.endsWith('eventPage.ts') || route.entry.endsWith('public/join.ts'),
           );
         }),
         { seed: SEED + index, numRuns: RUNS, endOnFailure: true },

@@ -457,6 +457,8 @@ describe('dev stack (cdk.json defaults)', () => {
         status: '$context.status',
       });
       expect(properties.AccessLogSettings.Format).not.toContain('sourceIp');
+      // The route key (`GET /j/{code}`), never the path: a personal join link's code is a secret.
+      expect(properties.AccessLogSettings.Format).not.toMatch(/\$context\.(path|rawPath)|requestUri/);
     });
 
     it('sets no CORS without a custom site domain: the pages and the API share an origin', () => {
@@ -724,6 +726,15 @@ describe('dev stack (cdk.json defaults)', () => {
         'GET',
         'HEAD',
       ]);
+      // Personal join links: to the API, never cached (AWS managed CachingDisabled), site headers.
+      expect(behaviour('/j/*')).toMatchObject({
+        TargetOriginId: apiOrigin.Id,
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        ResponseHeadersPolicyId: { Ref: logicalId(stack, stack.web.responseHeaders) },
+        ViewerProtocolPolicy: 'redirect-to-https',
+      });
+      expect(routes.filter((r) => r.path === '/j/{code}').map((r) => r.method)).toEqual(['GET', 'HEAD']);
       // TTL 0 by default: only what the origin's Cache-Control allows is kept.
       template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
         CachePolicyConfig: Match.objectLike({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 86400 }),

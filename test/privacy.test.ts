@@ -360,6 +360,7 @@ describe('the join URL', () => {
       const url = route.path
         .replace('{eventId}', eventId)
         .replace('{registrationId}', waiting.id)
+        .replace('{code}', chain.services.attendanceCodes.for(waiting.id) ?? '')
         .replace(
           '{file}',
           route.path.startsWith('/calendar/organisers') ? `${ORGANISER.id}.ics` : `${eventId}.ics`,
@@ -369,8 +370,9 @@ describe('the join URL', () => {
         : route.path === '/api/events'
           ? `?organiser=${ORGANISER.id}`
           : '';
-      // A waitlisted person has nothing to put in a calendar: the invitation is a 409 for them.
-      const status = route.path.endsWith('/invite.ics') ? 409 : 200;
+      // A waitlisted person has nothing to put in a calendar: the invitation is a 409 for them;
+      // their personal join link says why it does not open (403).
+      const status = route.path.endsWith('/invite.ics') ? 409 : route.path.startsWith('/j/') ? 403 : 200;
       keep(`${route.method} ${route.path}`, await call('GET', `${url}${query}`), status);
     }
     // Every message the waitlisted person got.
@@ -384,10 +386,24 @@ describe('the join URL', () => {
     }
     for (const [label, body] of seen) expect(body.includes(JOIN), label).toBe(false);
 
-    // The seated person does get it (so the search above would have found it).
+    // The seated person gets their personal join link, in the emails and on the manage page, and
+    // never the join URL itself; the link leads to it only in its window (so a leak would show).
+    const link = `${BASE_URL}/j/${chain.services.attendanceCodes.for(seated.id)}`;
     const own = await call('GET', `/api/registrations/${seated.id}?token=${seated.token}`);
-    expect(own.body.joinUrl).toBe(JOIN);
+    expect(own.body.joinUrl).toBe(link);
     const seatedMails = await chain.mails('seatedjoin@example.com');
-    expect(seatedMails.some((mail) => (mail.email.text ?? '').includes(JOIN))).toBe(true);
+    expect(seatedMails.some((mail) => (mail.email.text ?? '').includes(link))).toBe(true);
+    for (const mail of seatedMails)
+      expect((await chain.outbox.read(mail.entry.id))?.toString('utf8')).not.toContain(JOIN);
+    const early = await call('GET', new URL(link).pathname);
+    expect([early.status, String(early.body).includes(JOIN)]).toEqual([200, false]);
+    const event = (await chain.services.events.get(eventId))?.event;
+    chain.setClock(Date.parse(event?.startsAt ?? '') - Date.now());
+    try {
+      const open = await call('GET', new URL(link).pathname);
+      expect([open.status, open.headers.location]).toEqual([302, JOIN]);
+    } finally {
+      chain.setClock(0);
+    }
   });
 });

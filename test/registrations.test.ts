@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emailKey } from '../functions/platform/tokens.js';
-import { manageLink, startTestApp, type TestApp } from './support/app.js';
+import { BASE_URL, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { interceptSend } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
@@ -201,9 +201,10 @@ describe('manage links', () => {
     expect(JSON.stringify(seated.body)).not.toContain('secret-room');
 
     const mine = manageLink(seated.body.manageUrl);
-    expect((await app.call('GET', `/api/registrations/${mine.id}?token=${mine.token}`)).body.joinUrl).toBe(
-      'https://meet.example/secret-room',
-    );
+    // The personal join link (GET /j/{code}), never the join URL itself.
+    const own = await app.call('GET', `/api/registrations/${mine.id}?token=${mine.token}`);
+    expect(own.body.joinUrl).toBe(`${BASE_URL}/j/${app.services.attendanceCodes.for(mine.id)}`);
+    expect(JSON.stringify(own.body)).not.toContain('secret-room');
     const theirs = manageLink(waiting.body.manageUrl);
     const view = await app.call('GET', `/api/registrations/${theirs.id}?token=${theirs.token}`);
     expect(view.body.status).toBe('waitlisted');

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventRecord } from '../functions/events/model.js';
 import { type ApiEvent, httpApi } from '../functions/http/handler.js';
 import { clientAddress, clientKey } from '../functions/http/rate-limit.js';
@@ -792,5 +792,57 @@ describe('pages', () => {
       expect(html, file).not.toMatch(/\son[a-z]+\s*=/i);
       expect(html, file).not.toMatch(/javascript:/i);
     }
+  });
+});
+
+describe('personal join links (GET /j/{code})', () => {
+  it('through the local server: a page with the site’s headers, no-store, 404 for a forged code, never the join URL; the access line masks the code', async () => {
+    const eventId = await app.publishedEvent({ format: 'online', joinUrl: 'https://meet.example/door-3Vb' });
+    const registered = await app.call('POST', `/api/events/${eventId}/registrations`, {
+      body: { name: 'Joiner', email: 'joiner@example.com', consent: true },
+    });
+    expect(registered.status).toBe(201);
+    const code = app.services.attendanceCodes.for(registered.body.registration.id) ?? '';
+    const other = app.services.attendanceCodes.for('reg_AAAAAAAAAAAAAAAAAAAAAA') ?? '';
+    const forgeries = [
+      `${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`,
+      // Another registration's id with this one's tag.
+      `${other.slice(0, -16)}${code.slice(-16)}`,
+      code.slice(0, -2),
+      `${code}00`,
+      'constructor',
+    ];
+    const lines: string[] = [];
+    const previous = process.env.LOG_LEVEL;
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    });
+    process.env.LOG_LEVEL = 'info';
+    try {
+      // A week before the event: the page saying when it opens.
+      const early = await fetch(`${base}/j/${code}`, { redirect: 'manual' });
+      expect(early.status).toBe(200);
+      expect(early.headers.get('cache-control')).toBe('no-store');
+      expect(early.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(early.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await early.text()).not.toContain('meet.example');
+      for (const forged of forgeries) {
+        const response = await fetch(`${base}/j/${forged}`, { redirect: 'manual' });
+        expect([forged, response.status]).toEqual([forged, 404]);
+        expect(response.headers.get('location')).toBeNull();
+        expect(await response.text()).not.toContain('meet.example');
+      }
+      // The access line is written once the response has finished: poll for it.
+      await expect
+        .poll(() => lines.filter((line) => line.startsWith('GET /j/')).length)
+        .toBe(1 + forgeries.length);
+    } finally {
+      process.env.LOG_LEVEL = previous;
+      spy.mockRestore();
+    }
+    const output = lines.join('\n');
+    expect(output).toContain('GET /j/[code] 200');
+    expect(output).not.toContain(code);
+    expect(output).not.toContain(code.slice(0, 12));
   });
 });

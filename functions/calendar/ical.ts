@@ -57,7 +57,7 @@ export const inviteLastChange = (event: EventRecord, registration: RegistrationR
 
 /**
  * The registrant's own copy: REQUEST with the organiser and exactly one attendee (them), or
- * CANCEL once the event or their registration is cancelled. The join URL only once confirmed.
+ * CANCEL once the event or their registration is cancelled. The personal join link only once confirmed.
  */
 export const personalInvite = (
   event: EventRecord,
@@ -67,10 +67,12 @@ export const personalInvite = (
   registrationUrl: string,
   now: Date,
   replyTo: InviteReplyTo,
+  /** The registrant's personal join link (personalJoinUrl): never the event's join URL itself. */
+  joinLink?: string,
 ): string => {
   const text = TEXT[registration.locale];
   const cancelled = event.status === 'cancelled' || registration.status === 'cancelled';
-  const joinUrl = registrantJoinUrl(registration, event);
+  const joinUrl = registrantJoinUrl(registration, event, joinLink);
 
   const notes: string[] = [];
   if (event.status === 'cancelled') notes.push(text.eventCancelled);
@@ -93,6 +95,8 @@ export const personalInvite = (
     status:
       event.status === 'cancelled' ? ICalEventStatus.CANCELLED : cancelled ? null : ICalEventStatus.CONFIRMED,
     ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
+    // The link a calendar shows to open: the personal join link, which works from 30 minutes before.
+    ...(joinUrl ? { url: joinUrl } : {}),
     description: [
       ...notes,
       ...eventText(event, text),

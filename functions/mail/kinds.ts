@@ -41,14 +41,18 @@ export interface MessageContext {
   changes?: readonly EventChange[];
   /** The public event page, offered to register again after a released hold. */
   eventUrl?: string;
+  /** The registrant's personal join link (`personalJoinUrl()`): the raw join URL is never emailed. */
+  joinLink?: string;
 }
 
-/** Kinds whose message may carry the join URL (and only to whom `registrantJoinUrl` allows). */
+/** Kinds whose message may carry the join link (and only to whom `registrantJoinUrl` allows). */
 const JOIN_KINDS: ReadonlySet<MessageKind> = new Set(['confirmed', 'promoted', 'event_changed', 'reminder']);
 
-/** The join URL, or null when this registrant must not see it in this message. */
-export const joinUrlFor = (kind: MessageKind, context: Pick<MessageContext, 'registration' | 'event'>) =>
-  JOIN_KINDS.has(kind) ? registrantJoinUrl(context.registration, context.event) : null;
+/** The personal join link, or null when this registrant must not see it in this message. */
+export const joinUrlFor = (
+  kind: MessageKind,
+  context: Pick<MessageContext, 'registration' | 'event' | 'joinLink'>,
+) => (JOIN_KINDS.has(kind) ? registrantJoinUrl(context.registration, context.event, context.joinLink) : null);
 
 /**
  * Which calendar invitation goes with a message: REQUEST puts (or updates) the event in the

@@ -6,8 +6,9 @@ import { composeNotification, type NotificationInput } from '../mail/compose.js'
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
+import { attendanceCodes } from '../registrations/attendance-code.js';
 import { archivedEmailKey } from '../registrations/lifecycle.js';
-import { manageUrl, registrationPageUrl } from '../registrations/model.js';
+import { manageUrl, personalJoinUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
 import { ledgerExpiry } from './ledger.js';
@@ -84,6 +85,12 @@ export const sendOne = async (
     registration.id,
     unsealToken(registration.tokenSealed, deps.tokenKey),
   );
+  // Where the join URL is due, the personal link (GET /j/{code}) goes instead of it.
+  const joinLink = personalJoinUrl(
+    deps.baseUrl,
+    attendanceCodes(() => deps.tokenKey),
+    registration.id,
+  );
   const waitlistPosition =
     registration.status === 'waitlisted'
       ? await deps.registrations.waitlistPosition(registration)
@@ -103,6 +110,7 @@ export const sendOne = async (
           : registrationPageUrl(deps.baseUrl, registration.id),
         now,
         deps.replies.inviteReplyTo(registration.id),
+        joinLink,
       )
     : undefined;
 
@@ -117,6 +125,7 @@ export const sendOne = async (
       ...(waitlistPosition === undefined ? {} : { waitlistPosition }),
       ...(intent.changes ? { changes: intent.changes } : {}),
       eventUrl: eventPage(deps.baseUrl, event),
+      ...(joinLink ? { joinLink } : {}),
     },
     mailFrom: deps.mailFrom,
     ...(ics === undefined ? {} : { ics }),

@@ -20,8 +20,14 @@ const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_TOKEN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g;
 
+/** A personal join link's code (`/j/{code}`) is a bearer secret, whatever its length. */
+const JOIN_CODE = /\/j\/[^/?#\s"']+/g;
+
 export const redactText = (text: string): string =>
-  text.replace(EMAIL, '[email]').replace(LONG_TOKEN, (run) => (UUID.test(run) ? run : '[token]'));
+  text
+    .replace(EMAIL, '[email]')
+    .replace(JOIN_CODE, '/j/[code]')
+    .replace(LONG_TOKEN, (run) => (UUID.test(run) ? run : '[token]'));
 
 const MAX_DEPTH = 6;
 

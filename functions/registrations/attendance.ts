@@ -46,3 +46,22 @@ const setCheckIn = async (
   }
   return (await table.get(registration)) ?? registration;
 };
+
+/**
+ * The personal join link's first use: `joinedAt` set once. True when this call set it; a second
+ * hit, or one at the same moment, finds it set (or the seat gone) and changes nothing.
+ */
+export const recordJoin = async (
+  { table }: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<boolean> => {
+  if (registration.joinedAt || registration.status !== 'confirmed') return false;
+  try {
+    await table.write(new Transaction().add('joined', table.writes.joined(registration, now)));
+    return true;
+  } catch (error) {
+    if (!failedConditions(error).has('joined')) throw error;
+    return false;
+  }
+};

@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { PRIVACY_VERSION } from '../platform/privacy.js';
 import { emailKey, hashToken, normaliseEmail, sealToken } from '../platform/tokens.js';
+import type { AttendanceCodes } from './attendance-code.js';
 import { eventPhase, offersFor } from './lifecycle.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
@@ -294,6 +295,20 @@ export const registrationPageUrl = (baseUrl: string, registrationId: string): st
   `${baseUrl}/manage#registration=${encodeURIComponent(registrationId)}`;
 
 /**
+ * The registrant's personal join link (`GET /j/{code}`, functions/api/public/join.ts): what
+ * emails, invitations and the manage page give instead of the event's join URL, which it
+ * redirects to when the time comes, so the organiser may change that URL at any time.
+ */
+export const personalJoinUrl = (
+  baseUrl: string,
+  codes: Pick<AttendanceCodes, 'for'>,
+  registrationId: string,
+): string | undefined => {
+  const code = codes.for(registrationId);
+  return code ? `${baseUrl}/j/${code}` : undefined;
+};
+
+/**
  * What the registrant sees, with what they may do (`offers`, from lifecycle.ts). The join URL
  * only on manage endpoints; calendar links only with a token (never in the `201` of a seat
  * pending confirmation, which carries none).
@@ -301,7 +316,14 @@ export const registrationPageUrl = (baseUrl: string, registrationId: string): st
 export const registrationView = (
   registration: RegistrationRecord,
   event: EventRecord,
-  options: { baseUrl: string; token?: string; waitlistPosition?: number; withJoinUrl: boolean; now: Date },
+  options: {
+    baseUrl: string;
+    token?: string;
+    waitlistPosition?: number;
+    /** The personal join link (personalJoinUrl), on manage endpoints; shown when the seat has one. */
+    joinLink?: string;
+    now: Date;
+  },
 ) => {
   const offers = offersFor(registration, event, options.now);
   return {
@@ -335,7 +357,7 @@ export const registrationView = (
       registerAgain: offers.registerAgain,
     },
     attendance: attendanceOf(registration),
-    ...(options.withJoinUrl && offers.joinUrl ? { joinUrl: offers.joinUrl } : {}),
+    ...(options.joinLink && offers.joinUrl ? { joinUrl: options.joinLink } : {}),
     ...(options.token !== undefined && offers.calendar
       ? {
           calendarLinks: calendarLinks(event, {
@@ -371,12 +393,16 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   consentVersion: registration.consentVersion ?? null,
 });
 
-/** The join URL a registrant may be given now, or null (lifecycle.ts decides). */
+/**
+ * The join link a registrant may be given now, or null (lifecycle.ts decides): their personal
+ * link, never the event's join URL itself.
+ */
 export const registrantJoinUrl = (
   registration: Pick<RegistrationRecord, 'status'>,
   event: Pick<EventRecord, 'status' | 'endsAt' | 'format' | 'joinUrl'>,
+  joinLink: string | undefined,
   now?: Date,
-): string | null => offersFor(registration, event, now).joinUrl;
+): string | null => (offersFor(registration, event, now).joinUrl && joinLink) || null;
 
 /** A new manage link goes out by email at most this often per registration. */
 export const MANAGE_LINK_RESEND_MINUTES = 10;

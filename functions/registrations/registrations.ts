@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord, SeatQuotas } from '../events/model.js';
-import { checkIn, undoCheckIn } from './attendance.js';
+import { checkIn, recordJoin, undoCheckIn } from './attendance.js';
 import { RegistrationTable } from './dynamodb/table.js';
 import type { Answers, RegistrationRecord, RsvpAnswer } from './model.js';
 import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
@@ -81,6 +81,11 @@ export class Registrations {
 
   undoCheckIn(registration: RegistrationRecord, now: Date) {
     return undoCheckIn(this.context, registration, now);
+  }
+
+  /** The personal join link's first use; true when this call recorded it. */
+  recordJoin(registration: RegistrationRecord, now: Date) {
+    return recordJoin(this.context, registration, now);
   }
 
   requestManageLink(registration: RegistrationRecord, now: Date) {

@@ -10,5 +10,5 @@ export const handler = httpApi({}, async (request) => {
 
   const cancelled = await registrations.cancel(registration, 'attendee', clock());
 
-  return ok(registrationView(cancelled, event, { baseUrl, token, withJoinUrl: false, now: clock() }));
+  return ok(registrationView(cancelled, event, { baseUrl, token, now: clock() }));
 });

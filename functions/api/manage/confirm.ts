@@ -1,7 +1,7 @@
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
-import { registrationView } from '../../registrations/model.js';
+import { personalJoinUrl, registrationView } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /** POST /api/registrations/{registrationId}/confirm?token= — double opt-in: the held seat becomes confirmed. */
@@ -11,12 +11,11 @@ export const handler = httpApi({}, async (request) => {
     // The token from the registration's answer: whoever sent the form, not proof of the mailbox.
     throw new AppError('forbidden', 'Please confirm with the link in the email we sent you');
   }
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const confirmed = await registrations.confirm(registration, clock());
 
   const waitlistPosition = await registrations.waitlistPosition(confirmed);
-  return ok(
-    registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true, now: clock() }),
-  );
+  const joinLink = personalJoinUrl(baseUrl, attendanceCodes, confirmed.id);
+  return ok(registrationView(confirmed, event, { baseUrl, token, waitlistPosition, joinLink, now: clock() }));
 });

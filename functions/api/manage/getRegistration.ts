@@ -1,12 +1,12 @@
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
-import { registrationView } from '../../registrations/model.js';
+import { personalJoinUrl, registrationView } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
-/** GET /api/registrations/{registrationId}?token= — the registrant's own view, join URL included once confirmed. */
+/** GET /api/registrations/{registrationId}?token= — the registrant's own view, personal join link included once confirmed. */
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const waitlistPosition = await registrations.waitlistPosition(registration);
 
@@ -15,7 +15,7 @@ export const handler = httpApi({}, async (request) => {
       baseUrl,
       token,
       waitlistPosition,
-      withJoinUrl: true,
+      joinLink: personalJoinUrl(baseUrl, attendanceCodes, registration.id),
       now: clock(),
     }),
   );

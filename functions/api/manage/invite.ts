@@ -4,19 +4,19 @@ import { eventOrganiser, managedRegistration } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { offersFor } from '../../registrations/lifecycle.js';
-import { registrationPageUrl } from '../../registrations/model.js';
+import { personalJoinUrl, registrationPageUrl } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /**
  * GET /api/registrations/{registrationId}/invite.ics?token= — the registrant's own invitation:
- * REQUEST for a seat (join URL included), CANCEL once the registration or the event is
+ * REQUEST for a seat (personal join link included), CANCEL once the registration or the event is
  * cancelled, `409 no_seat` for anyone else (waitlisted, unconfirmed: nothing to put in a
  * calendar yet). Personal, so never kept by a cache; it carries no secret (calendars are shared).
  */
 export const handler = httpApi({}, async (request) => {
   const { registration, event } = await managedRegistration(request);
   if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl, clock, replies } = services();
+  const { baseUrl, clock, replies, attendanceCodes } = services();
   if (!offersFor(registration, event, clock()).invite) {
     throw new AppError('no_seat', 'There is nothing to add to a calendar until the seat is confirmed');
   }
@@ -30,6 +30,7 @@ export const handler = httpApi({}, async (request) => {
     page,
     clock(),
     replies.inviteReplyTo(registration.id),
+    personalJoinUrl(baseUrl, attendanceCodes, registration.id),
   );
 
   return calendarFile(request, ics, {

@@ -1,14 +1,15 @@
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
-import { registrationView } from '../../registrations/model.js';
+import { personalJoinUrl, registrationView } from '../../registrations/model.js';
 import { services } from '../../wiring/services.js';
 
 /** POST /api/registrations/{registrationId}/reconfirm?token= — "I'm coming": a confirmed seat kept; twice is harmless. */
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const reconfirmed = await registrations.reconfirm(registration, event, clock());
 
-  return ok(registrationView(reconfirmed, event, { baseUrl, token, withJoinUrl: true, now: clock() }));
+  const joinLink = personalJoinUrl(baseUrl, attendanceCodes, reconfirmed.id);
+  return ok(registrationView(reconfirmed, event, { baseUrl, token, joinLink, now: clock() }));
 });

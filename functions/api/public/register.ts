@@ -71,7 +71,6 @@ const answer = (
     baseUrl,
     token: answerToken,
     waitlistPosition,
-    withJoinUrl: false,
     now,
   });
   return answerToken

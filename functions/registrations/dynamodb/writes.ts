@@ -193,6 +193,24 @@ export class RegistrationWrites {
     };
   }
 
+  /** The personal join link's first use (`joinedAt`): set once, only on a confirmed registration. */
+  joined(registration: RegistrationRecord, now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keyOf(registration),
+        UpdateExpression: 'SET joinedAt = :now, updatedAt = :now',
+        ConditionExpression: '#status = :confirmed AND #id = :id AND attribute_not_exists(joinedAt)',
+        ExpressionAttributeNames: { '#status': 'status', '#id': 'id' },
+        ExpressionAttributeValues: {
+          ':confirmed': 'confirmed',
+          ':id': registration.id,
+          ':now': now.toISOString(),
+        },
+      },
+    };
+  }
+
   /** "Still coming": the time set once, only on a confirmed registration. */
   reconfirmed(registration: RegistrationRecord, now: Date): TransactItem {
     return {

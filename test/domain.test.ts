@@ -222,12 +222,15 @@ describe('events', () => {
     expect(error?.fields).toEqual({ endsAt: 'Must be after startsAt' });
   });
 
-  it('bumps the calendar sequence on time, place and link changes only', () => {
+  it('bumps the calendar sequence on time, place and a link added or dropped only', () => {
     const event = publish(makeEvent(), now);
     expect(applyUpdate(event, { capacity: 50 }, now).sequence).toBe(0);
     expect(applyUpdate(event, { description: 'Nouveau texte' }, now).sequence).toBe(0);
     expect(applyUpdate(event, { startsAt: '2026-12-10T09:00:00+01:00' }, now).sequence).toBe(1);
-    expect(applyUpdate(event, { joinUrl: 'https://meet.example/new' }, now).sequence).toBe(1);
+    // Registrants' personal links lead to whatever the join URL is now: editing it is no change,
+    // adding or dropping it is.
+    expect(applyUpdate(event, { joinUrl: 'https://meet.example/new' }, now).sequence).toBe(0);
+    expect(applyUpdate(event, { format: 'hybrid', joinUrl: null }, now).sequence).toBe(1);
     expect(applyUpdate(event, { venue: { name: 'Autre', address: '', city: 'Lyon' } }, now).sequence).toBe(1);
     expect(cancel(event, now)).toMatchObject({ status: 'cancelled', sequence: 1 });
   });

@@ -202,7 +202,7 @@ describe('registration items', () => {
 describe('event items', () => {
   it('a published change with a higher sequence fans out event_changed, saying what changed', () => {
     const before = event();
-    const after = event({ sequence: 1, joinUrl: 'https://meet.example/other' });
+    const after = event({ sequence: 1, joinUrl: null });
     const intents = decide(change('MODIFY', eventKeys, before, after));
     expect(intents).toEqual([
       {

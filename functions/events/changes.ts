@@ -46,6 +46,8 @@ export const calendarChanges = (before: CalendarFields, after: CalendarFields): 
   )
     changes.push('time');
   if (venueText(before.venue) !== venueText(after.venue)) changes.push('place');
-  if (text(before.joinUrl) !== text(after.joinUrl)) changes.push('joinUrl');
+  // Registrants hold a personal link (/j/{code}) that always leads to the current join URL, so
+  // editing the URL tells nobody anything; only its coming or going (online added, dropped) does.
+  if (Boolean(text(before.joinUrl)) !== Boolean(text(after.joinUrl))) changes.push('joinUrl');
   return changes;
 };

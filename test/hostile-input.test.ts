@@ -155,6 +155,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
     capacity: 3,
   },
   'functions/api/admin/updateEvent.ts': { title: 'Renamed', capacity: 4 },
+  'functions/api/admin/createApiKey.ts': { label: 'Zapier' },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -236,6 +237,8 @@ const hostileId = fc.oneof(
 interface Fixture {
   eventId: string;
   people: { id: string; token: string }[];
+  /** One of OWNER's API keys. */
+  apiKeyId: string;
 }
 
 const makeFixture = async (): Promise<Fixture> => {
@@ -260,7 +263,9 @@ const makeFixture = async (): Promise<Fixture> => {
     const { id } = manageLink(response.body.manageUrl);
     people.push({ id, token: await app.emailedToken(id) });
   }
-  return { eventId, people };
+  const key = await app.call('POST', '/api/admin/api-keys', { organiser: OWNER, body: { label: 'Fixture' } });
+  expect(key.status).toBe(201);
+  return { eventId, people, apiKeyId: key.body.id };
 };
 
 interface Request {
@@ -334,6 +339,7 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         if (hostile !== undefined) value = segment(hostile);
         else if (name === 'eventId') value = fixture.eventId;
         else if (name === 'registrationId') value = own.id;
+        else if (name === 'apiKeyId') value = fixture.apiKeyId;
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';

@@ -79,6 +79,14 @@ export interface Stats {
   attendance?: AttendanceStats;
 }
 
+export interface ApiKey {
+  id: string;
+  organiserId: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+}
+
 export interface OutboxEmail {
   id: string;
   to: string;
@@ -165,6 +173,11 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `registrations-${id}.csv`;
       return { blob: await response.blob(), filename };
     },
+    apiKeys: () => call<{ apiKeys: ApiKey[] }>('GET', '/api/admin/api-keys'),
+    /** The key is in this answer only. */
+    createApiKey: (label: string) => call<ApiKey & { key: string }>('POST', '/api/admin/api-keys', { label }),
+    revokeApiKey: (id: string) =>
+      call<{ id: string; revoked: true }>('DELETE', `/api/admin/api-keys/${enc(id)}`),
     /** Local runtime only; 404 where the outbox is not served. */
     outbox: () => request<{ emails: OutboxEmail[] }>('GET', '/local/outbox'),
   };

@@ -52,6 +52,8 @@ const login = async (page: Page, organiserId: string, lang: 'fr' | 'en') => {
   await page.locator('#login-password').fill(localAdminPassword());
   await page.locator('#login button[type=submit]').click();
   await visible(page.locator('#logout'));
+  // The events list is the first view: it is drawn before moving on (a later draw would replace the next view).
+  await textOf(page.getByRole('heading', { level: 1 })).toBe(lang === 'fr' ? 'Mes événements' : 'My events');
 };
 
 const withKey = (key: string, path: string) =>
@@ -133,7 +135,15 @@ describe('API keys view in Chromium', () => {
       page.getByRole('link', { name: 'API description (OpenAPI)' }).getAttribute('href'),
     ).resolves.toBe('/api/openapi.json');
     await shot(page, 'admin-api-keys-desktop');
-    await context.close();
     expect(problems).toEqual([]);
+
+    // In AWS a refused (expired) login is API Gateway's bare 403 from the authorizer: back to the login.
+    await page.route('**/api/admin/api-keys', (route) =>
+      route.fulfill({ status: 403, contentType: 'application/json', body: '{"message":"Forbidden"}' }),
+    );
+    await page.reload();
+    await visible(page.locator('#login-email'));
+    await textOf(page.locator('#status')).toBe('Your session has expired: please log in again.');
+    await context.close();
   });
 });

@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { apiKeyCreateInput } from '../functions/apikeys/model.js';
 import { eventCreateInput, eventStatuses } from '../functions/events/schemas.js';
 import { MAX_BODY_BYTES } from '../functions/http/handler.js';
 import { errorStatus } from '../functions/platform/errors.js';
@@ -684,6 +685,23 @@ const checkItem = (item: Record<string, unknown>): void => {
     expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);
     expect(String(item.pk), where).toMatch(/^CHALLENGE#[0-9a-f]{64}$/);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);
+  } else if (sk === 'APIKEY') {
+    // An API key: its hash, never the key; a label that is a valid one.
+    expect(String(item.pk), where).toMatch(/^APIKEY#[A-Za-z0-9_-]{43}$/);
+    expect(Object.keys(item).sort(), where).toEqual(
+      [
+        'createdAt',
+        'gsi1pk',
+        'gsi1sk',
+        'id',
+        'label',
+        'organiserId',
+        'pk',
+        'sk',
+        ...('lastUsedAt' in item ? ['lastUsedAt'] : []),
+      ].sort(),
+    );
+    expect(apiKeyCreateInput.safeParse({ label: item.label }).success, where).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

@@ -12,6 +12,7 @@ import { LAST_USED_RESOLUTION_MS } from '../functions/apikeys/model.js';
 import { newEventRecord } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { createServices, type Services, setServices } from '../functions/wiring/services.js';
+import { invoke, type MatchedRoute, matchRoute } from '../local/apigw.js';
 import { createLocalIssuer, type LocalIssuer } from '../local/auth.js';
 import { createLocalServer } from '../local/server.js';
 import { freshTable } from './support/dynamo.js';
@@ -164,6 +165,28 @@ describe('API keys', () => {
       expect(response.body.error.code, token).toBe('unauthorized');
     }
     expect((await api('GET', '/api/admin/events', key)).status).toBe(200);
+  });
+
+  it('a key acts for one organiser: the caller’s only one, or the one they name among theirs', async () => {
+    // What the admin authorizer hands on for a login in two organisers' groups.
+    const asBoth = async (body: unknown) => {
+      const result = await invoke(matchRoute('POST', '/api/admin/api-keys') as MatchedRoute, {
+        method: 'POST',
+        url: '/api/admin/api-keys',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        admin: { organiserIds: `${OWNER} ${OTHER}` },
+      });
+      return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') };
+    };
+    expect((await asBoth({ label: 'x' })).body.error.fields).toEqual({
+      organiserId: 'Required when you act for several organisers',
+    });
+    expect((await asBoth({ label: 'x', organiserId: 'touch-and-sell' })).body.error.fields).toEqual({
+      organiserId: 'Not one of your organisers',
+    });
+    const named = await asBoth({ label: 'x', organiserId: OTHER });
+    expect([named.status, named.body.organiserId]).toEqual([201, OTHER]);
   });
 
   it('labels are required, one line, bounded', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { requiredLine } from '../platform/fields.js';
+import { identifier, requiredLine } from '../platform/fields.js';
 
 /**
  * API keys: how an integration acts for one organiser on the admin API. The key is shown once;
@@ -15,7 +15,11 @@ const API_KEY_SHAPE = /^ik_[A-Za-z0-9_-]{43}$/;
 /** `lastUsedAt` moves at most this often: a key used every second costs one write a minute. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-export const apiKeyCreateInput = z.strictObject({ label: requiredLine(100) });
+/** `organiserId`: which of the caller's organisers the key acts for, when they act for several. */
+export const apiKeyCreateInput = z.strictObject({
+  label: requiredLine(100),
+  organiserId: z.optional(identifier),
+});
 
 export interface ApiKeyRecord {
   id: string;

@@ -16,7 +16,7 @@ export interface RouteDefinition {
   path: string;
   /** Handler module, relative to the project root, exporting `handler`. */
   entry: string;
-  /** `admin` routes sit behind the JWT authorizer; `public` ones are open (manage ones check a token). */
+  /** `admin` routes sit behind the admin authorizer (a login's JWT or an API key); `public` ones are open (manage ones check a token). */
   auth: 'public' | 'admin';
   /** Table access the function needs: read-only or read-write. */
   access: 'RO' | 'RW';
@@ -72,6 +72,8 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events/{eventId}', 'public/getEvent', 'RO'),
   route('POST', '/api/events/{eventId}/registrations', 'public/register', 'RW', { sealsTokens: true }),
   route('GET', '/api/events/{eventId}/challenge', 'public/getChallenge', 'RO', { signsChallenges: true }),
+  // This API's OpenAPI 3.1 description (functions/openapi/: each route has a line in operations.ts).
+  route('GET', '/api/openapi.json', 'public/openApi', 'RO'),
   // The event page itself, its head filled in for link previews (functions/events/page-head.ts).
   ...getAndHead('/events/{eventId}', 'public/eventPage', 'RO', { files: ['web/src/event.html'] }),
 
@@ -112,4 +114,9 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
   route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW', { sealsTokens: true }),
   route('DELETE', adminRegistration, 'admin/erase', 'RW'),
+
+  // API keys: an integration acts for its organiser (functions/apikeys/); made and revoked by a login only.
+  route('POST', '/api/admin/api-keys', 'admin/createApiKey', 'RW'),
+  route('GET', '/api/admin/api-keys', 'admin/listApiKeys', 'RO'),
+  route('DELETE', '/api/admin/api-keys/{apiKeyId}', 'admin/revokeApiKey', 'RW'),
 ];

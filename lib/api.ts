@@ -39,7 +39,7 @@ export interface AddRoutesOptions {
 
 /**
  * The HTTP API: a `$default` stage with throttling and JSON access logs, then one route per
- * route-table entry, each to its function; the JWT authorizer on every admin route.
+ * route-table entry, each to its function; the admin authorizer on every admin route.
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -151,7 +151,8 @@ export class Api extends Construct {
       if (route.auth === 'public') {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Public registration API for attendees; admin routes use the Cognito JWT authorizer.',
+          reason:
+            'Public registration API for attendees; admin routes use the admin authorizer (Cognito token or API key).',
         });
       }
     }

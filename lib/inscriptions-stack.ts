@@ -8,7 +8,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -168,8 +168,27 @@ export class InscriptionsStack extends Stack {
     const siteUrl = this.web.siteUrl;
 
     const adminClient = this.auth.addAdminClient(siteUrl);
-    const adminAuthorizer = new HttpUserPoolAuthorizer('AdminJwt', this.auth.userPool, {
-      userPoolClients: [adminClient],
+    // Admin routes: a Cognito access token of the admin page's client, or an organiser's API key
+    // (functions/apikeys/authorizer.ts). Answers are kept 30 s by Authorization header, so most
+    // calls cost no invocation; a revoked key still works for those 30 s at most.
+    const adminCheck = new AppFunction(this, 'AdminAuthorizer', {
+      entry: 'functions/apikeys/authorizer.ts',
+      description: 'Admin routes: a Cognito access token of the admin page, or an API key',
+      environment: {
+        PUBLIC_BASE_URL: siteUrl,
+        COGNITO_ISSUER: this.auth.issuer,
+        ADMIN_CLIENT_ID: adminClient.userPoolClientId,
+      },
+      logRemovalPolicy: retained,
+    });
+    // It reads keys and notes when each was last used (one UpdateItem a minute at most): no other write.
+    adminCheck.bindTable(this.data, { accessMode: 'RO' });
+    adminCheck.allow(['dynamodb:UpdateItem'], [this.data.table.tableArn]);
+    this.functions.set(adminCheck.entry, adminCheck);
+    const adminAuthorizer = new HttpLambdaAuthorizer('AdminAuth', adminCheck.function, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(30),
     });
 
     const registrationRoute = routeTable.find((route) => route.entry === REGISTRATION_ENTRY);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import type { AdminContext } from '../functions/http/auth.js';
 import type { ApiEvent, ApiHandler, ApiResult } from '../functions/http/handler.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
 
@@ -16,8 +17,10 @@ export interface PlainRequest {
   headers?: Record<string, string | string[] | undefined>;
   body?: string;
   sourceIp?: string;
-  /** Claims of a verified JWT (admin routes), handed over as the JWT authorizer does. */
+  /** Claims of a verified JWT (admin routes), handed over as API Gateway's JWT authorizer does (the tests'). */
   claims?: Record<string, unknown>;
+  /** What the admin authorizer found (admin routes), handed over as a Lambda authorizer's context. */
+  admin?: AdminContext;
 }
 
 export interface MatchedRoute {
@@ -93,6 +96,9 @@ export const toApiEvent = (request: PlainRequest, matched: MatchedRoute): ApiEve
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
+      ...(request.admin
+        ? { authorizer: { principalId: '', integrationLatency: 0, lambda: { ...request.admin } } }
+        : {}),
       ...(request.claims
         ? {
             authorizer: {

@@ -4,16 +4,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { authorizeAdmin } from '../functions/apikeys/authorize.js';
+import type { AdminContext } from '../functions/http/auth.js';
 import type { InboundOutcome } from '../functions/inbound/decide.js';
 import { MAX_INBOUND_BYTES } from '../functions/inbound/parse.js';
 import { redactText } from '../functions/platform/log.js';
+import { services } from '../functions/wiring/services.js';
 import { invoke, matchRoute } from './apigw.js';
 import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
 import type { Outbox } from './outbox.js';
 
 /**
  * The local runtime's HTTP server: API routes go through the same API Gateway v2 event
- * builder and handlers as in AWS (admin routes behind the local JWT check), and the
+ * builder and handlers as in AWS (admin routes behind the same check: a local JWT or an API key), and the
  * built web pages are served as static files.
  */
 
@@ -156,9 +159,6 @@ const readBody = (req: IncomingMessage, maxBytes = MAX_REQUEST_BYTES): Promise<B
     });
   });
 
-const bearerToken = (req: IncomingMessage): string | undefined =>
-  /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-
 const isJson = (req: IncomingMessage): boolean =>
   /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 
@@ -190,16 +190,12 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     }
     if (!matched) return sendError(res, 404, 'not_found', 'No such endpoint');
 
-    let claims: Record<string, unknown> | undefined;
+    let admin: AdminContext | undefined;
     if (matched.route.auth === 'admin') {
-      // What API Gateway's JWT authorizer does before the function ever runs.
-      const token = bearerToken(req);
-      try {
-        if (!token) throw new Error('no token');
-        claims = await issuer.verify(token);
-      } catch {
-        return sendError(res, 401, 'unauthorized', 'A valid organiser token is required');
-      }
+      // What the admin authorizer does in AWS before the function ever runs: a login's token or an API key.
+      const { apiKeys, clock } = services();
+      admin = await authorizeAdmin(req.headers.authorization, { verifyJwt: issuer.verify, apiKeys, clock });
+      if (!admin) return sendError(res, 401, 'unauthorized', 'A valid organiser token is required');
     }
     const body = await readBody(req);
     const result = await invoke(matched, {
@@ -208,7 +204,7 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
       headers: req.headers,
       body: body.length ? body.toString('utf8') : undefined,
       sourceIp: req.socket.remoteAddress,
-      claims,
+      admin,
     });
     const headers = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),

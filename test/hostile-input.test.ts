@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { apiKeyCreateInput } from '../functions/apikeys/model.js';
 import { eventCreateInput, eventStatuses } from '../functions/events/schemas.js';
 import { MAX_BODY_BYTES } from '../functions/http/handler.js';
 import { errorStatus } from '../functions/platform/errors.js';
@@ -155,6 +156,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
     capacity: 3,
   },
   'functions/api/admin/updateEvent.ts': { title: 'Renamed', capacity: 4 },
+  'functions/api/admin/createApiKey.ts': { label: 'Zapier' },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -236,6 +238,8 @@ const hostileId = fc.oneof(
 interface Fixture {
   eventId: string;
   people: { id: string; token: string }[];
+  /** One of OWNER's API keys. */
+  apiKeyId: string;
 }
 
 const makeFixture = async (): Promise<Fixture> => {
@@ -260,7 +264,9 @@ const makeFixture = async (): Promise<Fixture> => {
     const { id } = manageLink(response.body.manageUrl);
     people.push({ id, token: await app.emailedToken(id) });
   }
-  return { eventId, people };
+  const key = await app.call('POST', '/api/admin/api-keys', { organiser: OWNER, body: { label: 'Fixture' } });
+  expect(key.status).toBe(201);
+  return { eventId, people, apiKeyId: key.body.id };
 };
 
 interface Request {
@@ -336,6 +342,7 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         else if (name === 'registrationId') value = own.id;
         // The personal join link: the registrant's own code (a page before the window, 403 waitlisted).
         else if (name === 'code') value = app.services.attendanceCodes.for(own.id) ?? 'x';
+        else if (name === 'apiKeyId') value = fixture.apiKeyId;
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';
@@ -682,6 +689,23 @@ const checkItem = (item: Record<string, unknown>): void => {
     expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);
     expect(String(item.pk), where).toMatch(/^CHALLENGE#[0-9a-f]{64}$/);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);
+  } else if (sk === 'APIKEY') {
+    // An API key: its hash, never the key; a label that is a valid one.
+    expect(String(item.pk), where).toMatch(/^APIKEY#[A-Za-z0-9_-]{43}$/);
+    expect(Object.keys(item).sort(), where).toEqual(
+      [
+        'createdAt',
+        'gsi1pk',
+        'gsi1sk',
+        'id',
+        'label',
+        'organiserId',
+        'pk',
+        'sk',
+        ...('lastUsedAt' in item ? ['lastUsedAt'] : []),
+      ].sort(),
+    );
+    expect(apiKeyCreateInput.safeParse({ label: item.label }).success, where).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

@@ -180,8 +180,10 @@ describe('dev stack (cdk.json defaults)', () => {
   });
 
   describe('functions', () => {
-    it('has one function per distinct route entry plus notify, fanout, remind, resend and reconcile', () => {
-      expect([...stack.functions.keys()].sort()).toEqual([...distinctEntries, ...WORKER_ENTRIES].sort());
+    it('has one function per distinct route entry plus notify, fanout, remind, resend, reconcile and the admin authorizer', () => {
+      expect([...stack.functions.keys()].sort()).toEqual(
+        [...distinctEntries, ...WORKER_ENTRIES, 'functions/apikeys/authorizer.ts'].sort(),
+      );
     });
 
     it('reconciles every hour, and only the reconcile function may scan the table', () => {
@@ -386,7 +388,7 @@ describe('dev stack (cdk.json defaults)', () => {
   });
 
   describe('API', () => {
-    it('routes every route-table entry; admin routes need a Cognito JWT, public ones nothing', () => {
+    it('routes every route-table entry; admin routes go through the admin authorizer, public ones nothing', () => {
       const apiRoutes = resources(template, 'AWS::ApiGatewayV2::Route');
       expect(apiRoutes).toHaveLength(routes.length);
       const byKey = new Map(
@@ -397,7 +399,7 @@ describe('dev stack (cdk.json defaults)', () => {
         const properties = byKey.get(`${route.method} ${route.path}`);
         expect(properties, `${route.method} ${route.path}`).toBeDefined();
         if (route.auth === 'admin') {
-          expect(properties?.AuthorizationType).toBe('JWT');
+          expect(properties?.AuthorizationType).toBe('CUSTOM');
           expect(properties?.AuthorizerId).toEqual({ Ref: authorizer });
         } else {
           expect(properties?.AuthorizationType ?? 'NONE').toBe('NONE');
@@ -407,25 +409,39 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(
         routes.filter((route) => route.path.startsWith('/api/admin/')).every((r) => r.auth === 'admin'),
       ).toBe(true);
+    });
+
+    it('checks admin callers with one Lambda authorizer: a Cognito token of the admin client or an API key, cached briefly', () => {
+      const check = stack.functions.get('functions/apikeys/authorizer.ts');
+      if (!check) throw new Error('No admin authorizer function');
+      const checkArn = { 'Fn::GetAtt': [logicalId(stack, check.function), 'Arn'] };
       template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-        AuthorizerType: 'JWT',
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
         IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          // https://cognito-idp.<region>.amazonaws.com/<pool id>: the issuer in the pool's tokens.
-          Issuer: {
-            'Fn::Join': [
-              '',
-              [
-                'https://cognito-idp.',
-                { Ref: 'AWS::Region' },
-                '.amazonaws.com/',
-                { Ref: logicalId(stack, stack.auth.userPool) },
-              ],
-            ],
-          },
-          Audience: [{ Ref: only(Object.keys(template.findResources('AWS::Cognito::UserPoolClient'))) }],
-        },
+        AuthorizerResultTtlInSeconds: 30,
+        AuthorizerUri: Match.objectLike({
+          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':lambda:path/')])],
+        }),
       });
+      expect(JSON.stringify(template.findResources('AWS::ApiGatewayV2::Authorizer'))).toContain(
+        JSON.stringify(checkArn),
+      );
+      const environment = (template.toJSON().Resources as Record<string, Resource>)[
+        logicalId(stack, check.function)
+      ]?.Properties.Environment.Variables;
+      expect(environment).toMatchObject({
+        // The pool's ProviderURL, https://cognito-idp.<region>.amazonaws.com/<pool id>: the issuer in its tokens.
+        COGNITO_ISSUER: { 'Fn::GetAtt': [logicalId(stack, stack.auth.userPool), 'ProviderURL'] },
+        ADMIN_CLIENT_ID: { Ref: only(Object.keys(template.findResources('AWS::Cognito::UserPoolClient'))) },
+      });
+      // Reads keys, and writes only their last use.
+      const actions = actionsOf(functionStatements(template, stack, check)).filter((a) =>
+        a.startsWith('dynamodb:'),
+      );
+      expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual(['dynamodb:UpdateItem']);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     });
 
     it('uses only route paths HTTP API accepts: a parameter fills its whole segment', () => {

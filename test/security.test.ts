@@ -158,6 +158,9 @@ describe('one organiser never reaches another’s resources (every admin route)'
       registrations: await app.services.registrations.all(theirEvent),
     });
     const before = await snapshot();
+    const theirKey = (
+      await app.call('POST', '/api/admin/api-keys', { organiser: OWNER, body: { label: 'Theirs' } })
+    ).body;
 
     const covered: string[] = [];
     for (const route of routes.filter((r) => r.auth === 'admin')) {
@@ -187,10 +190,25 @@ describe('one organiser never reaches another’s resources (every admin route)'
       } else if (route.path.includes('{eventId}')) {
         expect404(await as(theirEvent, ''), 'their event');
         covered.push(label);
+      } else if (route.path.includes('{apiKeyId}')) {
+        const response = await app.call(route.method, route.path.replace('{apiKeyId}', theirKey.id), {
+          organiser: INTRUDER,
+        });
+        expect404(response, 'their API key');
+        covered.push(label);
       } else if (route.method === 'GET') {
         const listed = await as('', '');
         expect(listed.status).toBe(200);
         expect(JSON.stringify(listed.body)).not.toContain(theirEvent);
+        expect(JSON.stringify(listed.body)).not.toContain(theirKey.id);
+        covered.push(label);
+      } else if (route.method === 'POST' && route.entry.endsWith('createApiKey.ts')) {
+        // A key is always for the caller's own organiser: the body has no say in it.
+        const made = await app.call('POST', route.path, {
+          organiser: INTRUDER,
+          body: { label: 'Mine' },
+        });
+        expect([label, made.status, made.body.organiserId]).toEqual([label, 201, INTRUDER]);
         covered.push(label);
       } else if (route.method === 'POST' && route.entry.endsWith('createEvent.ts')) {
         const start = new Date(Date.now() + 9 * 86_400_000);

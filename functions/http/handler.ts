@@ -22,11 +22,14 @@ import { RateLimitedError } from '../platform/rate-limiter.js';
 
 type JwtRequestContext = APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'];
 
-/** An API Gateway HTTP API (v2) event; `authorizer` is present on JWT-protected routes only. */
+/** An API Gateway HTTP API (v2) event; `authorizer` is present on admin routes only. */
 export type ApiEvent = Omit<APIGatewayProxyEventV2WithJWTAuthorizer, 'body' | 'requestContext'> & {
   /** The raw string as received; after JSON parsing, the parsed value. */
   body?: unknown;
-  requestContext: Omit<JwtRequestContext, 'authorizer'> & { authorizer?: JwtRequestContext['authorizer'] };
+  requestContext: Omit<JwtRequestContext, 'authorizer'> & {
+    /** `jwt` from API Gateway's JWT authorizer; `lambda` from the admin Lambda authorizer (functions/http/auth.ts). */
+    authorizer?: Partial<JwtRequestContext['authorizer']> & { lambda?: Record<string, unknown> };
+  };
 };
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;

@@ -67,3 +67,12 @@ export const waitlistIndexKey = (eventId: string, ticket: number) => ({
   gsi2sk: ticket,
 });
 export const waitlistPartition = (eventId: string) => `EVENT#${eventId}#WAIT`;
+
+/** An API key, under the SHA-256 of the key (functions/apikeys/). */
+export const apiKeyItemKey = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
+/** gsi1: an organiser's API keys, by creation. */
+export const organiserApiKeysPartition = (organiserId: string) => `ORG#${organiserId}#APIKEYS`;
+export const organiserApiKeysIndexKey = (organiserId: string, createdAt: string, id: string) => ({
+  gsi1pk: organiserApiKeysPartition(organiserId),
+  gsi1sk: `${createdAt}#${id}`,
+});

@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
  *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)
  *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
+ *   APIKEY#{sha256}     / APIKEY          an organiser's API key (gsi1: an organiser's keys)
  */
 
 export type KeyType = 'S' | 'N';

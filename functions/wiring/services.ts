@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiKeyStore } from '../apikeys/store.js';
 import type { ChallengeSettings } from '../challenges/challenges.js';
 import { challengeKeyFrom } from '../challenges/model.js';
 import { SpentChallengeStore } from '../challenges/store.js';
@@ -37,6 +38,8 @@ export interface Services {
   replies: ReplyAddresses;
   /** Each seat holder's code: door QR code and personal join link (registrations/attendance-code.ts). */
   attendanceCodes: AttendanceCodes;
+  /** Organisers' API keys (functions/apikeys/). */
+  apiKeys: ApiKeyStore;
   baseUrl: string;
   clock: () => Date;
 }
@@ -104,6 +107,7 @@ export const createServices = ({
     },
     replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
     attendanceCodes: attendanceCodes(manageTokenKey),
+    apiKeys: new ApiKeyStore(db, tableName),
     baseUrl,
     clock: now,
   };

@@ -21,7 +21,7 @@ import { onLangChange } from './i18n-core.js';
 
 /**
  * `/admin`: the organisers' page. Views by the address's fragment (the server serves one
- * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/outbox` (local).
+ * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/api-keys`, `#/outbox` (local).
  */
 
 let config: AdminConfig = { auth: 'local' };
@@ -72,6 +72,7 @@ const renderNav = () => {
       {},
       h('li', {}, link('#/', t('eventsTitle'))),
       h('li', {}, link('#/new', t('newEvent'))),
+      h('li', {}, link('#/api-keys', t('apiKeysNav'))),
       config.auth === 'local' ? h('li', {}, link('#/outbox', t('outboxTitle'))) : null,
     ),
     h('p', { class: 'who-am-i' }, session.email ?? session.organisers.join(', ')),
@@ -150,6 +151,9 @@ const route = async (): Promise<void> => {
           location.hash = `#/events/${encodeURIComponent(saved.id)}`;
         }),
       );
+    } else if (path[0] === 'api-keys') {
+      const { apiKeysView } = await import('./admin/api-keys.js');
+      show(await apiKeysView(api));
     } else if (path[0] === 'outbox') {
       show(await outboxView(api));
     } else if (path[0] === 'events' && path[1]) {

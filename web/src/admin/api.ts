@@ -79,6 +79,14 @@ export interface Stats {
   attendance?: AttendanceStats;
 }
 
+export interface ApiKey {
+  id: string;
+  organiserId: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+}
+
 export interface OutboxEmail {
   id: string;
   to: string;
@@ -89,7 +97,14 @@ export interface OutboxEmail {
 const enc = encodeURIComponent;
 
 /**
- * Calls with the organiser's bearer token. A 401 means the token expired or was revoked:
+ * Whether the login no longer counts: the contract's 401, or in AWS the admin authorizer's
+ * refusal, which API Gateway answers itself with a bare 403 (no `error` body, hence `http_error`).
+ */
+const loginRefused = (status: number, code?: string): boolean =>
+  status === 401 || (status === 403 && code === 'http_error');
+
+/**
+ * Calls with the organiser's bearer token. A refused token (expired or revoked):
  * `onUnauthorized` sends the organiser back to the login.
  */
 export const createAdminApi = (token: () => string | undefined, onUnauthorized: () => void) => {
@@ -102,7 +117,7 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
     try {
       return await request<T>(method, path, body, { authorization: `Bearer ${bearer}` });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) onUnauthorized();
+      if (error instanceof ApiError && loginRefused(error.status, error.code)) onUnauthorized();
       throw error;
     }
   };
@@ -159,12 +174,20 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       } catch {
         throw new ApiError(0, 'network', 'Network error');
       }
-      if (response.status === 401) onUnauthorized();
-      if (!response.ok) throw await errorOf(response);
+      if (!response.ok) {
+        const error = await errorOf(response);
+        if (loginRefused(error.status, error.code)) onUnauthorized();
+        throw error;
+      }
       const disposition = response.headers.get('content-disposition') ?? '';
       const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `registrations-${id}.csv`;
       return { blob: await response.blob(), filename };
     },
+    apiKeys: () => call<{ apiKeys: ApiKey[] }>('GET', '/api/admin/api-keys'),
+    /** The key is in this answer only. */
+    createApiKey: (label: string) => call<ApiKey & { key: string }>('POST', '/api/admin/api-keys', { label }),
+    revokeApiKey: (id: string) =>
+      call<{ id: string; revoked: true }>('DELETE', `/api/admin/api-keys/${enc(id)}`),
     /** Local runtime only; 404 where the outbox is not served. */
     outbox: () => request<{ emails: OutboxEmail[] }>('GET', '/local/outbox'),
   };

@@ -109,4 +109,11 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
   route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW', { sealsTokens: true }),
   route('DELETE', adminRegistration, 'admin/erase', 'RW'),
+
+  // Tracking links (functions/sources/): created and listed by the organiser, followed by anyone.
+  route('POST', `${adminEvent}/links`, 'admin/createLink', 'RW'),
+  route('GET', `${adminEvent}/links`, 'admin/listLinks', 'RO'),
+  // A visit counts (GET only): the redirect writes.
+  route('GET', '/r/{code}', 'public/trackingLink', 'RW'),
+  route('HEAD', '/r/{code}', 'public/trackingLink', 'RW'),
 ];

@@ -360,7 +360,8 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
         }
         return await handleInbound(options.inbound, req, res);
       }
-      if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
+      // `/r/{code}`: a tracking link's redirect (functions/sources/), an API route as in AWS.
+      if (/^\/(api|local|calendar|r)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
       const query = (req.url ?? '').split('?').slice(1).join('?');
       if (isEventPage(path) && typeof matchRoute(method, path) === 'object') {
         return await handleApi(req, res, path, method, isEmbed(path, query) ? EMBED_HEADERS : PAGE_HEADERS);

@@ -9,6 +9,7 @@ import { PRIVACY_VERSION } from '../functions/platform/privacy.js';
 import { BAD_MANAGE_TOKENS } from '../functions/platform/rate-limiter.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
+import { registrationSource, trackingLinkInput } from '../functions/sources/schemas.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { payloadOf, solve } from './support/challenge.js';
 import { expectConsistent } from './support/invariants.js';
@@ -145,6 +146,13 @@ const validBodies: Record<string, Record<string, unknown>> = {
     email: 'ada@example.com',
     consent: true,
     answers: { diet: 'veg', talk: 'Hello', ok: true },
+    source: {
+      utm_source: 'linkedin',
+      utm_campaign: 'launch',
+      ref: 'abcdefgh',
+      referrer: 'https://blog.example/post',
+    },
+    marketingConsent: true,
   },
   'functions/api/admin/createEvent.ts': {
     title: 'Hostile',
@@ -155,6 +163,11 @@ const validBodies: Record<string, Record<string, unknown>> = {
     capacity: 3,
   },
   'functions/api/admin/updateEvent.ts': { title: 'Renamed', capacity: 4 },
+  'functions/api/admin/createLink.ts': {
+    label: 'LinkedIn post',
+    utm_source: 'linkedin',
+    utm_medium: 'social',
+  },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -236,6 +249,8 @@ const hostileId = fc.oneof(
 interface Fixture {
   eventId: string;
   people: { id: string; token: string }[];
+  /** A tracking link of the event (`/r/{code}`). */
+  linkCode: string;
 }
 
 const makeFixture = async (): Promise<Fixture> => {
@@ -247,6 +262,7 @@ const makeFixture = async (): Promise<Fixture> => {
         { id: 'talk', label: 'Talk', type: 'text' },
         { id: 'ok', label: 'OK', type: 'checkbox' },
       ],
+      marketingConsentText: 'Send me news',
     },
     OWNER,
   );
@@ -260,7 +276,12 @@ const makeFixture = async (): Promise<Fixture> => {
     const { id } = manageLink(response.body.manageUrl);
     people.push({ id, token: await app.emailedToken(id) });
   }
-  return { eventId, people };
+  const link = await app.call('POST', `/api/admin/events/${eventId}/links`, {
+    organiser: OWNER,
+    body: { label: 'Newsletter', utm_source: 'newsletter' },
+  });
+  expect(link.status).toBe(201);
+  return { eventId, people, linkCode: link.body.code };
 };
 
 interface Request {
@@ -334,6 +355,7 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         if (hostile !== undefined) value = segment(hostile);
         else if (name === 'eventId') value = fixture.eventId;
         else if (name === 'registrationId') value = own.id;
+        else if (name === 'code') value = fixture.linkCode;
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';
@@ -600,6 +622,24 @@ const storedRegistration = z.looseObject({
   locale: z.enum(['fr', 'en']),
 });
 
+const storedLink = z.strictObject({
+  pk: z.string().check(z.regex(/^LINK#[A-Za-z0-9_-]{8}$/)),
+  sk: z.literal('LINK'),
+  gsi1pk: z.string().check(z.regex(/^EVENT#.+#LINKS$/)),
+  gsi1sk: z.string(),
+  code: z.string().check(z.regex(/^[A-Za-z0-9_-]{8}$/)),
+  eventId: z.string(),
+  ...trackingLinkInput.shape,
+  visits: nonNegative,
+  createdAt: isoInstant,
+});
+
+const storedMarketingConsent = z.strictObject({
+  given: z.literal(true),
+  text: z.string().check(z.minLength(1)),
+  at: isoInstant,
+});
+
 const storedSeats = z.looseObject({
   status: z.enum(eventStatuses),
   held: nonNegative,
@@ -664,6 +704,14 @@ const checkItem = (item: Record<string, unknown>): void => {
       consent: true,
     });
     expect(form.success, `${where}: ${JSON.stringify(form.error?.issues)}`).toBe(true);
+    // Where they came from, as stored: a valid, non-empty source; marketing consent only as given.
+    if (item.source !== undefined) {
+      expect(registrationSource.safeParse(item.source).success, where).toBe(true);
+      expect(Object.keys(item.source as object).length, where).toBeGreaterThan(0);
+    }
+    if (item.marketingConsent !== undefined) {
+      expect(storedMarketingConsent.safeParse(item.marketingConsent).success, where).toBe(true);
+    }
     expect(form.data?.email, where).toBe(item.email);
     expect(form.data?.name, where).toBe(item.name);
   } else if (sk.startsWith('ERASED#')) {
@@ -678,6 +726,10 @@ const checkItem = (item: Record<string, unknown>): void => {
     expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);
     expect(String(item.pk), where).toMatch(/^CHALLENGE#[0-9a-f]{64}$/);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);
+  } else if (String(item.pk).startsWith('LINK#')) {
+    // A tracking link: what the organiser named, its count, and no visitor's data.
+    const parsed = storedLink.safeParse(item);
+    expect(parsed.success, `${where}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

@@ -67,3 +67,11 @@ export const waitlistIndexKey = (eventId: string, ticket: number) => ({
   gsi2sk: ticket,
 });
 export const waitlistPartition = (eventId: string) => `EVENT#${eventId}#WAIT`;
+
+/** A tracking link (functions/sources/): found by its code, and listed by event on gsi1. */
+export const trackingLinkKey = (code: string) => ({ pk: `LINK#${code}`, sk: 'LINK' });
+export const eventLinksIndexKey = (eventId: string, createdAt: string, code: string) => ({
+  gsi1pk: `EVENT#${eventId}#LINKS`,
+  gsi1sk: `${createdAt}#${code}`,
+});
+export const eventLinksPartition = (eventId: string) => `EVENT#${eventId}#LINKS`;

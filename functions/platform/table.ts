@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
  *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)
  *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
+ *   LINK#{code}         / LINK            a tracking link and its visit count (gsi1: an event's links)
  */
 
 export type KeyType = 'S' | 'N';

@@ -16,6 +16,7 @@ import { type AttendanceCodes, attendanceCodes } from '../registrations/attendan
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
+import { TrackingLinkStore } from '../sources/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 
@@ -37,6 +38,8 @@ export interface Services {
   replies: ReplyAddresses;
   /** Each seat holder's code: door QR code and personal join link (registrations/attendance-code.ts). */
   attendanceCodes: AttendanceCodes;
+  /** Tracking links and their visit counts (functions/sources/). */
+  trackingLinks: TrackingLinkStore;
   baseUrl: string;
   clock: () => Date;
 }
@@ -104,6 +107,7 @@ export const createServices = ({
     },
     replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
     attendanceCodes: attendanceCodes(manageTokenKey),
+    trackingLinks: new TrackingLinkStore(db, tableName),
     baseUrl,
     clock: now,
   };

@@ -111,7 +111,7 @@ const shortLabel = (label: string) => (label.length > 14 ? `${label.slice(0, 13)
 export const drawLinkBars = (
   target: HTMLElement,
   links: LinkCounts[],
-  labels: { registered: string; came: string },
+  labels: { link: string; registered: string; came: string },
 ): (() => void) => {
   const width = () => Math.max(260, target.clientWidth);
   const labelOf = (index: number) => {
@@ -132,7 +132,7 @@ export const drawLinkBars = (
         { scale: 'y', size: 50, incrs: COUNT_STEPS },
       ],
       series: [
-        { value: (_u, v) => (v === null ? '' : labelOf(v)) },
+        { label: labels.link, value: (_u, v) => (v === null ? '' : labelOf(v)) },
         {
           label: labels.registered,
           stroke: '#0b4f8a',

@@ -90,6 +90,7 @@ export const linksSection = (api: AdminApi, eventId: string) => {
     import('./chart.js').then(
       ({ drawLinkBars }) => {
         destroyChart = drawLinkBars(canvas, links, {
+          link: t('colLink'),
           registered: t('colRegistrations'),
           came: t('colCame'),
         });
@@ -103,8 +104,9 @@ export const linksSection = (api: AdminApi, eventId: string) => {
       (error) => replace(body, h('p', { class: 'field-error' }, errorText(error))),
     );
 
-  const label = h('input', { name: 'label', maxlength: 100, autocomplete: 'off' });
+  const label = h('input', { type: 'text', name: 'label', maxlength: 100, autocomplete: 'off' });
   const channel = h('input', {
+    type: 'text',
     name: 'utm_source',
     maxlength: 100,
     list: 'link-channels',

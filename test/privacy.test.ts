@@ -355,11 +355,17 @@ describe('the join URL', () => {
     };
     seen.push(['register (seated)', JSON.stringify(seated.response.body)]);
     seen.push(['register (waitlisted)', JSON.stringify(waiting.response.body)]);
+    // A tracking link of the event: its redirect names the event page, never the join URL.
+    const link = await call('POST', `/api/admin/events/${eventId}/links`, {
+      organiser: 'media-aces',
+      body: { label: 'Post', utm_source: 'linkedin' },
+    });
     // Every public GET of the route table, over this event and its organiser.
     for (const route of routes.filter((r) => r.auth === 'public' && r.method === 'GET')) {
       const url = route.path
         .replace('{eventId}', eventId)
         .replace('{registrationId}', waiting.id)
+        .replace('{code}', link.body.code)
         .replace(
           '{file}',
           route.path.startsWith('/calendar/organisers') ? `${ORGANISER.id}.ics` : `${eventId}.ics`,
@@ -370,8 +376,10 @@ describe('the join URL', () => {
           ? `?organiser=${ORGANISER.id}`
           : '';
       // A waitlisted person has nothing to put in a calendar: the invitation is a 409 for them.
-      const status = route.path.endsWith('/invite.ics') ? 409 : 200;
-      keep(`${route.method} ${route.path}`, await call('GET', `${url}${query}`), status);
+      const status = route.path.endsWith('/invite.ics') ? 409 : route.path.startsWith('/r/') ? 302 : 200;
+      const response = await call('GET', `${url}${query}`);
+      keep(`${route.method} ${route.path}`, response, status);
+      if (response.headers.location) seen.push([`${route.path} location`, response.headers.location]);
     }
     // Every message the waitlisted person got.
     const mails = await chain.mails('waitingjoin@example.com');

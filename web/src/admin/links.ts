@@ -1,4 +1,3 @@
-import { ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { locale } from '../i18n-core.js';
 import type { AdminApi, TrackingLink } from './api.js';
@@ -140,10 +139,10 @@ export const linksSection = (api: AdminApi, eventId: string) => {
       form.reset();
       await load();
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'validation_failed') {
-        setFieldError('link-label', error.fields.label ? t('errValidation') : undefined);
-        setFieldError('link-channel', error.fields.utm_source ? t('errValidation') : undefined);
-      }
+      // An ApiError, read by shape: importing its module here would split the pages' shared chunk.
+      const fields = (error as { fields?: Record<string, string> }).fields ?? {};
+      setFieldError('link-label', fields.label ? t('errValidation') : undefined);
+      setFieldError('link-channel', fields.utm_source ? t('errValidation') : undefined);
       announce(errorText(error), 'error');
     }
   });

@@ -119,4 +119,10 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', '/api/admin/api-keys', 'admin/createApiKey', 'RW'),
   route('GET', '/api/admin/api-keys', 'admin/listApiKeys', 'RO'),
   route('DELETE', '/api/admin/api-keys/{apiKeyId}', 'admin/revokeApiKey', 'RW'),
+  // Tracking links (functions/sources/): created and listed by the organiser, followed by anyone.
+  route('POST', `${adminEvent}/links`, 'admin/createLink', 'RW'),
+  route('GET', `${adminEvent}/links`, 'admin/listLinks', 'RO'),
+  // A visit counts (GET only): the redirect writes.
+  route('GET', '/r/{code}', 'public/trackingLink', 'RW'),
+  route('HEAD', '/r/{code}', 'public/trackingLink', 'RW'),
 ];

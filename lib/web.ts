@@ -93,7 +93,7 @@ export const EMBED_FRAMING_FUNCTION = `function handler(event) {
 /**
  * The site: a private bucket that only this distribution can read (origin access control),
  * CloudFront in front with the pages as the default behaviour, `/api/*` (never cached, every
- * viewer header but Host forwarded, so `Authorization` reaches the API), and `/calendar/*` and
+ * viewer header but Host forwarded, so `Authorization` reaches the API; `/r/*`, tracking links, alike), and `/calendar/*` and
  * the event pages `/events/*` (cached as the API's Cache-Control says) and the personal join
  * links `/j/*` (never cached) to the HTTP API, and the security headers. Event pages come from a function so that their HTML head names the event:
  * link previews (LinkedIn, Slack, WhatsApp) run no script (functions/events/page-head.ts).
@@ -252,6 +252,9 @@ export class Web extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           originRequestPolicy: undefined,
         },
+        // Tracking links (`/r/{code}`): a redirect that counts each visit, so never cached;
+        // the viewer's User-Agent reaches the API, which leaves self-declared bots uncounted.
+        '/r/*': { ...apiBehaviour, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD },
         // The event page, rendered by the API. The site's headers (its CSP, as for every page)
         // replace the function's, and embed mode loosens frame-ancestors as on S3's pages.
         '/events/*': {

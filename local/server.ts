@@ -359,7 +359,8 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
         }
         return await handleInbound(options.inbound, req, res);
       }
-      if (/^\/(api|local|calendar)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
+      // `/r/{code}`: a tracking link's redirect (functions/sources/), an API route as in AWS.
+      if (/^\/(api|local|calendar|r)(\/|$)/.test(path)) return await handleApi(req, res, path, method);
       // The personal join link: a redirect or a page, with the site's page headers as in AWS.
       if (isJoinLink(path)) return await handleApi(req, res, path, method, PAGE_HEADERS);
       const query = (req.url ?? '').split('?').slice(1).join('?');

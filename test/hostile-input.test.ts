@@ -10,6 +10,7 @@ import { PRIVACY_VERSION } from '../functions/platform/privacy.js';
 import { BAD_MANAGE_TOKENS } from '../functions/platform/rate-limiter.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
+import { registrationSource, trackingLinkInput } from '../functions/sources/schemas.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { payloadOf, solve } from './support/challenge.js';
 import { expectConsistent } from './support/invariants.js';
@@ -146,6 +147,13 @@ const validBodies: Record<string, Record<string, unknown>> = {
     email: 'ada@example.com',
     consent: true,
     answers: { diet: 'veg', talk: 'Hello', ok: true },
+    source: {
+      utm_source: 'linkedin',
+      utm_campaign: 'launch',
+      ref: 'abcdefgh',
+      referrer: 'https://blog.example/post',
+    },
+    marketingConsent: true,
   },
   'functions/api/admin/createEvent.ts': {
     title: 'Hostile',
@@ -157,6 +165,11 @@ const validBodies: Record<string, Record<string, unknown>> = {
   },
   'functions/api/admin/updateEvent.ts': { title: 'Renamed', capacity: 4 },
   'functions/api/admin/createApiKey.ts': { label: 'Zapier' },
+  'functions/api/admin/createLink.ts': {
+    label: 'LinkedIn post',
+    utm_source: 'linkedin',
+    utm_medium: 'social',
+  },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -240,6 +253,8 @@ interface Fixture {
   people: { id: string; token: string }[];
   /** One of OWNER's API keys. */
   apiKeyId: string;
+  /** A tracking link of the event (`/r/{code}`). */
+  linkCode: string;
 }
 
 const makeFixture = async (): Promise<Fixture> => {
@@ -251,6 +266,7 @@ const makeFixture = async (): Promise<Fixture> => {
         { id: 'talk', label: 'Talk', type: 'text' },
         { id: 'ok', label: 'OK', type: 'checkbox' },
       ],
+      marketingConsentText: 'Send me news',
     },
     OWNER,
   );
@@ -266,7 +282,12 @@ const makeFixture = async (): Promise<Fixture> => {
   }
   const key = await app.call('POST', '/api/admin/api-keys', { organiser: OWNER, body: { label: 'Fixture' } });
   expect(key.status).toBe(201);
-  return { eventId, people, apiKeyId: key.body.id };
+  const link = await app.call('POST', `/api/admin/events/${eventId}/links`, {
+    organiser: OWNER,
+    body: { label: 'Newsletter', utm_source: 'newsletter' },
+  });
+  expect(link.status).toBe(201);
+  return { eventId, people, apiKeyId: key.body.id, linkCode: link.body.code };
 };
 
 interface Request {
@@ -341,7 +362,9 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         else if (name === 'eventId') value = fixture.eventId;
         else if (name === 'registrationId') value = own.id;
         // The personal join link: the registrant's own code (a page before the window, 403 waitlisted).
-        else if (name === 'code') value = app.services.attendanceCodes.for(own.id) ?? 'x';
+        else if (name === 'code' && route.path.startsWith('/j/'))
+          value = app.services.attendanceCodes.for(own.id) ?? 'x';
+        else if (name === 'code') value = fixture.linkCode;
         else if (name === 'apiKeyId') value = fixture.apiKeyId;
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
@@ -611,6 +634,24 @@ const storedRegistration = z.looseObject({
   locale: z.enum(['fr', 'en']),
 });
 
+const storedLink = z.strictObject({
+  pk: z.string().check(z.regex(/^LINK#[A-Za-z0-9_-]{8}$/)),
+  sk: z.literal('LINK'),
+  gsi1pk: z.string().check(z.regex(/^EVENT#.+#LINKS$/)),
+  gsi1sk: z.string(),
+  code: z.string().check(z.regex(/^[A-Za-z0-9_-]{8}$/)),
+  eventId: z.string(),
+  ...trackingLinkInput.shape,
+  visits: nonNegative,
+  createdAt: isoInstant,
+});
+
+const storedMarketingConsent = z.strictObject({
+  given: z.literal(true),
+  text: z.string().check(z.minLength(1)),
+  at: isoInstant,
+});
+
 const storedSeats = z.looseObject({
   status: z.enum(eventStatuses),
   held: nonNegative,
@@ -675,6 +716,14 @@ const checkItem = (item: Record<string, unknown>): void => {
       consent: true,
     });
     expect(form.success, `${where}: ${JSON.stringify(form.error?.issues)}`).toBe(true);
+    // Where they came from, as stored: a valid, non-empty source; marketing consent only as given.
+    if (item.source !== undefined) {
+      expect(registrationSource.safeParse(item.source).success, where).toBe(true);
+      expect(Object.keys(item.source as object).length, where).toBeGreaterThan(0);
+    }
+    if (item.marketingConsent !== undefined) {
+      expect(storedMarketingConsent.safeParse(item.marketingConsent).success, where).toBe(true);
+    }
     expect(form.data?.email, where).toBe(item.email);
     expect(form.data?.name, where).toBe(item.name);
   } else if (sk.startsWith('ERASED#')) {
@@ -706,6 +755,10 @@ const checkItem = (item: Record<string, unknown>): void => {
       ].sort(),
     );
     expect(apiKeyCreateInput.safeParse({ label: item.label }).success, where).toBe(true);
+  } else if (String(item.pk).startsWith('LINK#')) {
+    // A tracking link: what the organiser named, its count, and no visitor's data.
+    const parsed = storedLink.safeParse(item);
+    expect(parsed.success, `${where}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

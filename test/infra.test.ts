@@ -726,6 +726,14 @@ describe('dev stack (cdk.json defaults)', () => {
         ViewerProtocolPolicy: 'redirect-to-https',
       });
       expect(behaviour('/events/*').OriginRequestPolicyId).toBeUndefined();
+      // Tracking links: every visit reaches the API (it counts them), with the viewer's headers.
+      expect(behaviour('/r/*')).toMatchObject({
+        TargetOriginId: apiOrigin.Id,
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+        ViewerProtocolPolicy: 'redirect-to-https',
+      });
       const eventPageCache = template.toJSON().Resources[logicalId(stack, stack.web.eventPageCache)];
       expect(eventPageCache.Properties.CachePolicyConfig).toMatchObject({
         DefaultTTL: 0,

@@ -355,12 +355,22 @@ describe('the join URL', () => {
     };
     seen.push(['register (seated)', JSON.stringify(seated.response.body)]);
     seen.push(['register (waitlisted)', JSON.stringify(waiting.response.body)]);
+    // A tracking link of the event: its redirect names the event page, never the join URL.
+    const link = await call('POST', `/api/admin/events/${eventId}/links`, {
+      organiser: 'media-aces',
+      body: { label: 'Post', utm_source: 'linkedin' },
+    });
     // Every public GET of the route table, over this event and its organiser.
     for (const route of routes.filter((r) => r.auth === 'public' && r.method === 'GET')) {
       const url = route.path
         .replace('{eventId}', eventId)
         .replace('{registrationId}', waiting.id)
-        .replace('{code}', chain.services.attendanceCodes.for(waiting.id) ?? '')
+        .replace(
+          '{code}',
+          route.path.startsWith('/j/')
+            ? (chain.services.attendanceCodes.for(waiting.id) ?? '')
+            : link.body.code,
+        )
         .replace(
           '{file}',
           route.path.startsWith('/calendar/organisers') ? `${ORGANISER.id}.ics` : `${eventId}.ics`,
@@ -371,9 +381,17 @@ describe('the join URL', () => {
           ? `?organiser=${ORGANISER.id}`
           : '';
       // A waitlisted person has nothing to put in a calendar: the invitation is a 409 for them;
-      // their personal join link says why it does not open (403).
-      const status = route.path.endsWith('/invite.ics') ? 409 : route.path.startsWith('/j/') ? 403 : 200;
-      keep(`${route.method} ${route.path}`, await call('GET', `${url}${query}`), status);
+      // their personal join link says why it does not open (403); a tracking link redirects.
+      const status = route.path.endsWith('/invite.ics')
+        ? 409
+        : route.path.startsWith('/j/')
+          ? 403
+          : route.path.startsWith('/r/')
+            ? 302
+            : 200;
+      const response = await call('GET', `${url}${query}`);
+      keep(`${route.method} ${route.path}`, response, status);
+      if (response.headers.location) seen.push([`${route.path} location`, response.headers.location]);
     }
     // Every message the waitlisted person got.
     const mails = await chain.mails('waitingjoin@example.com');
@@ -388,19 +406,19 @@ describe('the join URL', () => {
 
     // The seated person gets their personal join link, in the emails and on the manage page, and
     // never the join URL itself; the link leads to it only in its window (so a leak would show).
-    const link = `${BASE_URL}/j/${chain.services.attendanceCodes.for(seated.id)}`;
+    const joinLink = `${BASE_URL}/j/${chain.services.attendanceCodes.for(seated.id)}`;
     const own = await call('GET', `/api/registrations/${seated.id}?token=${seated.token}`);
-    expect(own.body.joinUrl).toBe(link);
+    expect(own.body.joinUrl).toBe(joinLink);
     const seatedMails = await chain.mails('seatedjoin@example.com');
-    expect(seatedMails.some((mail) => (mail.email.text ?? '').includes(link))).toBe(true);
+    expect(seatedMails.some((mail) => (mail.email.text ?? '').includes(joinLink))).toBe(true);
     for (const mail of seatedMails)
       expect((await chain.outbox.read(mail.entry.id))?.toString('utf8')).not.toContain(JOIN);
-    const early = await call('GET', new URL(link).pathname);
+    const early = await call('GET', new URL(joinLink).pathname);
     expect([early.status, String(early.body).includes(JOIN)]).toEqual([200, false]);
     const event = (await chain.services.events.get(eventId))?.event;
     chain.setClock(Date.parse(event?.startsAt ?? '') - Date.now());
     try {
-      const open = await call('GET', new URL(link).pathname);
+      const open = await call('GET', new URL(joinLink).pathname);
       expect([open.status, open.headers.location]).toEqual([302, JOIN]);
     } finally {
       chain.setClock(0);

@@ -53,6 +53,8 @@ export interface EventRecord {
   reconfirmBy?: string | null;
   /** When confirmed registrants are asked; absent or null: 48 hours before `reconfirmBy`. */
   reconfirmAskAt?: string | null;
+  /** The marketing consent box's text; absent or null: the form shows none. */
+  marketingConsentText?: string | null;
   /** iCalendar SEQUENCE: bumped on every change a calendar must follow. */
   sequence: number;
   createdAt: string;
@@ -433,6 +435,7 @@ export const publicView = (event: EventRecord, seats: SeatQuotas, baseUrl: strin
   speakers: event.speakers,
   questions: event.questions,
   requireChallenge: event.requireChallenge === true,
+  ...(event.marketingConsentText ? { marketingConsentText: event.marketingConsentText } : {}),
   calendarUrl: `${baseUrl}/calendar/events/${encodeURIComponent(event.id)}.ics`,
 });
 
@@ -448,6 +451,7 @@ export const adminView = (event: EventRecord, seats: SeatQuotas, baseUrl: string
   reconfirmBy: event.reconfirmBy ?? null,
   // As stored: null means 48 hours before the deadline.
   reconfirmAskAt: event.reconfirmAskAt ?? null,
+  marketingConsentText: event.marketingConsentText ?? null,
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
 });

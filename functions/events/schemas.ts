@@ -118,6 +118,8 @@ const eventFields = {
   reconfirmBy: z.nullable(instant),
   /** When people are asked; null: 48 hours before `reconfirmBy`. */
   reconfirmAskAt: z.nullable(instant),
+  /** The optional marketing consent box's text (functions/sources/); null: no box. */
+  marketingConsentText: z.nullable(paragraph(1000)),
 };
 
 export const eventCreateInput = z.object({
@@ -141,6 +143,7 @@ export const eventCreateInput = z.object({
   reminders: z.optional(eventFields.reminders),
   reconfirmBy: z.optional(eventFields.reconfirmBy),
   reconfirmAskAt: z.optional(eventFields.reconfirmAskAt),
+  marketingConsentText: z._default(eventFields.marketingConsentText, null),
 });
 
 export const eventUpdateInput = z.partial(z.object(eventFields));

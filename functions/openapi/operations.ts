@@ -7,6 +7,7 @@ import {
   registrationInput,
   registrationListQuery,
 } from '../registrations/schemas.js';
+import { trackingLinkInput } from '../sources/schemas.js';
 
 /**
  * What the OpenAPI document (document.ts) says of each route of routes.ts, by route key
@@ -88,7 +89,23 @@ export const operations: Record<string, Operation> = {
     query: registrationExportQuery,
     type: 'csv',
   },
-  'GET /api/admin/events/{eventId}/stats': { summary: 'Counts and registrations by day' },
+  'GET /api/admin/events/{eventId}/stats': {
+    summary: 'Counts, registrations by day, attendance and registrations by source',
+  },
+  'POST /api/admin/events/{eventId}/links': {
+    summary: 'A tracking link for one channel (/r/{code})',
+    body: trackingLinkInput,
+    status: 201,
+  },
+  'GET /api/admin/events/{eventId}/links': {
+    summary: 'The event’s tracking links, with visits, registrations, confirmations and show-ups',
+  },
+  'GET /r/{code}': {
+    summary: 'A tracking link: 302 to the event page with its parameters, a visit counted',
+    status: 302,
+    type: 'html',
+  },
+  'HEAD /r/{code}': { summary: 'A tracking link’s redirect, not counted', status: 302, type: 'html' },
   'POST /api/admin/events/{eventId}/registrations/{registrationId}/check-in': {
     summary: 'Check a registrant in',
   },

@@ -76,3 +76,10 @@ export const organiserApiKeysIndexKey = (organiserId: string, createdAt: string,
   gsi1pk: organiserApiKeysPartition(organiserId),
   gsi1sk: `${createdAt}#${id}`,
 });
+/** A tracking link (functions/sources/): found by its code, and listed by event on gsi1. */
+export const trackingLinkKey = (code: string) => ({ pk: `LINK#${code}`, sk: 'LINK' });
+export const eventLinksIndexKey = (eventId: string, createdAt: string, code: string) => ({
+  gsi1pk: `EVENT#${eventId}#LINKS`,
+  gsi1sk: `${createdAt}#${code}`,
+});
+export const eventLinksPartition = (eventId: string) => `EVENT#${eventId}#LINKS`;

@@ -8,7 +8,7 @@
  * each consent, so we can show which text someone accepted; change it whenever the text
  * changes in substance.
  */
-export const PRIVACY_VERSION = '2026-11-01';
+export const PRIVACY_VERSION = '2026-11-30';
 
 export const DEFAULT_PERSONAL_DATA_DAYS = 30;
 

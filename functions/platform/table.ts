@@ -15,6 +15,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)
  *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
  *   APIKEY#{sha256}     / APIKEY          an organiser's API key (gsi1: an organiser's keys)
+ *   LINK#{code}         / LINK            a tracking link and its visit count (gsi1: an event's links)
  */
 
 export type KeyType = 'S' | 'N';

@@ -4,6 +4,8 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { PRIVACY_VERSION } from '../platform/privacy.js';
 import { emailKey, hashToken, normaliseEmail, sealToken } from '../platform/tokens.js';
+import { type MarketingConsent, marketingConsentGiven, sourceToKeep } from '../sources/model.js';
+import type { RegistrationSource } from '../sources/schemas.js';
 import type { AttendanceCodes } from './attendance-code.js';
 import { eventPhase, offersFor } from './lifecycle.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
@@ -46,6 +48,10 @@ export interface RegistrationRecord {
   consentAt: string;
   /** The privacy text agreed to (PRIVACY_VERSION then); absent on registrations made before it was kept. */
   consentVersion?: string;
+  /** Where the person came from (utm/ref parameters, the embedding page); absent: direct. */
+  source?: RegistrationSource;
+  /** Only when the event's marketing box was ticked: its text then, and when. */
+  marketingConsent?: MarketingConsent;
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
@@ -259,9 +265,17 @@ export const newRegistration = (
     ...(replacing ? { sequenceOffset: (replacing.sequenceOffset ?? 0) + 1 } : {}),
     consentAt: at,
     consentVersion: PRIVACY_VERSION,
+    ...sourceAndMarketing(input, event, at),
     createdAt: at,
     updatedAt: at,
   };
+};
+
+/** The source and marketing consent a new registration keeps (functions/sources/). */
+const sourceAndMarketing = (input: RegistrationInput, event: EventRecord, at: string) => {
+  const source = sourceToKeep(input.source);
+  const marketingConsent = marketingConsentGiven(input.marketingConsent, event, at);
+  return { ...(source ? { source } : {}), ...(marketingConsent ? { marketingConsent } : {}) };
 };
 
 export const holdUntil = (now: Date, minutes: number): string =>
@@ -391,6 +405,8 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   attendance: attendanceOf(registration),
   consentAt: registration.consentAt,
   consentVersion: registration.consentVersion ?? null,
+  source: registration.source ?? null,
+  marketingConsent: registration.marketingConsent ?? null,
 });
 
 /**

@@ -30,6 +30,9 @@ const CSV_HEADERS = {
     checkedInAt: 'Arrivée',
     consentAt: 'Consentement',
     consentVersion: 'Version du consentement',
+    referrer: 'Page d’origine',
+    marketingConsentAt: 'Consentement marketing',
+    marketingConsentText: 'Texte du consentement marketing',
   },
   en: {
     id: 'ID',
@@ -46,6 +49,9 @@ const CSV_HEADERS = {
     checkedInAt: 'Checked in',
     consentAt: 'Consent given',
     consentVersion: 'Consent version',
+    referrer: 'Referring page',
+    marketingConsentAt: 'Marketing consent',
+    marketingConsentText: 'Marketing consent text',
   },
 } as const;
 
@@ -63,6 +69,9 @@ const CSV_STATUSES: Record<CsvLanguage, Record<RegistrationStatus, string>> = {
     cancelled: 'Cancelled',
   },
 };
+
+/** The source's parameters, titled by their own names in both languages (what marketing tools call them). */
+const SOURCE_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'ref'] as const;
 
 export type CsvLanguage = keyof typeof CSV_HEADERS;
 
@@ -120,6 +129,11 @@ export const registrationsCsv = (
     timed(titles.checkedInAt),
     timed(titles.consentAt),
     titles.consentVersion,
+    // Where the person came from and their marketing consent (functions/sources/).
+    ...SOURCE_FIELDS,
+    titles.referrer,
+    timed(titles.marketingConsentAt),
+    titles.marketingConsentText,
     ...questions.map((question) => question.label),
   ];
   const rows = registrations.map((r) => [
@@ -137,6 +151,10 @@ export const registrationsCsv = (
     time(r.checkedInAt),
     time(r.consentAt),
     r.consentVersion ?? '',
+    ...SOURCE_FIELDS.map((field) => r.source?.[field] ?? ''),
+    r.source?.referrer ?? '',
+    time(r.marketingConsent?.at),
+    r.marketingConsent?.text ?? '',
     ...questions.map((question) => String(answerTo(r.answers, question.id) ?? '')),
   ]);
   const cells = [header, ...rows].map((row) => row.map((cell) => neutraliseCell(String(cell))));

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { email, language, line, paragraph, requiredLine } from '../platform/fields.js';
+import { registrationSource } from '../sources/schemas.js';
 
 /** The public registration form, as the API and the web form both validate it (zod/mini: see text.ts). */
 export const registrationInput = z.object({
@@ -18,6 +19,10 @@ export const registrationInput = z.object({
   website: z.optional(z.string().check(z.maxLength(2000))),
   /** A solved challenge (functions/challenges/), when the event asks for one; about 400 characters. */
   challenge: z.optional(z.string().check(z.maxLength(1000))),
+  /** Where the person came from (functions/sources/): the page's utm/ref parameters, the embedding page. */
+  source: z.optional(registrationSource),
+  /** The event's optional marketing consent box, ticked; never required. */
+  marketingConsent: z.optional(z.boolean()),
 });
 
 export type RegistrationInput = z.infer<typeof registrationInput>;

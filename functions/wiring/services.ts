@@ -17,6 +17,7 @@ import { type AttendanceCodes, attendanceCodes } from '../registrations/attendan
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
+import { TrackingLinkStore } from '../sources/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 
@@ -40,6 +41,8 @@ export interface Services {
   attendanceCodes: AttendanceCodes;
   /** Organisers' API keys (functions/apikeys/). */
   apiKeys: ApiKeyStore;
+  /** Tracking links and their visit counts (functions/sources/). */
+  trackingLinks: TrackingLinkStore;
   baseUrl: string;
   clock: () => Date;
 }
@@ -108,6 +111,7 @@ export const createServices = ({
     replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
     attendanceCodes: attendanceCodes(manageTokenKey),
     apiKeys: new ApiKeyStore(db, tableName),
+    trackingLinks: new TrackingLinkStore(db, tableName),
     baseUrl,
     clock: now,
   };

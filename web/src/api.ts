@@ -40,6 +40,8 @@ export interface EventPublic {
   questions: Question[];
   /** Registering takes a solved proof-of-work challenge (event/challenge.ts). */
   requireChallenge?: boolean;
+  /** The optional marketing consent box's text; absent: no box. */
+  marketingConsentText?: string;
   calendarUrl: string;
 }
 

@@ -19,6 +19,20 @@ export const isHeightMessage = (data: unknown): data is HeightMessage =>
   typeof (data as HeightMessage).eventId === 'string' &&
   typeof (data as HeightMessage).height === 'number';
 
+/**
+ * The parameters that say where a visitor came from (functions/sources/): the event page sends
+ * its own with the registration, and embed.js passes the host page's into the frame, with the
+ * host page's address as `referrer`. Read from addresses only: no cookie, nothing stored.
+ */
+export const SOURCE_PARAMS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'ref',
+] as const;
+
 /** The plain link shown until the frame answers, and instead of it when it never does. */
 export const REGISTER_LINK_TEXT: Record<EmbedLang, string> = { fr: "S'inscrire", en: 'Register' };
 

@@ -13,7 +13,13 @@
  * (IIFE): an `async` script tag is all a blog editor lets one paste. See docs/embed.md.
  */
 
-import { type EmbedLang, isHeightMessage, LINK_CLASS, REGISTER_LINK_TEXT } from './embed-contract.js';
+import {
+  type EmbedLang,
+  isHeightMessage,
+  LINK_CLASS,
+  REGISTER_LINK_TEXT,
+  SOURCE_PARAMS,
+} from './embed-contract.js';
 
 const STYLE = `
 :host { all: initial; display: block; max-width: 40rem; margin: 1rem 0; }
@@ -59,6 +65,14 @@ const mount = (script: HTMLScriptElement): void => {
   const page = new URL(eventPage);
   page.searchParams.set('embed', '1');
   if (lang) page.searchParams.set('lang', lang);
+  // Where the reader came from: this page (origin and path, never its query or fragment) and
+  // the utm/ref parameters of its address. The frame itself sends no referrer.
+  const here = new URLSearchParams(location.search);
+  for (const name of SOURCE_PARAMS) {
+    const value = here.get(name);
+    if (value) page.searchParams.set(name, value);
+  }
+  page.searchParams.set('referrer', location.origin + location.pathname);
 
   const host = document.createElement('div');
   host.className = 'inscriptions-embed';

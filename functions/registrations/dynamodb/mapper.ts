@@ -21,6 +21,8 @@ const REGISTRATION_FIELDS = [
   'holdExpiresAt',
   'consentAt',
   'consentVersion',
+  'source',
+  'marketingConsent',
   'createdAt',
   'updatedAt',
   'confirmedAt',

@@ -14,7 +14,7 @@ export interface Counts {
   checkedIn: number;
 }
 
-export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue'> {
+export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue' | 'marketingConsentText'> {
   status: EventStatus;
   venue?: { name: string; address: string; city: string };
   joinUrl: string | null;
@@ -28,6 +28,8 @@ export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue'> {
   reconfirmBy: string | null;
   /** null: 48 hours before `reconfirmBy`. */
   reconfirmAskAt: string | null;
+  /** The marketing consent box's text; null: no box. */
+  marketingConsentText: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -53,6 +55,24 @@ export interface RegistrationAdmin {
   consentAt: string;
   /** The privacy text agreed to; null for registrations made before it was kept. */
   consentVersion: string | null;
+  /** Where the person came from (utm/ref parameters, the embedding page); null: direct. */
+  source?: Partial<Record<'utm_source' | 'utm_medium' | 'utm_campaign' | 'ref' | 'referrer', string>> | null;
+  marketingConsent?: { given: true; text: string; at: string } | null;
+}
+
+/** A tracking link with its conversion counts (GET .../links). */
+export interface TrackingLink {
+  code: string;
+  url: string;
+  label: string;
+  utm_source: string;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  visits: number;
+  registrations: number;
+  confirmed: number;
+  attended: number;
+  createdAt: string;
 }
 
 export interface DayCount {
@@ -77,6 +97,7 @@ export interface Stats {
   counts: Counts;
   registrationsByDay: DayCount[];
   attendance?: AttendanceStats;
+  bySource?: { source: string; registered: number; confirmed: number; attended: number }[];
 }
 
 export interface ApiKey {
@@ -148,6 +169,9 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       );
     },
     stats: (id: string) => call<Stats>('GET', `${event(id)}/stats`),
+    links: (id: string) => call<{ links: TrackingLink[] }>('GET', `${event(id)}/links`),
+    createLink: (id: string, input: { label: string; utm_source: string }) =>
+      call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
     checkIn: (eventId: string, id: string) =>
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/check-in`),
     undoCheckIn: (eventId: string, id: string) =>

@@ -93,3 +93,73 @@ export const drawChart = (
     plot.destroy();
   };
 };
+
+/** A tracking link's numbers, as the links table shows them (links.ts). */
+export interface LinkCounts {
+  label: string;
+  registrations: number;
+  attended: number;
+}
+
+/** A name on the x axis: short enough to sit under its bar on a phone. */
+const shortLabel = (label: string) => (label.length > 14 ? `${label.slice(0, 13)}…` : label);
+
+/**
+ * Registrations per tracking link as bars, and those who came as narrower bars inside them (they
+ * are part of them), one slot per link.
+ */
+export const drawLinkBars = (
+  target: HTMLElement,
+  links: LinkCounts[],
+  labels: { link: string; registered: string; came: string },
+): (() => void) => {
+  const width = () => Math.max(260, target.clientWidth);
+  const labelOf = (index: number) => {
+    const link = Number.isInteger(index) ? links[index] : undefined;
+    return link ? shortLabel(link.label) : '';
+  };
+  const plot = new uPlot(
+    {
+      width: width(),
+      height: 200,
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: false, range: () => [-0.5, links.length - 0.5] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
+      axes: [
+        { incrs: [1], values: (_u, splits) => splits.map(labelOf) },
+        { scale: 'y', size: 50, incrs: COUNT_STEPS },
+      ],
+      series: [
+        { label: labels.link, value: (_u, v) => (v === null ? '' : labelOf(v)) },
+        {
+          label: labels.registered,
+          stroke: '#0b4f8a',
+          fill: 'rgba(11, 79, 138, 0.35)',
+          paths: uPlot.paths.bars?.({ size: [0.6, 64] }),
+          points: { show: false },
+        },
+        {
+          label: labels.came,
+          stroke: '#1d6b35',
+          fill: 'rgba(29, 107, 53, 0.75)',
+          paths: uPlot.paths.bars?.({ size: [0.3, 32] }),
+          points: { show: false },
+        },
+      ],
+    },
+    [
+      links.map((_link, index) => index),
+      links.map((link) => link.registrations),
+      links.map((link) => link.attended),
+    ],
+    target,
+  );
+  const observer = new ResizeObserver(() => plot.setSize({ width: width(), height: 200 }));
+  observer.observe(target);
+  return () => {
+    observer.disconnect();
+    plot.destroy();
+  };
+};

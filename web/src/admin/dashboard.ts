@@ -318,11 +318,28 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
   };
 
   const panel: RegistrationsPanel = registrationsPanel(api, event, refreshCounts);
+  // Tracking links once the event is public (a draft has no page to lead to), loaded on demand.
+  const linksSlot = h('div', { class: 'links-slot' });
+  let stopLinks: (() => void) | undefined;
+  let stopped = false;
+  if (event.status !== 'draft') {
+    import('./links.js').then(
+      ({ linksSection }) => {
+        if (stopped) return;
+        const links = linksSection(api, event.id);
+        replace(linksSlot, links.element);
+        stopLinks = links.stop;
+      },
+      () => undefined,
+    );
+  }
   return {
-    nodes: [head, countsSlot, statsSlot, panel.element],
+    nodes: [head, countsSlot, statsSlot, linksSlot, panel.element],
     stop: () => {
+      stopped = true;
       panel.stop();
       destroyChart?.();
+      stopLinks?.();
     },
   };
 };

@@ -241,6 +241,8 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     waitlistEnabled: checked(form, 'ed-waitlistEnabled'),
     requireConfirmation: checked(form, 'ed-requireConfirmation'),
     requireChallenge: checked(form, 'ed-requireChallenge'),
+    marketingConsentText:
+      (form.querySelector<HTMLTextAreaElement>('#ed-marketingConsentText')?.value ?? '').trim() || null,
     registrationOpensAt: instant('ed-registrationOpensAt', original?.registrationOpensAt),
     registrationClosesAt: instant('ed-registrationClosesAt', original?.registrationClosesAt),
     ...remindersOf(form, original),
@@ -657,6 +659,12 @@ export const editorView = (
         hint: t('requireConfirmationHint'),
       }),
       labelled('ed-requireChallenge', t('requireChallenge'), challenge, { hint: t('requireChallengeHint') }),
+      labelled(
+        'ed-marketingConsentText',
+        t('marketingConsentText'),
+        h('textarea', { rows: 2, maxlength: 1000 }, original?.marketingConsentText ?? ''),
+        { hint: t('marketingConsentHint') },
+      ),
       h(
         'div',
         { class: 'two' },

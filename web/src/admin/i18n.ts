@@ -293,6 +293,28 @@ const fr = {
   errEventInPast:
     'Publication impossible : cet événement est déjà terminé. Changez ses dates avec « Modifier », puis publiez.',
   errGeneric: 'Une erreur est survenue. Veuillez réessayer.',
+  linksTitle: 'Liens de suivi',
+  linksHelp:
+    'Un lien par canal (post LinkedIn, newsletter…) : chaque inscription venue par lui lui est comptée, sans cookie.',
+  linkLabel: 'Nom du lien',
+  linkLabelHint: 'Par exemple « Post LinkedIn » ou « Newsletter décembre ».',
+  linkChannel: 'Canal',
+  linkChannelHint: 'Le paramètre utm_source : linkedin, newsletter…',
+  linkCreate: 'Créer le lien',
+  linkCreated: 'Lien créé.',
+  linkCopied: 'Lien copié.',
+  linksEmpty: 'Aucun lien de suivi pour le moment.',
+  linksChart: 'Inscrits et venus par lien de suivi',
+  colLink: 'Lien',
+  colVisits: 'Visites',
+  colRegistrations: 'Inscrits',
+  colLinkConfirmed: 'Confirmés',
+  colCame: 'Venus',
+  sourceLine: 'Source : {source}',
+  marketingGiven: 'Accepte les communications',
+  marketingConsentText: 'Case de consentement marketing (facultative)',
+  marketingConsentHint:
+    'Le texte d’une case non cochée que la personne peut cocher (par exemple « Je souhaite recevoir vos prochains événements »). Vide : pas de case.',
 };
 
 const en: typeof fr = {
@@ -575,6 +597,28 @@ const en: typeof fr = {
     'Cannot publish: an online or hybrid event needs its join link. Add it with “Edit”, then publish.',
   errEventInPast: 'Cannot publish: this event has already ended. Change its dates with “Edit”, then publish.',
   errGeneric: 'Something went wrong. Please try again.',
+  linksTitle: 'Tracking links',
+  linksHelp:
+    'One link per channel (LinkedIn post, newsletter…): each registration that came through it counts for it, without cookies.',
+  linkLabel: 'Link name',
+  linkLabelHint: 'For example “LinkedIn post” or “December newsletter”.',
+  linkChannel: 'Channel',
+  linkChannelHint: 'The utm_source parameter: linkedin, newsletter…',
+  linkCreate: 'Create link',
+  linkCreated: 'Link created.',
+  linkCopied: 'Link copied.',
+  linksEmpty: 'No tracking links yet.',
+  linksChart: 'Registered and came, per tracking link',
+  colLink: 'Link',
+  colVisits: 'Visits',
+  colRegistrations: 'Registered',
+  colLinkConfirmed: 'Confirmed',
+  colCame: 'Came',
+  sourceLine: 'Source: {source}',
+  marketingGiven: 'Accepts marketing',
+  marketingConsentText: 'Marketing consent box (optional)',
+  marketingConsentHint:
+    'The text of an unticked box people may tick (for example “Send me your next events”). Empty: no box.',
 };
 
 export type AdminMessages = typeof fr;

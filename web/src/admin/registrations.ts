@@ -379,6 +379,23 @@ export const registrationsPanel = (
                 .join(' · '),
             )
           : null,
+        // Where they came from and their marketing consent (functions/sources/).
+        item.source
+          ? h(
+              'span',
+              { class: 'who source' },
+              t('sourceLine', {
+                source: [
+                  item.source.utm_source ?? item.source.ref,
+                  item.source.utm_campaign,
+                  item.source.referrer,
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              }),
+            )
+          : null,
+        item.marketingConsent ? h('span', { class: 'who marketing' }, t('marketingGiven')) : null,
       ),
       h('td', { 'data-label': t('colStatus') }, statusCell(item)),
       h('td', { 'data-label': t('colRegistered') }, shortDateTime(item.createdAt, event.timeZone)),

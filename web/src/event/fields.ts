@@ -1,6 +1,8 @@
 import type { EventPublic, Question } from '../api.js';
 import { h } from '../dom.js';
+import { SOURCE_PARAMS } from '../embed-contract.js';
 import { lang, t } from '../i18n.js';
+import { params } from './state.js';
 
 /** The registration form's controls: the person, the event's questions, consent and the honeypot. */
 
@@ -131,6 +133,13 @@ const consentBlock = () => {
   );
 };
 
+/** The event's optional marketing box: unticked, never required, its text the organiser's. */
+const marketingBlock = (text: string) => {
+  const control = h('input', { type: 'checkbox', id: 'f-marketing', name: 'marketingConsent' });
+  controls.set('marketingConsent', control);
+  return h('div', { class: 'field check' }, control, h('label', { for: 'f-marketing' }, text));
+};
+
 /** The honeypot: off-screen, out of the tab order and of the accessibility tree. */
 const honeypotBlock = () => {
   const control = h('input', {
@@ -152,7 +161,12 @@ const honeypotBlock = () => {
 /** Every block of the form, in order; `controls` then holds this form's controls only. */
 export const fieldBlocks = (event: EventPublic) => {
   controls.clear();
-  return [...fieldsOf(event).map(fieldBlock), consentBlock(), honeypotBlock()];
+  return [
+    ...fieldsOf(event).map(fieldBlock),
+    consentBlock(),
+    event.marketingConsentText ? marketingBlock(event.marketingConsentText) : null,
+    honeypotBlock(),
+  ];
 };
 
 export const readValue = (key: string): string | boolean | undefined => {
@@ -180,6 +194,24 @@ export const restoreValues = (typed: Map<string, string | boolean>): void => {
   }
 };
 
+/** Not a control character, bidi override or lone surrogate: what the API refuses in a line. */
+const PLAIN = /^[^\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]*$/u;
+
+/**
+ * Where the visitor came from, from this page's address only (no cookie, nothing stored): its
+ * utm/ref parameters and, in a frame, the host page (embed.js). A value the API would refuse is
+ * left out, never a reason for the registration to fail.
+ */
+const source = () => {
+  const found: Record<string, string> = {};
+  for (const name of [...SOURCE_PARAMS, 'referrer']) {
+    const value = params.get(name)?.trim();
+    const max = name === 'referrer' ? 500 : name === 'ref' ? 64 : 100;
+    if (value && value.length <= max && PLAIN.test(value)) found[name] = value;
+  }
+  return Object.keys(found).length > 0 ? found : undefined;
+};
+
 /** The registration as the API takes it; empty optional fields are left out. */
 export const payload = (event: EventPublic) => {
   const text = (key: string) => {
@@ -200,5 +232,7 @@ export const payload = (event: EventPublic) => {
     consent: readValue('consent') === true,
     locale: lang(),
     website: String(readValue('website') ?? ''),
+    source: source(),
+    ...(readValue('marketingConsent') === true ? { marketingConsent: true } : {}),
   };
 };

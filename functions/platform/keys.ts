@@ -67,3 +67,16 @@ export const waitlistIndexKey = (eventId: string, ticket: number) => ({
   gsi2sk: ticket,
 });
 export const waitlistPartition = (eventId: string) => `EVENT#${eventId}#WAIT`;
+
+/** An organiser's webhook subscriptions (functions/webhooks/). */
+export const webhookKey = (organiserId: string, webhookId: string) => ({
+  pk: `ORG#${organiserId}#WEBHOOKS`,
+  sk: `WEBHOOK#${webhookId}`,
+});
+export const webhooksPartition = (organiserId: string) => `ORG#${organiserId}#WEBHOOKS`;
+/** A subscription's delivery log, newest last in key order (read backwards). */
+export const webhookDeliveryKey = (webhookId: string, occurredAt: string, messageId: string) => ({
+  pk: `WEBHOOK#${webhookId}#DELIVERIES`,
+  sk: `${occurredAt}#${messageId}`,
+});
+export const webhookDeliveriesPartition = (webhookId: string) => `WEBHOOK#${webhookId}#DELIVERIES`;

@@ -14,6 +14,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
  *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)
  *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
+ *   ORG#{org}#WEBHOOKS  / WEBHOOK#{id}    a webhook subscription (its secret sealed)
+ *   WEBHOOK#{id}#DELIVERIES / {at}#{msgId}  one delivery's log line: status, code, attempts (TTL)
  */
 
 export type KeyType = 'S' | 'N';

@@ -9,6 +9,9 @@ import { PRIVACY_VERSION } from '../functions/platform/privacy.js';
 import { BAD_MANAGE_TOKENS } from '../functions/platform/rate-limiter.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
+import { urlProblem } from '../functions/webhooks/address.js';
+import { sealSecret } from '../functions/webhooks/deliver.js';
+import { newWebhookSecret } from '../functions/webhooks/model.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { payloadOf, solve } from './support/challenge.js';
 import { expectConsistent } from './support/invariants.js';
@@ -155,6 +158,10 @@ const validBodies: Record<string, Record<string, unknown>> = {
     capacity: 3,
   },
   'functions/api/admin/updateEvent.ts': { title: 'Renamed', capacity: 4 },
+  'functions/api/admin/createWebhook.ts': {
+    url: 'https://hooks.example.com/in',
+    events: ['registration.created'],
+  },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -236,7 +243,22 @@ const hostileId = fc.oneof(
 interface Fixture {
   eventId: string;
   people: { id: string; token: string }[];
+  /** For the webhook routes: one of OWNER's subscriptions (its address a documentation one, never reached). */
+  webhookId?: string;
 }
+
+const webhookFixture = async (): Promise<string> => {
+  const id = `wh_hostile${Math.random().toString(36).slice(2, 10)}`;
+  await app.services.webhooks.create({
+    id,
+    organiserId: OWNER,
+    url: 'https://203.0.113.7/hook',
+    events: ['registration.created'],
+    secretSealed: sealSecret(newWebhookSecret(), app.services.webhookSecretKey()),
+    createdAt: new Date().toISOString(),
+  });
+  return id;
+};
 
 const makeFixture = async (): Promise<Fixture> => {
   const eventId = await app.publishedEvent(
@@ -334,6 +356,7 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
         if (hostile !== undefined) value = segment(hostile);
         else if (name === 'eventId') value = fixture.eventId;
         else if (name === 'registrationId') value = own.id;
+        else if (name === 'webhookId') value = fixture.webhookId ?? 'x';
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';
@@ -393,6 +416,7 @@ describe('every route, thrown hostile input', () => {
   routes.forEach((route, index) => {
     it(`${route.method} ${route.path}`, { timeout: 120_000 }, async () => {
       const fixture = await makeFixture();
+      if (route.path.includes('{webhookId}')) fixture.webhookId = await webhookFixture();
       touched.add(fixture.eventId);
       const statuses = new Map<number, number>();
       await fc.assert(
@@ -610,6 +634,37 @@ const storedSeats = z.looseObject({
   capacity: z.optional(nonNegative),
 });
 
+const WEBHOOK_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'id',
+  'organiserId',
+  'url',
+  'events',
+  'secretSealed',
+  'previousSecretSealed',
+  'previousUntil',
+  'createdAt',
+];
+const DELIVERY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'expiresAt',
+  'organiserId',
+  'webhookId',
+  'messageId',
+  'type',
+  'occurredAt',
+  'eventId',
+  'registrationId',
+  'status',
+  'attempts',
+  'responseCode',
+  'error',
+  'lastAttemptAt',
+  'nextAttemptAt',
+];
+
 const ERASED_ATTRIBUTES = ['checkedIn', 'createdAt', 'erasedAt', 'pk', 'shard', 'sk', 'status'];
 
 /** JSON.stringify escapes what has no UTF-8: NUL and unpaired surrogate halves. */
@@ -678,6 +733,20 @@ const checkItem = (item: Record<string, unknown>): void => {
     expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);
     expect(String(item.pk), where).toMatch(/^CHALLENGE#[0-9a-f]{64}$/);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);
+  } else if (sk.startsWith('WEBHOOK#')) {
+    // A subscription: its address as given (validated), its secret sealed, nothing else.
+    expect(
+      Object.keys(item).every((key) => WEBHOOK_ATTRIBUTES.includes(key)),
+      where,
+    ).toBe(true);
+    expect(urlProblem(String(item.url), { allowLoopback: false }), where).toBeUndefined();
+    expect(String(item.secretSealed), where).not.toContain('whsec_');
+  } else if (String(item.pk).startsWith('WEBHOOK#')) {
+    // A delivery's log line: ids, status and code, no payload.
+    expect(
+      Object.keys(item).every((key) => DELIVERY_ATTRIBUTES.includes(key)),
+      where,
+    ).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

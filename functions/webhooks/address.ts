@@ -6,7 +6,8 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * so a subscription cannot make the delivery function reach the cloud's metadata service, a
  * private network or itself. The address checked is the address connected to (`pinnedLookup`):
  * a DNS answer that changes between the check and the connection (rebinding) changes nothing.
- * Locally (`npm start`), `http://127.0.0.1` is allowed too, for a receiver under development.
+ * Locally (`npm start`), plain http and the loopback address 127.0.0.1 are allowed too, for a
+ * receiver under development (`http://127.0.0.1:<port>`, `http://localhost:<port>`).
  */
 
 export interface AddressPolicy {
@@ -28,8 +29,13 @@ export const systemResolver: Resolver = async (hostname) =>
     family: family === 6 ? 6 : 4,
   }));
 
-/** Everything that is not the public internet (IANA special-purpose registries). */
-const notPublic = new BlockList();
+/**
+ * Everything that is not the public internet (IANA special-purpose registries). Two lists: a
+ * BlockList matches IPv4 addresses against its IPv6 rules too (as IPv4-mapped), and the
+ * IPv4-mapped range is refused as a whole.
+ */
+const notPublicV4 = new BlockList();
+const notPublicV6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this" network
   ['10.0.0.0', 8],
@@ -47,7 +53,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
-  notPublic.addSubnet(network, prefix, 'ipv4');
+  notPublicV4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback, IPv4-compatible
@@ -62,7 +68,7 @@ for (const [network, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const) {
-  notPublic.addSubnet(network, prefix, 'ipv6');
+  notPublicV6.addSubnet(network, prefix, 'ipv6');
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -71,7 +77,7 @@ const LOOPBACK = '127.0.0.1';
 export const isPublicAddress = (address: string): boolean => {
   const family = isIP(address);
   if (family === 0) return false;
-  return !notPublic.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  return family === 6 ? !notPublicV6.check(address, 'ipv6') : !notPublicV4.check(address, 'ipv4');
 };
 
 const allowedAddress = (address: string, policy: AddressPolicy): boolean =>
@@ -93,12 +99,16 @@ export const urlProblem = (raw: string, policy: AddressPolicy): string | undefin
   }
   if (url.username || url.password) return 'An address without a user name or password';
   const host = hostOf(url);
-  const loopback = policy.allowLoopback && host === LOOPBACK;
-  if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) {
-    return policy.allowLoopback ? 'An https:// address, or http://127.0.0.1' : 'An https:// address';
+  // Locally plain http too (a receiver under development); the address checks still apply.
+  if (url.protocol !== 'https:' && !(policy.allowLoopback && url.protocol === 'http:')) {
+    return policy.allowLoopback ? 'An http:// or https:// address' : 'An https:// address';
   }
   if (isIP(host) && !allowedAddress(host, policy)) return 'A public address (not a private or local one)';
-  if (!isIP(host) && (!host.includes('.') || /\.(local|localhost|internal)$|^localhost$/i.test(host))) {
+  if (
+    !isIP(host) &&
+    !policy.allowLoopback &&
+    (!host.includes('.') || /\.(local|localhost|internal)$/i.test(host))
+  ) {
     return 'A public host name';
   }
   return undefined;

@@ -177,7 +177,12 @@ export const attemptDelivery = async (
     body,
   );
   const result = await deps.post(subscription.url, headers, body);
-  const base = { attempts: attempt, lastAttemptAt: now.toISOString(), ...result };
+  const base = {
+    attempts: attempt,
+    lastAttemptAt: now.toISOString(),
+    ...(result.status !== undefined ? { responseCode: result.status } : {}),
+    ...(result.error ? { error: result.error } : {}),
+  };
   if (result.status !== undefined && delivered(result.status)) {
     await deps.store.recordAttempt(job, { ...base, status: 'delivered' });
     return { done: true };

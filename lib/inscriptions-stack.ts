@@ -213,6 +213,7 @@ export class InscriptionsStack extends Stack {
       this.notifications.fanout,
       this.notifications.reminders.remind,
       this.notifications.resend,
+      this.notifications.webhooks.worker,
     ]) {
       this.functions.set(fn.entry, fn);
     }
@@ -286,6 +287,7 @@ export class InscriptionsStack extends Stack {
         this.notifications.fanout,
         this.notifications.reminders.remind,
         this.notifications.resend,
+        this.notifications.webhooks.worker,
         reconcile,
       ],
       reconcile,
@@ -295,6 +297,7 @@ export class InscriptionsStack extends Stack {
       deadLetterQueues: {
         StreamFailures: this.notifications.streamFailures,
         FanoutDeadLetters: this.notifications.deadLetterQueue,
+        WebhookDeadLetters: this.notifications.webhooks.deadLetterQueue,
       },
       api: this.api.httpApi,
       mail: this.mail,

@@ -114,7 +114,7 @@ export const routes: readonly RouteDefinition[] = [
   // Webhooks (functions/webhooks/): secrets are sealed with a key derived from the manage token key.
   route('GET', '/api/admin/webhooks', 'admin/listWebhooks', 'RO'),
   route('POST', '/api/admin/webhooks', 'admin/createWebhook', 'RW', { sealsTokens: true }),
-  route('DELETE', `${adminWebhook}`, 'admin/deleteWebhook', 'RW'),
+  route('DELETE', adminWebhook, 'admin/deleteWebhook', 'RW'),
   route('GET', `${adminWebhook}/deliveries`, 'admin/webhookDeliveries', 'RO'),
   // Sends a test delivery now (and logs it): it unseals the secret to sign it.
   route('POST', `${adminWebhook}/test`, 'admin/testWebhook', 'RW', { sealsTokens: true }),

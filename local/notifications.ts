@@ -12,7 +12,7 @@ import { type RemindResult, remind } from '../functions/scheduled/remind.js';
 import { createNotifyHandler, notifyDeps } from '../functions/stream/notify.js';
 import type { Resolver } from '../functions/webhooks/address.js';
 import { attemptDelivery } from '../functions/webhooks/deliver.js';
-import { publishWebhooks } from '../functions/webhooks/publish.js';
+import { createWebhookPublisher } from '../functions/webhooks/publish.js';
 import { buildSendDeps, deliveryDeps } from '../functions/wiring/notify.js';
 import type { Services } from '../functions/wiring/services.js';
 import { replayDeadLetters } from './dead-letters.js';
@@ -113,13 +113,12 @@ export const startLocalNotifications = async (
     notifyDeps(sendDeps, {
       queue,
       scheduler: tickReminderScheduler,
-      webhooks: (change) =>
-        publishWebhooks(change, {
-          store: services.webhooks,
-          events: services.events,
-          queue: webhooks,
-          clock: services.clock,
-        }),
+      webhooks: createWebhookPublisher({
+        store: services.webhooks,
+        events: services.events,
+        queue: webhooks,
+        clock: services.clock,
+      }),
     }),
   );
 

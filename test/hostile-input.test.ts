@@ -739,7 +739,10 @@ const checkItem = (item: Record<string, unknown>): void => {
       Object.keys(item).every((key) => WEBHOOK_ATTRIBUTES.includes(key)),
       where,
     ).toBe(true);
-    expect(urlProblem(String(item.url), { allowLoopback: false }), where).toBeUndefined();
+    // (The fixtures' documentation address is written straight to the store, never through the API.)
+    if (!String(item.id).startsWith('wh_hostile')) {
+      expect(urlProblem(String(item.url), { allowLoopback: false }), where).toBeUndefined();
+    }
     expect(String(item.secretSealed), where).not.toContain('whsec_');
   } else if (String(item.pk).startsWith('WEBHOOK#')) {
     // A delivery's log line: ids, status and code, no payload.

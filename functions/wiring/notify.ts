@@ -8,7 +8,7 @@ import { createEventBridgeReminderScheduler, type ReminderScheduler } from '../n
 import type { SendDeps } from '../notify/send.js';
 import { systemResolver } from '../webhooks/address.js';
 import { type DeliveryDeps, postOnce } from '../webhooks/deliver.js';
-import { publishWebhooks } from '../webhooks/publish.js';
+import { createWebhookPublisher } from '../webhooks/publish.js';
 import { createSqsDeliveryQueue } from '../webhooks/queue.js';
 import { documentClient } from './clients.js';
 import { config, fanoutQueueConfig, mailConfig, reminderSchedulerConfig } from './config.js';
@@ -88,11 +88,8 @@ export const schedulerFromEnv = (): ReminderScheduler => {
 export const webhookPublisherFromEnv = (): ((change: StreamChange) => Promise<void>) | undefined => {
   const queueUrl = process.env.WEBHOOK_QUEUE_URL;
   if (!queueUrl) return undefined;
-  const queue = createSqsDeliveryQueue(queueUrl);
-  return (change) => {
-    const { webhooks, events, clock } = services();
-    return publishWebhooks(change, { store: webhooks, events, queue, clock });
-  };
+  const { webhooks, events, clock } = services();
+  return createWebhookPublisher({ store: webhooks, events, queue: createSqsDeliveryQueue(queueUrl), clock });
 };
 
 /** What one delivery attempt needs: the stores, the sealing key, the checked HTTP client. */

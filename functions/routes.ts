@@ -66,6 +66,7 @@ const getAndHead = (
 
 const adminEvent = '/api/admin/events/{eventId}';
 const adminRegistration = `${adminEvent}/registrations/{registrationId}`;
+const adminWebhook = '/api/admin/webhooks/{webhookId}';
 
 export const routes: readonly RouteDefinition[] = [
   route('GET', '/api/events', 'public/listEvents', 'RO'),
@@ -125,4 +126,12 @@ export const routes: readonly RouteDefinition[] = [
   // A visit counts (GET only): the redirect writes.
   route('GET', '/r/{code}', 'public/trackingLink', 'RW'),
   route('HEAD', '/r/{code}', 'public/trackingLink', 'RW'),
+  // Webhooks (functions/webhooks/): secrets are sealed with a key derived from the manage token key.
+  route('GET', '/api/admin/webhooks', 'admin/listWebhooks', 'RO'),
+  route('POST', '/api/admin/webhooks', 'admin/createWebhook', 'RW', { sealsTokens: true }),
+  route('DELETE', adminWebhook, 'admin/deleteWebhook', 'RW'),
+  route('GET', `${adminWebhook}/deliveries`, 'admin/webhookDeliveries', 'RO'),
+  // Sends a test delivery now (and logs it): it unseals the secret to sign it.
+  route('POST', `${adminWebhook}/test`, 'admin/testWebhook', 'RW', { sealsTokens: true }),
+  route('POST', `${adminWebhook}/rotate`, 'admin/rotateWebhookSecret', 'RW', { sealsTokens: true }),
 ];

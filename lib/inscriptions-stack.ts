@@ -232,6 +232,7 @@ export class InscriptionsStack extends Stack {
       this.notifications.fanout,
       this.notifications.reminders.remind,
       this.notifications.resend,
+      this.notifications.webhooks.worker,
     ]) {
       this.functions.set(fn.entry, fn);
     }
@@ -305,6 +306,7 @@ export class InscriptionsStack extends Stack {
         this.notifications.fanout,
         this.notifications.reminders.remind,
         this.notifications.resend,
+        this.notifications.webhooks.worker,
         reconcile,
       ],
       reconcile,
@@ -314,6 +316,7 @@ export class InscriptionsStack extends Stack {
       deadLetterQueues: {
         StreamFailures: this.notifications.streamFailures,
         FanoutDeadLetters: this.notifications.deadLetterQueue,
+        WebhookDeadLetters: this.notifications.webhooks.deadLetterQueue,
       },
       api: this.api.httpApi,
       mail: this.mail,

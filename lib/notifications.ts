@@ -11,6 +11,7 @@ import type { DataTable } from './data-table.js';
 import type { Mail } from './mail.js';
 import { wildcardResourceFinding } from './nag.js';
 import { Reminders } from './reminders.js';
+import { WebhookDeliveries } from './webhooks.js';
 
 export interface NotificationsProps {
   readonly data: DataTable;
@@ -42,6 +43,8 @@ export class Notifications extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly streamFailures: sqs.Queue;
   readonly reminders: Reminders;
+  /** Webhook deliveries, queued by notify from the same stream changes. */
+  readonly webhooks: WebhookDeliveries;
   readonly notify: AppFunction;
   readonly fanout: AppFunction;
   /** Every five minutes: emails claimed and never recorded as sent go again. */
@@ -134,6 +137,13 @@ export class Notifications extends Construct {
     });
     this.notify.allow(['sqs:SendMessage'], [this.queue.queueArn]);
     this.reminders.grantManageSchedules(this.notify);
+    this.webhooks = new WebhookDeliveries(this, 'Webhooks', {
+      data,
+      publicBaseUrl: props.publicBaseUrl,
+      grantTokenKey: props.grantTokenKey,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.webhooks.grantEnqueue(this.notify);
 
     const streamArn = data.table.tableStreamArn;
     if (!streamArn) throw new Error('The table has no stream');

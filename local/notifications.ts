@@ -10,12 +10,16 @@ import type { SendDeps } from '../functions/notify/send.js';
 import { createFanoutHandler, fanoutDeps } from '../functions/queue/fanout.js';
 import { type RemindResult, remind } from '../functions/scheduled/remind.js';
 import { createNotifyHandler, notifyDeps } from '../functions/stream/notify.js';
-import { buildSendDeps } from '../functions/wiring/notify.js';
+import type { Resolver } from '../functions/webhooks/address.js';
+import { attemptDelivery } from '../functions/webhooks/deliver.js';
+import { createWebhookPublisher } from '../functions/webhooks/publish.js';
+import { buildSendDeps, deliveryDeps } from '../functions/wiring/notify.js';
 import type { Services } from '../functions/wiring/services.js';
 import { replayDeadLetters } from './dead-letters.js';
 import { localClientConfig } from './dynamodb-local.js';
 import { createLocalFanoutQueue, type LocalFanoutQueue } from './fanout-queue.js';
 import { createStreamPoller, type StreamPoller, type StreamPollerOptions } from './stream-poller.js';
+import { createLocalWebhookQueue, type LocalWebhookQueue } from './webhook-queue.js';
 
 /**
  * The notification path of the local runtime, wired as in AWS with local adapters: DynamoDB
@@ -28,7 +32,17 @@ export interface LocalNotificationsOptions {
   endpoint: string;
   doc: DynamoDBDocumentClient;
   tableName: string;
-  services: Pick<Services, 'events' | 'registrations' | 'clock' | 'replies'>;
+  services: Pick<
+    Services,
+    | 'events'
+    | 'registrations'
+    | 'clock'
+    | 'replies'
+    | 'webhooks'
+    | 'webhookSecretKey'
+    | 'webhookPolicy'
+    | 'baseUrl'
+  >;
   baseUrl: string;
   tokenKey: Buffer;
   mailer: Mailer;
@@ -41,11 +55,15 @@ export interface LocalNotificationsOptions {
   queue?: { maxAttempts?: number; backoffMs?: number };
   /** Registrants per fan-out page (tests make it small to cross pages). */
   fanoutPageSize?: number;
+  /** How webhook hosts are resolved (tests: a fake resolver). */
+  webhookResolver?: Resolver;
 }
 
 export interface LocalNotifications {
   poller: StreamPoller;
   queue: LocalFanoutQueue;
+  /** Webhook deliveries waiting for an attempt (on the services' clock). */
+  webhooks: LocalWebhookQueue;
   ledger: MailLedger;
   notify: ReturnType<typeof createNotifyHandler>;
   fanout: ReturnType<typeof createFanoutHandler>;
@@ -86,7 +104,23 @@ export const startLocalNotifications = async (
     ...(options.fanoutPageSize ? { pageSize: options.fanoutPageSize } : {}),
   });
   queue.consume(fanout);
-  const notify = createNotifyHandler(notifyDeps(sendDeps, { queue, scheduler: tickReminderScheduler }));
+  const delivery = deliveryDeps(services, options.webhookResolver);
+  const webhooks = createLocalWebhookQueue({
+    attempt: (job, attempt) => attemptDelivery(job, attempt, delivery),
+    clock: services.clock,
+  });
+  const notify = createNotifyHandler(
+    notifyDeps(sendDeps, {
+      queue,
+      scheduler: tickReminderScheduler,
+      webhooks: createWebhookPublisher({
+        store: services.webhooks,
+        events: services.events,
+        queue: webhooks,
+        clock: services.clock,
+      }),
+    }),
+  );
 
   const clientConfig = localClientConfig(options.endpoint);
   const dynamodb = new DynamoDBClient(clientConfig);
@@ -111,6 +145,7 @@ export const startLocalNotifications = async (
   return {
     poller,
     queue,
+    webhooks,
     ledger,
     notify,
     fanout,
@@ -126,6 +161,7 @@ export const startLocalNotifications = async (
         await poller.idle();
         await queue.idle();
         await poller.idle();
+        await webhooks.idle();
         quietRounds = queue.busy() ? 0 : quietRounds + 1;
         if (quietRounds === 1) await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -134,6 +170,8 @@ export const startLocalNotifications = async (
     async stop() {
       await poller.stop();
       await queue.stop();
+      webhooks.stop();
+      await webhooks.idle();
       dynamodb.destroy();
       streams.destroy();
     },

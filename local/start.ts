@@ -160,6 +160,8 @@ const main = async () => {
       Number(process.env.REGISTRATIONS_PER_CLIENT_PER_EVENT) || REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
     // The outbox's domain: calendar answers come back through POST /local/inbound.
     replyDomain: process.env.REPLY_DOMAIN || LOCAL_REPLY_DOMAIN,
+    // A receiver under development: webhooks may go to http://127.0.0.1 here (never in AWS).
+    allowLoopbackWebhooks: true,
   });
   setServices(services);
 
@@ -186,6 +188,7 @@ const main = async () => {
       ),
   });
   cleanups.push(() => notifications.stop());
+  notifications.webhooks.start();
 
   step('Seeding the demo organisers and events');
   const seeded = await seedDemo(services, new Date());

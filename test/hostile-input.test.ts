@@ -11,6 +11,9 @@ import { BAD_MANAGE_TOKENS } from '../functions/platform/rate-limiter.js';
 import { registrationInput, registrationStatuses } from '../functions/registrations/schemas.js';
 import { type RouteDefinition, routes } from '../functions/routes.js';
 import { registrationSource, trackingLinkInput } from '../functions/sources/schemas.js';
+import { urlProblem } from '../functions/webhooks/address.js';
+import { sealSecret } from '../functions/webhooks/deliver.js';
+import { newWebhookSecret } from '../functions/webhooks/model.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { payloadOf, solve } from './support/challenge.js';
 import { expectConsistent } from './support/invariants.js';
@@ -170,6 +173,10 @@ const validBodies: Record<string, Record<string, unknown>> = {
     utm_source: 'linkedin',
     utm_medium: 'social',
   },
+  'functions/api/admin/createWebhook.ts': {
+    url: 'https://hooks.example.com/in',
+    events: ['registration.created'],
+  },
 };
 
 /** A registration needs an address of its own each time, or all but the first are `already_registered`. */
@@ -255,7 +262,22 @@ interface Fixture {
   apiKeyId: string;
   /** A tracking link of the event (`/r/{code}`). */
   linkCode: string;
+  /** For the webhook routes: one of OWNER's subscriptions (its address a documentation one, never reached). */
+  webhookId?: string;
 }
+
+const webhookFixture = async (): Promise<string> => {
+  const id = `wh_hostile${Math.random().toString(36).slice(2, 10)}`;
+  await app.services.webhooks.create({
+    id,
+    organiserId: OWNER,
+    url: 'https://203.0.113.7/hook',
+    events: ['registration.created'],
+    secretSealed: sealSecret(newWebhookSecret(), app.services.webhookSecretKey()),
+    createdAt: new Date().toISOString(),
+  });
+  return id;
+};
 
 const makeFixture = async (): Promise<Fixture> => {
   const eventId = await app.publishedEvent(
@@ -366,6 +388,7 @@ const requestFor = (route: RouteDefinition, fixture: Fixture): fc.Arbitrary<Requ
           value = app.services.attendanceCodes.for(own.id) ?? 'x';
         else if (name === 'code') value = fixture.linkCode;
         else if (name === 'apiKeyId') value = fixture.apiKeyId;
+        else if (name === 'webhookId') value = fixture.webhookId ?? 'x';
         else if (name === 'file')
           value = route.path.startsWith('/calendar/organisers') ? `${OWNER}.ics` : `${fixture.eventId}.ics`;
         else value = 'x';
@@ -426,6 +449,7 @@ describe('every route, thrown hostile input', () => {
   routes.forEach((route, index) => {
     it(`${route.method} ${route.path}`, { timeout: 120_000 }, async () => {
       const fixture = await makeFixture();
+      if (route.path.includes('{webhookId}')) fixture.webhookId = await webhookFixture();
       touched.add(fixture.eventId);
       const statuses = new Map<number, number>();
       await fc.assert(
@@ -662,6 +686,37 @@ const storedSeats = z.looseObject({
   capacity: z.optional(nonNegative),
 });
 
+const WEBHOOK_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'id',
+  'organiserId',
+  'url',
+  'events',
+  'secretSealed',
+  'previousSecretSealed',
+  'previousUntil',
+  'createdAt',
+];
+const DELIVERY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'expiresAt',
+  'organiserId',
+  'webhookId',
+  'messageId',
+  'type',
+  'occurredAt',
+  'eventId',
+  'registrationId',
+  'status',
+  'attempts',
+  'responseCode',
+  'error',
+  'lastAttemptAt',
+  'nextAttemptAt',
+];
+
 const ERASED_ATTRIBUTES = ['checkedIn', 'createdAt', 'erasedAt', 'pk', 'shard', 'sk', 'status'];
 
 /** JSON.stringify escapes what has no UTF-8: NUL and unpaired surrogate halves. */
@@ -759,6 +814,23 @@ const checkItem = (item: Record<string, unknown>): void => {
     // A tracking link: what the organiser named, its count, and no visitor's data.
     const parsed = storedLink.safeParse(item);
     expect(parsed.success, `${where}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+  } else if (sk.startsWith('WEBHOOK#')) {
+    // A subscription: its address as given (validated), its secret sealed, nothing else.
+    expect(
+      Object.keys(item).every((key) => WEBHOOK_ATTRIBUTES.includes(key)),
+      where,
+    ).toBe(true);
+    // (The fixtures' documentation address is written straight to the store, never through the API.)
+    if (!String(item.id).startsWith('wh_hostile')) {
+      expect(urlProblem(String(item.url), { allowLoopback: false }), where).toBeUndefined();
+    }
+    expect(String(item.secretSealed), where).not.toContain('whsec_');
+  } else if (String(item.pk).startsWith('WEBHOOK#')) {
+    // A delivery's log line: ids, status and code, no payload.
+    expect(
+      Object.keys(item).every((key) => DELIVERY_ATTRIBUTES.includes(key)),
+      where,
+    ).toBe(true);
   } else if (String(item.pk).startsWith('RATE#')) {
     expect(item.count as number, where).toBeLessThanOrEqual(BAD_MANAGE_TOKENS.limit);
     expect(Number.isInteger(item.expiresAt), where).toBe(true);

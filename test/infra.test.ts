@@ -12,6 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { indexList, tableSchema } from '../functions/platform/table.js';
 import { routes } from '../functions/routes.js';
+import { MAX_ATTEMPTS } from '../functions/webhooks/model.js';
 import { type AppFunction, projectRoot, READ_ACTIONS, WRITE_ACTIONS } from '../lib/app-function.js';
 import { InscriptionsStack, REGISTRATION_ENTRY } from '../lib/inscriptions-stack.js';
 import { BOUNCE_RATE_THRESHOLD, COMPLAINT_RATE_THRESHOLD } from '../lib/monitoring.js';
@@ -99,6 +100,7 @@ const WORKER_ENTRIES = [
   'functions/queue/fanout.ts',
   'functions/scheduled/remind.ts',
   'functions/scheduled/resend.ts',
+  'functions/queue/webhooks.ts',
   RECONCILE_ENTRY,
 ];
 /** The functions that send email: they unseal manage tokens for the links. */
@@ -298,6 +300,8 @@ describe('dev stack (cdk.json defaults)', () => {
           .filter((route) => route.sealsTokens || route.signsChallenges || route.signsReplyAddresses)
           .map((route) => route.entry),
         ...MAIL_SENDERS,
+        // Webhook deliveries: secrets are sealed with a key derived from it.
+        'functions/queue/webhooks.ts',
       ];
       expect(expected).toContain('functions/api/public/register.ts');
       expect(expected).toContain('functions/api/public/getChallenge.ts');
@@ -376,14 +380,49 @@ describe('dev stack (cdk.json defaults)', () => {
     it('lets notify, fanout and remind (only) queue fan-out work, and only on the fan-out queue', () => {
       const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.notifications.queue), 'Arn'] };
       const failuresArn = { 'Fn::GetAtt': [logicalId(stack, stack.notifications.streamFailures), 'Arn'] };
+      const webhookQueueArn = { 'Fn::GetAtt': [logicalId(stack, stack.notifications.webhooks.queue), 'Arn'] };
       for (const [entry, fn] of stack.functions) {
         const sends = statementsFor(functionStatements(template, stack, fn), 'sqs:SendMessage');
         const targets = sends.flatMap((s) => list(s.Resource));
-        if (entry === 'functions/stream/notify.ts') expect(targets).toEqual([queueArn, failuresArn]);
+        if (entry === 'functions/stream/notify.ts')
+          expect(targets).toEqual([queueArn, webhookQueueArn, failuresArn]);
         else if (['functions/queue/fanout.ts', 'functions/scheduled/remind.ts'].includes(entry))
           expect(targets, entry).toEqual([queueArn]);
         else expect(targets, entry).toEqual([]);
       }
+    });
+  });
+
+  describe('webhooks', () => {
+    it('feeds the webhook worker from its own queue: item failures, retries kept past 24 h, a DLQ, no VPC', () => {
+      const { queue, deadLetterQueue, worker } = stack.notifications.webhooks;
+      const all = template.toJSON().Resources as Record<string, Resource>;
+      const queueProperties = all[logicalId(stack, queue)]?.Properties;
+      // SQS keeps a message 4 days: the ~27 h of retries fit.
+      expect(queueProperties.MessageRetentionPeriod).toBeGreaterThan(27 * 3600);
+      expect(queueProperties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, deadLetterQueue), 'Arn'] },
+        maxReceiveCount: MAX_ATTEMPTS + 3,
+      });
+      const mapping = resources(template, 'AWS::Lambda::EventSourceMapping').find(
+        (m) =>
+          JSON.stringify(m.Properties.EventSourceArn) ===
+          JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, queue), 'Arn'] }),
+      );
+      expect(mapping?.Properties).toMatchObject({
+        FunctionName: { Ref: logicalId(stack, worker.function) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const fn = all[logicalId(stack, worker.function)]?.Properties;
+      // A plain function with internet egress: no VPC to reach receivers through.
+      expect(fn.VpcConfig).toBeUndefined();
+      // The worker may delay (the backoff) and consume its queue, send to none.
+      const statements = functionStatements(template, stack, worker);
+      expect(statementsFor(statements, 'sqs:SendMessage')).toEqual([]);
+      const delays = statementsFor(statements, 'sqs:ChangeMessageVisibility').flatMap((s) =>
+        list(s.Resource),
+      );
+      expect(delays).toEqual([{ 'Fn::GetAtt': [logicalId(stack, queue), 'Arn'] }]);
     });
   });
 
@@ -623,8 +662,8 @@ describe('dev stack (cdk.json defaults)', () => {
       for (const q of resources(template, 'AWS::SQS::Queue')) {
         expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       }
-      // Every queue refuses plain HTTP.
-      expect(resources(template, 'AWS::SQS::QueuePolicy')).toHaveLength(3);
+      // Every queue refuses plain HTTP (the fan-out's two, the stream failures', the webhooks' two).
+      expect(resources(template, 'AWS::SQS::QueuePolicy')).toHaveLength(5);
     });
 
     it('has the reminder schedule group and a role only Scheduler may assume, invoking remind only', () => {
@@ -971,7 +1010,11 @@ describe('dev stack (cdk.json defaults)', () => {
 
     it('alarms on dead letters, API 5xx, late emails and the SES reputation rates', () => {
       const alarms = alarmsOf(template);
-      for (const queue of [stack.notifications.streamFailures, stack.notifications.deadLetterQueue]) {
+      for (const queue of [
+        stack.notifications.streamFailures,
+        stack.notifications.deadLetterQueue,
+        stack.notifications.webhooks.deadLetterQueue,
+      ]) {
         const depth = alarms.find(
           (alarm) =>
             alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
@@ -993,9 +1036,9 @@ describe('dev stack (cdk.json defaults)', () => {
       expect(COMPLAINT_RATE_THRESHOLD).toBe(0.001);
       expect(byMetric('5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway' });
       expect(byMetric('IteratorAge')).toMatchObject({ Namespace: 'AWS/Lambda' });
-      // 5 worker errors, throttles, 2 dead-letter queues, 5xx, late emails, 2 SES rates, and
+      // 6 worker errors, throttles, 3 dead-letter queues, 5xx, late emails, 2 SES rates, and
       // the domain's own: counter drift, emails owed, 429 surge, table throttling.
-      expect(alarms).toHaveLength(WORKER_ENTRIES.length + 1 + 2 + 4 + 4);
+      expect(alarms).toHaveLength(WORKER_ENTRIES.length + 1 + 3 + 4 + 4);
     });
 
     it('sends every alarm (and its recovery) to one TLS-only topic, with no subscription unless asked', () => {

@@ -185,7 +185,35 @@ describe('one organiser never reaches another’s resources (every admin route)'
           'not_found',
         ]);
 
-      if (route.path.includes('{registrationId}')) {
+      if (route.path.includes('{webhookId}')) {
+        // Their webhook, by its id: as good as absent.
+        const webhookId = `wh_theirs${covered.length}`;
+        await app.services.webhooks.create({
+          id: webhookId,
+          organiserId: OWNER,
+          url: 'https://hooks.example.com/in',
+          events: ['registration.created'],
+          secretSealed: 'sealed',
+          createdAt: new Date().toISOString(),
+        });
+        expect404(
+          await app.call(route.method, route.path.replace('{webhookId}', webhookId), { organiser: INTRUDER }),
+          'their webhook',
+        );
+        expect(await app.services.webhooks.get(OWNER, webhookId)).toBeDefined();
+        covered.push(label);
+      } else if (route.method === 'POST' && route.entry.endsWith('createWebhook.ts')) {
+        const created = await app.call('POST', route.path, {
+          organiser: INTRUDER,
+          body: { organiserId: OWNER, url: 'https://hooks.example.com/in', events: ['registration.created'] },
+        });
+        expect([label, created.status, created.body.error?.fields]).toEqual([
+          label,
+          400,
+          { organiserId: 'Not one of your organisers' },
+        ]);
+        covered.push(label);
+      } else if (route.path.includes('{registrationId}')) {
         for (const target of [seated, waiting]) {
           expect404(await as(theirEvent, target.id), 'their event, their registration');
           // Through an event of their own: a registration belongs to one event only.

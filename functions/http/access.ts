@@ -3,6 +3,7 @@ import { AppError, notFound } from '../platform/errors.js';
 import { tokenMatches } from '../platform/tokens.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
+import type { WebhookSubscription } from '../webhooks/model.js';
 import { services } from '../wiring/services.js';
 import { organiserIdsOf } from './auth.js';
 import { type ApiEvent, parseInput, pathParam, queryParams } from './handler.js';
@@ -82,4 +83,14 @@ export const ownRegistration = async (
   const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
   if (!registration || registration.eventId !== record.id) throw notFound('Registration');
   return { registration, event: record };
+};
+
+/** A webhook subscription of one of the caller's organisers; another organiser's is as good as absent. */
+export const ownWebhook = async (event: ApiEvent): Promise<WebhookSubscription> => {
+  const webhookId = pathParam(event, 'webhookId');
+  for (const organiserId of organiserIdsOf(event)) {
+    const found = await services().webhooks.get(organiserId, webhookId);
+    if (found) return found;
+  }
+  throw notFound('Webhook');
 };

@@ -3,6 +3,7 @@ import { offsetMs, reconfirmAskAt, releasable, reminderOffsets } from '../events
 import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';
+import type { WebhookEventType } from '../webhooks/model.js';
 
 /**
  * The notification rules, in one place: which state change earns which message, who a
@@ -375,4 +376,62 @@ export const stillFits = (
         releasable(registration, event)
       );
   }
+};
+
+/**
+ * What a change tells webhook subscribers (functions/webhooks/): decided here, from the same
+ * stream changes as the messages. `changeKey` names the change, so a stream record read twice
+ * gives the same delivery (and the same `webhook-id`).
+ */
+export interface WebhookHappening {
+  type: WebhookEventType;
+  eventId: string;
+  registrationId?: string;
+  occurredAt: string;
+  changeKey: string;
+}
+
+export const webhookHappenings = ({ keys, oldImage, newImage }: StreamChange): WebhookHappening[] => {
+  if (!newImage) return [];
+  if (keys.sk.startsWith(REGISTRATION_PREFIX)) {
+    const next = newImage as unknown as RegistrationRecord;
+    const before = oldImage as unknown as RegistrationRecord | undefined;
+    const arrived = !before || before.id !== next.id;
+    const happening = (type: WebhookEventType, at: string): WebhookHappening => ({
+      type,
+      eventId: next.eventId,
+      registrationId: next.id,
+      occurredAt: at,
+      changeKey: `${next.id}#${type}#${at}`,
+    });
+    const happenings: WebhookHappening[] = [];
+    if (arrived) happenings.push(happening('registration.created', next.createdAt));
+    if (arrived || before.status !== next.status) {
+      const type = byStatus[next.status];
+      if (type) happenings.push(happening(type, next.updatedAt));
+    }
+    if (next.checkedInAt && next.checkedInAt !== (arrived ? undefined : before.checkedInAt)) {
+      happenings.push(happening('registration.checked_in', next.checkedInAt));
+    }
+    return happenings;
+  }
+  if (keys.sk !== 'EVENT' || !oldImage) return [];
+  const next = newImage as unknown as EventRecord;
+  const before = oldImage as unknown as EventRecord;
+  const happening = (type: WebhookEventType): WebhookHappening[] => [
+    { type, eventId: next.id, occurredAt: next.updatedAt, changeKey: `${next.id}#${type}#${next.updatedAt}` },
+  ];
+  if (next.status === 'cancelled' && before.status !== 'cancelled') return happening('event.cancelled');
+  if (next.status === 'published' && before.status === 'published' && next.updatedAt !== before.updatedAt) {
+    return happening('event.updated');
+  }
+  return [];
+};
+
+const byStatus: Record<RegistrationStatus, WebhookEventType | undefined> = {
+  confirmed: 'registration.confirmed',
+  waitlisted: 'registration.waitlisted',
+  cancelled: 'registration.cancelled',
+  // Pending is a seat held, not yet a registration to act on: `created` says it arrived.
+  pending_confirmation: undefined,
 };

@@ -8,6 +8,7 @@ import {
   registrationListQuery,
 } from '../registrations/schemas.js';
 import { trackingLinkInput } from '../sources/schemas.js';
+import { webhookCreateInput } from '../webhooks/schemas.js';
 
 /**
  * What the OpenAPI document (document.ts) says of each route of routes.ts, by route key
@@ -99,6 +100,20 @@ export const operations: Record<string, Operation> = {
   },
   'GET /api/admin/events/{eventId}/links': {
     summary: 'The event’s tracking links, with visits, registrations, confirmations and show-ups',
+  },
+  'GET /api/admin/webhooks': { summary: 'The organiser’s webhook subscriptions (never their secrets)' },
+  'POST /api/admin/webhooks': {
+    summary: 'Subscribe an address to event types; the signing secret is in this answer only',
+    body: webhookCreateInput,
+    status: 201,
+  },
+  'DELETE /api/admin/webhooks/{webhookId}': { summary: 'Remove a subscription' },
+  'GET /api/admin/webhooks/{webhookId}/deliveries': {
+    summary: 'The subscription’s delivery log, newest first: status, response code, attempts',
+  },
+  'POST /api/admin/webhooks/{webhookId}/test': { summary: 'Send a webhook.test delivery now' },
+  'POST /api/admin/webhooks/{webhookId}/rotate': {
+    summary: 'A new signing secret (in this answer only); the old one signs too for 24 hours',
   },
   'GET /r/{code}': {
     summary: 'A tracking link: 302 to the event page with its parameters, a visit counted',

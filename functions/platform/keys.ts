@@ -83,3 +83,15 @@ export const eventLinksIndexKey = (eventId: string, createdAt: string, code: str
   gsi1sk: `${createdAt}#${code}`,
 });
 export const eventLinksPartition = (eventId: string) => `EVENT#${eventId}#LINKS`;
+/** An organiser's webhook subscriptions (functions/webhooks/). */
+export const webhookKey = (organiserId: string, webhookId: string) => ({
+  pk: `ORG#${organiserId}#WEBHOOKS`,
+  sk: `WEBHOOK#${webhookId}`,
+});
+export const webhooksPartition = (organiserId: string) => `ORG#${organiserId}#WEBHOOKS`;
+/** A subscription's delivery log, newest last in key order (read backwards). */
+export const webhookDeliveryKey = (webhookId: string, occurredAt: string, messageId: string) => ({
+  pk: `WEBHOOK#${webhookId}#DELIVERIES`,
+  sk: `${occurredAt}#${messageId}`,
+});
+export const webhookDeliveriesPartition = (webhookId: string) => `WEBHOOK#${webhookId}#DELIVERIES`;

@@ -16,6 +16,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   CHALLENGE#{sha256}  / SPENT           a solved registration challenge, used (TTL)
  *   APIKEY#{sha256}     / APIKEY          an organiser's API key (gsi1: an organiser's keys)
  *   LINK#{code}         / LINK            a tracking link and its visit count (gsi1: an event's links)
+ *   ORG#{org}#WEBHOOKS  / WEBHOOK#{id}    a webhook subscription (its secret sealed)
+ *   WEBHOOK#{id}#DELIVERIES / {at}#{msgId}  one delivery's log line: status, code, attempts (TTL)
  */
 
 export type KeyType = 'S' | 'N';

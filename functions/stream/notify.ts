@@ -9,7 +9,12 @@ import type { ReminderScheduler } from '../notify/reminder-scheduler.js';
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
 import { log } from '../platform/log.js';
-import { queueFromEnv, schedulerFromEnv, sendDepsFromEnv } from '../wiring/notify.js';
+import {
+  queueFromEnv,
+  schedulerFromEnv,
+  sendDepsFromEnv,
+  webhookPublisherFromEnv,
+} from '../wiring/notify.js';
 
 /**
  * The table stream's consumer: each changed item -> the messages and reminder changes it
@@ -28,16 +33,23 @@ export interface NotifyDeps {
   queue: FanoutQueue;
   scheduler: ReminderScheduler;
   clock: () => Date;
+  /** Queues the webhook deliveries a change calls for (functions/webhooks/publish.ts). */
+  webhooks?: (change: StreamChange) => Promise<void>;
 }
 
 export const notifyDeps = (
   sendDeps: SendDeps,
-  ports: { queue: FanoutQueue; scheduler: ReminderScheduler },
+  ports: {
+    queue: FanoutQueue;
+    scheduler: ReminderScheduler;
+    webhooks?: (change: StreamChange) => Promise<void>;
+  },
 ): NotifyDeps => ({
   send: (intent) => sendOne(intent, sendDeps),
   queue: ports.queue,
   scheduler: ports.scheduler,
   clock: sendDeps.clock,
+  ...(ports.webhooks ? { webhooks: ports.webhooks } : {}),
 });
 
 type Image = Record<string, AttributeValue>;
@@ -75,7 +87,10 @@ export const createNotifyHandler =
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
       try {
-        for (const intent of decide(streamChange(record))) await apply(intent, resolved);
+        const change = streamChange(record);
+        for (const intent of decide(change)) await apply(intent, resolved);
+        // After the messages: a retry of this record finds them sent and the deliveries logged.
+        await resolved.webhooks?.(change);
       } catch (error) {
         // Keys only: the sort key holds the email's hash, never the address.
         log.error('notify record failed', {
@@ -93,5 +108,9 @@ export const createNotifyHandler =
 
 /** Lambda entry point (DynamoDB stream event source with ReportBatchItemFailures). */
 export const handler = createNotifyHandler(() =>
-  notifyDeps(sendDepsFromEnv(), { queue: queueFromEnv(), scheduler: schedulerFromEnv() }),
+  notifyDeps(sendDepsFromEnv(), {
+    queue: queueFromEnv(),
+    scheduler: schedulerFromEnv(),
+    webhooks: webhookPublisherFromEnv(),
+  }),
 );

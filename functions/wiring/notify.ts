@@ -1,10 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Mailer } from '../mail/mailer.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
+import type { StreamChange } from '../notify/decide.js';
 import { createSqsFanoutQueue, type FanoutQueue } from '../notify/fanout-queue.js';
 import { MailLedger } from '../notify/ledger.js';
 import { createEventBridgeReminderScheduler, type ReminderScheduler } from '../notify/reminder-scheduler.js';
 import type { SendDeps } from '../notify/send.js';
+import { systemResolver } from '../webhooks/address.js';
+import { type DeliveryDeps, postOnce } from '../webhooks/deliver.js';
+import { createWebhookPublisher } from '../webhooks/publish.js';
+import { createSqsDeliveryQueue } from '../webhooks/queue.js';
 import { documentClient } from './clients.js';
 import { config, fanoutQueueConfig, mailConfig, reminderSchedulerConfig } from './config.js';
 import { type Services, services } from './services.js';
@@ -78,3 +83,28 @@ export const schedulerFromEnv = (): ReminderScheduler => {
   scheduler ??= createEventBridgeReminderScheduler(reminderSchedulerConfig());
   return scheduler;
 };
+
+/** The webhook deliveries' queue, when the stage has one (WEBHOOK_QUEUE_URL). */
+export const webhookPublisherFromEnv = (): ((change: StreamChange) => Promise<void>) | undefined => {
+  const queueUrl = process.env.WEBHOOK_QUEUE_URL;
+  if (!queueUrl) return undefined;
+  const { webhooks, events, clock } = services();
+  return createWebhookPublisher({ store: webhooks, events, queue: createSqsDeliveryQueue(queueUrl), clock });
+};
+
+/** What one delivery attempt needs: the stores, the sealing key, the checked HTTP client. */
+export const deliveryDeps = (
+  parts: Pick<
+    Services,
+    'webhooks' | 'events' | 'registrations' | 'webhookSecretKey' | 'webhookPolicy' | 'baseUrl' | 'clock'
+  >,
+  resolver = systemResolver,
+): DeliveryDeps => ({
+  store: parts.webhooks,
+  events: parts.events,
+  registrations: parts.registrations,
+  secretKey: parts.webhookSecretKey,
+  post: (url, headers, body) => postOnce(url, headers, body, { policy: parts.webhookPolicy, resolver }),
+  baseUrl: parts.baseUrl,
+  clock: parts.clock,
+});

@@ -18,6 +18,9 @@ import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
 import { TrackingLinkStore } from '../sources/store.js';
+import type { AddressPolicy } from '../webhooks/address.js';
+import { webhookSecretKeyFrom } from '../webhooks/deliver.js';
+import { WebhookStore } from '../webhooks/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 
@@ -45,6 +48,12 @@ export interface Services {
   trackingLinks: TrackingLinkStore;
   baseUrl: string;
   clock: () => Date;
+  /** Webhook subscriptions and their delivery log (functions/webhooks/). */
+  webhooks: WebhookStore;
+  /** The key webhook secrets are sealed with (derived from the manage token key). */
+  webhookSecretKey: () => Buffer;
+  /** Where webhooks may be delivered: public https only, or also 127.0.0.1 (the local runtime). */
+  webhookPolicy: AddressPolicy;
 }
 
 export interface ServiceSettings {
@@ -64,6 +73,8 @@ export interface ServiceSettings {
   registrationsPerClientPerEvent?: number;
   /** Where calendar answers are received (REPLY_DOMAIN); none: invitations ask for no answer. */
   replyDomain?: string;
+  /** The local runtime: webhooks may go to http://127.0.0.1 too. Never in AWS. */
+  allowLoopbackWebhooks?: boolean;
 }
 
 /** The one wiring of stores: Lambda (from the environment), the local runtime and the tests. */
@@ -77,11 +88,13 @@ export const createServices = ({
   registrationsPerClient,
   registrationsPerClientPerEvent = REGISTRATIONS_PER_CLIENT_PER_EVENT.limit,
   replyDomain,
+  allowLoopbackWebhooks = false,
 }: ServiceSettings): Services => {
   const events = new EventStore(db, tableName);
   const now = clock ?? (() => new Date());
   const manageTokenKey = () => (typeof tokenKey === 'function' ? tokenKey() : tokenKey);
   let challengeKey: string | undefined;
+  let webhookSecretKey: Buffer | undefined;
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
     manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
@@ -114,6 +127,9 @@ export const createServices = ({
     trackingLinks: new TrackingLinkStore(db, tableName),
     baseUrl,
     clock: now,
+    webhooks: new WebhookStore(db, tableName),
+    webhookSecretKey: () => (webhookSecretKey ??= webhookSecretKeyFrom(manageTokenKey())),
+    webhookPolicy: { allowLoopback: allowLoopbackWebhooks },
   };
 };
 

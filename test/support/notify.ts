@@ -103,6 +103,8 @@ export const startNotifyChain = async (
     holdMinutes: 120,
     replyDomain: REPLY_DOMAIN,
     clock: () => new Date(Date.now() + offsetMs),
+    // As `npm start`: webhooks may go to a receiver on 127.0.0.1.
+    allowLoopbackWebhooks: true,
   });
   setServices(services);
   await services.events.putOrganiser(ORGANISER);

@@ -21,7 +21,8 @@ import { onLangChange } from './i18n-core.js';
 
 /**
  * `/admin`: the organisers' page. Views by the address's fragment (the server serves one
- * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/api-keys`, `#/outbox` (local).
+ * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/api-keys`, `#/webhooks`,
+ * `#/outbox` (local).
  */
 
 let config: AdminConfig = { auth: 'local' };
@@ -73,6 +74,7 @@ const renderNav = () => {
       h('li', {}, link('#/', t('eventsTitle'))),
       h('li', {}, link('#/new', t('newEvent'))),
       h('li', {}, link('#/api-keys', t('apiKeysNav'))),
+      h('li', {}, link('#/webhooks', t('webhooksTitle'))),
       config.auth === 'local' ? h('li', {}, link('#/outbox', t('outboxTitle'))) : null,
     ),
     h('p', { class: 'who-am-i' }, session.email ?? session.organisers.join(', ')),
@@ -156,6 +158,14 @@ const route = async (): Promise<void> => {
       show(await apiKeysView(api));
     } else if (path[0] === 'outbox') {
       show(await outboxView(api));
+    } else if (path[0] === 'webhooks') {
+      const { webhooksView } = await import('./admin/webhooks.js');
+      // Drawn again after each change; a new secret is shown on top, with the focus on it.
+      const draw = async (secret?: string): Promise<void> => {
+        show(await webhooksView(api, draw, secret), !secret);
+        if (secret) document.querySelector<HTMLInputElement>('#webhook-secret-value')?.focus();
+      };
+      await draw();
     } else if (path[0] === 'events' && path[1]) {
       const id = path[1];
       if (path[2] === 'edit') {

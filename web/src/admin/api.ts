@@ -212,9 +212,43 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
     createApiKey: (label: string) => call<ApiKey & { key: string }>('POST', '/api/admin/api-keys', { label }),
     revokeApiKey: (id: string) =>
       call<{ id: string; revoked: true }>('DELETE', `/api/admin/api-keys/${enc(id)}`),
+    // Webhooks (API.md, "Sources and integrations"): the secret comes in the create and rotate answers only.
+    webhooks: () => call<{ items: WebhookAdmin[] }>('GET', '/api/admin/webhooks'),
+    createWebhook: (input: { url: string; events: string[] }) =>
+      call<{ id: string; secret: string }>('POST', '/api/admin/webhooks', input),
+    deleteWebhook: (id: string) => call<void>('DELETE', webhook(id)),
+    rotateWebhook: (id: string) => call<{ id: string; secret: string }>('POST', `${webhook(id)}/rotate`),
+    testWebhook: (id: string) =>
+      call<{ status: DeliveryAdmin['status']; responseCode?: number; error?: string }>(
+        'POST',
+        `${webhook(id)}/test`,
+      ),
+    webhookDeliveries: (id: string) => call<{ items: DeliveryAdmin[] }>('GET', `${webhook(id)}/deliveries`),
     /** Local runtime only; 404 where the outbox is not served. */
     outbox: () => request<{ emails: OutboxEmail[] }>('GET', '/local/outbox'),
   };
 };
 
 export type AdminApi = ReturnType<typeof createAdminApi>;
+
+const webhook = (id: string) => `/api/admin/webhooks/${encodeURIComponent(id)}`;
+
+export interface WebhookAdmin {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: string;
+  previousSecretUntil?: string;
+}
+
+export interface DeliveryAdmin {
+  id: string;
+  type: string;
+  occurredAt: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  responseCode?: number;
+  error?: string;
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
+}

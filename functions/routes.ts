@@ -31,6 +31,8 @@ export interface RouteDefinition {
   files?: readonly string[];
   /** The handler names reply addresses (an invitation), tagged with a key derived from the manage token key: it gets that key too. */
   signsReplyAddresses?: true;
+  /** The handler reads attendance codes, tagged with a key derived from the manage token key: it gets that key too. */
+  readsAttendanceCodes?: true;
 }
 
 const route = (
@@ -38,7 +40,10 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses' | 'files'> = {},
+  options: Pick<
+    RouteDefinition,
+    'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses' | 'readsAttendanceCodes' | 'files'
+  > = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -105,6 +110,10 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', `${adminEvent}/stats`, 'admin/stats', 'RO'),
   route('POST', `${adminRegistration}/check-in`, 'admin/checkIn', 'RW'),
   route('DELETE', `${adminRegistration}/check-in`, 'admin/undoCheckIn', 'RW'),
+  // The door scanner (issue 18).
+  route('POST', `${adminEvent}/check-in-by-code`, 'admin/checkInByCode', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   route('POST', `${adminRegistration}/cancel`, 'admin/cancelRegistration', 'RW'),
   route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
   route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW', { sealsTokens: true }),

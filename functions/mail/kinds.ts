@@ -41,6 +41,8 @@ export interface MessageContext {
   changes?: readonly EventChange[];
   /** The public event page, offered to register again after a released hold. */
   eventUrl?: string;
+  /** The registrant's check-in code (registrations/attendance-code.ts); shown where `checkInCodeFor` says. */
+  checkInCode?: string;
 }
 
 /** Kinds whose message may carry the join URL (and only to whom `registrantJoinUrl` allows). */
@@ -49,6 +51,18 @@ const JOIN_KINDS: ReadonlySet<MessageKind> = new Set(['confirmed', 'promoted', '
 /** The join URL, or null when this registrant must not see it in this message. */
 export const joinUrlFor = (kind: MessageKind, context: Pick<MessageContext, 'registration' | 'event'>) =>
   JOIN_KINDS.has(kind) ? registrantJoinUrl(context.registration, context.event) : null;
+
+/** Kinds that carry a seat holder's check-in code, as a QR code for the door. */
+const CHECK_IN_KINDS: ReadonlySet<MessageKind> = new Set(['confirmed', 'promoted', 'reminder']);
+
+/** The check-in code to show, or null: a seat holder's, for an event with a door (not online only). */
+export const checkInCodeFor = (
+  kind: MessageKind,
+  { registration, event, checkInCode }: Pick<MessageContext, 'registration' | 'event' | 'checkInCode'>,
+): string | null =>
+  CHECK_IN_KINDS.has(kind) && checkInCode && registration.status === 'confirmed' && event.format !== 'online'
+    ? checkInCode
+    : null;
 
 /**
  * Which calendar invitation goes with a message: REQUEST puts (or updates) the event in the

@@ -6,6 +6,7 @@ import { composeNotification, type NotificationInput } from '../mail/compose.js'
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
+import { attendanceCodes } from '../registrations/attendance-code.js';
 import { archivedEmailKey } from '../registrations/lifecycle.js';
 import { manageUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
@@ -117,6 +118,8 @@ export const sendOne = async (
       ...(waitlistPosition === undefined ? {} : { waitlistPosition }),
       ...(intent.changes ? { changes: intent.changes } : {}),
       eventUrl: eventPage(deps.baseUrl, event),
+      // Shown only in the kinds and to the seat holders kinds.ts allows.
+      checkInCode: attendanceCodes(() => deps.tokenKey).for(registration.id),
     },
     mailFrom: deps.mailFrom,
     ...(ics === undefined ? {} : { ics }),

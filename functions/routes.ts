@@ -81,10 +81,16 @@ export const routes: readonly RouteDefinition[] = [
   ...getAndHead('/events/{eventId}', 'public/eventPage', 'RO', { files: ['web/src/event.html'] }),
 
   // Manage routes write too: a bad token is counted for the rate limit (functions/http/rate-limit.ts).
-  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
-  route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
+  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW', {
+    readsAttendanceCodes: true,
+  }),
+  route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW'),
+  route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW', {
     signsReplyAddresses: true,
   }),

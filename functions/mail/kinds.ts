@@ -1,6 +1,6 @@
 import type { EventChange, EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
-import { type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+import { holdsDoorSeat, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
 
 /**
  * The messages there are, what each is rendered from, and what each carries besides its
@@ -60,9 +60,7 @@ export const checkInCodeFor = (
   kind: MessageKind,
   { registration, event, checkInCode }: Pick<MessageContext, 'registration' | 'event' | 'checkInCode'>,
 ): string | null =>
-  CHECK_IN_KINDS.has(kind) && checkInCode && registration.status === 'confirmed' && event.format !== 'online'
-    ? checkInCode
-    : null;
+  CHECK_IN_KINDS.has(kind) && checkInCode && holdsDoorSeat(registration, event) ? checkInCode : null;
 
 /**
  * Which calendar invitation goes with a message: REQUEST puts (or updates) the event in the

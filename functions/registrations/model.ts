@@ -301,7 +301,15 @@ export const registrationPageUrl = (baseUrl: string, registrationId: string): st
 export const registrationView = (
   registration: RegistrationRecord,
   event: EventRecord,
-  options: { baseUrl: string; token?: string; waitlistPosition?: number; withJoinUrl: boolean; now: Date },
+  options: {
+    baseUrl: string;
+    token?: string;
+    waitlistPosition?: number;
+    withJoinUrl: boolean;
+    now: Date;
+    /** The registration's check-in code (registrations/attendance-code.ts), shown to a seat holder only. */
+    checkInCode?: string | undefined;
+  },
 ) => {
   const offers = offersFor(registration, event, options.now);
   return {
@@ -336,6 +344,9 @@ export const registrationView = (
     },
     attendance: attendanceOf(registration),
     ...(options.withJoinUrl && offers.joinUrl ? { joinUrl: offers.joinUrl } : {}),
+    ...(options.checkInCode && holdsDoorSeat(registration, event)
+      ? { checkInCode: options.checkInCode }
+      : {}),
     ...(options.token !== undefined && offers.calendar
       ? {
           calendarLinks: calendarLinks(event, {
@@ -370,6 +381,13 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   consentAt: registration.consentAt,
   consentVersion: registration.consentVersion ?? null,
 });
+
+/** Whether the registrant has a check-in code to show at the door: a seat at an event that has one. */
+export const holdsDoorSeat = (
+  registration: Pick<RegistrationRecord, 'status'>,
+  event: Pick<EventRecord, 'format' | 'status'>,
+): boolean =>
+  registration.status === 'confirmed' && event.format !== 'online' && event.status !== 'cancelled';
 
 /** The join URL a registrant may be given now, or null (lifecycle.ts decides). */
 export const registrantJoinUrl = (

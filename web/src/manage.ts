@@ -180,6 +180,28 @@ const cancelArea = () => {
   );
 };
 
+/** The QR code's chunk, loaded once, when a seat holder's page first shows one. */
+let qrModule: Promise<typeof import('./check-in-qr.js')> | undefined;
+
+/** A seat holder's check-in code: the QR code to show at the door, and the code in text. */
+const checkInArea = (code: string) => {
+  const picture = h('div', { class: 'check-in-qr' });
+  qrModule ??= import('./check-in-qr.js');
+  void qrModule.then(
+    ({ qrSvg }) => picture.replaceChildren(qrSvg(code, t('checkInQr'))),
+    // Without the chunk the code in text is still there to read out.
+    () => undefined,
+  );
+  return h(
+    'div',
+    { class: 'check-in', id: 'check-in' },
+    h('h3', {}, t('checkInTitle')),
+    picture,
+    h('p', { class: 'check-in-code' }, code),
+    h('p', { class: 'note' }, t('checkInHelp')),
+  );
+};
+
 const registrationPanel = (view: RegistrationView) => {
   const event = view.event;
   // Once the organiser cancelled the event, nothing is left to do but take it off the calendar
@@ -229,6 +251,7 @@ const registrationPanel = (view: RegistrationView) => {
       h('dt', {}, t('where')),
       h('dd', {}, place(event)),
     ),
+    view.checkInCode && phase === 'upcoming' ? checkInArea(view.checkInCode) : null,
     // The join link: only in the answer for a confirmed seat at an online or hybrid event still to come.
     joinUrl
       ? h(

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
@@ -11,12 +13,19 @@ export const handler = httpApi({}, async (request) => {
     // The token from the registration's answer: whoever sent the form, not proof of the mailbox.
     throw new AppError('forbidden', 'Please confirm with the link in the email we sent you');
   }
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const confirmed = await registrations.confirm(registration, clock());
 
   const waitlistPosition = await registrations.waitlistPosition(confirmed);
   return ok(
-    registrationView(confirmed, event, { baseUrl, token, waitlistPosition, withJoinUrl: true, now: clock() }),
+    registrationView(confirmed, event, {
+      baseUrl,
+      token,
+      waitlistPosition,
+      withJoinUrl: true,
+      checkInCode: attendanceCodes.for(confirmed.id),
+      now: clock(),
+    }),
   );
 });

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { registrationView } from '../../registrations/model.js';
@@ -6,7 +8,7 @@ import { services } from '../../wiring/services.js';
 /** GET /api/registrations/{registrationId}?token= — the registrant's own view, join URL included once confirmed. */
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const waitlistPosition = await registrations.waitlistPosition(registration);
 
@@ -16,6 +18,7 @@ export const handler = httpApi({}, async (request) => {
       token,
       waitlistPosition,
       withJoinUrl: true,
+      checkInCode: attendanceCodes.for(registration.id),
       now: clock(),
     }),
   );

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { registrationView } from '../../registrations/model.js';
@@ -6,9 +8,17 @@ import { services } from '../../wiring/services.js';
 /** POST /api/registrations/{registrationId}/reconfirm?token= — "I'm coming": a confirmed seat kept; twice is harmless. */
 export const handler = httpApi({}, async (request) => {
   const { registration, event, token } = await managedRegistration(request);
-  const { registrations, baseUrl, clock } = services();
+  const { registrations, baseUrl, clock, attendanceCodes } = services();
 
   const reconfirmed = await registrations.reconfirm(registration, event, clock());
 
-  return ok(registrationView(reconfirmed, event, { baseUrl, token, withJoinUrl: true, now: clock() }));
+  return ok(
+    registrationView(reconfirmed, event, {
+      baseUrl,
+      token,
+      withJoinUrl: true,
+      checkInCode: attendanceCodes.for(reconfirmed.id),
+      now: clock(),
+    }),
+  );
 });

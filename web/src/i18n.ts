@@ -161,9 +161,6 @@ const fr = {
   removeFromCalendar: 'Retirer de mon agenda (.ics)',
   myCalendar: 'Mon agenda',
   joinHelp: 'Le lien est personnel : ne le partagez pas.',
-  checkInTitle: "Votre code d'entrée",
-  checkInHelp: "Présentez ce QR code à l'accueil : il est scanné à l'entrée. À défaut, donnez votre nom.",
-  checkInQr: "QR code d'entrée",
   waitlistHelp: 'Vous recevrez un e-mail dès qu’une place se libère pour vous.',
   yourData: 'Vos données',
   eraseHelp:
@@ -332,9 +329,6 @@ const en: Messages = {
   removeFromCalendar: 'Remove from my calendar (.ics)',
   myCalendar: 'My calendar',
   joinHelp: 'This link is personal: please do not share it.',
-  checkInTitle: 'Your check-in code',
-  checkInHelp: 'Show this QR code at the door: it is scanned on the way in. Failing that, give your name.',
-  checkInQr: 'Check-in QR code',
   waitlistHelp: 'You will get an email as soon as a seat frees up for you.',
   yourData: 'Your data',
   eraseHelp:

@@ -180,26 +180,20 @@ const cancelArea = () => {
   );
 };
 
-/** The QR code's chunk, loaded once, when a seat holder's page first shows one. */
-let qrModule: Promise<typeof import('./check-in-qr.js')> | undefined;
-
-/** A seat holder's check-in code: the QR code to show at the door, and the code in text. */
+/**
+ * A seat holder's check-in code, drawn by its own chunk (the QR encoder and its words) after the
+ * page is shown: the page's first load stays within its budget.
+ */
+let checkInChunk: Promise<typeof import('./check-in-qr.js')> | undefined;
 const checkInArea = (code: string) => {
-  const picture = h('div', { class: 'check-in-qr' });
-  qrModule ??= import('./check-in-qr.js');
-  void qrModule.then(
-    ({ qrSvg }) => picture.replaceChildren(qrSvg(code, t('checkInQr'))),
-    // Without the chunk the code in text is still there to read out.
-    () => undefined,
+  const area = h('div', { class: 'check-in', id: 'check-in' });
+  checkInChunk ??= import('./check-in-qr.js');
+  void checkInChunk.then(
+    ({ checkInContent }) => area.replaceChildren(...checkInContent(code)),
+    // Without the chunk, the code in text can still be read out at the door.
+    () => area.replaceChildren(h('p', { class: 'check-in-code' }, code)),
   );
-  return h(
-    'div',
-    { class: 'check-in', id: 'check-in' },
-    h('h3', {}, t('checkInTitle')),
-    picture,
-    h('p', { class: 'check-in-code' }, code),
-    h('p', { class: 'note' }, t('checkInHelp')),
-  );
+  return area;
 };
 
 const registrationPanel = (view: RegistrationView) => {

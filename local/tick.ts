@@ -28,8 +28,10 @@ export const tick = async (
       try {
         await registrations.releaseExpiredHolds(event.id, now);
         await registrations.fillFreeSeats(event.id, now);
-        for (const { window } of reminderSlots(event)) {
-          if (options.remind && reminderDue(event, window, now)) {
+        for (const { window, at } of reminderSlots(event)) {
+          // At its time, as a schedule fires: the early margin reminderDue allows is for late
+          // schedules of a moved event, and would send a reminder here minutes before its time.
+          if (options.remind && at <= now.toISOString() && reminderDue(event, window, now)) {
             await options.remind({ eventId: event.id, window }, event);
           }
         }

@@ -455,6 +455,10 @@ describe('reminders (local tick)', () => {
     await chain.mails();
 
     try {
+      chain.setClock(HOUR - 3 * 60_000); // 24 h 03 before: not yet, though within a late schedule's margin
+      await tick(chain.services, chain.services.clock(), { remind });
+      expect(await kindsFor(eventId, 'lea@example.com')).toEqual(['confirmed']);
+
       chain.setClock(HOUR + 60_000); // 23 h 59 before the start
       await tick(chain.services, chain.services.clock(), { remind });
       await tick(chain.services, chain.services.clock(), { remind });

@@ -1,3 +1,0 @@
-import { buildWeb } from './web/build.ts';
-const built = await buildWeb('/tmp/qr-web-size');
-console.log(built.initialJs.manage);

@@ -8,7 +8,7 @@ import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { qrPng } from '../functions/mail/qr-png.js';
 import { localAdminPassword } from '../local/auth.js';
-import { launchChromium, type PagesSite, startPagesSite, textOf, visible } from './support/browser.js';
+import { launchChromium, type PagesSite, shot, startPagesSite, textOf, visible } from './support/browser.js';
 import { readGreyPng, y4mOf } from './support/qr-image.js';
 
 /**
@@ -145,6 +145,7 @@ describe('the door scanner, with a fake camera filming a real QR code', () => {
     await textOf(result).toMatch(/^Ada LovelaceBienvenue\s!$/);
     await expect.poll(() => page.locator('.scanner').getAttribute('data-decoder')).toBe('js');
     expect(await page.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
+    await shot(page, 'admin-scanner-phone-fr');
     const first = await checkedIn(ada.id);
     expect(first).toBeTruthy();
     // The code stays in front of the camera: still one check-in, the same answer.

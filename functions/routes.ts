@@ -31,6 +31,8 @@ export interface RouteDefinition {
   files?: readonly string[];
   /** The handler names reply addresses (an invitation), tagged with a key derived from the manage token key: it gets that key too. */
   signsReplyAddresses?: true;
+  /** The handler reads attendance codes, tagged with a key derived from the manage token key: it gets that key too. */
+  readsAttendanceCodes?: true;
 }
 
 const route = (
@@ -38,7 +40,10 @@ const route = (
   path: string,
   entry: string,
   access: RouteDefinition['access'],
-  options: Pick<RouteDefinition, 'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses' | 'files'> = {},
+  options: Pick<
+    RouteDefinition,
+    'sealsTokens' | 'signsChallenges' | 'signsReplyAddresses' | 'readsAttendanceCodes' | 'files'
+  > = {},
 ): RouteDefinition => ({
   method,
   path,
@@ -79,10 +84,16 @@ export const routes: readonly RouteDefinition[] = [
   ...getAndHead('/events/{eventId}', 'public/eventPage', 'RO', { files: ['web/src/event.html'] }),
 
   // Manage routes write too: a bad token is counted for the rate limit (functions/http/rate-limit.ts).
-  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW'),
-  route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW'),
+  route('GET', '/api/registrations/{registrationId}', 'manage/getRegistration', 'RW', {
+    readsAttendanceCodes: true,
+  }),
+  route('POST', '/api/registrations/{registrationId}/confirm', 'manage/confirm', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   route('POST', '/api/registrations/{registrationId}/cancel', 'manage/cancel', 'RW'),
-  route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW'),
+  route('POST', '/api/registrations/{registrationId}/reconfirm', 'manage/reconfirm', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   ...getAndHead('/api/registrations/{registrationId}/invite.ics', 'manage/invite', 'RW', {
     signsReplyAddresses: true,
   }),
@@ -111,6 +122,10 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', `${adminEvent}/stats`, 'admin/stats', 'RO'),
   route('POST', `${adminRegistration}/check-in`, 'admin/checkIn', 'RW'),
   route('DELETE', `${adminRegistration}/check-in`, 'admin/undoCheckIn', 'RW'),
+  // The door scanner (issue 18).
+  route('POST', `${adminEvent}/check-in-by-code`, 'admin/checkInByCode', 'RW', {
+    readsAttendanceCodes: true,
+  }),
   route('POST', `${adminRegistration}/cancel`, 'admin/cancelRegistration', 'RW'),
   route('POST', `${adminRegistration}/promote`, 'admin/promote', 'RW'),
   route('POST', `${adminRegistration}/resend`, 'admin/resend', 'RW', { sealsTokens: true }),

@@ -205,7 +205,13 @@ export class InscriptionsStack extends Stack {
         fn.bindTable(this.data, { accessMode: route.access });
         // Only the functions that issue manage tokens get the key that seals them (and the one
         // that signs registration challenges, with a key derived from it).
-        if (route.sealsTokens || route.signsChallenges || route.signsReplyAddresses) grantTokenKey(fn);
+        if (
+          route.sealsTokens ||
+          route.signsChallenges ||
+          route.signsReplyAddresses ||
+          route.readsAttendanceCodes
+        )
+          grantTokenKey(fn);
         this.functions.set(route.entry, fn);
         return fn;
       },

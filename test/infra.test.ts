@@ -297,7 +297,13 @@ describe('dev stack (cdk.json defaults)', () => {
       const secretArn = { Ref: logicalId(stack, stack.tokenKey) };
       const expected = [
         ...routes
-          .filter((route) => route.sealsTokens || route.signsChallenges || route.signsReplyAddresses)
+          .filter(
+            (route) =>
+              route.sealsTokens ||
+              route.signsChallenges ||
+              route.signsReplyAddresses ||
+              route.readsAttendanceCodes,
+          )
           .map((route) => route.entry),
         ...MAIL_SENDERS,
         // Webhook deliveries: secrets are sealed with a key derived from it.
@@ -305,6 +311,7 @@ describe('dev stack (cdk.json defaults)', () => {
       ];
       expect(expected).toContain('functions/api/public/register.ts');
       expect(expected).toContain('functions/api/public/getChallenge.ts');
+      expect(expected).toContain('functions/api/admin/checkInByCode.ts');
       // Those (and only those) load the key at init: the module that does it is in their bundle.
       for (const entry of stack.functions.keys()) {
         const source = readFileSync(join(projectRoot, entry), 'utf8');

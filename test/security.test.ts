@@ -170,7 +170,10 @@ describe('one organiser never reaches another’s resources (every admin route)'
           ? { title: 'Pwned', capacity: 100 }
           : route.entry.endsWith('createLink.ts')
             ? { label: 'Pwned', utm_source: 'intruder' }
-            : undefined;
+            : route.entry.endsWith('checkInByCode.ts')
+              ? // Their seated registrant's real code: still nothing to see.
+                { code: app.services.attendanceCodes.for(seated.id) }
+              : undefined;
       const as = (eventId: string, registrationId: string) =>
         app.call(
           route.method,

@@ -202,7 +202,16 @@ describe('from the event page to the inbox and back, in Chromium', () => {
 
     // 3. Open the HTML body as a mail client would, and follow its manage link.
     const mail = await newPage();
-    await mail.setContent(confirmation.html ?? '');
+    // Its inline parts in place of their `cid:` references, as the client does (the check-in QR code).
+    const html = (confirmation.html ?? '').replace(/src="cid:([^"]+)"/g, (whole, cid: string) => {
+      const part = confirmation.attachments.find((attachment) => attachment.contentId === `<${cid}>`);
+      const bytes = part ? Buffer.from(part.content as ArrayBuffer).toString('base64') : '';
+      return part ? `src="data:${part.mimeType};base64,${bytes}"` : whole;
+    });
+    expect(html).not.toContain('cid:');
+    await mail.setContent(html);
+    const qr = mail.getByRole('img', { name: /^[0-9A-F]{20,}$/ });
+    await expect.poll(() => qr.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
     const mailLink = mail.getByRole('link', { name: 'Gérer ou annuler mon inscription' });
     expect(await mailLink.getAttribute('href')).toBe(textLink);
     await mailLink.click();

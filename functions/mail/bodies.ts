@@ -16,6 +16,7 @@ export interface Parts {
   deadline: string | undefined;
   joinUrl: string | null;
   invite: 'REQUEST' | 'CANCEL' | undefined;
+  checkInCode: string | null;
 }
 
 const place = (event: EventRecord, text: Text): string => {
@@ -45,6 +46,9 @@ const inviteNote = (parts: Parts, updated = false): Block[] => {
 
 const joinLink = (parts: Parts): Block[] =>
   parts.joinUrl ? [{ type: 'link', label: parts.text.join, url: parts.joinUrl, primary: true }] : [];
+
+const checkInCode = (parts: Parts): Block[] =>
+  parts.checkInCode ? [{ type: 'checkInCode', label: parts.text.checkInCode, code: parts.checkInCode }] : [];
 
 const manageLink = (context: MessageContext, parts: Parts, label: string = parts.text.manage): Block => ({
   type: 'link',
@@ -76,6 +80,7 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
     ...inviteNote(p),
     facts(c, p),
     ...joinLink(p),
+    ...checkInCode(p),
     manageLink(c, p),
   ],
   waitlisted: (c, p) => [
@@ -89,6 +94,7 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
     ...inviteNote(p),
     facts(c, p),
     ...joinLink(p),
+    ...checkInCode(p),
     manageLink(c, p),
   ],
   promoted_pending: (c, p) => [
@@ -157,6 +163,7 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
     ...answerLinks(c, p),
     facts(c, p),
     ...joinLink(p),
+    ...checkInCode(p),
     manageLink(c, p),
   ],
   reconfirm_ask: (c, p) => [

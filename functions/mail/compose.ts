@@ -4,7 +4,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { calendarMethod } from '../calendar/method.js';
 import type { Organiser } from '../events/model.js';
 import { addresseeName } from '../registrations/model.js';
+import { CHECK_IN_CID } from './layout.js';
 import { inviteMethodFor, type MessageContext, type MessageKind, renderMessage } from './messages.js';
+import { qrPng } from './qr-png.js';
 
 /**
  * Raw MIME for one email, built by nodemailer's MailComposer (never by hand): text and
@@ -34,6 +36,8 @@ export interface ComposeInput {
   text: string;
   html: string;
   invite?: Invite;
+  /** A check-in code the HTML shows as `cid:CHECK_IN_CID`: attached as its QR code PNG. */
+  checkInCode?: string;
   /**
    * Identifies the message across retries (e.g. the ledger key of the state change): the
    * same key gives the same Message-ID, so a resent copy is recognisably the same message.
@@ -123,6 +127,20 @@ export const composeMessage = async (input: ComposeInput): Promise<ComposedMessa
             filename: headerSafe(input.invite.filename),
             content: input.invite.ics,
           },
+        }
+      : {}),
+    // An inline part (multipart/related): shown without loading anything remote.
+    ...(input.checkInCode
+      ? {
+          attachments: [
+            {
+              filename: 'check-in-code.png',
+              content: qrPng(input.checkInCode),
+              contentType: 'image/png',
+              cid: CHECK_IN_CID,
+              contentDisposition: 'inline' as const,
+            },
+          ],
         }
       : {}),
     // Transactional mail (RFC 3834): auto-responders should not answer it.

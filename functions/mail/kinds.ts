@@ -1,6 +1,6 @@
 import type { EventChange, EventRecord, Organiser } from '../events/model.js';
 import type { Language } from '../platform/fields.js';
-import { type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
+import { holdsDoorSeat, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
 
 /**
  * The messages there are, what each is rendered from, and what each carries besides its
@@ -43,6 +43,8 @@ export interface MessageContext {
   eventUrl?: string;
   /** The registrant's personal join link (`personalJoinUrl()`): the raw join URL is never emailed. */
   joinLink?: string;
+  /** The registrant's check-in code (registrations/attendance-code.ts); shown where `checkInCodeFor` says. */
+  checkInCode?: string;
 }
 
 /** Kinds whose message may carry the join link (and only to whom `registrantJoinUrl` allows). */
@@ -53,6 +55,16 @@ export const joinUrlFor = (
   kind: MessageKind,
   context: Pick<MessageContext, 'registration' | 'event' | 'joinLink'>,
 ) => (JOIN_KINDS.has(kind) ? registrantJoinUrl(context.registration, context.event, context.joinLink) : null);
+
+/** Kinds that carry a seat holder's check-in code, as a QR code for the door. */
+const CHECK_IN_KINDS: ReadonlySet<MessageKind> = new Set(['confirmed', 'promoted', 'reminder']);
+
+/** The check-in code to show, or null: a seat holder's, for an event with a door (not online only). */
+export const checkInCodeFor = (
+  kind: MessageKind,
+  { registration, event, checkInCode }: Pick<MessageContext, 'registration' | 'event' | 'checkInCode'>,
+): string | null =>
+  CHECK_IN_KINDS.has(kind) && checkInCode && holdsDoorSeat(registration, event) ? checkInCode : null;
 
 /**
  * Which calendar invitation goes with a message: REQUEST puts (or updates) the event in the

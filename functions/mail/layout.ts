@@ -9,7 +9,14 @@ import type { Language } from '../platform/fields.js';
 export type Block =
   | { type: 'paragraph'; text: string }
   | { type: 'facts'; rows: [label: string, value: string][] }
-  | { type: 'link'; label: string; url: string; primary?: boolean };
+  | { type: 'link'; label: string; url: string; primary?: boolean }
+  /** A check-in code: a QR code image (the message's inline part `CHECK_IN_CID`) and the code in text. */
+  | { type: 'checkInCode'; label: string; code: string };
+
+/** The Content-ID of a message's QR code image (compose.ts attaches it). */
+export const CHECK_IN_CID = 'check-in-code@inscriptions';
+/** Its size in the HTML, in CSS pixels (the PNG has more, for sharp screens). */
+const CHECK_IN_SIZE = 180;
 
 export const paragraph = (text: string): Block => ({ type: 'paragraph', text });
 
@@ -18,6 +25,7 @@ const blockText = (block: Block, colon: string): string => {
   if (block.type === 'paragraph') return block.text;
   if (block.type === 'facts')
     return block.rows.map(([label, value]) => `${label}${colon} ${value}`).join('\n');
+  if (block.type === 'checkInCode') return `${block.label}${colon} ${block.code}`;
   return `${block.label}${colon}\n${block.url}`;
 };
 
@@ -45,6 +53,12 @@ const blockHtml = (block: Block, colon: string): string => {
         `<tr><th scope="row" style="${TH}">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`,
     );
     return `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${rows.join('')}</table>`;
+  }
+  if (block.type === 'checkInCode') {
+    const code = escapeHtml(block.code);
+    return `${P}${escapeHtml(block.label)}</p>
+${P}<img src="cid:${CHECK_IN_CID}" width="${CHECK_IN_SIZE}" height="${CHECK_IN_SIZE}" alt="${code}" style="display:block;border:0"></p>
+<p style="margin:0 0 16px;font-family:monospace;font-size:13px;word-break:break-all">${code}</p>`;
   }
   if (!isWebUrl(block.url)) return `${P}${escapeHtml(`${block.label}${colon} ${block.url}`)}</p>`;
   const style = block.primary ? BUTTON : 'color:#0b57d0';

@@ -2,7 +2,13 @@ import type { Language } from '../platform/fields.js';
 import { addresseeName } from '../registrations/model.js';
 import { BODIES, type Parts } from './bodies.js';
 import { dateRange, dateTime, TEXT } from './catalogue.js';
-import { inviteMethodFor, joinUrlFor, type MessageContext, type MessageKind } from './kinds.js';
+import {
+  checkInCodeFor,
+  inviteMethodFor,
+  joinUrlFor,
+  type MessageContext,
+  type MessageKind,
+} from './kinds.js';
 import { type Block, paragraph, toHtml, toText } from './layout.js';
 
 /**
@@ -15,18 +21,28 @@ import { type Block, paragraph, toHtml, toText } from './layout.js';
  */
 
 // The kinds and their context are part of what callers of `renderMessage` need.
-export { inviteMethodFor, joinUrlFor, type MessageContext, type MessageKind, messageKinds } from './kinds.js';
+export {
+  checkInCodeFor,
+  inviteMethodFor,
+  joinUrlFor,
+  type MessageContext,
+  type MessageKind,
+  messageKinds,
+} from './kinds.js';
 
 export interface RenderedMessage {
   subject: string;
   text: string;
   html: string;
+  /** The check-in code the HTML shows as an image (`CHECK_IN_CID`), for the composer to attach. */
+  checkInCode?: string;
 }
 
 interface Draft {
   language: Language;
   subject: string;
   blocks: Block[];
+  checkInCode: string | null;
 }
 
 /** The time the message asks the registrant to act by: the reconfirmation's, or their hold's. */
@@ -46,6 +62,7 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
     deadline: deadlineOf(kind, context, language),
     joinUrl: joinUrlFor(kind, context),
     invite: inviteMethodFor(kind, registration),
+    checkInCode: checkInCodeFor(kind, context),
   };
   return {
     language,
@@ -56,12 +73,18 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
       paragraph(text.replyHint),
       paragraph(`— ${context.organiser.name}`),
     ],
+    checkInCode: parts.checkInCode,
   };
 };
 
 /** Subject, plain text and HTML of one message, in the registrant's language. */
 export const renderMessage = (kind: MessageKind, context: MessageContext): RenderedMessage => {
-  const { language, subject, blocks } = draft(kind, context);
+  const { language, subject, blocks, checkInCode } = draft(kind, context);
   const { colon } = TEXT[language];
-  return { subject, text: toText(blocks, colon), html: toHtml(blocks, subject, language, colon) };
+  return {
+    subject,
+    text: toText(blocks, colon),
+    html: toHtml(blocks, subject, language, colon),
+    ...(checkInCode ? { checkInCode } : {}),
+  };
 };

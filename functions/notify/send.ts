@@ -126,6 +126,8 @@ export const sendOne = async (
       ...(intent.changes ? { changes: intent.changes } : {}),
       eventUrl: eventPage(deps.baseUrl, event),
       ...(joinLink ? { joinLink } : {}),
+      // Shown only in the kinds and to the seat holders kinds.ts allows.
+      checkInCode: attendanceCodes(() => deps.tokenKey).for(registration.id),
     },
     mailFrom: deps.mailFrom,
     ...(ics === undefined ? {} : { ics }),

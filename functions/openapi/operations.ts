@@ -2,6 +2,7 @@ import type { core } from 'zod/mini';
 import { apiKeyCreateInput } from '../apikeys/model.js';
 import { eventCreateInput, eventListQuery, eventUpdateInput } from '../events/schemas.js';
 import {
+  checkInCodeInput,
   manageQuery,
   registrationExportQuery,
   registrationInput,
@@ -100,6 +101,10 @@ export const operations: Record<string, Operation> = {
   },
   'GET /api/admin/events/{eventId}/links': {
     summary: 'The event’s tracking links, with visits, registrations, confirmations and show-ups',
+  },
+  'POST /api/admin/events/{eventId}/check-in-by-code': {
+    summary: 'Check in a seat holder by the code of their QR code (409 already_checked_in / no_seat)',
+    body: checkInCodeInput,
   },
   'GET /api/admin/webhooks': { summary: 'The organiser’s webhook subscriptions (never their secrets)' },
   'POST /api/admin/webhooks': {

@@ -18,6 +18,7 @@ export const errorStatus = {
   not_confirmed: 409,
   confirmation_expired: 409,
   no_seat: 409,
+  already_checked_in: 409,
   join_url_required: 409,
   event_in_past: 409,
   payload_too_large: 413,

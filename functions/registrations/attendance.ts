@@ -17,6 +17,27 @@ export const checkIn = async (
   return setCheckIn(context, registration, now.toISOString(), now);
 };
 
+/**
+ * A check-in by scanned code: unlike the list's tap, a second scan is an error the scanner
+ * shows ("already checked in at 9:42"), and a code without a seat behind it says why.
+ */
+export const checkInByCode = async (
+  context: RegistrationContext,
+  registration: RegistrationRecord,
+  now: Date,
+): Promise<RegistrationRecord> => {
+  if (registration.checkedInAt) {
+    throw new AppError('already_checked_in', 'This registration is already checked in', {
+      name: registration.name,
+      checkedInAt: registration.checkedInAt,
+    });
+  }
+  if (registration.status !== 'confirmed') {
+    throw new AppError('no_seat', 'This registration holds no seat', { status: registration.status });
+  }
+  return checkIn(context, registration, now);
+};
+
 export const undoCheckIn = async (
   context: RegistrationContext,
   registration: RegistrationRecord,

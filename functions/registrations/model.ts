@@ -337,6 +337,8 @@ export const registrationView = (
     /** The personal join link (personalJoinUrl), on manage endpoints; shown when the seat has one. */
     joinLink?: string;
     now: Date;
+    /** The registration's check-in code (registrations/attendance-code.ts), shown to a seat holder only. */
+    checkInCode?: string | undefined;
   },
 ) => {
   const offers = offersFor(registration, event, options.now);
@@ -372,6 +374,9 @@ export const registrationView = (
     },
     attendance: attendanceOf(registration),
     ...(options.joinLink && offers.joinUrl ? { joinUrl: options.joinLink } : {}),
+    ...(options.checkInCode && holdsDoorSeat(registration, event)
+      ? { checkInCode: options.checkInCode }
+      : {}),
     ...(options.token !== undefined && offers.calendar
       ? {
           calendarLinks: calendarLinks(event, {
@@ -408,6 +413,13 @@ export const adminRegistrationView = (registration: RegistrationRecord, waitlist
   source: registration.source ?? null,
   marketingConsent: registration.marketingConsent ?? null,
 });
+
+/** Whether the registrant has a check-in code to show at the door: a seat at an event that has one. */
+export const holdsDoorSeat = (
+  registration: Pick<RegistrationRecord, 'status'>,
+  event: Pick<EventRecord, 'format' | 'status'>,
+): boolean =>
+  registration.status === 'confirmed' && event.format !== 'online' && event.status !== 'cancelled';
 
 /**
  * The join link a registrant may be given now, or null (lifecycle.ts decides): their personal

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord, SeatQuotas } from '../events/model.js';
-import { checkIn, recordJoin, undoCheckIn } from './attendance.js';
+import { checkIn, checkInByCode, recordJoin, undoCheckIn } from './attendance.js';
 import { RegistrationTable } from './dynamodb/table.js';
 import type { Answers, RegistrationRecord, RsvpAnswer } from './model.js';
 import { erase, requestManageLink, restampPersonalDataExpiry } from './personal-data.js';
@@ -77,6 +77,10 @@ export class Registrations {
 
   checkIn(registration: RegistrationRecord, now: Date) {
     return checkIn(this.context, registration, now);
+  }
+
+  checkInByCode(registration: RegistrationRecord, now: Date) {
+    return checkInByCode(this.context, registration, now);
   }
 
   undoCheckIn(registration: RegistrationRecord, now: Date) {

@@ -34,6 +34,11 @@ export const manageQuery = z.object({
   token: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
 });
 
+/** A check-in code as scanned at the door (registrations/attendance-code.ts); its shape is checked there. */
+export const checkInCodeInput = z.object({
+  code: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
+});
+
 export const registrationListQuery = z.object({
   status: z.optional(z.enum(registrationStatuses)),
   /** Name, email or company, any case or accent (functions/registrations/listing.ts). */

@@ -20,9 +20,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Headless Chromium with the flags this closed network needs (no background connections).
- * Missing Chromium fails the test with the fix, never skips it.
+ * Missing Chromium fails the test with the fix, never skips it. `extraArgs`: a test's own
+ * flags (a fake camera).
  */
-export const launchChromium = async (): Promise<Browser> => {
+export const launchChromium = async (extraArgs: readonly string[] = []): Promise<Browser> => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `The browser test needs Chromium at ${CHROMIUM} and does not skip without it: run ` +
@@ -39,6 +40,7 @@ export const launchChromium = async (): Promise<Browser> => {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 };

@@ -14,6 +14,7 @@ import { dashboardView } from './admin/dashboard.js';
 import { eventsView } from './admin/events.js';
 import { setupLanguageSwitch, t } from './admin/i18n.js';
 import { outboxView } from './admin/outbox.js';
+import type { Scanner } from './admin/scan.js';
 import { announce, clearAnnouncement, errorText, labelled, setFieldError } from './admin/ui.js';
 import { ApiError } from './api.js';
 import { byId, focusOn, h, replace } from './dom.js';
@@ -21,12 +22,14 @@ import { onLangChange } from './i18n-core.js';
 
 /**
  * `/admin`: the organisers' page. Views by the address's fragment (the server serves one
- * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`, `#/api-keys`, `#/webhooks`,
- * `#/outbox` (local).
+ * page): `#/` events, `#/new`, `#/events/{id}`, `#/events/{id}/edit`,
+ * `#/events/{id}/scan` (the door scanner), `#/api-keys`, `#/webhooks`, `#/outbox` (local).
  */
 
 let config: AdminConfig = { auth: 'local' };
 let dashboard: Dashboard | undefined;
+/** The door scanner, while shown: its camera is stopped on leaving. */
+let scanner: Scanner | undefined;
 
 const api = createAdminApi(
   () => currentSession()?.token,
@@ -135,6 +138,8 @@ const loginView = () => {
 const route = async (): Promise<void> => {
   dashboard?.stop();
   dashboard = undefined;
+  scanner?.stop();
+  scanner = undefined;
   renderNav();
   if (!currentSession()) {
     show(loginView(), false);
@@ -168,7 +173,11 @@ const route = async (): Promise<void> => {
       await draw();
     } else if (path[0] === 'events' && path[1]) {
       const id = path[1];
-      if (path[2] === 'edit') {
+      if (path[2] === 'scan') {
+        const [event, { scanView }] = await Promise.all([api.event(id), import('./admin/scan.js')]);
+        scanner = scanView(api, event);
+        show(scanner.nodes);
+      } else if (path[2] === 'edit') {
         const [event, { editorView }] = await Promise.all([api.event(id), import('./admin/editor.js')]);
         show(
           editorView(api, event, () => {

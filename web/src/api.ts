@@ -83,6 +83,8 @@ export interface RegistrationView {
   /** How far the person is known to be coming (API.md, "Attendance"). */
   attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string };
   joinUrl?: string;
+  /** A seat holder's code for the door, shown as a QR code (API.md, "Attendance"). */
+  checkInCode?: string;
   /** Absent from the answer to a registration pending confirmation (its link comes by email). */
   calendarLinks?: { ics: string; google: string; outlook: string };
 }

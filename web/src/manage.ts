@@ -180,6 +180,22 @@ const cancelArea = () => {
   );
 };
 
+/**
+ * A seat holder's check-in code, drawn by its own chunk (the QR encoder and its words) after the
+ * page is shown: the page's first load stays within its budget.
+ */
+let checkInChunk: Promise<typeof import('./check-in-qr.js')> | undefined;
+const checkInArea = (code: string) => {
+  const area = h('div', { class: 'check-in', id: 'check-in' });
+  checkInChunk ??= import('./check-in-qr.js');
+  void checkInChunk.then(
+    ({ checkInContent }) => area.replaceChildren(...checkInContent(code)),
+    // Without the chunk, the code in text can still be read out at the door.
+    () => area.replaceChildren(h('p', { class: 'check-in-code' }, code)),
+  );
+  return area;
+};
+
 const registrationPanel = (view: RegistrationView) => {
   const event = view.event;
   // Once the organiser cancelled the event, nothing is left to do but take it off the calendar
@@ -229,6 +245,7 @@ const registrationPanel = (view: RegistrationView) => {
       h('dt', {}, t('where')),
       h('dd', {}, place(event)),
     ),
+    view.checkInCode && phase === 'upcoming' ? checkInArea(view.checkInCode) : null,
     // The join link: only in the answer for a confirmed seat at an online or hybrid event still to come.
     joinUrl
       ? h(

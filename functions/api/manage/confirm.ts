@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
@@ -17,5 +19,14 @@ export const handler = httpApi({}, async (request) => {
 
   const waitlistPosition = await registrations.waitlistPosition(confirmed);
   const joinLink = personalJoinUrl(baseUrl, attendanceCodes, confirmed.id);
-  return ok(registrationView(confirmed, event, { baseUrl, token, waitlistPosition, joinLink, now: clock() }));
+  return ok(
+    registrationView(confirmed, event, {
+      baseUrl,
+      token,
+      waitlistPosition,
+      joinLink,
+      checkInCode: attendanceCodes.for(confirmed.id),
+      now: clock(),
+    }),
+  );
 });

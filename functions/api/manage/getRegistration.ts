@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { personalJoinUrl, registrationView } from '../../registrations/model.js';
@@ -16,6 +18,7 @@ export const handler = httpApi({}, async (request) => {
       token,
       waitlistPosition,
       joinLink: personalJoinUrl(baseUrl, attendanceCodes, registration.id),
+      checkInCode: attendanceCodes.for(registration.id),
       now: clock(),
     }),
   );

@@ -1,3 +1,5 @@
+// In AWS: loads the manage token key (the check-in code is tagged with a key derived from it).
+import '../../wiring/token-key.js';
 import { managedRegistration } from '../../http/access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { personalJoinUrl, registrationView } from '../../registrations/model.js';
@@ -11,5 +13,13 @@ export const handler = httpApi({}, async (request) => {
   const reconfirmed = await registrations.reconfirm(registration, event, clock());
 
   const joinLink = personalJoinUrl(baseUrl, attendanceCodes, reconfirmed.id);
-  return ok(registrationView(reconfirmed, event, { baseUrl, token, joinLink, now: clock() }));
+  return ok(
+    registrationView(reconfirmed, event, {
+      baseUrl,
+      token,
+      joinLink,
+      checkInCode: attendanceCodes.for(reconfirmed.id),
+      now: clock(),
+    }),
+  );
 });

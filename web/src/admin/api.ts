@@ -174,6 +174,9 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
     checkIn: (eventId: string, id: string) =>
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/check-in`),
+    /** The door scanner: `409 already_checked_in` (name, time) or `no_seat` (status); `404` otherwise. */
+    checkInByCode: (eventId: string, code: string) =>
+      call<RegistrationAdmin>('POST', `${event(eventId)}/check-in-by-code`, { code }),
     undoCheckIn: (eventId: string, id: string) =>
       call<RegistrationAdmin>('DELETE', `${registration(eventId, id)}/check-in`),
     cancelRegistration: (eventId: string, id: string) =>

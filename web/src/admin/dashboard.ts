@@ -226,6 +226,14 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
       actions.push(
         h('a', { class: 'button', href: publicHref, target: '_blank', rel: 'noopener' }, t('publicPage')),
       );
+      // The door scanner (issue 18).
+      actions.push(
+        h(
+          'a',
+          { class: 'button', id: 'scan-link', href: `#/events/${encodeURIComponent(event.id)}/scan` },
+          t('scanOpen'),
+        ),
+      );
     }
     if (event.status !== 'cancelled') {
       const cancel = h(

@@ -52,6 +52,9 @@ const saveDoorMode = (on: boolean): void => {
   }
 };
 
+/** The scanner's fallback: the list opens in door mode, to search by name. */
+export const openDoorMode = (): void => saveDoorMode(true);
+
 const SORT_KEYS: Record<RegistrationSort, AdminKey> = {
   newest: 'sortNewest',
   oldest: 'sortOldest',
@@ -162,6 +165,8 @@ export const registrationsPanel = (
       { class: 'door-bar' },
       h('div', { class: 'field' }, h('label', { for: 'reg-search' }, t('search')), searchInput),
       doorCounts,
+      // The door scanner (issue 18), beside the list it falls back to.
+      h('a', { class: 'door-scan', href: `#/events/${encodeURIComponent(event.id)}/scan` }, t('scanOpen')),
     ),
     h(
       'div',

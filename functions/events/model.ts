@@ -2,7 +2,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { calendarChanges, type EventChange } from './changes.js';
 import { reminderOffsets } from './reminders.js';
-import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput } from './schemas.js';
+import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput, FollowUp } from './schemas.js';
 
 /**
  * The event domain: what an event is, which changes are allowed, and what each kind
@@ -53,6 +53,8 @@ export interface EventRecord {
   reconfirmBy?: string | null;
   /** When confirmed registrants are asked; absent or null: 48 hours before `reconfirmBy`. */
   reconfirmAskAt?: string | null;
+  /** The messages sent once after the end (notify/decide.ts); absent or null: none. */
+  followUp?: FollowUp | null;
   /** iCalendar SEQUENCE: bumped on every change a calendar must follow. */
   sequence: number;
   createdAt: string;
@@ -448,6 +450,7 @@ export const adminView = (event: EventRecord, seats: SeatQuotas, baseUrl: string
   reconfirmBy: event.reconfirmBy ?? null,
   // As stored: null means 48 hours before the deadline.
   reconfirmAskAt: event.reconfirmAskAt ?? null,
+  followUp: event.followUp ?? null,
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
 });

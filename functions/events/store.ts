@@ -63,6 +63,7 @@ const EVENT_ATTRIBUTES = [
   'reminders',
   'reconfirmBy',
   'reconfirmAskAt',
+  'followUp',
   'sequence',
   'createdAt',
   'updatedAt',

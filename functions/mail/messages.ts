@@ -35,6 +35,13 @@ const deadlineOf = (kind: MessageKind, { event, registration }: MessageContext, 
   return at ? dateTime(at, event, language) : undefined;
 };
 
+/** A follow-up carries the organiser's own subject. */
+const followUpSubject = (kind: MessageKind, event: MessageContext['event']): string | undefined => {
+  if (kind === 'follow_up_attended') return event.followUp?.attended?.subject;
+  if (kind === 'follow_up_absent') return event.followUp?.absent?.subject;
+  return undefined;
+};
+
 const draft = (kind: MessageKind, context: MessageContext): Draft => {
   const language = context.registration.locale ?? context.event.language;
   const text = TEXT[language];
@@ -49,7 +56,7 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
   };
   return {
     language,
-    subject: `${text.subjects[kind]}${text.colon} ${event.title}`,
+    subject: followUpSubject(kind, event) ?? `${text.subjects[kind]}${text.colon} ${event.title}`,
     blocks: [
       paragraph(text.hello(addresseeName(registration))),
       ...BODIES[kind](context, parts),

@@ -353,6 +353,15 @@ export const fanoutRecipients: Record<FanoutKind, readonly RegistrationStatus[]>
   follow_up_absent: ['confirmed'],
 };
 
+const fanoutDedupeKey = (job: Pick<FanoutJob, 'sequence' | 'window'> & { kind: FanoutKind }, id: string) => {
+  if (job.kind === 'reminder') return `${id}#reminder-${job.window}`;
+  // Asked once per registration, whatever the deadline becomes.
+  if (job.kind === 'reconfirm_ask') return `${id}#reconfirm_ask`;
+  // One follow-up per registration, attended or absent, whatever happens in between.
+  if (job.kind === 'follow_up_attended' || job.kind === 'follow_up_absent') return `${id}#follow_up`;
+  return `${id}#${job.kind}#seq${job.sequence}`;
+};
+
 /** One registrant's message of a fan-out page. */
 export const fanoutMessage = (
   job: Pick<FanoutJob, 'eventId' | 'sequence' | 'window' | 'changes'> & { kind: FanoutKind },
@@ -362,13 +371,7 @@ export const fanoutMessage = (
   eventId: job.eventId,
   registrationId: registration.id,
   emailKey: registration.emailKey,
-  dedupeKey:
-    job.kind === 'reminder'
-      ? `${registration.id}#reminder-${job.window}`
-      : // Asked once per registration, whatever the deadline becomes.
-        job.kind === 'reconfirm_ask'
-        ? `${registration.id}#reconfirm_ask`
-        : `${registration.id}#${job.kind}#seq${job.sequence}`,
+  dedupeKey: fanoutDedupeKey(job, registration.id),
   ...(job.window ? { window: job.window } : {}),
   ...(job.changes ? { changes: job.changes } : {}),
 });

@@ -27,7 +27,10 @@ const CSV_HEADERS = {
     createdAt: 'Inscription',
     confirmedAt: 'Confirmation',
     cancelledAt: 'Annulation',
+    reconfirmedAt: 'Venue confirmée',
+    rsvp: 'Réponse agenda',
     checkedInAt: 'Arrivée',
+    joinedAt: 'Connexion en ligne',
     consentAt: 'Consentement',
     consentVersion: 'Version du consentement',
   },
@@ -43,7 +46,10 @@ const CSV_HEADERS = {
     createdAt: 'Registered',
     confirmedAt: 'Confirmed',
     cancelledAt: 'Cancelled',
+    reconfirmedAt: 'Reconfirmed',
+    rsvp: 'Calendar answer',
     checkedInAt: 'Checked in',
+    joinedAt: 'Joined online',
     consentAt: 'Consent given',
     consentVersion: 'Consent version',
   },
@@ -62,6 +68,12 @@ const CSV_STATUSES: Record<CsvLanguage, Record<RegistrationStatus, string>> = {
     waitlisted: 'Waitlisted',
     cancelled: 'Cancelled',
   },
+};
+
+/** The calendar's answer to the invitation (attendance.rsvp), as the organiser reads it. */
+const CSV_RSVP: Record<CsvLanguage, Record<NonNullable<RegistrationRecord['rsvp']>, string>> = {
+  fr: { accepted: 'Acceptée', declined: 'Refusée', tentative: 'Peut-être' },
+  en: { accepted: 'Accepted', declined: 'Declined', tentative: 'Maybe' },
 };
 
 export type CsvLanguage = keyof typeof CSV_HEADERS;
@@ -117,7 +129,10 @@ export const registrationsCsv = (
     timed(titles.createdAt),
     timed(titles.confirmedAt),
     timed(titles.cancelledAt),
+    timed(titles.reconfirmedAt),
+    titles.rsvp,
     timed(titles.checkedInAt),
+    timed(titles.joinedAt),
     timed(titles.consentAt),
     titles.consentVersion,
     ...questions.map((question) => question.label),
@@ -134,7 +149,10 @@ export const registrationsCsv = (
     time(r.createdAt),
     time(r.confirmedAt),
     time(r.cancelledAt),
+    time(r.reconfirmedAt),
+    r.rsvp ? CSV_RSVP[options.language][r.rsvp] : '',
     time(r.checkedInAt),
+    time(r.joinedAt),
     time(r.consentAt),
     r.consentVersion ?? '',
     ...questions.map((question) => String(answerTo(r.answers, question.id) ?? '')),
@@ -178,6 +196,8 @@ export interface AttendanceStats {
   confirmed: number;
   reconfirmed: number;
   released: number;
+  /** Seats given up with "Decline" in a calendar (the registration cancelled with rsvp declined). */
+  declined: number;
   checkedIn: number;
   joined: number;
   /** Once the event is over (null before): seat holders neither checked in nor joined online. */
@@ -189,7 +209,8 @@ export interface AttendanceStats {
 /**
  * How far seat holders came (API.md, "Attendance"), from the registrations: `reconfirmed`
  * counts those who said so and those seated after the ask (isReconfirmed); `released`, the
- * seats the reconfirmation deadline gave to the waitlist. Erased seat holders count
+ * seats the reconfirmation deadline gave to the waitlist; `declined`, those a calendar's
+ * "Decline" gave up. Erased seat holders count
  * anonymously, as confirmed and, if they were, checked in.
  */
 export const attendanceStats = (
@@ -208,6 +229,7 @@ export const attendanceStats = (
     confirmed,
     reconfirmed: seated.filter((r) => isReconfirmed(r, event)).length,
     released: registrations.filter((r) => r.cancelledBy === 'not_reconfirmed').length,
+    declined: registrations.filter((r) => r.status === 'cancelled' && r.rsvp === 'declined').length,
     checkedIn: seated.filter((r) => r.checkedInAt).length + erasedSeated.filter((r) => r.checkedIn).length,
     joined: seated.filter((r) => r.joinedAt).length,
     noShow: over ? confirmed - came : null,

@@ -95,6 +95,19 @@ export const followUpBlocks = (
   ];
 };
 
+/** Every message around its body: the greeting, where replies go, and the organiser's name. */
+export const framed = (
+  text: Text,
+  name: string | undefined,
+  organiserName: string,
+  body: Block[],
+): Block[] => [
+  paragraph(text.hello(name)),
+  ...body,
+  paragraph(text.replyHint),
+  paragraph(`— ${organiserName}`),
+];
+
 /** The blocks of each kind, between the greeting and the sign-off. */
 export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts) => Block[]> = {
   confirmed: (c, p) => [

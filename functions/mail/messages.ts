@@ -1,9 +1,9 @@
 import type { Language } from '../platform/fields.js';
 import { addresseeName } from '../registrations/model.js';
-import { BODIES, type Parts } from './bodies.js';
+import { BODIES, framed, type Parts } from './bodies.js';
 import { dateRange, dateTime, TEXT } from './catalogue.js';
 import { inviteMethodFor, joinUrlFor, type MessageContext, type MessageKind } from './kinds.js';
-import { type Block, paragraph, toHtml, toText } from './layout.js';
+import { type Block, toHtml, toText } from './layout.js';
 
 /**
  * What each email says, in French and English: the one entry point, `renderMessage`. Pure:
@@ -57,12 +57,7 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
   return {
     language,
     subject: followUpSubject(kind, event) ?? `${text.subjects[kind]}${text.colon} ${event.title}`,
-    blocks: [
-      paragraph(text.hello(addresseeName(registration))),
-      ...BODIES[kind](context, parts),
-      paragraph(text.replyHint),
-      paragraph(`— ${context.organiser.name}`),
-    ],
+    blocks: framed(text, addresseeName(registration), context.organiser.name, BODIES[kind](context, parts)),
   };
 };
 

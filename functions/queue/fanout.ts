@@ -74,12 +74,12 @@ export const processQueueMessage = async (message: QueueMessage, deps: FanoutDep
     if (page.next) await deps.queue.enqueue({ type: 'page', job: { ...job, cursor: page.next } });
     return;
   }
-  // The follow-up's message depends on each registrant's attendance, read from the event now.
-  const found = job.kind === 'follow_up' ? await deps.events.get(job.eventId) : undefined;
-  if (job.kind === 'follow_up' && (!found || !followUpDue(found.event, deps.clock()))) return;
+  // A follow-up's message depends on each registrant's attendance (followUpKind), read now.
+  const followUp = job.kind === 'follow_up' ? await deps.events.get(job.eventId) : undefined;
+  if (job.kind === 'follow_up' && (!followUp || !followUpDue(followUp.event, deps.clock()))) return;
   for (const registration of page.items) {
-    const kind = found ? followUpKind(registration, found.event) : job.kind;
-    if (!kind || kind === 'follow_up' || !fanoutRecipients[kind].includes(registration.status)) continue;
+    const kind = job.kind === 'follow_up' ? followUp && followUpKind(registration, followUp.event) : job.kind;
+    if (!kind || !fanoutRecipients[kind].includes(registration.status)) continue;
     const intent = fanoutMessage({ ...job, kind }, registration);
     try {
       await deps.send(intent);

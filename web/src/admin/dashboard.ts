@@ -45,16 +45,15 @@ const countTiles = (counts: Counts) =>
   );
 
 /**
- * Who came and who answered (API.md, "Attendance"): seat holders, checked in, joined online (not
- * for an event in person), once it is over the no-shows and the show-up rate; who said "still
- * coming", the seats the deadline released and those a calendar's "Decline" gave up.
+ * Who came and who answered (API.md, "Attendance"), beside the counts (seat holders and checked
+ * in are there): joined online (not for an event in person), once it is over the no-shows and
+ * the show-up rate; who said "still coming", the seats the deadline released and those a
+ * calendar's "Decline" gave up.
  */
 const attendanceTiles = (attendance: NonNullable<Stats['attendance']>, format: EventAdmin['format']) => {
   const number = (n: number) => n.toLocaleString(locale());
   const rate = (n: number) => n.toLocaleString(locale(), { style: 'percent', maximumFractionDigits: 0 });
   const figures: [string, AdminKey, string | null][] = [
-    ['confirmed', 'countConfirmed', number(attendance.confirmed)],
-    ['checkedIn', 'countCheckedIn', number(attendance.checkedIn)],
     ['joined', 'statJoined', format === 'in_person' ? null : number(attendance.joined)],
     ['noShow', 'statNoShow', attendance.noShow === null ? null : number(attendance.noShow)],
     ['showUpRate', 'statShowUpRate', attendance.showUpRate === null ? null : rate(attendance.showUpRate)],

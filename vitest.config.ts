@@ -15,6 +15,7 @@ const UNIT = [
   'test/challenge.test.ts',
   'test/domain.test.ts',
   'test/field-problems.test.ts',
+  'test/follow-up.test.ts',
   'test/infra.test.ts',
   'test/infra-safety.test.ts',
   'test/infra-secrets.test.ts',

@@ -2,11 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Mailer } from '../functions/mail/mailer.js';
+import type { MessageIntent } from '../functions/notify/decide.js';
 import { MailLedger } from '../functions/notify/ledger.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { tickReminderScheduler } from '../functions/notify/reminder-scheduler.js';
 import { type ResendSummary, resendStuckClaims } from '../functions/notify/resend-stuck.js';
-import type { SendDeps } from '../functions/notify/send.js';
+import { type SendDeps, type SendResult, sendOne } from '../functions/notify/send.js';
 import { createFanoutHandler, fanoutDeps } from '../functions/queue/fanout.js';
 import { type RemindResult, remind } from '../functions/scheduled/remind.js';
 import { createNotifyHandler, notifyDeps } from '../functions/stream/notify.js';
@@ -68,6 +69,8 @@ export interface LocalNotifications {
   notify: ReturnType<typeof createNotifyHandler>;
   fanout: ReturnType<typeof createFanoutHandler>;
   remind: (input: ReminderInput) => Promise<RemindResult>;
+  /** One message through the ledger to the mailer, as the fan-out worker sends it (tests wrap it). */
+  send: (intent: MessageIntent) => Promise<SendResult>;
   /** The stuck-claim sweep (every few minutes in AWS): owed messages never marked sent go again. */
   resendStuck: () => Promise<ResendSummary>;
   /** Waits until the stream is read to its end and the fan-out queue is empty, together. */
@@ -150,6 +153,7 @@ export const startLocalNotifications = async (
     notify,
     fanout,
     remind: (input) => remind(input, { events: services.events, queue, clock: services.clock }),
+    send: (intent) => sendOne(intent, sendDeps),
     resendStuck: () => resendStuckClaims(sendDeps),
     async settle() {
       // A queue message may write to the table (the ledger) and a stream record may queue a page:

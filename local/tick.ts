@@ -1,5 +1,5 @@
 import type { EventRecord } from '../functions/events/model.js';
-import { reminderDue, reminderSlots } from '../functions/notify/decide.js';
+import { FOLLOW_UP, reminderDue, reminderSlots } from '../functions/notify/decide.js';
 import type { ReminderInput } from '../functions/notify/reminder-scheduler.js';
 import { log } from '../functions/platform/log.js';
 import type { Services } from '../functions/wiring/services.js';
@@ -8,8 +8,8 @@ import type { Services } from '../functions/wiring/services.js';
  * What the scheduled sweep does in AWS, run by the local runtime every minute: lapsed
  * confirmation holds give their seats back and the waitlist moves up into free seats.
  * With `remind`, it also stands in for EventBridge Scheduler: each due reminder, and the
- * reconfirmation's ask and deadline (window reached, event not started), go through the same
- * remind code as in AWS.
+ * reconfirmation's ask and deadline (window reached, event not started), and after the end the
+ * follow-ups, go through the same remind code as in AWS.
  */
 export interface TickOptions {
   remind?: (input: ReminderInput, event: EventRecord) => Promise<unknown>;
@@ -23,9 +23,15 @@ export const tick = async (
   const { events, registrations } = services;
   for (const organiser of await events.listOrganisers()) {
     for (const { event } of await events.listByOrganiser(organiser.id)) {
-      // Past events have nobody left to seat.
-      if (event.status !== 'published' || event.endsAt <= now.toISOString()) continue;
+      if (event.status !== 'published') continue;
       try {
+        // Past events have nobody left to seat: only their follow-ups are left.
+        if (event.endsAt <= now.toISOString()) {
+          if (options.remind && reminderDue(event, FOLLOW_UP, now)) {
+            await options.remind({ eventId: event.id, window: FOLLOW_UP }, event);
+          }
+          continue;
+        }
         await registrations.releaseExpiredHolds(event.id, now);
         await registrations.fillFreeSeats(event.id, now);
         for (const { window, at } of reminderSlots(event)) {

@@ -89,6 +89,8 @@ const STATUS: Record<MessageKind, RegistrationRecord['status']> = {
   event_cancelled: 'confirmed',
   reminder: 'confirmed',
   reconfirm_ask: 'confirmed',
+  follow_up_attended: 'confirmed',
+  follow_up_absent: 'confirmed',
 };
 
 /** Written here, not read from the code under test, so a wrong subject fails. */
@@ -114,6 +116,9 @@ const SUBJECT: Record<MessageKind, { fr: string; en: string }> = {
   event_cancelled: { fr: 'Événement annulé', en: 'Event cancelled' },
   reminder: { fr: 'Rappel', en: 'Reminder' },
   reconfirm_ask: { fr: 'Vous venez toujours ?', en: 'Are you still coming?' },
+  // Without the organiser's own subject (see the follow-up tests below).
+  follow_up_attended: { fr: 'Merci de votre venue', en: 'Thank you for coming' },
+  follow_up_absent: { fr: 'Vous nous avez manqué', en: 'We missed you' },
 };
 
 const INVITE: Partial<Record<MessageKind, 'REQUEST' | 'CANCEL'>> = {
@@ -435,5 +440,36 @@ describe('composeMessage', () => {
     await expect(
       composeNotification({ kind: 'confirmed', context: contextFor('confirmed'), mailFrom: MAIL_FROM }),
     ).rejects.toThrow(/invitation/);
+  });
+});
+
+describe('follow-ups', () => {
+  const followUp = {
+    attended: { subject: 'Merci & à bientôt', body: 'Merci <b>Camille</b> !\n\nLes slides suivent.' },
+    absent: { subject: 'Sorry we missed you', body: 'The replay is online.' },
+    replayUrl: 'https://replay.example/v/42?x=1&y=2',
+  };
+
+  it("carries the organiser's subject and text as plain text, escaped, with the replay link", async () => {
+    const { email } = await send('follow_up_attended', { event: { followUp } });
+    expect(email.subject).toBe('Merci & à bientôt');
+    expect(email.text).toContain('Merci <b>Camille</b> !\n\nLes slides suivent.');
+    expect(email.html).toContain('Merci &#60;b&#62;Camille&#60;/b&#62; !</p>');
+    expect(email.html).not.toContain('<b>Camille');
+    expect(email.html).toContain('href="https://replay.example/v/42?x=1&#38;y=2"');
+    expect(email.text).toContain('Voir le replay :\nhttps://replay.example/v/42?x=1&y=2');
+    expect(email.text).toContain('Vous recevez ce message car vous étiez inscrit(e) à «\u00a0Un patron');
+  });
+
+  it("reads in the registrant's language, the absent text for the absent, no replay link without one", async () => {
+    const { email } = await send('follow_up_absent', {
+      registration: { locale: 'en' },
+      event: { followUp: { ...followUp, replayUrl: undefined } },
+    });
+    expect(email.subject).toBe('Sorry we missed you');
+    expect(email.text).toContain('The replay is online.');
+    expect(email.text).toContain('You are receiving this message because you registered for');
+    expect(email.text).not.toContain('Merci');
+    expect(email.text).not.toContain('Watch the replay');
   });
 });

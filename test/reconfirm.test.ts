@@ -166,6 +166,7 @@ describe('the reconfirmation deadline (local tick)', () => {
         confirmed: 4,
         reconfirmed: 3, // anna said so; emil and wren were seated after the ask
         released: 1,
+        declined: 0,
         checkedIn: 1,
         joined: 0,
         noShow: null,

@@ -299,20 +299,24 @@ describe('attendance stats', () => {
       seat({ id: 'e', status: 'cancelled', cancelledBy: 'not_reconfirmed' }),
       seat({ id: 'f', status: 'cancelled', cancelledBy: 'attendee' }),
       seat({ id: 'g', status: 'waitlisted' }),
+      // "Decline" in a calendar: the seat given up, counted apart; an accepted answer is not.
+      seat({ id: 'h', status: 'cancelled', cancelledBy: 'attendee', rsvp: 'declined' }),
+      seat({ id: 'i', rsvp: 'accepted', checkedInAt: START }),
     ];
     const erased = [{ status: 'confirmed' as const, checkedIn: true }];
     expect(attendanceStats(registrations, erased, e, new Date(START))).toEqual({
-      confirmed: 5,
+      confirmed: 6,
       reconfirmed: 2,
       released: 1,
-      checkedIn: 2,
+      declined: 1,
+      checkedIn: 3,
       joined: 1,
       noShow: null,
       showUpRate: null,
     });
     const over = attendanceStats(registrations, erased, e, new Date('2030-04-10T10:00:00.000Z'));
     expect(over.noShow).toBe(2); // b and d
-    expect(over.showUpRate).toBe(0.6);
+    expect(over.showUpRate).toBe(0.667);
     expect(attendanceStats([], [], e, new Date('2030-05-01T00:00:00.000Z')).showUpRate).toBeNull();
   });
 });

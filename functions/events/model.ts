@@ -2,7 +2,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/fields.js';
 import { calendarChanges, type EventChange } from './changes.js';
 import { reminderOffsets } from './reminders.js';
-import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput } from './schemas.js';
+import type { EventCreateInput, EventFormat, EventStatus, EventUpdateInput, FollowUp } from './schemas.js';
 
 /**
  * The event domain: what an event is, which changes are allowed, and what each kind
@@ -55,6 +55,8 @@ export interface EventRecord {
   reconfirmAskAt?: string | null;
   /** The marketing consent box's text; absent or null: the form shows none. */
   marketingConsentText?: string | null;
+  /** The messages sent once after the end (notify/decide.ts); absent or null: none. */
+  followUp?: FollowUp | null;
   /** iCalendar SEQUENCE: bumped on every change a calendar must follow. */
   sequence: number;
   createdAt: string;
@@ -452,6 +454,7 @@ export const adminView = (event: EventRecord, seats: SeatQuotas, baseUrl: string
   // As stored: null means 48 hours before the deadline.
   reconfirmAskAt: event.reconfirmAskAt ?? null,
   marketingConsentText: event.marketingConsentText ?? null,
+  followUp: event.followUp ?? null,
   createdAt: event.createdAt,
   updatedAt: event.updatedAt,
 });

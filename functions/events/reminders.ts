@@ -73,3 +73,23 @@ export const releasable = (
   registration.status === 'confirmed' &&
   !registration.checkedInAt &&
   !isReconfirmed(registration, event);
+
+/** Follow-ups go an hour after the end: the door has closed and late check-ins are in. */
+export const FOLLOW_UP_AFTER_END_MS = 3_600_000;
+
+/** How late a missed follow-up may still go (a scheduler or tick that was down); later, none. */
+export const FOLLOW_UP_LATEST_MS = 3 * 86_400_000;
+
+export interface FollowUpTexts {
+  endsAt: string;
+  followUp?: { attended?: unknown; absent?: unknown } | null;
+}
+
+/**
+ * When the follow-ups go; undefined when the organiser wrote neither text (nothing is sent by
+ * default: a generic "thanks for coming" in our words would speak for the organiser).
+ */
+export const followUpAt = (event: FollowUpTexts): string | undefined =>
+  event.followUp?.attended || event.followUp?.absent
+    ? new Date(Date.parse(event.endsAt) + FOLLOW_UP_AFTER_END_MS).toISOString()
+    : undefined;

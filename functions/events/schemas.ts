@@ -91,6 +91,21 @@ const reminders = z
     z.refine((list) => new Set(list.map(offsetMs)).size === list.length, 'Each reminder at a different time'),
   );
 
+/** One follow-up message: the organiser's own words, sent as plain text (escaped in the HTML). */
+const followUpMessage = z.object({
+  subject: requiredLine(200),
+  body: paragraph(5000).check(
+    z.refine((text) => text.trim() !== '', { message: 'Required', params: { problem: 'required' } }),
+  ),
+});
+
+/** After the event (API.md, "Attendance"): a message for those who came, one for the others. */
+const followUp = z.object({
+  attended: z.optional(followUpMessage),
+  absent: z.optional(followUpMessage),
+  replayUrl: z.optional(httpsUrl),
+});
+
 const eventFields = {
   title: requiredLine(200),
   summary: line(500),
@@ -120,6 +135,8 @@ const eventFields = {
   reconfirmAskAt: z.nullable(instant),
   /** The optional marketing consent box's text (functions/sources/); null: no box. */
   marketingConsentText: z.nullable(paragraph(1000)),
+  /** Sent once after the end; null: none. */
+  followUp: z.nullable(followUp),
 };
 
 export const eventCreateInput = z.object({
@@ -144,10 +161,12 @@ export const eventCreateInput = z.object({
   reconfirmBy: z.optional(eventFields.reconfirmBy),
   reconfirmAskAt: z.optional(eventFields.reconfirmAskAt),
   marketingConsentText: z._default(eventFields.marketingConsentText, null),
+  followUp: z.optional(eventFields.followUp),
 });
 
 export const eventUpdateInput = z.partial(z.object(eventFields));
 
+export type FollowUp = z.infer<typeof followUp>;
 export type EventCreateInput = z.infer<typeof eventCreateInput>;
 export type EventUpdateInput = z.infer<typeof eventUpdateInput>;
 

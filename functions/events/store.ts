@@ -64,6 +64,7 @@ const EVENT_ATTRIBUTES = [
   'reconfirmBy',
   'reconfirmAskAt',
   'marketingConsentText',
+  'followUp',
   'sequence',
   'createdAt',
   'updatedAt',

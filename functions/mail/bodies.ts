@@ -73,6 +73,45 @@ const answerLinks = (context: MessageContext, parts: Parts): Block[] => [
   { type: 'link', label: parts.text.notComing, url: `${context.manageUrl}&ask=cancel` },
 ];
 
+/**
+ * The follow-up: the organiser's text (plain text: one paragraph per blank-line-separated part,
+ * escaped like every value), the replay link if any, and why they get it. Browser-safe, so the
+ * editor's preview shows the same blocks (web/src/admin/follow-up-preview.ts).
+ */
+export const followUpBlocks = (
+  event: Pick<EventRecord, 'followUp'>,
+  which: 'attended' | 'absent',
+  text: Pick<Text, 'replay' | 'followUpWhy'>,
+  title: string,
+): Block[] => {
+  const message = event.followUp?.[which];
+  const replayUrl = event.followUp?.replayUrl;
+  return [
+    ...(message?.body ?? '')
+      .split(/\n\s*\n/)
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map(paragraph),
+    ...(replayUrl
+      ? [{ type: 'link', label: text.replay, url: replayUrl, primary: true } satisfies Block]
+      : []),
+    paragraph(text.followUpWhy(title)),
+  ];
+};
+
+/** Every message around its body: the greeting, where replies go, and the organiser's name. */
+export const framed = (
+  text: Text,
+  name: string | undefined,
+  organiserName: string,
+  body: Block[],
+): Block[] => [
+  paragraph(text.hello(name)),
+  ...body,
+  paragraph(text.replyHint),
+  paragraph(`— ${organiserName}`),
+];
+
 /** The blocks of each kind, between the greeting and the sign-off. */
 export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts) => Block[]> = {
   confirmed: (c, p) => [
@@ -171,6 +210,16 @@ export const BODIES: Record<MessageKind, (context: MessageContext, parts: Parts)
     ...(p.deadline ? [paragraph(p.text.reconfirmBy(p.deadline))] : []),
     ...answerLinks(c, p),
     facts(c, p),
+  ],
+  follow_up_attended: (c, p) => [
+    ...followUpBlocks(c.event, 'attended', p.text, p.title),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
+  ],
+  follow_up_absent: (c, p) => [
+    ...followUpBlocks(c.event, 'absent', p.text, p.title),
+    facts(c, p),
+    manageLink(c, p, p.text.view),
   ],
   not_reconfirmed: (c, p) => [
     paragraph(p.text.notReconfirmed(p.title)),

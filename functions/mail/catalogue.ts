@@ -75,6 +75,9 @@ export const TEXT = {
       event_cancelled: 'Événement annulé',
       reminder: 'Rappel',
       reconfirm_ask: 'Vous venez toujours ?',
+      // The organiser's own subject is used (messages.ts); these only stand in for an empty one.
+      follow_up_attended: 'Merci de votre venue',
+      follow_up_absent: 'Vous nous avez manqué',
     } satisfies Record<MessageKind, string>,
     confirmed: (title: string) => `Votre inscription à ${title} est confirmée.`,
     waitlisted: (title: string, position: number | undefined) =>
@@ -113,6 +116,8 @@ export const TEXT = {
       `Sans réponse avant le ${deadline}, votre place sera libérée pour les personnes en liste d'attente.`,
     notReconfirmed: (title: string) =>
       `Vous n'avez pas confirmé votre venue à ${title} avant la date limite : votre place a été libérée pour les personnes en liste d'attente.`,
+    replay: 'Voir le replay',
+    followUpWhy: (title: string) => `Vous recevez ce message car vous étiez inscrit(e) à ${title}.`,
   },
   en: {
     colon: ':',
@@ -163,6 +168,8 @@ export const TEXT = {
       event_cancelled: 'Event cancelled',
       reminder: 'Reminder',
       reconfirm_ask: 'Are you still coming?',
+      follow_up_attended: 'Thank you for coming',
+      follow_up_absent: 'We missed you',
     } satisfies Record<MessageKind, string>,
     confirmed: (title: string) => `Your registration for ${title} is confirmed.`,
     waitlisted: (title: string, position: number | undefined) =>
@@ -200,5 +207,7 @@ export const TEXT = {
       `Without an answer before ${deadline}, your seat will be released to the people on the waiting list.`,
     notReconfirmed: (title: string) =>
       `You did not confirm you were coming to ${title} before the deadline, so your seat has been released to the people on the waiting list.`,
+    replay: 'Watch the replay',
+    followUpWhy: (title: string) => `You are receiving this message because you registered for ${title}.`,
   },
 } as const;

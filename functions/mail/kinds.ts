@@ -23,6 +23,8 @@ export const messageKinds = [
   'event_cancelled',
   'reminder',
   'reconfirm_ask',
+  'follow_up_attended',
+  'follow_up_absent',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 

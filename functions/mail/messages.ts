@@ -1,6 +1,6 @@
 import type { Language } from '../platform/fields.js';
 import { addresseeName } from '../registrations/model.js';
-import { BODIES, type Parts } from './bodies.js';
+import { BODIES, framed, type Parts } from './bodies.js';
 import { dateRange, dateTime, TEXT } from './catalogue.js';
 import {
   checkInCodeFor,
@@ -9,7 +9,7 @@ import {
   type MessageContext,
   type MessageKind,
 } from './kinds.js';
-import { type Block, paragraph, toHtml, toText } from './layout.js';
+import { type Block, toHtml, toText } from './layout.js';
 
 /**
  * What each email says, in French and English: the one entry point, `renderMessage`. Pure:
@@ -51,6 +51,13 @@ const deadlineOf = (kind: MessageKind, { event, registration }: MessageContext, 
   return at ? dateTime(at, event, language) : undefined;
 };
 
+/** A follow-up carries the organiser's own subject. */
+const followUpSubject = (kind: MessageKind, event: MessageContext['event']): string | undefined => {
+  if (kind === 'follow_up_attended') return event.followUp?.attended?.subject;
+  if (kind === 'follow_up_absent') return event.followUp?.absent?.subject;
+  return undefined;
+};
+
 const draft = (kind: MessageKind, context: MessageContext): Draft => {
   const language = context.registration.locale ?? context.event.language;
   const text = TEXT[language];
@@ -66,13 +73,8 @@ const draft = (kind: MessageKind, context: MessageContext): Draft => {
   };
   return {
     language,
-    subject: `${text.subjects[kind]}${text.colon} ${event.title}`,
-    blocks: [
-      paragraph(text.hello(addresseeName(registration))),
-      ...BODIES[kind](context, parts),
-      paragraph(text.replyHint),
-      paragraph(`— ${context.organiser.name}`),
-    ],
+    subject: followUpSubject(kind, event) ?? `${text.subjects[kind]}${text.colon} ${event.title}`,
+    blocks: framed(text, addresseeName(registration), context.organiser.name, BODIES[kind](context, parts)),
     checkInCode: parts.checkInCode,
   };
 };

@@ -1,5 +1,12 @@
 import { type EventChange, type EventRecord, eventChanges } from '../events/model.js';
-import { offsetMs, reconfirmAskAt, releasable, reminderOffsets } from '../events/reminders.js';
+import {
+  FOLLOW_UP_LATEST_MS,
+  followUpAt,
+  offsetMs,
+  reconfirmAskAt,
+  releasable,
+  reminderOffsets,
+} from '../events/reminders.js';
 import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';
@@ -29,11 +36,21 @@ export const registrationKinds = [
 export type RegistrationKind = (typeof registrationKinds)[number];
 
 /** Messages about an event, sent to many registrants through the fan-out queue. */
-export const fanoutKinds = ['event_changed', 'event_cancelled', 'reminder', 'reconfirm_ask'] as const;
+export const fanoutKinds = [
+  'event_changed',
+  'event_cancelled',
+  'reminder',
+  'reconfirm_ask',
+  'follow_up_attended',
+  'follow_up_absent',
+] as const;
 export type FanoutKind = (typeof fanoutKinds)[number];
 
-/** What a fan-out page does to each registrant: a message, or the reconfirmation deadline's release. */
-export type PageKind = FanoutKind | 'release';
+/**
+ * What a fan-out page does to each registrant: a message, the reconfirmation deadline's release,
+ * or the follow-up (each seat holder gets the attended or the absent message: followUpKind).
+ */
+export type PageKind = FanoutKind | 'release' | 'follow_up';
 
 export type MessageKind = RegistrationKind | FanoutKind;
 
@@ -45,11 +62,13 @@ export type MessageKind = RegistrationKind | FanoutKind;
 export type ReminderWindow = string;
 export const RECONFIRM_ASK = 'reconfirm-ask';
 export const RECONFIRM_BY = 'reconfirm-by';
+/** After the end: the follow-ups (followUpAt). */
+export const FOLLOW_UP = 'follow-up';
 const OFFSET_WINDOW = /^(\d{1,6})(h|m)$/;
 
 export const isReminderWindow = (window: unknown): window is ReminderWindow =>
   typeof window === 'string' &&
-  (window === RECONFIRM_ASK || window === RECONFIRM_BY || OFFSET_WINDOW.test(window));
+  (window === RECONFIRM_ASK || window === RECONFIRM_BY || window === FOLLOW_UP || OFFSET_WINDOW.test(window));
 
 /** The window of a reminder offset (an ISO 8601 duration already validated). */
 export const windowOf = (duration: string): ReminderWindow => {
@@ -248,11 +267,14 @@ const reminders = (next: EventRecord | undefined, before?: EventRecord): Intent 
   return { type: 'reminders', eventId: (next ?? before)?.id ?? '', slots, stale };
 };
 
-type Scheduled = Pick<EventRecord, 'startsAt' | 'format' | 'reminders' | 'reconfirmBy' | 'reconfirmAskAt'>;
+type Scheduled = Pick<
+  EventRecord,
+  'startsAt' | 'endsAt' | 'format' | 'reminders' | 'reconfirmBy' | 'reconfirmAskAt' | 'followUp'
+>;
 
 /**
- * Every schedule of an event: its reminders (its own offsets, or its format's defaults), and
- * with a reconfirmation deadline, the ask and the deadline.
+ * Every schedule of an event: its reminders (its own offsets, or its format's defaults), with
+ * a reconfirmation deadline the ask and the deadline, and with a follow-up text the follow-ups.
  */
 export const reminderSlots = (event: Scheduled): ReminderSlot[] => {
   const slots = reminderOffsets(event).map((duration) => {
@@ -263,12 +285,14 @@ export const reminderSlots = (event: Scheduled): ReminderSlot[] => {
   if (event.reconfirmBy && askAt) {
     slots.push({ window: RECONFIRM_ASK, at: askAt }, { window: RECONFIRM_BY, at: event.reconfirmBy });
   }
+  const followUp = followUpAt(event);
+  if (followUp) slots.push({ window: FOLLOW_UP, at: followUp });
   return slots;
 };
 
 /** When a window's schedule fires (undefined: the event has no such window). */
 export const reminderTime = (event: Scheduled, window: ReminderWindow): string => {
-  if (window === RECONFIRM_ASK || window === RECONFIRM_BY) {
+  if (window === RECONFIRM_ASK || window === RECONFIRM_BY || window === FOLLOW_UP) {
     return reminderSlots(event).find((slot) => slot.window === window)?.at ?? event.startsAt;
   }
   return new Date(Date.parse(event.startsAt) - windowMs(window)).toISOString();
@@ -282,10 +306,35 @@ const EARLY_TOLERANCE_MS = 5 * 60_000;
  * the ask may go a little early; the deadline never does), and the event has not started.
  */
 export const reminderDue = (event: EventRecord, window: ReminderWindow, now: Date): boolean => {
+  if (window === FOLLOW_UP) return followUpDue(event, now);
   const slot = reminderSlots(event).find((candidate) => candidate.window === window);
   if (event.status !== 'published' || !slot || now.toISOString() >= event.startsAt) return false;
   const tolerance = window === RECONFIRM_BY ? 0 : EARLY_TOLERANCE_MS;
   return now.getTime() >= Date.parse(slot.at) - tolerance;
+};
+
+/**
+ * Whether the follow-ups may go now: the event took place (not cancelled), has a follow-up text,
+ * its time is reached (never early: check-ins must be in) and not long past.
+ */
+export const followUpDue = (event: EventRecord, now: Date): boolean => {
+  const at = followUpAt(event);
+  if (event.status !== 'published' || !at) return false;
+  return now.getTime() >= Date.parse(at) && now.getTime() < Date.parse(at) + FOLLOW_UP_LATEST_MS;
+};
+
+/**
+ * Which follow-up a registrant gets: seat holders only; "attended" if they checked in or joined
+ * online, "absent" otherwise; none when the organiser wrote no text for them.
+ */
+export const followUpKind = (
+  registration: Pick<RegistrationRecord, 'status' | 'checkedInAt' | 'joinedAt'>,
+  event: Pick<EventRecord, 'followUp'>,
+): 'follow_up_attended' | 'follow_up_absent' | undefined => {
+  if (registration.status !== 'confirmed') return undefined;
+  const came = Boolean(registration.checkedInAt || registration.joinedAt);
+  if (came) return event.followUp?.attended ? 'follow_up_attended' : undefined;
+  return event.followUp?.absent ? 'follow_up_absent' : undefined;
 };
 
 /** Whether the reconfirmation deadline has passed (and the event is still to start): seats may go. */
@@ -301,6 +350,17 @@ export const fanoutRecipients: Record<FanoutKind, readonly RegistrationStatus[]>
   event_cancelled: ['confirmed', 'pending_confirmation', 'waitlisted'],
   reminder: ['confirmed'],
   reconfirm_ask: ['confirmed'],
+  follow_up_attended: ['confirmed'],
+  follow_up_absent: ['confirmed'],
+};
+
+const fanoutDedupeKey = (job: Pick<FanoutJob, 'sequence' | 'window'> & { kind: FanoutKind }, id: string) => {
+  if (job.kind === 'reminder') return `${id}#reminder-${job.window}`;
+  // Asked once per registration, whatever the deadline becomes.
+  if (job.kind === 'reconfirm_ask') return `${id}#reconfirm_ask`;
+  // One follow-up per registration, attended or absent, whatever happens in between.
+  if (job.kind === 'follow_up_attended' || job.kind === 'follow_up_absent') return `${id}#follow_up`;
+  return `${id}#${job.kind}#seq${job.sequence}`;
 };
 
 /** One registrant's message of a fan-out page. */
@@ -312,13 +372,7 @@ export const fanoutMessage = (
   eventId: job.eventId,
   registrationId: registration.id,
   emailKey: registration.emailKey,
-  dedupeKey:
-    job.kind === 'reminder'
-      ? `${registration.id}#reminder-${job.window}`
-      : // Asked once per registration, whatever the deadline becomes.
-        job.kind === 'reconfirm_ask'
-        ? `${registration.id}#reconfirm_ask`
-        : `${registration.id}#${job.kind}#seq${job.sequence}`,
+  dedupeKey: fanoutDedupeKey(job, registration.id),
   ...(job.window ? { window: job.window } : {}),
   ...(job.changes ? { changes: job.changes } : {}),
 });
@@ -375,6 +429,10 @@ export const stillFits = (
         now.toISOString() < (event.reconfirmBy ?? '') &&
         releasable(registration, event)
       );
+    case 'follow_up_attended':
+    case 'follow_up_absent':
+      // Attendance is read again at sending time: the message fits who they turned out to be.
+      return followUpDue(event, now) && followUpKind(registration, event) === kind;
   }
 };
 

@@ -6,7 +6,7 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { RECONFIRM_ASK, RECONFIRM_BY, type ReminderSlot, type ReminderWindow } from './decide.js';
+import { FOLLOW_UP, RECONFIRM_ASK, RECONFIRM_BY, type ReminderSlot, type ReminderWindow } from './decide.js';
 
 /** EventBridge Scheduler settings for reminders (the notify function creates, moves and deletes them). */
 export interface ReminderSchedulerConfig {
@@ -49,11 +49,15 @@ export const tickReminderScheduler: ReminderScheduler = { replace: async () => {
 const NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
 
 /**
- * One schedule per event and window (`reminder-24h-…`, `reconfirm-ask-…`, `reconfirm-by-…`); an
+ * One schedule per event and window (`reminder-24h-…`, `reconfirm-ask-…`, `reconfirm-by-…`,
+ * `follow-up-…`); an
  * event id that does not fit a schedule name is hashed.
  */
 export const scheduleName = (eventId: string, window: ReminderWindow): string => {
-  const prefix = window === RECONFIRM_ASK || window === RECONFIRM_BY ? window : `reminder-${window}`;
+  const prefix =
+    window === RECONFIRM_ASK || window === RECONFIRM_BY || window === FOLLOW_UP
+      ? window
+      : `reminder-${window}`;
   const plain = `${prefix}-${eventId}`;
   if (NAME.test(plain)) return plain;
   return `${prefix}-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;

@@ -3,7 +3,14 @@ import '../wiring/token-key.js';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { EventRepository } from '../events/ports.js';
 import { releasable } from '../events/reminders.js';
-import { fanoutMessage, fanoutRecipients, type MessageIntent, releaseDue } from '../notify/decide.js';
+import {
+  fanoutMessage,
+  fanoutRecipients,
+  followUpDue,
+  followUpKind,
+  type MessageIntent,
+  releaseDue,
+} from '../notify/decide.js';
 import { type FanoutQueue, parseQueueMessage, type QueueMessage } from '../notify/fanout-queue.js';
 import { scrubbed } from '../notify/scrub.js';
 import { type SendDeps, type SendResult, sendOne } from '../notify/send.js';
@@ -67,10 +74,13 @@ export const processQueueMessage = async (message: QueueMessage, deps: FanoutDep
     if (page.next) await deps.queue.enqueue({ type: 'page', job: { ...job, cursor: page.next } });
     return;
   }
-  const recipients = fanoutRecipients[job.kind];
+  // A follow-up's message depends on each registrant's attendance (followUpKind), read now.
+  const followUp = job.kind === 'follow_up' ? await deps.events.get(job.eventId) : undefined;
+  if (job.kind === 'follow_up' && (!followUp || !followUpDue(followUp.event, deps.clock()))) return;
   for (const registration of page.items) {
-    if (!recipients.includes(registration.status)) continue;
-    const intent = fanoutMessage({ ...job, kind: job.kind }, registration);
+    const kind = job.kind === 'follow_up' ? followUp && followUpKind(registration, followUp.event) : job.kind;
+    if (!kind || !fanoutRecipients[kind].includes(registration.status)) continue;
+    const intent = fanoutMessage({ ...job, kind }, registration);
     try {
       await deps.send(intent);
     } catch (error) {

@@ -27,7 +27,10 @@ const CSV_HEADERS = {
     createdAt: 'Inscription',
     confirmedAt: 'Confirmation',
     cancelledAt: 'Annulation',
+    reconfirmedAt: 'Venue confirmée',
+    rsvp: 'Réponse agenda',
     checkedInAt: 'Arrivée',
+    joinedAt: 'Connexion en ligne',
     consentAt: 'Consentement',
     consentVersion: 'Version du consentement',
     referrer: 'Page d’origine',
@@ -46,7 +49,10 @@ const CSV_HEADERS = {
     createdAt: 'Registered',
     confirmedAt: 'Confirmed',
     cancelledAt: 'Cancelled',
+    reconfirmedAt: 'Reconfirmed',
+    rsvp: 'Calendar answer',
     checkedInAt: 'Checked in',
+    joinedAt: 'Joined online',
     consentAt: 'Consent given',
     consentVersion: 'Consent version',
     referrer: 'Referring page',
@@ -72,6 +78,11 @@ const CSV_STATUSES: Record<CsvLanguage, Record<RegistrationStatus, string>> = {
 
 /** The source's parameters, titled by their own names in both languages (what marketing tools call them). */
 const SOURCE_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'ref'] as const;
+/** The calendar's answer to the invitation (attendance.rsvp), as the organiser reads it. */
+const CSV_RSVP: Record<CsvLanguage, Record<NonNullable<RegistrationRecord['rsvp']>, string>> = {
+  fr: { accepted: 'Acceptée', declined: 'Refusée', tentative: 'Peut-être' },
+  en: { accepted: 'Accepted', declined: 'Declined', tentative: 'Maybe' },
+};
 
 export type CsvLanguage = keyof typeof CSV_HEADERS;
 
@@ -126,7 +137,10 @@ export const registrationsCsv = (
     timed(titles.createdAt),
     timed(titles.confirmedAt),
     timed(titles.cancelledAt),
+    timed(titles.reconfirmedAt),
+    titles.rsvp,
     timed(titles.checkedInAt),
+    timed(titles.joinedAt),
     timed(titles.consentAt),
     titles.consentVersion,
     // Where the person came from and their marketing consent (functions/sources/).
@@ -148,7 +162,10 @@ export const registrationsCsv = (
     time(r.createdAt),
     time(r.confirmedAt),
     time(r.cancelledAt),
+    time(r.reconfirmedAt),
+    r.rsvp ? CSV_RSVP[options.language][r.rsvp] : '',
     time(r.checkedInAt),
+    time(r.joinedAt),
     time(r.consentAt),
     r.consentVersion ?? '',
     ...SOURCE_FIELDS.map((field) => r.source?.[field] ?? ''),
@@ -196,6 +213,8 @@ export interface AttendanceStats {
   confirmed: number;
   reconfirmed: number;
   released: number;
+  /** Seats given up with "Decline" in a calendar (the registration cancelled with rsvp declined). */
+  declined: number;
   checkedIn: number;
   joined: number;
   /** Once the event is over (null before): seat holders neither checked in nor joined online. */
@@ -207,7 +226,8 @@ export interface AttendanceStats {
 /**
  * How far seat holders came (API.md, "Attendance"), from the registrations: `reconfirmed`
  * counts those who said so and those seated after the ask (isReconfirmed); `released`, the
- * seats the reconfirmation deadline gave to the waitlist. Erased seat holders count
+ * seats the reconfirmation deadline gave to the waitlist; `declined`, those a calendar's
+ * "Decline" gave up. Erased seat holders count
  * anonymously, as confirmed and, if they were, checked in.
  */
 export const attendanceStats = (
@@ -226,6 +246,7 @@ export const attendanceStats = (
     confirmed,
     reconfirmed: seated.filter((r) => isReconfirmed(r, event)).length,
     released: registrations.filter((r) => r.cancelledBy === 'not_reconfirmed').length,
+    declined: registrations.filter((r) => r.status === 'cancelled' && r.rsvp === 'declined').length,
     checkedIn: seated.filter((r) => r.checkedInAt).length + erasedSeated.filter((r) => r.checkedIn).length,
     joined: seated.filter((r) => r.joinedAt).length,
     noShow: over ? confirmed - came : null,

@@ -1,6 +1,7 @@
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
 import {
+  FOLLOW_UP,
   isReminderWindow,
   type PageKind,
   RECONFIRM_ASK,
@@ -34,29 +35,33 @@ export type RemindResult = { status: 'queued' } | { status: 'skipped'; reason: '
 const isReminderInput = (input: unknown): input is ReminderInput =>
   typeof (input as ReminderInput)?.eventId === 'string' && isReminderWindow((input as ReminderInput).window);
 
-const pageKindOf = (window: string): PageKind =>
-  window === RECONFIRM_ASK ? 'reconfirm_ask' : window === RECONFIRM_BY ? 'release' : 'reminder';
+const pageKindOf = (window: string): PageKind => {
+  if (window === FOLLOW_UP) return 'follow_up';
+  return window === RECONFIRM_ASK ? 'reconfirm_ask' : window === RECONFIRM_BY ? 'release' : 'reminder';
+};
 
 /** A scheduler firing this much before the deadline is retried rather than dropped. */
 const DEADLINE_RETRY_MS = 5 * 60_000;
 
 export const remind = async (input: unknown, deps: RemindDeps): Promise<RemindResult> => {
   if (!isReminderInput(input)) {
-    throw new Error('Expected {eventId, window: "24h" | "90m" | "reconfirm-ask" | "reconfirm-by"}');
+    throw new Error(
+      'Expected {eventId, window: "24h" | "90m" | "reconfirm-ask" | "reconfirm-by" | "follow-up"}',
+    );
   }
   const found = await deps.events.get(input.eventId);
   if (!found) return { status: 'skipped', reason: 'no_event' };
   const { event } = found;
   const now = deps.clock();
   if (!reminderDue(event, input.window, now)) {
-    const deadline = reminderSlots(event).find((slot) => slot.window === RECONFIRM_BY);
-    if (
-      input.window === RECONFIRM_BY &&
-      deadline &&
-      Date.parse(deadline.at) - now.getTime() < DEADLINE_RETRY_MS
-    ) {
+    // The deadline and the follow-ups never go early (seats, and check-ins still coming in).
+    const deadline = reminderSlots(event).find(
+      (slot) => slot.window === input.window && (slot.window === RECONFIRM_BY || slot.window === FOLLOW_UP),
+    );
+    const early = deadline ? Date.parse(deadline.at) - now.getTime() : 0;
+    if (early > 0 && early < DEADLINE_RETRY_MS) {
       // Seats never go early: failing makes EventBridge Scheduler try again (its retry policy).
-      throw new Error(`Reconfirmation deadline of ${event.id} not reached yet; try again`);
+      throw new Error(`${input.window} of ${event.id} not reached yet; try again`);
     }
     log.warn('reminder not due; skipped', { eventId: event.id, window: input.window });
     return { status: 'skipped', reason: 'not_due' };

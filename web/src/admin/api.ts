@@ -30,8 +30,16 @@ export interface EventAdmin extends Omit<EventPublic, 'status' | 'venue' | 'mark
   reconfirmAskAt: string | null;
   /** The marketing consent box's text; null: no box. */
   marketingConsentText: string | null;
+  /** The messages sent once after the end; null: none. */
+  followUp?: FollowUp | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface FollowUp {
+  attended?: { subject: string; body: string };
+  absent?: { subject: string; body: string };
+  replayUrl?: string;
 }
 
 export interface RegistrationAdmin {
@@ -87,6 +95,8 @@ export interface AttendanceStats {
   confirmed: number;
   reconfirmed: number;
   released: number;
+  /** Absent from servers older than this page. */
+  declined?: number;
   checkedIn: number;
   joined: number;
   noShow: number | null;

@@ -44,28 +44,43 @@ const countTiles = (counts: Counts) =>
     ),
   );
 
-/** Who said "still coming", and the seats the reconfirmation deadline gave to the waitlist. */
-const attendanceTiles = (attendance: NonNullable<Stats['attendance']>) =>
-  h(
-    'dl',
-    { class: 'tiles', id: 'attendance' },
-    (
-      [
-        ['reconfirmed', 'statReconfirmed'],
-        ['released', 'statReleased'],
-      ] as const
-    ).map(([key, label]) =>
-      h(
-        'div',
-        { class: 'tile', 'data-count': key },
-        h('dt', {}, t(label)),
-        h('dd', {}, attendance[key].toLocaleString(locale())),
-      ),
+/**
+ * Who came and who answered (API.md, "Attendance"), beside the counts (seat holders and checked
+ * in are there): joined online (not for an event in person), once it is over the no-shows and
+ * the show-up rate; who said "still coming", the seats the deadline released and those a
+ * calendar's "Decline" gave up.
+ */
+const attendanceTiles = (attendance: NonNullable<Stats['attendance']>, format: EventAdmin['format']) => {
+  const number = (n: number) => n.toLocaleString(locale());
+  const rate = (n: number) => n.toLocaleString(locale(), { style: 'percent', maximumFractionDigits: 0 });
+  const figures: [string, AdminKey, string | null][] = [
+    ['joined', 'statJoined', format === 'in_person' ? null : number(attendance.joined)],
+    ['noShow', 'statNoShow', attendance.noShow === null ? null : number(attendance.noShow)],
+    ['showUpRate', 'statShowUpRate', attendance.showUpRate === null ? null : rate(attendance.showUpRate)],
+    ['reconfirmed', 'statReconfirmed', number(attendance.reconfirmed)],
+    ['released', 'statReleased', number(attendance.released)],
+    ['declined', 'statDeclined', number(attendance.declined ?? 0)],
+  ];
+  return [
+    h('h2', { id: 'attendance-title' }, t('attendanceTitle')),
+    h(
+      'dl',
+      { class: 'tiles', id: 'attendance', 'aria-labelledby': 'attendance-title' },
+      figures
+        .filter(([, , shown]) => shown !== null)
+        .map(([key, label, shown]) =>
+          h('div', { class: 'tile', 'data-count': key }, h('dt', {}, t(label)), h('dd', {}, shown)),
+        ),
     ),
-  );
+  ];
+};
 
 /** The chart (uPlot, loaded now) with the same numbers as a table for screen readers and print. */
-const statsBlock = (stats: Stats, keepDestroy: (destroy: () => void) => void) => {
+const statsBlock = (
+  stats: Stats,
+  format: EventAdmin['format'],
+  keepDestroy: (destroy: () => void) => void,
+) => {
   const days = stats.registrationsByDay;
   const total = days.reduce(
     (sum, day) => sum + day.confirmed + (day.pendingConfirmation ?? 0) + day.waitlisted + day.cancelled,
@@ -111,8 +126,9 @@ const statsBlock = (stats: Stats, keepDestroy: (destroy: () => void) => void) =>
   const section = h(
     'section',
     { class: 'stats', 'aria-labelledby': 'stats-title' },
+    // Who came first (the figures people ask for after the event), then registrations per day.
+    stats.attendance ? attendanceTiles(stats.attendance, format) : null,
     h('h2', { id: 'stats-title' }, t('perDayTitle')),
-    stats.attendance ? attendanceTiles(stats.attendance) : null,
     days.length ? canvas : h('p', { class: 'muted' }, t('noRegistrationsYet')),
     days.length
       ? h('details', {}, h('summary', {}, t('chartData')), h('div', { class: 'table-wrap' }, table))
@@ -280,7 +296,7 @@ export const dashboardView = (api: AdminApi, initial: EventAdmin, stats: Stats |
     destroyChart = undefined;
     replace(
       statsSlot,
-      statsBlock(fresh, (destroy) => {
+      statsBlock(fresh, event.format, (destroy) => {
         destroyChart = destroy;
       }),
     );

@@ -6,6 +6,7 @@ import { type FieldProblem, problemsOfServerFields } from '../field-problems.js'
 import { locale } from '../i18n-core.js';
 import type { AdminApi, EventAdmin } from './api.js';
 import { registrantsOf } from './events.js';
+import { followUpOf, followUpSection } from './follow-up.js';
 import { type AdminKey, type AdminPluralKey, plural, t } from './i18n.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
 import {
@@ -248,6 +249,7 @@ const readForm = (form: HTMLElement, original?: EventAdmin) => {
     ...remindersOf(form, original),
     reconfirmBy: instant('ed-reconfirmBy', original?.reconfirmBy),
     reconfirmAskAt: instant('ed-reconfirmAskAt', original?.reconfirmAskAt),
+    followUp: followUpOf(form),
     agenda: rowsOf(form, 'agenda').map(({ text }) => {
       // A row without a day of its own (a one-day event) is on the event's day.
       const day = text('day') || value(form, 'ed-startsAt').slice(0, 10);
@@ -717,6 +719,20 @@ export const editorView = (
         ),
       ),
     ),
+    // The follow-ups' preview reads the event as the form has it now.
+    followUpSection(original, {
+      event: () => {
+        const data = readForm(form, original);
+        return {
+          ...data,
+          startsAt: data.startsAt ?? '',
+          endsAt: data.endsAt ?? '',
+          venue: data.venue,
+          language: data.language as 'fr' | 'en',
+          organiserName: original?.organiserName ?? '',
+        };
+      },
+    }),
     agenda,
     speakers,
     questions,

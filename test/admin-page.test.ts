@@ -765,6 +765,31 @@ describe('admin page in Chromium', () => {
     await english.context.close();
   });
 
+  it('fits a 360 px phone on every view, header included, in French and English', async () => {
+    const { context, page } = await openPage({ phone: true });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await login(page);
+    const widths = [];
+    for (const language of ['FR', 'EN']) {
+      await page.getByRole('button', { name: language, exact: true }).click();
+      for (const view of [
+        '#/',
+        '#/new',
+        '#/events/social-crm',
+        '#/events/social-crm/edit',
+        '#/events/social-crm/scan',
+        '#/api-keys',
+        '#/webhooks',
+      ]) {
+        await page.goto(`${baseUrl}/admin${view}`);
+        await visible(page.locator('main h1'));
+        widths.push(`${language} ${view} ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
+      }
+    }
+    expect(widths.filter((line) => !line.endsWith(' 360'))).toEqual([]);
+    await context.close();
+  });
+
   it('raised no console error, CSP violation, page error or dialog', () => {
     expect(problems).toEqual([]);
   });

@@ -12,7 +12,7 @@ import {
   stillFits,
 } from '../functions/notify/decide.js';
 import { scheduleName } from '../functions/notify/reminder-scheduler.js';
-import type { RegistrationRecord } from '../functions/registrations/model.js';
+import { eventRecord, seatRecord } from './support/records.js';
 
 /** Follow-ups after the event (API.md, "Attendance"): when, to whom, which one; the pure rules. */
 
@@ -27,54 +27,17 @@ const TEXTS = {
   replayUrl: 'https://replay.example/42',
 };
 
-const event = (fields: Partial<EventRecord> = {}): EventRecord => ({
-  id: 'evt_1',
-  organiserId: 'media-aces',
-  organiserName: 'Media Aces',
-  title: 'Conférence',
-  summary: '',
-  description: '',
-  format: 'hybrid',
-  venue: { name: 'Salle', address: '', city: 'Paris' },
-  joinUrl: 'https://meet.example/x',
-  startsAt: START,
-  endsAt: END,
-  timeZone: 'Europe/Paris',
-  language: 'fr',
-  capacity: 10,
-  waitlistEnabled: true,
-  requireConfirmation: false,
-  registrationOpensAt: null,
-  registrationClosesAt: null,
-  status: 'published',
-  agenda: [],
-  speakers: [],
-  questions: [],
-  followUp: TEXTS,
-  sequence: 0,
-  createdAt: '2030-03-01T00:00:00.000Z',
-  updatedAt: '2030-03-01T00:00:00.000Z',
-  ...fields,
-});
+const event = (fields: Partial<EventRecord> = {}): EventRecord =>
+  eventRecord({
+    format: 'hybrid',
+    joinUrl: 'https://meet.example/x',
+    startsAt: START,
+    endsAt: END,
+    followUp: TEXTS,
+    ...fields,
+  });
 
-const seat = (fields: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
-  id: 'reg_1',
-  eventId: 'evt_1',
-  emailKey: 'k1',
-  shard: 0,
-  name: 'Camille',
-  email: 'camille@example.com',
-  answers: {},
-  locale: 'fr',
-  status: 'confirmed',
-  tokenHashes: ['h'],
-  tokenSealed: 's',
-  consentAt: '2030-03-02T00:00:00.000Z',
-  createdAt: '2030-03-02T00:00:00.000Z',
-  updatedAt: '2030-03-02T00:00:00.000Z',
-  confirmedAt: '2030-03-02T00:00:00.000Z',
-  ...fields,
-});
+const seat = seatRecord;
 
 describe('who gets which follow-up', () => {
   it('attended: checked in or joined online; absent: the other seat holders', () => {

@@ -27,8 +27,8 @@ import {
   windowOf,
 } from '../functions/notify/decide.js';
 import { scheduleName } from '../functions/notify/reminder-scheduler.js';
-import type { RegistrationRecord } from '../functions/registrations/model.js';
 import { attendanceStats } from '../functions/registrations/report.js';
+import { eventRecord, seatRecord } from './support/records.js';
 
 /** Reminder offsets, the reconfirmation's ask and deadline, and who it releases: the pure rules. */
 
@@ -36,53 +36,9 @@ const START = '2030-04-10T08:00:00.000Z';
 const BY = '2030-04-09T08:00:00.000Z'; // a day before
 const DEFAULT_ASK = '2030-04-07T08:00:00.000Z'; // 48 h before the deadline
 
-const event = (fields: Partial<EventRecord> = {}): EventRecord => ({
-  id: 'evt_1',
-  organiserId: 'media-aces',
-  organiserName: 'Media Aces',
-  title: 'Conférence',
-  summary: '',
-  description: '',
-  format: 'in_person',
-  venue: { name: 'Salle', address: '', city: 'Paris' },
-  joinUrl: null,
-  startsAt: START,
-  endsAt: '2030-04-10T10:00:00.000Z',
-  timeZone: 'Europe/Paris',
-  language: 'fr',
-  capacity: 10,
-  waitlistEnabled: true,
-  requireConfirmation: false,
-  registrationOpensAt: null,
-  registrationClosesAt: null,
-  status: 'published',
-  agenda: [],
-  speakers: [],
-  questions: [],
-  sequence: 0,
-  createdAt: '2030-03-01T00:00:00.000Z',
-  updatedAt: '2030-03-01T00:00:00.000Z',
-  ...fields,
-});
+const event = (fields: Partial<EventRecord> = {}): EventRecord => eventRecord({ startsAt: START, ...fields });
 
-const seat = (fields: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
-  id: 'reg_1',
-  eventId: 'evt_1',
-  emailKey: 'k1',
-  shard: 0,
-  name: 'Camille',
-  email: 'camille@example.com',
-  answers: {},
-  locale: 'fr',
-  status: 'confirmed',
-  tokenHashes: ['h'],
-  tokenSealed: 's',
-  consentAt: '2030-03-02T00:00:00.000Z',
-  createdAt: '2030-03-02T00:00:00.000Z',
-  updatedAt: '2030-03-02T00:00:00.000Z',
-  confirmedAt: '2030-03-02T00:00:00.000Z',
-  ...fields,
-});
+const seat = seatRecord;
 
 describe('reminder offsets', () => {
   it('reads ISO 8601 weeks, days, hours and minutes, within a minute and 60 days', () => {

@@ -6,16 +6,9 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
  * one is tried again. Pure: the store, the sender and the queues are beside it.
  */
 
-export const webhookEventTypes = [
-  'registration.created',
-  'registration.confirmed',
-  'registration.waitlisted',
-  'registration.cancelled',
-  'registration.checked_in',
-  'event.updated',
-  'event.cancelled',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+import type { WebhookEventType } from './event-types.js';
+
+export { type WebhookEventType, webhookEventTypes } from './event-types.js';
 
 /** A sent-only test delivery (the admin's button); never a subscription's choice. */
 export const TEST_EVENT_TYPE = 'webhook.test';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { identifier } from '../platform/fields.js';
-import { webhookEventTypes } from './model.js';
+import { webhookEventTypes } from './event-types.js';
 
 /** Admin input for webhooks. Browser-safe: the admin page validates with it too. */
 export const webhookCreateInput = z.object({

@@ -1,3 +1,4 @@
+import { webhookEventTypes } from '../../../functions/webhooks/event-types.js';
 import { ApiError } from '../api.js';
 import { shortDateTime } from '../dates.js';
 import { h, replace } from '../dom.js';
@@ -11,16 +12,8 @@ import { announce, confirmAction, errorText, labelled, setFieldError } from './u
  * right after it is made, with a copy button.
  */
 
-/** The types an organiser may subscribe to (functions/webhooks/model.ts). */
-const EVENT_TYPES = [
-  'registration.created',
-  'registration.confirmed',
-  'registration.waitlisted',
-  'registration.cancelled',
-  'registration.checked_in',
-  'event.updated',
-  'event.cancelled',
-] as const;
+/** The types an organiser may subscribe to. */
+const EVENT_TYPES = webhookEventTypes;
 
 const deliveryStatus = (status: DeliveryAdmin['status']) => t(`delivery_${status}` as AdminKey);
 

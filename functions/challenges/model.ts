@@ -1,4 +1,5 @@
-import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { purposeKey } from '../platform/tokens.js';
 
 /**
  * The proof of work an organiser may require to register (`requireChallenge`), in ALTCHA's
@@ -39,7 +40,7 @@ export type ChallengeRefusal = 'missing' | 'not solved' | 'for another event' | 
  * rather than that key itself. Hex text, as ALTCHA's libraries take their key.
  */
 export const challengeKeyFrom = (tokenKey: Buffer): string =>
-  Buffer.from(hkdfSync('sha256', tokenKey, '', 'inscriptions/registration-challenge', 32)).toString('hex');
+  purposeKey(tokenKey, 'registration-challenge').toString('hex');
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const sign = (key: string, challenge: string): string =>

@@ -1,5 +1,6 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InviteReplyTo } from '../calendar/ical.js';
+import { idHex, idOfHex, purposeKey } from '../platform/tokens.js';
 
 /**
  * The address a registration's calendar answers go to: `rsvp+<id>.<tag>@<reply domain>`, one
@@ -13,7 +14,6 @@ import type { InviteReplyTo } from '../calendar/ical.js';
 
 export const REPLY_LOCAL_PART = 'rsvp';
 const TAG_HEX = 16;
-const ID_PREFIX = 'reg_';
 
 export interface ReplyAddresses {
   /** The registration's reply address, or undefined when this deployment receives no mail. */
@@ -24,8 +24,7 @@ export interface ReplyAddresses {
   inviteReplyTo(registrationId: string): InviteReplyTo;
 }
 
-export const replyKeyFrom = (tokenKey: Buffer): Buffer =>
-  Buffer.from(hkdfSync('sha256', tokenKey, '', 'inscriptions/calendar-reply-address', 32));
+export const replyKeyFrom = (tokenKey: Buffer): Buffer => purposeKey(tokenKey, 'calendar-reply-address');
 
 const ADDRESS = new RegExp(`^${REPLY_LOCAL_PART}\\+([0-9a-f]{2,64})\\.([0-9a-f]{${TAG_HEX}})@(.+)$`);
 
@@ -52,8 +51,8 @@ export const replyAddresses = (
         : { address: `noreply@${new URL(publicBaseUrl).hostname}`, read: false };
     },
     for(registrationId) {
-      if (!wanted || !registrationId.startsWith(ID_PREFIX)) return undefined;
-      const hex = Buffer.from(registrationId.slice(ID_PREFIX.length), 'base64url').toString('hex');
+      const hex = idHex(registrationId, 'reg');
+      if (!wanted || !hex) return undefined;
       return `${REPLY_LOCAL_PART}+${hex}.${tagOf(hex)}@${wanted}`;
     },
     registrationOf(address) {
@@ -63,7 +62,7 @@ export const replyAddresses = (
       if (at !== wanted || hex.length % 2 !== 0) return undefined;
       const expected = Buffer.from(tagOf(hex));
       if (!timingSafeEqual(expected, Buffer.from(tag))) return undefined;
-      return `${ID_PREFIX}${Buffer.from(hex, 'hex').toString('base64url')}`;
+      return idOfHex(hex, 'reg');
     },
   };
   return addresses;

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Manage tokens: 256 random bits, handed out once in the manage link. The table keeps
@@ -35,6 +42,26 @@ export const unsealToken = (sealed: string, key: Buffer): string => {
   decipher.setAuthTag(raw.subarray(12, 28));
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 };
+
+/**
+ * A key of its own for one purpose (challenges, reply addresses, attendance codes...), derived
+ * from the manage token key with HKDF-SHA256 under the purpose's label: none stands in for another.
+ */
+export const purposeKey = (tokenKey: Buffer, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', tokenKey, '', `inscriptions/${purpose}`, 32));
+
+/**
+ * An id made by newId as the lower-case hex of its random bytes, for places that may fold case
+ * (mail addresses, QR codes); undefined for an id of another kind.
+ */
+export const idHex = (id: string, prefix: string): string | undefined =>
+  id.startsWith(`${prefix}_`)
+    ? Buffer.from(id.slice(prefix.length + 1), 'base64url').toString('hex') || undefined
+    : undefined;
+
+/** The id whose bytes `hex` spells (even length, checked by the caller's pattern). */
+export const idOfHex = (hex: string, prefix: string): string =>
+  `${prefix}_${Buffer.from(hex, 'hex').toString('base64url')}`;
 
 /** Random, URL-safe identifiers for events and registrations (96 bits). */
 export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url')}`;

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { idHex, idOfHex, purposeKey } from '../platform/tokens.js';
 
 /**
  * A seat holder's attendance code: the QR code scanned at the door and the key of their personal
@@ -8,7 +9,6 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
  * holds in its compact alphanumeric mode; read case-insensitively (a link may be folded).
  */
 
-const ID_PREFIX = 'reg_';
 const TAG_HEX = 16;
 const CODE = new RegExp(`^([0-9A-F]{2,64})([0-9A-F]{${TAG_HEX}})$`);
 
@@ -19,8 +19,7 @@ export interface AttendanceCodes {
   registrationOf(code: string): string | undefined;
 }
 
-export const attendanceKeyFrom = (tokenKey: Buffer): Buffer =>
-  Buffer.from(hkdfSync('sha256', tokenKey, '', 'inscriptions/attendance-code', 32));
+export const attendanceKeyFrom = (tokenKey: Buffer): Buffer => purposeKey(tokenKey, 'attendance-code');
 
 export const attendanceCodes = (tokenKey: () => Buffer): AttendanceCodes => {
   let key: Buffer | undefined;
@@ -30,10 +29,7 @@ export const attendanceCodes = (tokenKey: () => Buffer): AttendanceCodes => {
   };
   return {
     for(registrationId) {
-      if (!registrationId.startsWith(ID_PREFIX)) return undefined;
-      const hex = Buffer.from(registrationId.slice(ID_PREFIX.length), 'base64url')
-        .toString('hex')
-        .toUpperCase();
+      const hex = idHex(registrationId, 'reg')?.toUpperCase();
       return hex ? `${hex}${tagOf(hex)}` : undefined;
     },
     registrationOf(code) {
@@ -42,7 +38,7 @@ export const attendanceCodes = (tokenKey: () => Buffer): AttendanceCodes => {
       const [, hex = '', tag = ''] = match;
       if (hex.length % 2 !== 0 || !timingSafeEqual(Buffer.from(tagOf(hex)), Buffer.from(tag)))
         return undefined;
-      return `${ID_PREFIX}${Buffer.from(hex, 'hex').toString('base64url')}`;
+      return idOfHex(hex, 'reg');
     },
   };
 };

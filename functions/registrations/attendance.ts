@@ -79,7 +79,9 @@ export const recordJoin = async (
 ): Promise<boolean> => {
   if (registration.joinedAt || registration.status !== 'confirmed') return false;
   try {
-    await table.write(new Transaction().add('joined', table.writes.joined(registration, now)));
+    await table.write(
+      new Transaction().add('joined', table.writes.stampedOnce(registration, 'joinedAt', now)),
+    );
     return true;
   } catch (error) {
     if (!failedConditions(error).has('joined')) throw error;

@@ -23,7 +23,9 @@ export const reconfirm = async (
     throw new AppError('invalid_state', 'This event is over or cancelled');
   }
   try {
-    await table.write(new Transaction().add('reconfirmed', table.writes.reconfirmed(registration, now)));
+    await table.write(
+      new Transaction().add('reconfirmed', table.writes.stampedOnce(registration, 'reconfirmedAt', now)),
+    );
   } catch (error) {
     if (!failedConditions(error).has('reconfirmed')) throw error;
     // Answered meanwhile (a second click), or released or cancelled meanwhile: the stored state says.

@@ -193,32 +193,22 @@ export class RegistrationWrites {
     };
   }
 
-  /** The personal join link's first use (`joinedAt`): set once, only on a confirmed registration. */
-  joined(registration: RegistrationRecord, now: Date): TransactItem {
+  /**
+   * A moment that happens once to a seat holder, stamped only the first time and only on a
+   * confirmed registration: the personal join link's first use (`joinedAt`), "still coming"
+   * (`reconfirmedAt`).
+   */
+  stampedOnce(
+    registration: RegistrationRecord,
+    attribute: 'joinedAt' | 'reconfirmedAt',
+    now: Date,
+  ): TransactItem {
     return {
       Update: {
         TableName: this.tableName,
         Key: keyOf(registration),
-        UpdateExpression: 'SET joinedAt = :now, updatedAt = :now',
-        ConditionExpression: '#status = :confirmed AND #id = :id AND attribute_not_exists(joinedAt)',
-        ExpressionAttributeNames: { '#status': 'status', '#id': 'id' },
-        ExpressionAttributeValues: {
-          ':confirmed': 'confirmed',
-          ':id': registration.id,
-          ':now': now.toISOString(),
-        },
-      },
-    };
-  }
-
-  /** "Still coming": the time set once, only on a confirmed registration. */
-  reconfirmed(registration: RegistrationRecord, now: Date): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keyOf(registration),
-        UpdateExpression: 'SET reconfirmedAt = :now, updatedAt = :now',
-        ConditionExpression: '#status = :confirmed AND #id = :id AND attribute_not_exists(reconfirmedAt)',
+        UpdateExpression: `SET ${attribute} = :now, updatedAt = :now`,
+        ConditionExpression: `#status = :confirmed AND #id = :id AND attribute_not_exists(${attribute})`,
         ExpressionAttributeNames: { '#status': 'status', '#id': 'id' },
         ExpressionAttributeValues: {
           ':confirmed': 'confirmed',

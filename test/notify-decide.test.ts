@@ -11,59 +11,28 @@ import {
   stillFits,
 } from '../functions/notify/decide.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
+import { eventRecord, seatRecord } from './support/records.js';
 
 /** decide.ts alone: every transition of a registration or an event, and what it asks for. */
 
 const T0 = '2030-03-01T09:00:00.000Z';
 const T1 = '2030-03-01T10:00:00.000Z';
 
-const registration = (fields: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
-  id: 'reg_1',
-  eventId: 'evt_1',
-  emailKey: 'hash1',
-  shard: 0,
-  name: 'Camille',
-  email: 'camille@example.com',
-  answers: {},
-  locale: 'fr',
-  status: 'confirmed',
-  tokenHashes: ['h'],
-  tokenSealed: 's',
-  consentAt: T0,
-  createdAt: T0,
-  updatedAt: T0,
-  confirmedAt: T0,
-  ...fields,
-});
+const registration = (fields: Partial<RegistrationRecord> = {}): RegistrationRecord =>
+  seatRecord({ emailKey: 'hash1', consentAt: T0, createdAt: T0, updatedAt: T0, confirmedAt: T0, ...fields });
 
-const event = (fields: Partial<EventRecord> = {}): EventRecord => ({
-  id: 'evt_1',
-  organiserId: 'media-aces',
-  organiserName: 'Media Aces',
-  title: 'Webinar',
-  summary: '',
-  description: '',
-  format: 'online',
-  venue: null,
-  joinUrl: 'https://meet.example/room',
-  startsAt: '2030-04-01T08:00:00.000Z',
-  endsAt: '2030-04-01T09:00:00.000Z',
-  timeZone: 'Europe/Paris',
-  language: 'fr',
-  capacity: 10,
-  waitlistEnabled: true,
-  requireConfirmation: false,
-  registrationOpensAt: null,
-  registrationClosesAt: null,
-  status: 'published',
-  agenda: [],
-  speakers: [],
-  questions: [],
-  sequence: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  ...fields,
-});
+const event = (fields: Partial<EventRecord> = {}): EventRecord =>
+  eventRecord({
+    title: 'Webinar',
+    format: 'online',
+    venue: null,
+    joinUrl: 'https://meet.example/room',
+    startsAt: '2030-04-01T08:00:00.000Z',
+    endsAt: '2030-04-01T09:00:00.000Z',
+    createdAt: T0,
+    updatedAt: T0,
+    ...fields,
+  });
 
 const regKeys = { pk: 'EVENT#evt_1', sk: 'REG#hash1' };
 const eventKeys = { pk: 'EVENT#evt_1', sk: 'EVENT' };

@@ -58,6 +58,11 @@ const HOT_SEATS = arg('hot-seats', 10_000);
 const HOT_REQUESTS = arg('hot-requests', 50_000);
 /** How long a transaction holds its items in the model: DynamoDB's are some 10 ms or more. */
 const HOT_TRANSACTION_MS = arg('hot-transaction-ms', 10);
+/** `--only=feed,bundles` runs just those parts (register, feed, bundles, hot); all by default. */
+const PARTS = ['register', 'feed', 'bundles', 'hot'] as const;
+const onlyFlag = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set(onlyFlag ? onlyFlag.slice('--only='.length).split(',') : PARTS);
+const runs = (part: (typeof PARTS)[number]) => only.has(part);
 
 const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -88,89 +93,93 @@ const main = async () => {
     setServices(services);
     process.env.LOG_LEVEL = 'silent';
 
-    // --- register: the whole path over HTTP ---
-    // Warm-up, not measured: DynamoDB Local is a JVM, several times slower on its first
-    // thousands of requests; both sides then start equally warm.
-    const warmUp = benchEvent('warm-up', WARM_UP);
-    await services.events.create(warmUp);
-    await generateLoad({
-      url: `${base}/api/events/${warmUp.id}/registrations`,
-      requests: WARM_UP * 2,
-      concurrency: CONCURRENCY,
-    });
-    await rawBurst(db, tableName, 'warm-up', WARM_UP * 2);
-    done(`warm-up: ${WARM_UP * 2} registrations and ${WARM_UP * 2} raw transactions (not measured)`);
-
-    const rawBefore = await rawBurst(db, tableName, 'raw-before', REQUESTS);
     const event = benchEvent('bench-event', CAPACITY);
     await services.events.create(event);
-    // The load comes from its own process, so the client's work does not eat the server's CPU.
-    const load = await generateLoad({
-      url: `${base}/api/events/${event.id}/registrations`,
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-    });
-    const { latencies, created, errors } = load;
-    const registerSeconds = load.seconds;
-    const stored = await services.registrations.all(event.id);
-    const storedIds = new Set(stored.map((r) => r.id));
-    const confirmed = stored.filter((r) => r.status === 'confirmed').length;
-    latencies.sort((a, b) => a - b);
-    const register = {
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      capacity: CAPACITY,
-      rps: Math.round(REQUESTS / registerSeconds),
-      p50Ms: Math.round(percentile(latencies, 0.5)),
-      p99Ms: Math.round(percentile(latencies, 0.99)),
-      confirmed,
-      waitlisted: stored.filter((r) => r.status === 'waitlisted').length,
-      oversold: Math.max(0, confirmed - CAPACITY),
-      lost: created.filter((id) => !storedIds.has(id)).length,
-      errors,
-    };
-    done(
-      `register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`,
-    );
-    results.register = register;
+    if (runs('register')) {
+      // --- register: the whole path over HTTP ---
+      // Warm-up, not measured: DynamoDB Local is a JVM, several times slower on its first
+      // thousands of requests; both sides then start equally warm.
+      const warmUp = benchEvent('warm-up', WARM_UP);
+      await services.events.create(warmUp);
+      await generateLoad({
+        url: `${base}/api/events/${warmUp.id}/registrations`,
+        requests: WARM_UP * 2,
+        concurrency: CONCURRENCY,
+      });
+      await rawBurst(db, tableName, 'warm-up', WARM_UP * 2);
+      done(`warm-up: ${WARM_UP * 2} registrations and ${WARM_UP * 2} raw transactions (not measured)`);
 
-    const rawAfter = await rawBurst(db, tableName, 'raw-after', REQUESTS);
-    // Measured on both sides of the register burst: DynamoDB Local's JVM keeps getting faster.
-    const raw = {
-      rps: Math.round((rawBefore + rawAfter) / 2),
-      beforeRps: rawBefore,
-      afterRps: rawAfter,
-    };
-    done(`raw: ${raw.rps} transactions/s (${rawBefore} before the register burst, ${rawAfter} after)`);
-    results.raw = raw;
-    results.ratio = Number((register.rps / raw.rps).toFixed(2));
+      const rawBefore = await rawBurst(db, tableName, 'raw-before', REQUESTS);
+      // The load comes from its own process, so the client's work does not eat the server's CPU.
+      const load = await generateLoad({
+        url: `${base}/api/events/${event.id}/registrations`,
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+      });
+      const { latencies, created, errors } = load;
+      const registerSeconds = load.seconds;
+      const stored = await services.registrations.all(event.id);
+      const storedIds = new Set(stored.map((r) => r.id));
+      const confirmed = stored.filter((r) => r.status === 'confirmed').length;
+      latencies.sort((a, b) => a - b);
+      const register = {
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+        capacity: CAPACITY,
+        rps: Math.round(REQUESTS / registerSeconds),
+        p50Ms: Math.round(percentile(latencies, 0.5)),
+        p99Ms: Math.round(percentile(latencies, 0.99)),
+        confirmed,
+        waitlisted: stored.filter((r) => r.status === 'waitlisted').length,
+        oversold: Math.max(0, confirmed - CAPACITY),
+        lost: created.filter((id) => !storedIds.has(id)).length,
+        errors,
+      };
+      done(
+        `register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`,
+      );
+      results.register = register;
 
-    // --- write units: from the stored items' real sizes ---
-    // A confirmed registration's transaction: its seat shard (as stored) and its registration.
-    const sample = stored.find((r) => r.status === 'confirmed');
-    const shards = await services.events.shardItems(event.id);
-    const shardItem = shards.find((item) => quotaOfSk(String(item.sk)) === (sample?.shard ?? 0)) ?? {};
-    const { Item: storedRegistration = {} } = sample
-      ? await db.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: { pk: `EVENT#${event.id}`, sk: `REG#${sample.emailKey}` },
-          }),
-        )
-      : {};
-    const bytes = { shard: itemSize(shardItem), registration: itemSize(storedRegistration) };
-    results.writeUnitsPerRegistration = transactionWriteUnits([bytes.shard, bytes.registration]);
-    results.itemBytes = bytes;
-    done(
-      `write units per confirmed registration: ${results.writeUnitsPerRegistration} (seat shard ${bytes.shard} B, registration ${bytes.registration} B; ${shards.length} shards)`,
-    );
+      const rawAfter = await rawBurst(db, tableName, 'raw-after', REQUESTS);
+      // Measured on both sides of the register burst: DynamoDB Local's JVM keeps getting faster.
+      const raw = {
+        rps: Math.round((rawBefore + rawAfter) / 2),
+        beforeRps: rawBefore,
+        afterRps: rawAfter,
+      };
+      done(`raw: ${raw.rps} transactions/s (${rawBefore} before the register burst, ${rawAfter} after)`);
+      results.raw = raw;
+      results.ratio = Number((register.rps / raw.rps).toFixed(2));
 
-    results.feed = await feed(services, base, event);
+      // --- write units: from the stored items' real sizes ---
+      // A confirmed registration's transaction: its seat shard (as stored) and its registration.
+      const sample = stored.find((r) => r.status === 'confirmed');
+      const shards = await services.events.shardItems(event.id);
+      const shardItem = shards.find((item) => quotaOfSk(String(item.sk)) === (sample?.shard ?? 0)) ?? {};
+      const { Item: storedRegistration = {} } = sample
+        ? await db.send(
+            new GetCommand({
+              TableName: tableName,
+              Key: { pk: `EVENT#${event.id}`, sk: `REG#${sample.emailKey}` },
+            }),
+          )
+        : {};
+      const bytes = { shard: itemSize(shardItem), registration: itemSize(storedRegistration) };
+      results.writeUnitsPerRegistration = transactionWriteUnits([bytes.shard, bytes.registration]);
+      results.itemBytes = bytes;
+      done(
+        `write units per confirmed registration: ${results.writeUnitsPerRegistration} (seat shard ${bytes.shard} B, registration ${bytes.registration} B; ${shards.length} shards)`,
+      );
+    }
+
+    if (runs('feed')) results.feed = await feed(services, base, event);
     server.close();
-    results.bundles = await bundles(work);
-    results.hot = [];
-    for (const shards of new Set([1, shardCountFor(HOT_SEATS)])) {
-      (results.hot as unknown[]).push(await hot({ db, tableName, shards }));
+    if (runs('bundles')) results.bundles = await bundles(work);
+    if (runs('hot')) {
+      results.hot = [];
+      for (const shards of new Set([1, shardCountFor(HOT_SEATS)])) {
+        (results.hot as unknown[]).push(await hot({ db, tableName, shards }));
+      }
     }
   } finally {
     await dynamo.stop();

@@ -25,8 +25,8 @@ import { createLocalWebhookQueue, type LocalWebhookQueue } from './webhook-queue
 /**
  * The notification path of the local runtime, wired as in AWS with local adapters: DynamoDB
  * Local's stream -> poller -> the notify handler -> the mailer (the outbox); fan-outs through
- * an in-process queue read by the fanout handler; reminders from the tick through the remind
- * code. `npm start` and the integration tests both use this one wiring.
+ * an in-process queue read by the fanout handler; webhook deliveries through a queue kept in
+ * DATA_DIR; reminders from the tick through the remind code. `npm start` and the integration tests both use this one wiring.
  */
 
 export interface LocalNotificationsOptions {
@@ -63,7 +63,7 @@ export interface LocalNotificationsOptions {
 export interface LocalNotifications {
   poller: StreamPoller;
   queue: LocalFanoutQueue;
-  /** Webhook deliveries waiting for an attempt (on the services' clock). */
+  /** Webhook deliveries waiting for an attempt (on the services' clock), kept in DATA_DIR/webhook-queue. */
   webhooks: LocalWebhookQueue;
   ledger: MailLedger;
   notify: ReturnType<typeof createNotifyHandler>;
@@ -111,7 +111,10 @@ export const startLocalNotifications = async (
   const webhooks = createLocalWebhookQueue({
     attempt: (job, attempt) => attemptDelivery(job, attempt, delivery),
     clock: services.clock,
+    dir: `${options.dataDir}/webhook-queue`,
   });
+  // The deliveries a previous run left owed, back from disk (and a broken directory fails the start).
+  await webhooks.idle();
   const notify = createNotifyHandler(
     notifyDeps(sendDeps, {
       queue,

@@ -29,6 +29,7 @@ const UNIT = [
   'test/attendance-code.test.ts',
   'test/retry.test.ts',
   'test/toolchain.test.ts',
+  'test/webhook-queue.test.ts',
 ];
 
 export default defineConfig({

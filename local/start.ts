@@ -17,7 +17,7 @@ import { config, LOCAL_REPLY_DOMAIN, mailConfig, resetConfig } from '../function
 import { createServices, setServices } from '../functions/wiring/services.js';
 import { createLocalIssuer, localAdminPassword, localUserEmail } from './auth.js';
 import { createTable } from './create-table.js';
-import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal, stopLeftover } from './dynamodb-local.js';
 import { startLocalNotifications } from './notifications.js';
 import { createOutbox } from './outbox.js';
 import { demoOrganisers, seedDemo } from './seed.js';
@@ -117,6 +117,7 @@ const main = async () => {
   const dbDir = join(dataDir, 'dynamodb');
   if (fresh) {
     step(`Starting fresh: deleting ${dbDir}`);
+    await stopLeftover(dbDir); // before its pid file goes with the folder
     await rm(dbDir, { recursive: true, force: true });
   }
 

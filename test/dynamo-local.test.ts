@@ -1,11 +1,17 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexList, tableSchema } from '../functions/platform/table.js';
 import { createTable, createTableInput } from '../local/create-table.js';
+import { localClientConfig, PID_FILE, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 
 const keySchemaOf = (partitionKey: string, sortKey: string) => [
@@ -115,4 +121,25 @@ describe('a fresh table on DynamoDB Local', () => {
     );
     expect(Item).toEqual({ pk: 'X#1', sk: 'X', n: 1 });
   });
+});
+
+describe('a DynamoDB Local left running on a data folder', () => {
+  it('is stopped by the next start on that folder, which then serves it alone', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'leftover-'));
+    // The first one stands for the child of an `npm start` killed with -9: nobody stops it.
+    const leftover = await startDynamoDbLocal({ dataDir });
+    const leftoverPid = Number(await readFile(join(dataDir, PID_FILE), 'utf8'));
+    const next = await startDynamoDbLocal({ dataDir });
+    try {
+      expect(() => process.kill(leftoverPid, 0)).toThrow();
+      expect(Number(await readFile(join(dataDir, PID_FILE), 'utf8'))).not.toBe(leftoverPid);
+      const client = new DynamoDBClient(localClientConfig(next.endpoint));
+      await expect(client.send(new ListTablesCommand({}))).resolves.toBeDefined();
+    } finally {
+      await next.stop();
+      await leftover.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    await expect(readFile(join(dataDir, PID_FILE), 'utf8')).rejects.toThrow();
+  }, 60_000);
 });

@@ -245,6 +245,27 @@ describe('registration messages', () => {
     expect(again.registration.id).not.toBe(id);
   });
 
+  it('registering again after erasing: the new invitation outranks the CANCEL of the erasure', async () => {
+    const eventId = await chain.app.publishedEvent();
+    const first = await register(eventId, person('josette'));
+    await only('josette@example.com');
+    const { id, token } = manageLink(first.manageUrl);
+    expect((await chain.app.call('DELETE', `/api/registrations/${id}?token=${token}`)).status).toBeLessThan(
+      300,
+    );
+    await chain.mails('josette@example.com');
+    // Past the view of the event a registration may reuse (EventStore.getRecent, a second).
+    await new Promise((done) => setTimeout(done, 1_100));
+    await register(eventId, person('josette'));
+    const mails = await chain.mails('josette@example.com');
+    expect(mails.map((mail) => [mail.calendar?.method, mail.calendar?.sequence])).toEqual([
+      ['REQUEST', 0],
+      ['CANCEL', 0],
+      ['REQUEST', 1],
+    ]);
+    expect(new Set(mails.map((mail) => mail.calendar?.uid)).size).toBe(1);
+  });
+
   it('registering again sends the existing registration a fresh manage link, to that address only', async () => {
     const eventId = await chain.app.publishedEvent();
     const { manageUrl } = await register(eventId, person('fanny'));

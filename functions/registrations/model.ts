@@ -79,9 +79,10 @@ export interface RegistrationRecord {
   /** Set when a manage link must be (re)sent by email: the stream carries it to the mailer. */
   linkRequestedAt?: string;
   /**
-   * How many registrations this address had for the event before this one (each cancelled, kept
-   * under its own key, see `archivedEmailKey`). Added to the invitation's SEQUENCE, so the new
-   * invitation outranks the CANCEL the address received for the last one.
+   * Added to the invitation's SEQUENCE, so the new invitation outranks the CANCEL the address
+   * received for its last registration: how many it had before this one (each cancelled, kept
+   * under its own key, see `archivedEmailKey`), or, with none kept, how many of the event's
+   * registrations had been erased (see `newSequenceOffset`).
    */
   sequenceOffset?: number;
 }
@@ -239,10 +240,13 @@ export const newRegistration = (
     now: Date;
     /** The cancelled registration of the same address this one replaces. */
     replacing?: RegistrationRecord;
+    /** Registrations of this event erased so far (the seat quotas' count). */
+    erasedBefore?: number;
   },
 ): RegistrationRecord => {
   const { id, event, decision, token, answerToken, tokenKey, holdMinutes, now, replacing } = context;
   const at = now.toISOString();
+  const sequenceOffset = newSequenceOffset(replacing, context.erasedBefore ?? 0);
   const status = decision.kind === 'seat' ? decision.status : 'waitlisted';
   return {
     id,
@@ -262,7 +266,7 @@ export const newRegistration = (
     ...(answerToken ? { answerTokenHash: hashToken(answerToken) } : {}),
     ...(status === 'pending_confirmation' ? { holdExpiresAt: holdUntil(now, holdMinutes) } : {}),
     ...(status === 'confirmed' ? { confirmedAt: at } : {}),
-    ...(replacing ? { sequenceOffset: (replacing.sequenceOffset ?? 0) + 1 } : {}),
+    ...(sequenceOffset ? { sequenceOffset } : {}),
     consentAt: at,
     consentVersion: PRIVACY_VERSION,
     ...sourceAndMarketing(input, event, at),
@@ -270,6 +274,17 @@ export const newRegistration = (
     updatedAt: at,
   };
 };
+
+/**
+ * How far a new registration's invitations raise the event's SEQUENCE, so that they outrank
+ * every CANCEL its address already got for this event (a calendar ignores a REQUEST at or
+ * below it). Past a replaced registration of the address, one more than that one's. Else the
+ * address may still have had an erased registration, which left no trace of the address, so
+ * the event's erasure count stands in: erasing a registration and the k it replaced counts
+ * k + 1, above the k its CANCEL carried.
+ */
+const newSequenceOffset = (replacing: RegistrationRecord | undefined, erasedBefore: number): number =>
+  replacing ? (replacing.sequenceOffset ?? 0) + 1 : erasedBefore;
 
 /** The source and marketing consent a new registration keeps (functions/sources/). */
 const sourceAndMarketing = (input: RegistrationInput, event: EventRecord, at: string) => {

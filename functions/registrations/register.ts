@@ -87,6 +87,8 @@ export const register = async (
       holdMinutes: settings.holdMinutes,
       now,
       replacing,
+      // From a view up to a second old: an erasure within that second may be missed.
+      erasedBefore: seats?.erased,
     });
     const expiresAt = personalDataExpiresAt(event.endsAt);
     const transaction = new Transaction()

@@ -19,6 +19,7 @@ import {
   BAD_MANAGE_TOKENS,
   RateLimitedError,
   RateLimiter,
+  REGISTRATIONS_PER_ADDRESS_PER_EVENT,
   REGISTRATIONS_PER_CLIENT,
   REGISTRATIONS_PER_CLIENT_PER_EVENT,
 } from '../functions/platform/rate-limiter.js';
@@ -487,6 +488,41 @@ describe('rate limit on bad manage tokens', () => {
       // ...while the same address still registers for another event, and another address for this one.
       expect((await register(other, 'Colleague0', {}, ip)).status).toBe(201);
       expect((await register(office, 'Neighbour', {}, '198.51.100.31')).status).toBe(201);
+    } finally {
+      setServices(app.services);
+    }
+  });
+
+  it('bounds register/cancel cycles of one address for one event, whatever the clients', async () => {
+    const [event, other] = [
+      await app.publishedEvent({ capacity: 40 }),
+      await app.publishedEvent({ capacity: 40 }),
+    ];
+    setServices({
+      ...app.services,
+      registrationLimiter: new RateLimiter(
+        app.doc,
+        app.tableName,
+        `cycles-${event}`,
+        REGISTRATIONS_PER_CLIENT,
+      ),
+      registrationsPerEvent: REGISTRATIONS_PER_CLIENT_PER_EVENT,
+    });
+    try {
+      // Each cycle from a new client, as a script with many addresses would: two emails each.
+      for (let n = 0; n < REGISTRATIONS_PER_ADDRESS_PER_EVENT.limit; n++) {
+        const answer = await register(event, 'Stranger', {}, `203.0.113.${n + 1}`);
+        expect(answer.status).toBe(201);
+        const { id, token } = manageLink(answer.body.manageUrl);
+        expect((await app.call('POST', `/api/registrations/${id}/cancel?token=${token}`)).status).toBe(200);
+      }
+      const refused = await register(event, 'Stranger', {}, '203.0.113.99');
+      expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(refused.body.error.message).toMatch(/this email address/i);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Another address for this event, and this address for another event, still get in.
+      expect((await register(event, 'Neighbour', {}, '203.0.113.99')).status).toBe(201);
+      expect((await register(other, 'Stranger', {}, '203.0.113.99')).status).toBe(201);
     } finally {
       setServices(app.services);
     }

@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { REGISTRATIONS_PER_ADDRESS_PER_EVENT } from '../platform/rate-limiter.js';
+import { emailKey } from '../platform/tokens.js';
 import { originVerify } from '../wiring/config.js';
 import { services } from '../wiring/services.js';
 import type { ApiEvent } from './handler.js';
@@ -66,15 +68,17 @@ export const guardManageToken = async (
 };
 
 /**
- * A registration counted against its client, and against its client for this event, in one
- * go: 429 past either limit (REGISTRATIONS_PER_CLIENT, REGISTRATIONS_PER_CLIENT_PER_EVENT).
- * Counted before the honeypot is looked at, so a bot that fills it in is counted too.
+ * A registration counted against its client, its client for this event and its email address
+ * for this event, in one go: 429 past any of those limits (REGISTRATIONS_PER_CLIENT,
+ * REGISTRATIONS_PER_CLIENT_PER_EVENT, REGISTRATIONS_PER_ADDRESS_PER_EVENT). Counted before the
+ * honeypot is looked at, so a bot that fills it in is counted too.
  */
-export const countRegistration = async (request: ApiEvent, eventId: string): Promise<void> => {
+export const countRegistration = async (request: ApiEvent, eventId: string, email: string): Promise<void> => {
   const { registrationLimiter, registrationsPerEvent } = services();
   const client = `client:${clientKey(clientAddress(request))}`;
   await registrationLimiter?.take([
     client,
     { subject: `event:${eventId}:${client}`, rule: registrationsPerEvent },
+    { subject: `event:${eventId}:address:${emailKey(email)}`, rule: REGISTRATIONS_PER_ADDRESS_PER_EVENT },
   ]);
 };

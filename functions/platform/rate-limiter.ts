@@ -40,6 +40,19 @@ export const REGISTRATIONS_PER_CLIENT_PER_EVENT: RateRule = {
   refusal: 'Too many registrations for this event from this address; please try again later',
 };
 
+/**
+ * Registrations of one email address for one event, from any client: a register/cancel cycle
+ * sends that address two emails, so this bounds what someone cycling a stranger's address from
+ * many clients can send it (8 emails an hour per event), while a person who cancels by mistake
+ * still registers again.
+ */
+export const REGISTRATIONS_PER_ADDRESS_PER_EVENT: RateRule = {
+  limit: 4,
+  windowSeconds: 60 * 60,
+  refusal:
+    'This email address has been registered for this event several times in the last hour; please try again later',
+};
+
 /** Bad manage tokens: 10 per 15 minutes, per registration and per client. */
 export const BAD_MANAGE_TOKENS: RateRule = {
   limit: 10,

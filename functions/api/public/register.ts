@@ -25,9 +25,10 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   const answers = checkAnswers(event.questions, input.answers);
   const { registrations, challenges, baseUrl, clock } = services();
   const now = clock();
-  // Counted per client and per client for this event before anything else (a bot that fills
-  // the honeypot too): no one client fills an event with made-up addresses.
-  await countRegistration(request, event.id);
+  // Counted per client, per client for this event and per address for this event before
+  // anything else (a bot that fills the honeypot too): no one client fills an event with
+  // made-up addresses, and no one cycles a stranger's address to flood it with emails.
+  await countRegistration(request, event.id, input.email);
   // The event may ask for a solved challenge: each costs the client CPU time, and counts once.
   if (event.requireChallenge) await redeemChallenge(challenges, input.challenge, event.id, now);
 

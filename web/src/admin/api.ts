@@ -180,8 +180,10 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
     },
     stats: (id: string) => call<Stats>('GET', `${event(id)}/stats`),
     links: (id: string) => call<{ links: TrackingLink[] }>('GET', `${event(id)}/links`),
-    createLink: (id: string, input: { label: string; utm_source: string }) =>
-      call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
+    createLink: (
+      id: string,
+      input: { label: string; utm_source: string; utm_medium?: string; utm_campaign?: string },
+    ) => call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
     checkIn: (eventId: string, id: string) =>
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/check-in`),
     /** The door scanner: `409 already_checked_in` (name, time) or `no_seat` (status); `404` otherwise. */

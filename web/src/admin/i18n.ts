@@ -367,6 +367,7 @@ const fr = {
   errEventInPast:
     'Publication impossible : cet événement est déjà terminé. Changez ses dates avec « Modifier », puis publiez.',
   errGeneric: 'Une erreur est survenue. Veuillez réessayer.',
+  organiserPicker: 'Organisateur',
   linksTitle: 'Liens de suivi',
   linksHelp:
     'Un lien par canal (post LinkedIn, newsletter…) : chaque inscription venue par lui lui est comptée, sans cookie.',
@@ -748,6 +749,7 @@ const en: typeof fr = {
     'Cannot publish: an online or hybrid event needs its join link. Add it with “Edit”, then publish.',
   errEventInPast: 'Cannot publish: this event has already ended. Change its dates with “Edit”, then publish.',
   errGeneric: 'Something went wrong. Please try again.',
+  organiserPicker: 'Organiser',
   linksTitle: 'Tracking links',
   linksHelp:
     'One link per channel (LinkedIn post, newsletter…): each registration that came through it counts for it, without cookies.',

@@ -104,6 +104,27 @@ describe('the organiser picker in Chromium', () => {
     });
   }
 
+  it("creates a new event as the picked organiser's (en-GB, 360 px)", async () => {
+    const { context, page } = await openPhone('en-GB');
+    await login(page, LOCAL_AGENCY_EMAIL);
+    const picker = page.getByLabel('Organiser', { exact: true });
+    await visible(picker);
+    await picker.selectOption('open2leads');
+    await listed(page).toEqual([B2B]);
+    await page.getByRole('link', { name: 'New event' }).first().tap();
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Agency breakfast');
+    await page.locator('#ed-startsAt').fill('2031-03-12T08:30');
+    await page.locator('#ed-endsAt').fill('2031-03-12T10:00');
+    await page.getByLabel('Venue name').fill('Le Comptoir');
+    await page.getByLabel('City').fill('Lyon');
+    await page.getByRole('button', { name: 'Create the draft' }).tap();
+    await visible(page.getByRole('heading', { level: 1, name: 'Agency breakfast' }));
+    const eventId = decodeURIComponent(/#\/events\/([^/]+)$/.exec(page.url())?.[1] ?? '');
+    expect((await site?.services.events.get(eventId))?.event.organiserId).toBe('open2leads');
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
   it('shows no picker to a login of one organiser', async () => {
     const { context, page } = await openPhone('fr-FR');
     await login(page, 'organiser@open2leads.example');

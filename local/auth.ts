@@ -27,7 +27,8 @@ const KEY_FILE = 'local-issuer-key.json';
 
 export interface LocalIssuer {
   issuer: string;
-  issue(organiserId: string): Promise<string>;
+  /** A token for one organiser's user, or for a user acting for several (the agency's). */
+  issue(organiserIds: string | readonly string[]): Promise<string>;
   /** The verified claims; throws on a bad signature, issuer, audience, algorithm or expiry. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -37,9 +38,18 @@ export const localAdminPassword = (): string => process.env.LOCAL_ADMIN_PASSWORD
 
 export const localUserEmail = (organiserId: string): string => `organiser@${organiserId}.example`;
 
-/** The organiser a login email belongs to, if it is one of the seeded users. */
-export const organiserForEmail = (email: string, organiserIds: readonly string[]): string | undefined =>
-  organiserIds.find((id) => localUserEmail(id) === email.trim().toLowerCase());
+/**
+ * A user acting for every demo organiser, as a Cognito user in several groups does (an agency
+ * running several organisers' events): the admin page shows its organiser picker.
+ */
+export const LOCAL_AGENCY_EMAIL = 'agency@organisers.example';
+
+/** The organisers a login email acts for: one seeded user's, all of them for the agency, else none. */
+export const organisersForEmail = (email: string, organiserIds: readonly string[]): string[] => {
+  const address = email.trim().toLowerCase();
+  if (address === LOCAL_AGENCY_EMAIL) return [...organiserIds];
+  return organiserIds.filter((id) => localUserEmail(id) === address);
+};
 
 /** Constant-time comparison: hashing first gives equal lengths, so length leaks nothing either. */
 export const passwordMatches = (given: string, expected = localAdminPassword()): boolean => {
@@ -80,19 +90,22 @@ export const createLocalIssuer = async (options: {
 
   return {
     issuer,
-    issue: (organiserId) =>
-      new SignJWT({
-        email: localUserEmail(organiserId),
-        [ORGANISER_CLAIM]: [organiserId],
+    issue: (organiserIds) => {
+      const ids = [organiserIds].flat();
+      const one = ids.length === 1 ? ids[0] : undefined;
+      return new SignJWT({
+        email: one ? localUserEmail(one) : LOCAL_AGENCY_EMAIL,
+        [ORGANISER_CLAIM]: ids,
         token_use: 'access',
       })
         .setProtectedHeader({ alg: ALG, kid: privateJwk.kid, typ: 'JWT' })
-        .setSubject(`local-${organiserId}`)
+        .setSubject(`local-${one ?? 'agency'}`)
         .setIssuer(issuer)
         .setAudience(LOCAL_AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(TOKEN_LIFETIME)
-        .sign(signingKey),
+        .sign(signingKey);
+    },
     verify: async (token) => {
       // `algorithms` pins the key's own algorithm: `none` or HS256 tricks are refused.
       const { payload } = await jwtVerify(token, jwks, {

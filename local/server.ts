@@ -11,7 +11,7 @@ import { MAX_INBOUND_BYTES } from '../functions/inbound/parse.js';
 import { redactText } from '../functions/platform/log.js';
 import { services } from '../functions/wiring/services.js';
 import { invoke, matchRoute } from './apigw.js';
-import { type LocalIssuer, organiserForEmail, passwordMatches } from './auth.js';
+import { type LocalIssuer, organisersForEmail, passwordMatches } from './auth.js';
 import type { Outbox } from './outbox.js';
 
 /**
@@ -247,13 +247,13 @@ export const createLocalServer = (options: LocalServerOptions): Server => {
     }
     // The password is checked even for an unknown email, so both take the same time.
     const passwordOk = passwordMatches(input.data.password);
-    const organiserId = organiserForEmail(input.data.email, organiserIds);
-    if (!passwordOk || !organiserId) {
+    const organisers = organisersForEmail(input.data.email, organiserIds);
+    if (!passwordOk || organisers.length === 0) {
       const current = loginFailures.get(client) ?? { count: 0, until: Date.now() + LOGIN_FAILURES.windowMs };
       loginFailures.set(client, { ...current, count: current.count + 1 });
       return sendError(res, 401, 'unauthorized', 'Wrong email or password');
     }
-    sendJson(res, 200, { accessToken: await issuer.issue(organiserId) });
+    sendJson(res, 200, { accessToken: await issuer.issue(organisers) });
   };
 
   const handleOutbox = async (outbox: Outbox, req: IncomingMessage, res: ServerResponse, path: string) => {

@@ -15,7 +15,7 @@ import { reconcileAll } from '../functions/registrations/reconcile.js';
 import { createDocumentClient } from '../functions/wiring/clients.js';
 import { config, LOCAL_REPLY_DOMAIN, mailConfig, resetConfig } from '../functions/wiring/config.js';
 import { createServices, setServices } from '../functions/wiring/services.js';
-import { createLocalIssuer, localAdminPassword, localUserEmail } from './auth.js';
+import { createLocalIssuer, LOCAL_AGENCY_EMAIL, localAdminPassword, localUserEmail } from './auth.js';
 import { createTable } from './create-table.js';
 import { type DynamoDbLocal, localClientConfig, startDynamoDbLocal, stopLeftover } from './dynamodb-local.js';
 import { startLocalNotifications } from './notifications.js';
@@ -256,6 +256,7 @@ ${seeded.map((event) => `  ${baseUrl}/events/${event.id}  (${event.organiserId})
 
 Admin: ${baseUrl}/admin
   Users: ${demoOrganisers.map((o) => localUserEmail(o.id)).join(', ')}
+    and ${LOCAL_AGENCY_EMAIL}, acting for all of them (the admin page's organiser picker)
   Password: ${password}
 
 Register from the command line:

@@ -128,6 +128,31 @@ describe('organiser scope', () => {
     expect((await admin('POST', '', { ...newEvent, organiserId: 'open2leads' })).status).toBe(400);
   });
 
+  it('a login acting for several organisers lists one of them with ?organiser=, never one it is not in', async () => {
+    const ours = (await admin('POST', '', newEvent)).body.id;
+    const theirs = (await admin('POST', '', newEvent, 'open2leads')).body.id;
+    const both = ['media-aces', 'open2leads'];
+    const listed = async (path: string, organiser: string | string[]) => {
+      const response = await app.call('GET', path, { organiser });
+      return [response.status, response.body.error?.code ?? 'ok'];
+    };
+    const ids = async (query: string) =>
+      (await app.call('GET', `/api/admin/events${query}`, { organiser: both })).body.events.map(
+        (e: { id: string; organiserId: string }) => `${e.organiserId}/${e.id}`,
+      );
+    expect(await ids('')).toEqual(expect.arrayContaining([`media-aces/${ours}`, `open2leads/${theirs}`]));
+    const picked = await ids('?organiser=open2leads');
+    expect(picked).toContain(`open2leads/${theirs}`);
+    expect(picked.filter((id: string) => !id.startsWith('open2leads/'))).toEqual([]);
+    // Another organiser, or one not among the login's: as good as absent, on every organiser-wide list.
+    for (const path of ['/api/admin/events', '/api/admin/webhooks', '/api/admin/api-keys']) {
+      expect(await listed(`${path}?organiser=open2leads`, 'media-aces')).toEqual([404, 'not_found']);
+      expect(await listed(`${path}?organiser=touch-and-sell`, both)).toEqual([404, 'not_found']);
+      expect(await listed(`${path}?organiser=open2leads`, both)).toEqual([200, 'ok']);
+      expect(await listed(`${path}?organiser=a%20b`, both)).toEqual([400, 'validation_failed']);
+    }
+  });
+
   it('refuses a call without organiser claims', async () => {
     const response = await app.call('GET', '/api/admin/events');
     expect([response.status, response.body.error.code]).toEqual([401, 'unauthorized']);

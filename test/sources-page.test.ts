@@ -6,6 +6,7 @@ import { emailKey } from '../functions/platform/tokens.js';
 import { localAdminPassword } from '../local/auth.js';
 import { embedSnippet } from '../web/src/embed-contract.js';
 import {
+  focused,
   launchChromium,
   type PagesSite,
   POLL,
@@ -138,6 +139,58 @@ describe('sources and tracking links in Chromium', () => {
     await links.scrollIntoViewIfNeeded();
     await shot(desk.page, 'admin-links-desktop');
     await desk.context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('a link with a medium and a campaign (EN, 390 px): a refusal beside its field, then a redirect that carries both', async () => {
+    const phone = await openPage({ phone: true, locale: 'en-GB' });
+    await login(phone.page);
+    await phone.page.getByRole('link', { name: TITLE }).click();
+    const section = phone.page.locator('section#links');
+    await visible(section.getByRole('heading', { name: 'Tracking links' }));
+    await phone.page.getByLabel('Link name').fill('December newsletter');
+    await phone.page.getByLabel('Channel').fill('newsletter');
+    // The two optional parameters wait behind a disclosure.
+    const campaign = phone.page.getByLabel('Campaign', { exact: true });
+    expect(await campaign.isVisible()).toBe(false);
+    await section.getByText('Medium and campaign (optional)').tap();
+    await phone.page.getByLabel('Medium', { exact: true }).fill('email');
+    // A direction override only the server refuses (the page has no checks of its own here).
+    await campaign.fill('\u202edecember');
+    await section.getByRole('button', { name: 'Create link' }).tap();
+    await textOf(phone.page.locator('#link-campaign-error')).toBe(
+      'This text contains characters that are not allowed.',
+    );
+    await focused(campaign);
+    // The browser logs the expected 400; nothing else may be logged.
+    const refused = problems.findIndex((problem) => /status of 400/.test(problem));
+    expect(refused).toBeGreaterThanOrEqual(0);
+    problems.splice(refused, 1);
+    await campaign.fill('december-2026');
+    await section.getByRole('button', { name: 'Create link' }).tap();
+    const row = section.locator('#links-table tbody tr', { hasText: 'December newsletter' });
+    await textOf(row.locator('.who')).toBe('newsletter · email · december-2026');
+    expect(await phone.page.locator('#link-campaign-error').isVisible()).toBe(false);
+    await expect
+      .poll(() => phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), POLL)
+      .toBe(true);
+    await section.scrollIntoViewIfNeeded();
+    await shot(phone.page, 'admin-link-campaign-phone');
+    const url = (await row.locator('code').textContent()) ?? '';
+    await phone.context.close();
+
+    const reader = await openPage({
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36',
+    });
+    await reader.page.goto(url);
+    await expect.poll(() => new URL(reader.page.url()).pathname, POLL).toBe(`/events/${EVENT}`);
+    expect(Object.fromEntries(new URL(reader.page.url()).searchParams)).toEqual({
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'december-2026',
+      ref: url.split('/').pop(),
+    });
+    await reader.context.close();
     expect(problems).toEqual([]);
   });
 

@@ -1,5 +1,7 @@
-import { AppError } from '../platform/errors.js';
-import type { ApiEvent } from './handler.js';
+import * as z from 'zod/mini';
+import { AppError, notFound } from '../platform/errors.js';
+import { identifier } from '../platform/fields.js';
+import { type ApiEvent, parseInput, queryParams } from './handler.js';
 
 /** The claim that lists the organisers a user may act for (one Cognito group per organiser). */
 export const ORGANISER_CLAIM = 'cognito:groups';
@@ -69,4 +71,19 @@ export const loggedInOrganiserIdsOf = (event: ApiEvent): string[] => {
   if (caller.apiKeyId)
     throw new AppError('forbidden', 'API keys are managed by a signed-in person, not with a key');
   return caller.organiserIds;
+};
+
+/** `?organiser=` on the organiser-wide lists (events, webhooks, API keys). */
+export const organiserQuery = z.object({ organiser: z.optional(identifier) });
+
+/**
+ * The organisers a list is for: all of `organiserIds` (the caller's), or the one `?organiser=`
+ * picks among them (the admin page's organiser picker, for a login acting for several). Another
+ * organiser's is as good as absent: 404, as for its events.
+ */
+export const pickedOrganiserIds = (event: ApiEvent, organiserIds: string[]): string[] => {
+  const { organiser } = parseInput(organiserQuery, queryParams(event));
+  if (organiser === undefined) return organiserIds;
+  if (!organiserIds.includes(organiser)) throw notFound('Organiser');
+  return [organiser];
 };

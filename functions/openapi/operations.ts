@@ -1,6 +1,7 @@
 import type { core } from 'zod/mini';
 import { apiKeyCreateInput } from '../apikeys/model.js';
 import { eventCreateInput, eventListQuery, eventUpdateInput } from '../events/schemas.js';
+import { organiserQuery } from '../http/auth.js';
 import {
   checkInCodeInput,
   manageQuery,
@@ -76,7 +77,10 @@ export const operations: Record<string, Operation> = {
   },
   'HEAD /calendar/organisers/{file}': { summary: 'An organiser feed’s headers', type: 'calendar' },
   'GET /api/openapi.json': { summary: 'This document' },
-  'GET /api/admin/events': { summary: 'The caller’s events, all statuses, with counts' },
+  'GET /api/admin/events': {
+    summary: 'The caller’s events, all statuses, with counts (of one of its organisers with `organiser`)',
+    query: organiserQuery,
+  },
   'POST /api/admin/events': { summary: 'Create an event, as a draft', body: eventCreateInput, status: 201 },
   'GET /api/admin/events/{eventId}': { summary: 'One of the caller’s events' },
   'PATCH /api/admin/events/{eventId}': { summary: 'Change an event', body: eventUpdateInput },
@@ -106,7 +110,10 @@ export const operations: Record<string, Operation> = {
     summary: 'Check in a seat holder by the code of their QR code (409 already_checked_in / no_seat)',
     body: checkInCodeInput,
   },
-  'GET /api/admin/webhooks': { summary: 'The organiser’s webhook subscriptions (never their secrets)' },
+  'GET /api/admin/webhooks': {
+    summary: 'The organiser’s webhook subscriptions (never their secrets)',
+    query: organiserQuery,
+  },
   'POST /api/admin/webhooks': {
     summary: 'Subscribe an address to event types; the signing secret is in this answer only',
     body: webhookCreateInput,
@@ -149,6 +156,9 @@ export const operations: Record<string, Operation> = {
     body: apiKeyCreateInput,
     status: 201,
   },
-  'GET /api/admin/api-keys': { summary: 'The organiser’s API keys, without the keys (not with an API key)' },
+  'GET /api/admin/api-keys': {
+    summary: 'The organiser’s API keys, without the keys (not with an API key)',
+    query: organiserQuery,
+  },
   'DELETE /api/admin/api-keys/{apiKeyId}': { summary: 'Revoke an API key (not with an API key)' },
 };

@@ -42,7 +42,8 @@ export interface CallResult {
 
 export interface CallOptions {
   body?: unknown;
-  organiser?: string;
+  /** The login's organiser, or its organisers (one Cognito group each). */
+  organiser?: string | string[];
   headers?: Record<string, string>;
   /** The client address API Gateway reports (rate limits count per client); 127.0.0.1 if left out. */
   sourceIp?: string;
@@ -81,7 +82,7 @@ export const startTestApp = async (
           : JSON.stringify(options.body)
         : undefined,
       claims: options.organiser
-        ? { sub: 'user', token_use: 'access', 'cognito:groups': [options.organiser] }
+        ? { sub: 'user', token_use: 'access', 'cognito:groups': [options.organiser].flat() }
         : undefined,
       sourceIp: options.sourceIp,
     });

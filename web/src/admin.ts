@@ -7,6 +7,8 @@ import {
   loadConfig,
   localLogin,
   logoutUrl,
+  pickedOrganiser,
+  pickOrganiser,
   startCognitoLogin,
 } from './admin/auth.js';
 import type { Dashboard } from './admin/dashboard.js';
@@ -38,6 +40,7 @@ const api = createAdminApi(
     announce(t('sessionExpired'), 'error');
     void route();
   },
+  pickedOrganiser,
 );
 
 const content = () => byId('content');
@@ -48,6 +51,30 @@ const show = (nodes: (Node | Node[] | null)[], focus = true) => {
   const title = document.getElementById('view-title');
   document.title = `${title?.textContent ?? t('adminTitle')} · ${t('siteName')}`;
   if (focus && title) focusOn(title);
+};
+
+/**
+ * For a login acting for several organisers: which one the page acts for. The lists follow it;
+ * an event's views go back to the list, as the event may be the other organiser's.
+ */
+const organiserPicker = (organisers: string[]) => {
+  const current = pickedOrganiser();
+  const select = h(
+    'select',
+    { id: 'organiser-picker' },
+    organisers.map((id) => h('option', { value: id, selected: id === current }, id)),
+  );
+  select.addEventListener('change', () => {
+    pickOrganiser(select.value);
+    if (location.hash.startsWith('#/events/')) location.hash = '#/';
+    else void route();
+  });
+  return h(
+    'div',
+    { class: 'organiser-picker' },
+    h('label', { for: 'organiser-picker' }, t('organiserPicker')),
+    select,
+  );
 };
 
 const renderNav = () => {
@@ -80,6 +107,7 @@ const renderNav = () => {
       h('li', {}, link('#/webhooks', t('webhooksTitle'))),
       config.auth === 'local' ? h('li', {}, link('#/outbox', t('outboxTitle'))) : null,
     ),
+    session.organisers.length > 1 ? organiserPicker(session.organisers) : null,
     h('p', { class: 'who-am-i' }, session.email ?? session.organisers.join(', ')),
     logout,
   );

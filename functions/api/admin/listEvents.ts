@@ -1,11 +1,11 @@
 import { adminView } from '../../events/model.js';
-import { organiserIdsOf } from '../../http/auth.js';
+import { organiserIdsOf, pickedOrganiserIds } from '../../http/auth.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { services } from '../../wiring/services.js';
 
-/** GET /api/admin/events — every event of the caller's organisers, soonest first. */
+/** GET /api/admin/events?organiser= — every event of the caller's organisers (or of the one picked), soonest first. */
 export const handler = httpApi({}, async (request) => {
-  const organiserIds = organiserIdsOf(request);
+  const organiserIds = pickedOrganiserIds(request, organiserIdsOf(request));
   const { events, baseUrl, clock } = services();
   const now = clock();
 

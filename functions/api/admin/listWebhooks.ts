@@ -1,12 +1,14 @@
-import { organiserIdsOf } from '../../http/auth.js';
+import { organiserIdsOf, pickedOrganiserIds } from '../../http/auth.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { publicSubscription } from '../../webhooks/model.js';
 import { services } from '../../wiring/services.js';
 
-/** GET /api/admin/webhooks — the caller's organisers' subscriptions, without their secrets. */
+/** GET /api/admin/webhooks?organiser= — the caller's organisers' (or the picked one's) subscriptions, without their secrets. */
 export const handler = httpApi({}, async (request) => {
   const { webhooks } = services();
-  const lists = await Promise.all(organiserIdsOf(request).map((id) => webhooks.list(id)));
+  const lists = await Promise.all(
+    pickedOrganiserIds(request, organiserIdsOf(request)).map((id) => webhooks.list(id)),
+  );
   return ok({
     items: lists
       .flat()

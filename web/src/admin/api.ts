@@ -136,9 +136,14 @@ const loginRefused = (status: number, code?: string): boolean =>
 
 /**
  * Calls with the organiser's bearer token. A refused token (expired or revoked):
- * `onUnauthorized` sends the organiser back to the login.
+ * `onUnauthorized` sends the organiser back to the login. `organiser`: the one picked when the
+ * login acts for several; the organiser-wide lists show it only, and what is made is its.
  */
-export const createAdminApi = (token: () => string | undefined, onUnauthorized: () => void) => {
+export const createAdminApi = (
+  token: () => string | undefined,
+  onUnauthorized: () => void,
+  organiser: () => string | undefined = () => undefined,
+) => {
   const call = async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
     const bearer = token();
     if (!bearer) {
@@ -152,12 +157,20 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       throw error;
     }
   };
+  const ofPicked = (path: string) => {
+    const id = organiser();
+    return id ? `${path}?organiser=${enc(id)}` : path;
+  };
+  const forPicked = <T extends object>(input: T): T => {
+    const id = organiser();
+    return id ? { ...input, organiserId: id } : input;
+  };
   const event = (id: string) => `/api/admin/events/${enc(id)}`;
   const registration = (eventId: string, id: string) => `${event(eventId)}/registrations/${enc(id)}`;
   return {
-    events: () => call<{ events: EventAdmin[] }>('GET', '/api/admin/events'),
+    events: () => call<{ events: EventAdmin[] }>('GET', ofPicked('/api/admin/events')),
     event: (id: string) => call<EventAdmin>('GET', event(id)),
-    create: (input: unknown) => call<EventAdmin>('POST', '/api/admin/events', input),
+    create: (input: object) => call<EventAdmin>('POST', '/api/admin/events', forPicked(input)),
     update: (id: string, input: unknown) => call<EventAdmin>('PATCH', event(id), input),
     publish: (id: string) => call<EventAdmin>('POST', `${event(id)}/publish`),
     cancel: (id: string) => call<EventAdmin>('POST', `${event(id)}/cancel`),
@@ -180,8 +193,10 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
     },
     stats: (id: string) => call<Stats>('GET', `${event(id)}/stats`),
     links: (id: string) => call<{ links: TrackingLink[] }>('GET', `${event(id)}/links`),
-    createLink: (id: string, input: { label: string; utm_source: string }) =>
-      call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
+    createLink: (
+      id: string,
+      input: { label: string; utm_source: string; utm_medium?: string; utm_campaign?: string },
+    ) => call<{ code: string; url: string }>('POST', `${event(id)}/links`, input),
     checkIn: (eventId: string, id: string) =>
       call<RegistrationAdmin>('POST', `${registration(eventId, id)}/check-in`),
     /** The door scanner: `409 already_checked_in` (name, time) or `no_seat` (status); `404` otherwise. */
@@ -220,15 +235,16 @@ export const createAdminApi = (token: () => string | undefined, onUnauthorized: 
       const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `registrations-${id}.csv`;
       return { blob: await response.blob(), filename };
     },
-    apiKeys: () => call<{ apiKeys: ApiKey[] }>('GET', '/api/admin/api-keys'),
+    apiKeys: () => call<{ apiKeys: ApiKey[] }>('GET', ofPicked('/api/admin/api-keys')),
     /** The key is in this answer only. */
-    createApiKey: (label: string) => call<ApiKey & { key: string }>('POST', '/api/admin/api-keys', { label }),
+    createApiKey: (label: string) =>
+      call<ApiKey & { key: string }>('POST', '/api/admin/api-keys', forPicked({ label })),
     revokeApiKey: (id: string) =>
       call<{ id: string; revoked: true }>('DELETE', `/api/admin/api-keys/${enc(id)}`),
     // Webhooks (API.md, "Sources and integrations"): the secret comes in the create and rotate answers only.
-    webhooks: () => call<{ items: WebhookAdmin[] }>('GET', '/api/admin/webhooks'),
+    webhooks: () => call<{ items: WebhookAdmin[] }>('GET', ofPicked('/api/admin/webhooks')),
     createWebhook: (input: { url: string; events: string[] }) =>
-      call<{ id: string; secret: string }>('POST', '/api/admin/webhooks', input),
+      call<{ id: string; secret: string }>('POST', '/api/admin/webhooks', forPicked(input)),
     deleteWebhook: (id: string) => call<void>('DELETE', webhook(id)),
     rotateWebhook: (id: string) => call<{ id: string; secret: string }>('POST', `${webhook(id)}/rotate`),
     testWebhook: (id: string) =>

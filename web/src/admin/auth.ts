@@ -74,6 +74,37 @@ export const currentSession = (): Session | undefined => {
   return session;
 };
 
+const ORGANISER_KEY = 'admin.organiser';
+/** The organiser picked, as read from or written to localStorage (which may be blocked). */
+let picked: string | null | undefined;
+
+/**
+ * The organiser the page acts for when the login acts for several (Cognito groups): the one
+ * last picked on this device (localStorage, so it outlives the tab), else the first. None for a
+ * login of one organiser: the server needs no choice then. The server checks the pick anyway.
+ */
+export const pickedOrganiser = (): string | undefined => {
+  const organisers = currentSession()?.organisers ?? [];
+  if (organisers.length < 2) return undefined;
+  if (picked === undefined) {
+    try {
+      picked = localStorage.getItem(ORGANISER_KEY);
+    } catch {
+      picked = null; // blocked storage: the first organiser until one is picked
+    }
+  }
+  return picked && organisers.includes(picked) ? picked : organisers[0];
+};
+
+export const pickOrganiser = (organiserId: string): void => {
+  picked = organiserId;
+  try {
+    localStorage.setItem(ORGANISER_KEY, organiserId);
+  } catch {
+    // Blocked storage: the choice lasts until the page is left.
+  }
+};
+
 export const forget = (): void => {
   session = undefined;
   storage()?.removeItem(SESSION_KEY);

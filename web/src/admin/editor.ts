@@ -8,6 +8,7 @@ import type { AdminApi, EventAdmin } from './api.js';
 import { registrantsOf } from './events.js';
 import { followUpOf, followUpSection } from './follow-up.js';
 import { type AdminKey, type AdminPluralKey, plural, t } from './i18n.js';
+import { messageOf } from './problems.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
 import {
   agendaInstants,
@@ -36,24 +37,6 @@ const value = (form: HTMLElement, id: string): string =>
 
 const checked = (form: HTMLElement, id: string): boolean =>
   form.querySelector<HTMLInputElement>(`#${id}`)?.checked ?? false;
-
-/** The editor's own message for a field problem (see field-problems.ts). */
-const PROBLEM_KEYS: Partial<Record<FieldProblem['kind'], AdminKey>> = {
-  required: 'vRequired',
-  https: 'vHttps',
-  dateTime: 'vDate',
-  endBeforeStart: 'vEndAfterStart',
-  noOptions: 'vOptions',
-  controlCharacters: 'vControl',
-  timeZone: 'vZone',
-  wholeNumber: 'vCapacity',
-  outsideEvent: 'vWithinEvent',
-};
-
-const messageOf = (problem: FieldProblem): string =>
-  problem.kind === 'tooLong'
-    ? t('vTooLong', { n: problem.maximum })
-    : t(PROBLEM_KEYS[problem.kind] ?? 'vInvalid');
 
 // --- repeatable rows (agenda items, speakers, questions) ---
 

@@ -1,7 +1,9 @@
 import { h, replace } from '../dom.js';
+import { problemsOfServerFields } from '../field-problems.js';
 import { locale } from '../i18n-core.js';
 import type { AdminApi, TrackingLink } from './api.js';
 import { t } from './i18n.js';
+import { messageOf } from './problems.js';
 import { announce, errorText, labelled, setFieldError } from './ui.js';
 
 /**
@@ -60,7 +62,11 @@ const linksTable = (links: TrackingLink[]) =>
               'th',
               { scope: 'row' },
               h('span', { class: 'link-label' }, link.label),
-              h('span', { class: 'who' }, link.utm_source),
+              h(
+                'span',
+                { class: 'who' },
+                [link.utm_source, link.utm_medium, link.utm_campaign].filter(Boolean).join(' · '),
+              ),
               h('span', { class: 'link-url' }, h('code', {}, link.url), ' ', copyButton(link)),
             ),
             h('td', {}, number(link.visits)),
@@ -103,14 +109,37 @@ export const linksSection = (api: AdminApi, eventId: string) => {
       (error) => replace(body, h('p', { class: 'field-error' }, errorText(error))),
     );
 
-  const label = h('input', { type: 'text', name: 'label', maxlength: 100, autocomplete: 'off' });
-  const channel = h('input', {
-    type: 'text',
-    name: 'utm_source',
-    maxlength: 100,
-    list: 'link-channels',
-    autocomplete: 'off',
-  });
+  const text = (name: string) => h('input', { type: 'text', name, maxlength: 100, autocomplete: 'off' });
+  const label = text('label');
+  const channel = text('utm_source');
+  channel.setAttribute('list', 'link-channels');
+  const medium = text('utm_medium');
+  const campaign = text('utm_campaign');
+  // Most links need only a name and a channel: the other two parameters wait behind a disclosure.
+  const more = h(
+    'details',
+    { class: 'link-more' },
+    h('summary', {}, t('linkMore')),
+    labelled('link-medium', t('linkMedium'), medium, { hint: t('linkMediumHint') }),
+    labelled('link-campaign', t('linkCampaign'), campaign, { hint: t('linkCampaignHint') }),
+  );
+  /** The form's controls by the API's names for them. */
+  const controls: Record<string, HTMLInputElement> = {
+    label,
+    utm_source: channel,
+    utm_medium: medium,
+    utm_campaign: campaign,
+  };
+  /** Each message beside its field (the others cleared), the focus on the first; whether there was one. */
+  const showProblems = (messages: Record<string, string | undefined>): boolean => {
+    let first: HTMLInputElement | undefined;
+    for (const [name, control] of Object.entries(controls)) {
+      if (setFieldError(control.id, messages[name])) first ??= control;
+    }
+    if (first && more.contains(first)) more.open = true;
+    first?.focus();
+    return Boolean(first);
+  };
   const form = h(
     'form',
     { id: 'link-form', class: 'link-form', novalidate: true },
@@ -121,28 +150,33 @@ export const linksSection = (api: AdminApi, eventId: string) => {
       { id: 'link-channels' },
       CHANNELS.map((name) => h('option', { value: name })),
     ),
+    more,
     h('button', { type: 'submit', class: 'button primary' }, t('linkCreate')),
   );
   form.addEventListener('submit', async (submitEvent) => {
     submitEvent.preventDefault();
-    const missing = [
-      setFieldError('link-label', label.value.trim() ? undefined : t('vRequired')),
-      setFieldError('link-channel', channel.value.trim() ? undefined : t('vRequired')),
-    ];
-    if (missing.some(Boolean)) {
-      (missing[0] ? label : channel).focus();
-      return;
-    }
+    const missing = {
+      label: label.value.trim() ? undefined : t('vRequired'),
+      utm_source: channel.value.trim() ? undefined : t('vRequired'),
+    };
+    if (showProblems(missing)) return;
     try {
-      await api.createLink(eventId, { label: label.value.trim(), utm_source: channel.value.trim() });
+      await api.createLink(eventId, {
+        label: label.value.trim(),
+        utm_source: channel.value.trim(),
+        // Left empty: not sent, and the landing address goes without the parameter.
+        ...(medium.value.trim() ? { utm_medium: medium.value.trim() } : {}),
+        ...(campaign.value.trim() ? { utm_campaign: campaign.value.trim() } : {}),
+      });
       announce(t('linkCreated'));
       form.reset();
       await load();
     } catch (error) {
       // An ApiError, read by shape: importing its module here would split the pages' shared chunk.
-      const fields = (error as { fields?: Record<string, string> }).fields ?? {};
-      setFieldError('link-label', fields.label ? t('errValidation') : undefined);
-      setFieldError('link-channel', fields.utm_source ? t('errValidation') : undefined);
+      const problems = problemsOfServerFields((error as { fields?: Record<string, string> }).fields ?? {});
+      showProblems(
+        Object.fromEntries(Object.entries(problems).map(([name, problem]) => [name, messageOf(problem)])),
+      );
       announce(errorText(error), 'error');
     }
   });

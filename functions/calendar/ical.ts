@@ -1,9 +1,18 @@
+import { TZDate } from '@date-fns/tz/date';
+import ical, {
+  type ICalAttendeeData,
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  type ICalCalendar,
+  ICalCalendarMethod,
+  type ICalEventData,
+  ICalEventStatus,
+} from 'ical-generator';
 import type { EventRecord, Organiser } from '../events/model.js';
 import { SHORT_DAY } from '../platform/dates.js';
 import type { Language } from '../platform/fields.js';
 import { addresseeName, type RegistrationRecord, registrantJoinUrl } from '../registrations/model.js';
-import { contentLines, quoted, text as textValue, utcTime } from './content-lines.js';
-import { calendarZone, isAmbiguousLocalTime, localTime, offsetAt, vtimezone } from './zones.js';
+import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones.js';
 
 /**
  * Every iCalendar file we emit: the registrant's own invitation (REQUEST, or CANCEL), one
@@ -21,7 +30,7 @@ import { calendarZone, isAmbiguousLocalTime, localTime, offsetAt, vtimezone } fr
 export const FEED_PAST_DAYS = 30;
 
 /** Bump whenever the feed's rendering changes, so cached copies and ETags move with it. */
-export const FEED_FORMAT = 3;
+export const FEED_FORMAT = 2;
 /** Asked of subscribing apps (REFRESH-INTERVAL / X-PUBLISHED-TTL); most poll less often anyway. */
 const FEED_REFRESH_SECONDS = 3600;
 
@@ -31,6 +40,7 @@ const FEED_REFRESH_SECONDS = 3600;
  * say whose they are.
  */
 const UID_DOMAIN = 'inscriptions.calendar';
+const PRODID = { company: 'Inscriptions', product: 'Calendar', language: 'EN' } as const;
 
 export const calendarUid = (event: EventRecord): string => `${event.id}@${UID_DOMAIN}`;
 
@@ -70,20 +80,21 @@ export const personalInvite = (
   else if (registration.status === 'waitlisted') notes.push(text.waitlisted);
   else if (registration.status === 'pending_confirmation') notes.push(text.pending);
 
-  const fields = eventFields(event, organiser, text);
-  const entry: Entry = {
-    ...fields,
+  const calendar = newCalendar(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, [event]);
+  calendar.createEvent({
+    ...eventFields(event, organiser, text),
     // The organiser's name, our address: Accept and Decline come back to us (docs/calendar.md).
     organizer: { name: organiser.name, email: replyTo.address },
     // Above every invitation or cancellation this address got for an earlier registration.
     sequence: event.sequence + (registration.sequenceOffset ?? 0),
     stamp: now,
     // What this copy says changes with the registration too (a promotion adds the join URL).
-    lastModified: inviteLastChange(event, registration),
+    lastModified: new Date(inviteLastChange(event, registration)),
     // RFC 5546 3.2.5: STATUS:CANCELLED cancels the whole event; a CANCEL that uninvites this
     // one attendee (their registration cancelled, the event still on) carries no STATUS.
-    status: event.status === 'cancelled' ? 'CANCELLED' : cancelled ? null : 'CONFIRMED',
-    location: joinUrl && event.format === 'online' ? joinUrl : fields.location,
+    status:
+      event.status === 'cancelled' ? ICalEventStatus.CANCELLED : cancelled ? null : ICalEventStatus.CONFIRMED,
+    ...(joinUrl && event.format === 'online' ? { location: joinUrl } : {}),
     // The link a calendar shows to open: the personal join link, which works from 30 minutes before.
     ...(joinUrl ? { url: joinUrl } : {}),
     description: [
@@ -92,9 +103,9 @@ export const personalInvite = (
       ...(joinUrl ? [`${text.join}${text.colon} ${joinUrl}`] : []),
       `${text.manage}${text.colon} ${registrationUrl}`,
     ].join('\n\n'),
-    attendee: attendee(registration, cancelled || !replyTo.read),
-  };
-  return calendarFile(cancelled ? 'CANCEL' : 'REQUEST', [entry]);
+    attendees: [attendee(registration, cancelled || !replyTo.read)],
+  });
+  return render(calendar);
 };
 
 /**
@@ -113,7 +124,11 @@ export const publicEventFile = (
   organiser: Organiser,
   baseUrl: string,
   now: Date,
-): string => calendarFile('PUBLISH', [publicEntry(event, organiser, baseUrl, now)]);
+): string => {
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, [event]);
+  calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
+  return render(calendar);
+};
 
 /** An organiser's feed for calendar subscriptions: no attendee data, ever. */
 export const organiserFeed = (
@@ -121,20 +136,21 @@ export const organiserFeed = (
   events: readonly EventRecord[],
   now: Date,
   baseUrl: string,
-): string =>
-  calendarFile(
-    'PUBLISH',
-    feedEvents(events, now).map((event) => publicEntry(event, organiser, baseUrl, now)),
-    organiser.name,
-  );
+): string => {
+  const listed = feedEvents(events, now);
+  const calendar = newCalendar(ICalCalendarMethod.PUBLISH, listed);
+  calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
+  for (const event of listed) calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
+  return render(calendar);
+};
 
-const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, now: Date): Entry => {
+const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, now: Date): ICalEventData => {
   const text = TEXT[event.language];
   const page = `${baseUrl}/events/${encodeURIComponent(event.id)}`;
   return {
     ...eventFields(event, organiser, text),
     stamp: now,
-    status: event.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     url: page,
     description: [
       ...(event.status === 'cancelled' ? [text.eventCancelled] : []),
@@ -145,59 +161,38 @@ const publicEntry = (event: EventRecord, organiser: Organiser, baseUrl: string, 
   };
 };
 
-/** One VEVENT's values, before they are written. */
-interface Entry {
-  uid: string;
-  sequence: number;
-  stamp: Date;
-  /** Instants (ms). */
-  start: number;
-  end: number;
-  /** The zone whose local times DTSTART and DTEND say (its VTIMEZONE in the file); null: UTC times. */
-  zone: string | null;
-  summary: string;
-  /** Empty: no LOCATION. */
-  location: string;
-  description: string;
-  organizer: { name: string; email: string };
-  /** The one ATTENDEE line of a personal invitation. */
-  attendee?: string;
-  url?: string;
-  /** Null: no STATUS (personalInvite says when). */
-  status: 'CONFIRMED' | 'CANCELLED' | null;
-  /** ISO instants. */
-  created: string;
-  lastModified: string;
-}
-
 /** What every copy of an event shares: identity, times, place, organiser. */
 const eventFields = (event: EventRecord, organiser: Organiser, text: Text) => {
   const [start, end] = [Date.parse(event.startsAt), Date.parse(event.endsAt)];
   const zone = calendarZone(event.timeZone);
+  // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
+  const local = zone && !isAmbiguousLocalTime(start, zone) && !isAmbiguousLocalTime(end, zone) ? zone : null;
+  // A TZDate gives ical-generator the wall clock in the zone from zones.ts's own offsets; a plain
+  // Date would be read in the server's zone.
+  const at = (ms: number) => (local ? new TZDate(ms, local) : new Date(ms));
   return {
-    uid: calendarUid(event),
+    id: calendarUid(event),
     sequence: event.sequence,
-    start,
-    end,
-    // Local times with the zone's VTIMEZONE when they say exactly when; else plain UTC times.
-    zone: zone && !isAmbiguousLocalTime(start, zone) && !isAmbiguousLocalTime(end, zone) ? zone : null,
+    start: at(start),
+    end: at(end),
+    timezone: local,
     summary: event.status === 'cancelled' ? `${text.cancelledPrefix}${event.title}` : event.title,
     location: placeOf(event, text),
+    // ical-generator quotes CN and encodes ^, " and newlines in it as RFC 6868 says.
     organizer: { name: organiser.name, email: organiser.replyTo },
-    created: event.createdAt,
-    lastModified: event.updatedAt,
-  } satisfies Partial<Entry>;
+    created: new Date(event.createdAt),
+    lastModified: new Date(event.updatedAt),
+  } satisfies Partial<ICalEventData>;
 };
 
-const attendee = (registration: RegistrationRecord, noAnswer: boolean): string =>
-  [
-    'ATTENDEE;ROLE=REQ-PARTICIPANT',
-    // A cancellation asks for no answer, nor does an invitation whose answers no one reads.
-    ...(noAnswer ? [] : [';PARTSTAT=NEEDS-ACTION;RSVP=TRUE']),
-    // The calendar entry shows it: only once the mailbox is proven, like in the emails.
-    ...(addresseeName(registration) ? [`;CN=${quoted(registration.name)}`] : []),
-    `:MAILTO:${textValue(registration.email)}`,
-  ].join('');
+const attendee = (registration: RegistrationRecord, noAnswer: boolean): ICalAttendeeData => ({
+  // The calendar entry shows it: only once the mailbox is proven, like in the emails.
+  ...(addresseeName(registration) ? { name: registration.name } : {}),
+  email: registration.email,
+  role: ICalAttendeeRole.REQ,
+  // A cancellation asks for no answer, nor does an invitation whose answers no one reads.
+  ...(noAnswer ? {} : { status: ICalAttendeeStatus.NEEDSACTION, rsvp: true }),
+});
 
 const eventText = (event: EventRecord, text: Text): string[] => {
   const parts = [event.summary, event.description].filter((part) => part.trim() !== '');
@@ -230,59 +225,22 @@ const placeOf = (event: EventRecord, text: Text): string => {
   return event.format === 'in_person' ? '' : text.online;
 };
 
-const PRODID = '-//Inscriptions//Calendar//EN';
-/** FEED_REFRESH_SECONDS as an iCalendar duration. */
-const FEED_REFRESH = `PT${FEED_REFRESH_SECONDS / 3600}H`;
-
-/** A date-time in the entry's zone (`DTSTART;TZID=Europe/Paris:20260512T090000`), or in UTC. */
-const dateTime = (name: string, ms: number, zone: string | null): string =>
-  zone ? `${name};TZID=${zone}:${localTime(ms, offsetAt(zone, ms))}` : `${name}:${utcTime(ms)}`;
-
-const vevent = (entry: Entry): string[] => [
-  'BEGIN:VEVENT',
-  `UID:${entry.uid}`,
-  `SEQUENCE:${entry.sequence}`,
-  `DTSTAMP:${utcTime(entry.stamp.getTime())}`,
-  dateTime('DTSTART', entry.start, entry.zone),
-  dateTime('DTEND', entry.end, entry.zone),
-  `SUMMARY:${textValue(entry.summary)}`,
-  ...(entry.location ? [`LOCATION:${textValue(entry.location)}`] : []),
-  `DESCRIPTION:${textValue(entry.description)}`,
-  // CN quoted, with ^, " and line breaks encoded as RFC 6868 says.
-  `ORGANIZER;CN=${quoted(entry.organizer.name)}:mailto:${textValue(entry.organizer.email)}`,
-  ...(entry.attendee ? [entry.attendee] : []),
-  ...(entry.url ? [`URL;VALUE=URI:${textValue(entry.url)}`] : []),
-  ...(entry.status ? [`STATUS:${entry.status}`] : []),
-  `CREATED:${utcTime(Date.parse(entry.created))}`,
-  `LAST-MODIFIED:${utcTime(Date.parse(entry.lastModified))}`,
-  'END:VEVENT',
-];
-
 /**
- * The whole file, with one VTIMEZONE per zone its entries use. Each covers the UTC years of all
- * its entries, from the year before the first start (so every local time follows an
- * observance's onset) to the year of the last end. A feed has a name and asks for a refresh
- * interval.
+ * Each zone's VTIMEZONE covers the UTC years of the calendar's events, from the year before the
+ * first start (so every local time follows an observance's onset) to the year of the last end.
  */
-const calendarFile = (method: 'REQUEST' | 'CANCEL' | 'PUBLISH', entries: Entry[], feedName?: string) => {
-  const year = (ms: number) => new Date(ms).getUTCFullYear();
-  const firstYear = Math.min(...entries.map((entry) => year(entry.start))) - 1;
-  const lastYear = Math.max(...entries.map((entry) => year(entry.end)));
-  const zones = new Set(entries.flatMap((entry) => (entry.zone ? [entry.zone] : [])));
-  return contentLines([
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    `PRODID:${PRODID}`,
-    `METHOD:${method}`,
-    ...(feedName ? [`NAME:${textValue(feedName)}`, `X-WR-CALNAME:${textValue(feedName)}`] : []),
-    ...[...zones].flatMap((zone) => vtimezone(zone, firstYear, lastYear)),
-    ...(feedName
-      ? [`REFRESH-INTERVAL;VALUE=DURATION:${FEED_REFRESH}`, `X-PUBLISHED-TTL:${FEED_REFRESH}`]
-      : []),
-    ...entries.flatMap(vevent),
-    'END:VCALENDAR',
-  ]);
+const newCalendar = (method: ICalCalendarMethod, events: readonly EventRecord[]): ICalCalendar => {
+  const year = (instant: string) => Number(instant.slice(0, 4));
+  const firstYear = Math.min(...events.map((event) => year(event.startsAt))) - 1;
+  const lastYear = Math.max(...events.map((event) => year(event.endsAt)));
+  return ical({ prodId: PRODID, method }).timezone({
+    name: null,
+    generator: (tzid) => vtimezone(tzid, firstYear, lastYear),
+  });
 };
+
+/** RFC 5545 ends every content line with CRLF, the last one too. */
+const render = (calendar: ICalCalendar): string => `${calendar.toString()}\r\n`;
 
 type Text = (typeof TEXT)[Language];
 

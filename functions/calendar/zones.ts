@@ -3,8 +3,8 @@ import { tzOffset } from '@date-fns/tz/tzOffset';
 /**
  * Time zones for the calendar files, from one source: the runtime's own zone data (ICU,
  * through Intl). `tzOffset` gives the offset at an instant; the wall-clock times written in
- * DTSTART/DTEND come from it (`localTime`, in ical.ts), and so does each VTIMEZONE, found by
- * scanning the years the file's events fall in. No second zone dataset is
+ * DTSTART/DTEND come from it (TZDate, in ical.ts, reads the same function), and so does each
+ * VTIMEZONE, found by scanning the years the file's events fall in. No second zone dataset is
  * shipped, and the two cannot disagree.
  *
  * A VTIMEZONE is written as most readers expect (Outlook builds its own zone from the last
@@ -80,7 +80,7 @@ const changesIn = (zone: string, year: number): Change[] => {
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** A local time as iCalendar writes it (`20260329T020000`), for the instant in that offset. */
-export const localTime = (ms: number, offset: number): string => {
+const localTime = (ms: number, offset: number): string => {
   const wall = new Date(ms + offset * MINUTE);
   return `${wall.getUTCFullYear()}${pad(wall.getUTCMonth() + 1)}${pad(wall.getUTCDate())}T${pad(wall.getUTCHours())}${pad(wall.getUTCMinutes())}${pad(wall.getUTCSeconds())}`;
 };
@@ -153,14 +153,13 @@ const yearlyRules = (changes: Change[], years: number): string[] | undefined => 
   return lines;
 };
 
-const blocks = new Map<string, string[]>();
+const blocks = new Map<string, string>();
 
 /**
  * The VTIMEZONE for `zone` (a name from `calendarZone`) that holds for every instant of the UTC
  * years `firstYear` to `lastYear`: the offset in force when the span starts, then its changes.
- * Its content lines, kept per zone and span (a feed asks once, an email per registrant).
  */
-export const vtimezone = (zone: string, firstYear: number, lastYear: number): string[] => {
+export const vtimezone = (zone: string, firstYear: number, lastYear: number): string => {
   const key = `${zone} ${firstYear} ${lastYear}`;
   const known = blocks.get(key);
   if (known) return known;
@@ -180,7 +179,7 @@ export const vtimezone = (zone: string, firstYear: number, lastYear: number): st
       observance(kindOf(change.from, change.to), localTime(change.at, change.from), change.from, change.to),
     ),
   ];
-  const block = ['BEGIN:VTIMEZONE', `TZID:${zone}`, ...observances, 'END:VTIMEZONE'];
+  const block = ['BEGIN:VTIMEZONE', `TZID:${zone}`, ...observances, 'END:VTIMEZONE'].join('\r\n');
   blocks.set(key, block);
   return block;
 };

@@ -20,13 +20,16 @@ import { esbuildOptions } from '../lib/bundling.js';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * API functions: one admin, one public (the registration path, the one that matters most), and
- * the event page (what every shared link opens).
+ * API functions: one admin, one public (the registration path, the one that matters most), the
+ * event page (what every shared link opens), and the public calendar files, which carry
+ * ical-generator (36 KB) and read through the event wiring alone (wiring/event-services.ts).
  */
 const API_ENTRIES = [
   'functions/api/admin/checkIn.ts',
   'functions/api/public/register.ts',
   'functions/api/public/eventPage.ts',
+  'functions/api/calendar/eventFile.ts',
+  'functions/api/calendar/organiserFeed.ts',
 ] as const;
 
 /** The budget for an API function's index.mjs (426 KB with the SDK's full credential chain). */

@@ -87,6 +87,19 @@ describe('parameter values (RFC 6868)', () => {
   });
 });
 
+describe('text values (RFC 5545 3.3.11)', () => {
+  it("write the feed's name on one line, its commas, semicolons and line breaks escaped", () => {
+    const name = 'Café, Bar; Club\\\nSecond line';
+    const ics = organiserFeed({ ...organiser, name }, [event()], NOW, 'https://example.test');
+    expect(ics.split('\r\n').filter((line) => /^(NAME|X-WR-CALNAME):/.test(line))).toEqual([
+      'NAME:Café\\, Bar\\; Club\\\\\\nSecond line',
+      'X-WR-CALNAME:Café\\, Bar\\; Club\\\\\\nSecond line',
+    ]);
+    // Neither parser unescapes these (NAME is RFC 7986's, X-WR-CALNAME Apple's): both read the file.
+    for (const [parser, reading] of readings(ics)) expect(reading.events, parser).toHaveLength(1);
+  });
+});
+
 describe('DTSTAMP (RFC 5545 3.8.7.2)', () => {
   it('is when the file is made; LAST-MODIFIED keeps the last stored change', () => {
     const changed = { ...event(), updatedAt: '2026-02-01T08:00:00.000Z' };

@@ -30,7 +30,7 @@ import { calendarZone, isAmbiguousLocalTime, offsetAt, vtimezone } from './zones
 export const FEED_PAST_DAYS = 30;
 
 /** Bump whenever the feed's rendering changes, so cached copies and ETags move with it. */
-export const FEED_FORMAT = 2;
+export const FEED_FORMAT = 3;
 /** Asked of subscribing apps (REFRESH-INTERVAL / X-PUBLISHED-TTL); most poll less often anyway. */
 const FEED_REFRESH_SECONDS = 3600;
 
@@ -139,7 +139,7 @@ export const organiserFeed = (
 ): string => {
   const listed = feedEvents(events, now);
   const calendar = newCalendar(ICalCalendarMethod.PUBLISH, listed);
-  calendar.name(organiser.name).ttl(FEED_REFRESH_SECONDS);
+  calendar.name(textValue(organiser.name)).ttl(FEED_REFRESH_SECONDS);
   for (const event of listed) calendar.createEvent(publicEntry(event, organiser, baseUrl, now));
   return render(calendar);
 };
@@ -238,6 +238,14 @@ const newCalendar = (method: ICalCalendarMethod, events: readonly EventRecord[])
     generator: (tzid) => vtimezone(tzid, firstYear, lastYear),
   });
 };
+
+/**
+ * A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as `\n`.
+ * For the calendar's name (NAME, X-WR-CALNAME), which ical-generator writes as given: a line
+ * break there would end the line and break the file.
+ */
+const textValue = (value: string): string =>
+  value.replace(/[\\;,]/g, (match) => `\\${match}`).replace(/\r\n|\r|\n/g, '\\n');
 
 /** RFC 5545 ends every content line with CRLF, the last one too. */
 const render = (calendar: ICalCalendar): string => `${calendar.toString()}\r\n`;

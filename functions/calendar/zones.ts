@@ -16,8 +16,20 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
-/** The zone's offset from UTC at an instant, in minutes. */
-export const offsetAt = (zone: string, ms: number): number => tzOffset(zone, new Date(ms));
+/** The zone's offset from UTC at an instant, in minutes, as the runtime's zone data says. */
+const runtimeOffset = (zone: string, ms: number): number => tzOffset(zone, new Date(ms));
+
+/**
+ * The zone's offset from UTC at an instant, in minutes: from the changes of its UTC year, found
+ * once (`yearIn`). An Intl call costs microseconds and a feed asks about ten per event; and so
+ * each VTIMEZONE comes from the very changes the local times are checked against.
+ */
+export const offsetAt = (zone: string, ms: number): number => {
+  const { initial, changes } = yearIn(zone, new Date(ms).getUTCFullYear());
+  let offset = initial;
+  for (const change of changes) if (change.at <= ms) offset = change.to;
+  return offset;
+};
 
 const names = new Map<string, string | undefined>();
 
@@ -47,34 +59,45 @@ interface Change {
   to: number;
 }
 
-const changesByYear = new Map<string, Change[]>();
+interface Year {
+  /** The offset (minutes) when the UTC year starts. */
+  initial: number;
+  changes: Change[];
+}
+
+const knownYears = new Map<string, Map<number, Year>>();
 
 /**
- * The zone's offset changes in one UTC year: a step a day (no zone changes twice within a day),
- * then bisection to the second. Kept per zone and year for the life of the process.
+ * The zone's offset when a UTC year starts and its changes in that year: a step a day (no zone
+ * changes twice within a day), then bisection to the second. Kept per zone and year for the
+ * life of the process.
  */
-const changesIn = (zone: string, year: number): Change[] => {
-  const key = `${zone} ${year}`;
-  const known = changesByYear.get(key);
+const yearIn = (zone: string, year: number): Year => {
+  const zoneYears = knownYears.get(zone) ?? new Map<number, Year>();
+  knownYears.set(zone, zoneYears);
+  const known = zoneYears.get(year);
   if (known) return known;
   const changes: Change[] = [];
+  const found = { initial: runtimeOffset(zone, Date.UTC(year, 0, 1)), changes };
+  zoneYears.set(year, found);
+  // An unknown zone's offset is NaN: nothing to scan.
+  if (Number.isNaN(found.initial)) return found;
   const end = Date.UTC(year + 1, 0, 1);
   let at = Date.UTC(year, 0, 1);
-  let offset = offsetAt(zone, at);
+  let offset = found.initial;
   for (let next = at + DAY; at < end; at = next, next += DAY) {
-    const nextOffset = offsetAt(zone, next);
+    const nextOffset = runtimeOffset(zone, next);
     if (nextOffset === offset) continue;
     let [low, high] = [at, next];
     while (high - low > SECOND) {
       const middle = low + Math.floor((high - low) / 2 / SECOND) * SECOND;
-      if (offsetAt(zone, middle) === offset) low = middle;
+      if (runtimeOffset(zone, middle) === offset) low = middle;
       else high = middle;
     }
     changes.push({ at: high, from: offset, to: nextOffset });
     offset = nextOffset;
   }
-  changesByYear.set(key, changes);
-  return changes;
+  return found;
 };
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -164,9 +187,9 @@ export const vtimezone = (zone: string, firstYear: number, lastYear: number): st
   const known = blocks.get(key);
   if (known) return known;
   const years = lastYear - firstYear + 1;
-  const changes = Array.from({ length: years }, (_, i) => changesIn(zone, firstYear + i)).flat();
+  const changes = Array.from({ length: years }, (_, i) => yearIn(zone, firstYear + i).changes).flat();
   const start = Date.UTC(firstYear, 0, 1);
-  const initial = offsetAt(zone, start);
+  const { initial } = yearIn(zone, firstYear);
   const observances = yearlyRules(changes, years) ?? [
     // Summer time at the start if the first change goes back.
     ...observance(

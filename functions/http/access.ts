@@ -4,6 +4,7 @@ import { tokenMatches } from '../platform/tokens.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
 import type { WebhookSubscription } from '../webhooks/model.js';
+import { eventServices } from '../wiring/event-services.js';
 import { services } from '../wiring/services.js';
 import { organiserIdsOf } from './auth.js';
 import { type ApiEvent, parseInput, pathParam, queryParams } from './handler.js';
@@ -23,7 +24,7 @@ export const publicEventById = async (
   eventId: string,
   { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
 ): Promise<{ event: EventRecord; seats: SeatQuotas }> => {
-  const { events } = services();
+  const { events } = eventServices();
   const found = maxAgeMs > 0 ? await events.getRecent(eventId, maxAgeMs) : await events.get(eventId);
   if (!found || found.event.status === 'draft') throw notFound('Event');
   return found;
@@ -42,8 +43,8 @@ export const icsFileId = (event: ApiEvent): string => {
 
 /** Who signs an event's calendar entries (ORGANIZER). */
 export const eventOrganiser = async (event: EventRecord): Promise<Organiser> =>
-  (await services().events.getOrganiser(event.organiserId)) ??
-  standInOrganiser(event.organiserId, event.organiserName, services().baseUrl);
+  (await eventServices().events.getOrganiser(event.organiserId)) ??
+  standInOrganiser(event.organiserId, event.organiserName, eventServices().baseUrl);
 
 /**
  * The registration a manage link opens: the token must be one issued for it. `fromEmail` says

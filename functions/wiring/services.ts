@@ -23,6 +23,7 @@ import { webhookSecretKeyFrom } from '../webhooks/deliver.js';
 import { WebhookStore } from '../webhooks/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
+import { setEventServices } from './event-services.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
@@ -148,6 +149,8 @@ export const services = (): Services => {
       registrationsPerClient: settings.registrationsPerClient,
       ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
     });
+    // The event reads (event-services.ts) go through this wiring's event store from now on.
+    setEventServices(cached);
   }
   return cached;
 };
@@ -155,4 +158,5 @@ export const services = (): Services => {
 /** The local runtime and tests swap in their own wiring (a DynamoDB Local client, a fixed clock). */
 export const setServices = (next: Services | undefined): void => {
   cached = next;
+  setEventServices(next);
 };

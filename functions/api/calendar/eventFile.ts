@@ -1,12 +1,12 @@
 import { publicEventFile } from '../../calendar/ical.js';
 import { eventOrganiser, icsFileId, publicEventById } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
 
 /** GET /calendar/events/{eventId}.ics — one published (or cancelled) event to import, METHOD:PUBLISH. */
 export const handler = httpApi({}, async (request) => {
   const { event } = await publicEventById(icsFileId(request));
-  const { baseUrl, clock } = services();
+  const { baseUrl, clock } = eventServices();
 
   const ics = publicEventFile(event, await eventOrganiser(event), baseUrl, clock());
 

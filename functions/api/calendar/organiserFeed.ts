@@ -3,7 +3,7 @@ import { isPubliclyVisible, standInOrganiser } from '../../events/model.js';
 import { icsFileId } from '../../http/access.js';
 import { calendarFile, httpApi } from '../../http/handler.js';
 import { notFound } from '../../platform/errors.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
 
 /**
  * GET /calendar/organisers/{organiserId}.ics — the feed calendar apps subscribe to: published
@@ -11,7 +11,7 @@ import { services } from '../../wiring/services.js';
  */
 export const handler = httpApi({}, async (request) => {
   const organiserId = icsFileId(request);
-  const { events, baseUrl, clock } = services();
+  const { events, baseUrl, clock } = eventServices();
   const now = clock();
 
   const listed = await events.listEvents(organiserId);
@@ -20,7 +20,7 @@ export const handler = httpApi({}, async (request) => {
   // An organiser with neither a record nor a public event is unknown, whatever its drafts.
   if (!stored && !visible[0]) throw notFound('Organiser');
   const organiser =
-    stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId, services().baseUrl);
+    stored ?? standInOrganiser(organiserId, visible[0]?.organiserName ?? organiserId, baseUrl);
 
   const shown = feedEvents(listed, now);
   const latest = shown

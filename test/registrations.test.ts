@@ -53,6 +53,41 @@ describe('capacity under a rush', () => {
     expect(seats?.held).toBe(50);
   });
 
+  it('a burst of 120 for 20 seats: answers call their positions provisional, the manage page gives exact ones in arrival order', async () => {
+    const eventId = await app.publishedEvent({ capacity: 20 });
+
+    const responses = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => register(eventId, person(1000 + i))),
+    );
+
+    expect(responses.map((r) => r.status)).toEqual(Array(120).fill(201));
+    const waitlisted = responses.filter((r) => r.body.registration.status === 'waitlisted');
+    expect(waitlisted).toHaveLength(100);
+    // Arrivals of the same instant may still be on their way: the answer says its position is an estimate.
+    expect(waitlisted.map((r) => r.body.registration.waitlistPositionProvisional)).toEqual(
+      Array(100).fill(true),
+    );
+    for (const r of waitlisted) expect(r.body.registration.waitlistPosition).toBeGreaterThanOrEqual(1);
+    const seated = responses.filter((r) => r.body.registration.status === 'confirmed');
+    expect(seated.some((r) => 'waitlistPositionProvisional' in r.body.registration)).toBe(false);
+
+    // What the manage page calls exact is: distinct, 1..100, first come first placed.
+    const { all } = await expectConsistent(app, eventId);
+    const byArrival = all
+      .filter((r) => r.status === 'waitlisted')
+      .sort((a, b) => (a.waitTicket ?? 0) - (b.waitTicket ?? 0) || (a.id < b.id ? -1 : 1))
+      .map((r) => r.id);
+    const pages = await Promise.all(
+      waitlisted.map(async (r) => {
+        const { id, token } = manageLink(r.body.manageUrl);
+        return (await app.call('GET', `/api/registrations/${id}?token=${token}`)).body;
+      }),
+    );
+    expect(pages.some((page) => 'waitlistPositionProvisional' in page)).toBe(false);
+    const placeOf = new Map(pages.map((page) => [page.id, page.waitlistPosition]));
+    expect(byArrival.map((id) => placeOf.get(id))).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
   it('20 concurrent cancellations promote exactly the 20 first waitlisted', async () => {
     const eventId = await app.publishedEvent({ capacity: 30 });
     const confirmed = [];

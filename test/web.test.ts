@@ -492,10 +492,15 @@ describe('web pages in Chromium', () => {
     await page.getByLabel('Email address').fill('second@example.com');
     await page.getByLabel(/I agree that my data/).check();
     await page.getByRole('button', { name: 'Join the waitlist' }).click();
-    await textOf(page.locator('#result-title')).toMatch('You are on the waitlist, position 1');
+    // The answer's position is an estimate, said as one; the manage page gives the exact one.
+    await textOf(page.locator('#result-title')).toMatch('You are on the waitlist, about position 1');
+    await visible(page.getByText('Your exact place will follow by email.'));
 
     await page.getByRole('button', { name: 'FR', exact: true }).click();
-    await textOf(page.locator('#result-title')).toMatch("Vous êtes sur la liste d'attente, position 1");
+    await textOf(page.locator('#result-title')).toMatch(
+      "Vous êtes sur la liste d'attente, position 1 environ",
+    );
+    await visible(page.getByText('Votre place exacte suivra par e-mail.'));
     await page.getByRole('link', { name: 'Gérer mon inscription' }).click();
     await textOf(page.locator('#registration-status')).toMatch("Sur la liste d'attente, position 1");
     await context.close();

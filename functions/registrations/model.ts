@@ -349,6 +349,8 @@ export const registrationView = (
     baseUrl: string;
     token?: string;
     waitlistPosition?: number;
+    /** The position is an estimate (the `201`'s): the manage page and the email give the exact one. */
+    waitlistPositionProvisional?: true;
     /** The personal join link (personalJoinUrl), on manage endpoints; shown when the seat has one. */
     joinLink?: string;
     now: Date;
@@ -362,6 +364,9 @@ export const registrationView = (
     eventId: registration.eventId,
     status: registration.status,
     ...(options.waitlistPosition === undefined ? {} : { waitlistPosition: options.waitlistPosition }),
+    ...(options.waitlistPosition !== undefined && options.waitlistPositionProvisional
+      ? { waitlistPositionProvisional: true }
+      : {}),
     name: registration.name,
     email: registration.email,
     locale: registration.locale,

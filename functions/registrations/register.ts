@@ -20,8 +20,17 @@ import type { RegistrationInput } from './schemas.js';
 import { fillFreeSeats, waitlistPosition } from './waitlist.js';
 
 export type RegisterOutcome =
-  /** `answerToken` is none for a seat pending confirmation: only the email may carry its link. */
-  | { kind: 'created'; registration: RegistrationRecord; answerToken?: string; waitlistPosition?: number }
+  /**
+   * `answerToken` is none for a seat pending confirmation: only the email may carry its link.
+   * A waitlist place comes with a provisional position (see afterWaitlisting).
+   */
+  | {
+      kind: 'created';
+      registration: RegistrationRecord;
+      answerToken?: string;
+      waitlistPosition?: number;
+      waitlistPositionProvisional?: true;
+    }
   | { kind: 'already_registered'; registration: RegistrationRecord };
 
 /**
@@ -134,25 +143,28 @@ export const register = async (
 
 /**
  * A waitlist place taken while a seat came free on another quota (quotas are separate
- * items, so the waitlist condition cannot see them all): seat the queue now. Otherwise the
- * place in the queue, from the same read (the quotas and the earlier seconds' counts sort
- * together).
+ * items, so the waitlist condition cannot see them all): seat the queue now. This read comes
+ * after the place is taken, and whoever frees a seat looks for waiters after freeing it, so
+ * one of the two always sees the other.
+ *
+ * The position answered is provisional: how many wait now, this place included. Arrivals of
+ * the same instant still on their way may hold earlier tickets, and no read can count them
+ * yet, so the exact place is the manage page's and the email's (waitlistPosition).
  */
 const afterWaitlisting = async (
   context: RegistrationContext,
   registration: RegistrationRecord,
   now: Date,
-): Promise<{ registration: RegistrationRecord; waitlistPosition?: number }> => {
-  const { table } = context;
-  const [{ seats, earlier }, sameSecond] = await Promise.all([
-    table.quotasAndEarlierWaiting(registration),
-    table.aheadInSameSecond(registration),
-  ]);
+): Promise<Omit<Extract<RegisterOutcome, { kind: 'created' }>, 'kind' | 'answerToken'>> => {
+  const seats = await context.quotas.getSeatQuotas(registration.eventId);
+  let waiting = seats?.waitlisted ?? 1;
+  let latest = registration;
   if (seats && canPromote(seats) && (await fillFreeSeats(context, registration.eventId, now)) > 0) {
-    const latest = (await table.get(registration)) ?? registration;
-    return { registration: latest, waitlistPosition: await waitlistPosition(context, latest) };
+    latest = (await context.table.get(registration)) ?? registration;
+    if (latest.status !== 'waitlisted') return { registration: latest };
+    waiting = (await waitlistPosition(context, latest)) ?? waiting;
   }
-  return { registration, waitlistPosition: earlier + sameSecond + 1 };
+  return { registration: latest, waitlistPosition: Math.max(1, waiting), waitlistPositionProvisional: true };
 };
 
 /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */

@@ -61,6 +61,8 @@ export interface RegistrationView {
   eventId: string;
   status: RegistrationStatus;
   waitlistPosition?: number;
+  /** The position is an estimate (the registration's answer): the email and the manage page give the exact one. */
+  waitlistPositionProvisional?: true;
   name: string;
   email: string;
   locale: string;

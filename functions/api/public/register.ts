@@ -54,8 +54,10 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
 
   const outcome = await registrations.register(event, { ...input, answers }, now, seats);
   if (outcome.kind === 'already_registered') return ok({ status: 'already_registered' });
-  const { registration, answerToken, waitlistPosition } = outcome;
-  return created(answer(registration, event, { baseUrl, answerToken, waitlistPosition, now }));
+  const { registration, answerToken, waitlistPosition, waitlistPositionProvisional } = outcome;
+  return created(
+    answer(registration, event, { baseUrl, answerToken, waitlistPosition, waitlistPositionProvisional, now }),
+  );
 });
 
 /**
@@ -65,13 +67,20 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
 const answer = (
   registration: RegistrationRecord,
   event: EventRecord,
-  options: { baseUrl: string; answerToken?: string; waitlistPosition?: number; now: Date },
+  options: {
+    baseUrl: string;
+    answerToken?: string;
+    waitlistPosition?: number;
+    waitlistPositionProvisional?: true;
+    now: Date;
+  },
 ) => {
-  const { baseUrl, answerToken, waitlistPosition, now } = options;
+  const { baseUrl, answerToken, waitlistPosition, waitlistPositionProvisional, now } = options;
   const view = registrationView(registration, event, {
     baseUrl,
     token: answerToken,
     waitlistPosition,
+    waitlistPositionProvisional,
     now,
   });
   return answerToken

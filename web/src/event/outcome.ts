@@ -29,6 +29,10 @@ const calendarLinks = (links: NonNullable<RegistrationView['calendarLinks']>) =>
     { href: links.ics, label: t('icsFile'), download: true },
   ]);
 
+/** The place in line: the answer's is an estimate in a rush, said as one (the exact one comes by email). */
+const waitlistedTitle = ({ waitlistPosition: n, waitlistPositionProvisional: about }: RegistrationView) =>
+  n ? t(about ? 'waitlistedAbout' : 'waitlistedTitle', { n }) : t('waitlistedTitleNoPos');
+
 const resultPanel = (outcome: Outcome) => {
   if (outcome.kind === 'blocked') {
     return h('div', { class: 'result result-closed' }, h('p', { id: 'result-title' }, t(outcome.key)));
@@ -45,12 +49,7 @@ const resultPanel = (outcome: Outcome) => {
   const email = registration.email;
   const [title, text] =
     registration.status === 'waitlisted'
-      ? [
-          registration.waitlistPosition
-            ? t('waitlistedTitle', { n: registration.waitlistPosition })
-            : t('waitlistedTitleNoPos'),
-          t('waitlistedText', { email }),
-        ]
+      ? [waitlistedTitle(registration), t('waitlistedText', { email })]
       : registration.status === 'pending_confirmation'
         ? [t('pendingTitle'), t('pendingText', { email })]
         : [t('confirmedTitle'), t('confirmedText', { email })];
@@ -59,6 +58,7 @@ const resultPanel = (outcome: Outcome) => {
     { class: `result result-${registration.status}` },
     h('h3', { id: 'result-title' }, title),
     h('p', {}, text),
+    registration.waitlistPositionProvisional ? h('p', {}, t('waitlistedExact')) : null,
     manageUrl
       ? h(
           'p',

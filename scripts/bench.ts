@@ -420,61 +420,58 @@ const bundles = async (work: string) => {
     await build({ ...esbuildOptions(), entryPoints: [resolve(entry)], outfile, logLevel: 'silent' });
     return outfile;
   };
-  /**
-   * Milliseconds of CPU (user and system) the import takes in a fresh process, median of
-   * COLD_IMPORTS: on a shared machine, wall time mostly measures the neighbours.
-   */
+  /** Milliseconds of CPU (user and system) one import takes in a fresh process. */
   const coldImport = (file: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < COLD_IMPORTS; i++) {
-      let output = '';
-      try {
-        output = execFileSync(
-          process.execPath,
-          [
-            // As in Lambda (lib/app-function.ts sets it): traces through the source map.
-            '--enable-source-maps',
-            '--input-type=module',
-            '-e',
-            `const c=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(c); console.log((u.user+u.system)/1000)`,
-          ],
-          {
-            encoding: 'utf8',
-            env: { ...process.env, AWS_REGION: 'eu-west-3' },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-      } catch (error) {
-        throw new Error(
-          `Importing ${file} failed: ${String((error as { stderr?: string }).stderr).slice(-500)}`,
-        );
-      }
-      times.push(Number(output.trim().split('\n').pop()));
+    try {
+      const output = execFileSync(
+        process.execPath,
+        [
+          // As in Lambda (lib/app-function.ts sets it): traces through the source map.
+          '--enable-source-maps',
+          '--input-type=module',
+          '-e',
+          `const c=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(c); console.log((u.user+u.system)/1000)`,
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, AWS_REGION: 'eu-west-3' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      return Number(output.trim().split('\n').pop());
+    } catch (error) {
+      throw new Error(
+        `Importing ${file} failed: ${String((error as { stderr?: string }).stderr).slice(-500)}`,
+      );
     }
-    return times;
   };
   const baselineFile = await bundle(
     fileURLToPath(new URL('./bench-dynamodb-handler.ts', import.meta.url)),
     'dynamodb-handler',
   );
-  // The baseline's imports before and after the functions', should the machine's load change.
-  const baselineTimes = coldImport(baselineFile);
-  const measured: { entry: string; kb: number; importMs: number }[] = [];
+  const baselineTimes: number[] = [];
+  const rows: Record<string, { kb: number; importMs: number; importRatio: number }> = {};
   let index = 0;
   for (const entry of entries) {
     progress(`bundles: ${++index}/${entries.length} ${entry}`);
     const file = await bundle(entry, entry.replace(/[/.]/g, '_'));
-    const kb = Math.round((await stat(file)).size / 1024);
-    measured.push({ entry, kb, importMs: median(coldImport(file)) });
+    // CPU time, not wall time: on a shared machine wall time mostly measures the neighbours.
+    // Each function alternates with the baseline, so both see the same load, medians of
+    // COLD_IMPORTS fresh processes each.
+    const times: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 0; i < COLD_IMPORTS; i++) {
+      baseline.push(coldImport(baselineFile));
+      times.push(coldImport(file));
+    }
+    baselineTimes.push(...baseline);
+    rows[entry] = {
+      kb: Math.round((await stat(file)).size / 1024),
+      importMs: Number(median(times).toFixed(1)),
+      importRatio: Number((median(times) / median(baseline)).toFixed(2)),
+    };
   }
-  baselineTimes.push(...coldImport(baselineFile));
   const baselineMs = median(baselineTimes);
-  const rows = Object.fromEntries(
-    measured.map(({ entry, kb, importMs }) => [
-      entry,
-      { kb, importMs: Number(importMs.toFixed(1)), importRatio: Number((importMs / baselineMs).toFixed(2)) },
-    ]),
-  );
   const largest = Object.entries(rows).sort((a, b) => b[1].kb - a[1].kb)[0];
   const ratios = Object.values(rows).map((row) => row.importRatio);
   const slowest = Object.entries(rows).sort((a, b) => b[1].importRatio - a[1].importRatio)[0];

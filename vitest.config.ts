@@ -8,6 +8,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const UNIT = [
   'test/auth-claims.test.ts',
   'test/bench-progress.test.ts',
+  'test/bench-table.test.ts',
   'test/bundles.test.ts',
   'test/calendar-rfc.test.ts',
   'test/calendar-tz.test.ts',

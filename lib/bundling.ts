@@ -59,6 +59,9 @@ export const lambdaBundling = {
     '@smithy/core/event-streams': fileURLToPath(
       new URL('../functions/platform/no-event-streams.ts', import.meta.url),
     ),
+    // Node's http module taken as CommonJS (functions/platform/node-http.ts): imported as an
+    // ES module, its facade loads Node's bundled undici, 20 to 30 ms of CPU per cold start.
+    'node:http': fileURLToPath(new URL('../functions/platform/node-http.ts', import.meta.url)),
   } as Readonly<Record<string, string>>,
 } as const;
 

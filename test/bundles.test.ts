@@ -6,6 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +63,23 @@ if ((await client.config.endpointDiscoveryEnabled()) !== false || client.config.
 console.log(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }));
 `;
 
+/**
+ * Node's http module, which the bundles take as CommonJS (functions/platform/node-http.ts):
+ * middy's errors still get their status text (a 415 from the JSON body parser), and the SDK
+ * still reaches an http endpoint (DYNAMODB_ENDPOINT) through its lazily imported agent.
+ */
+const HTTP_PROBE = `
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { handler } from './functions/api/public/register.ts';
+import { documentClient } from './functions/wiring/clients.ts';
+const refused = await handler(
+  { requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'text/plain' }, body: 'x' },
+  { awsRequestId: 'probe' },
+);
+const { Item } = await documentClient().send(new GetCommand({ TableName: 'probe', Key: { pk: 'a', sk: 'b' } }));
+console.log(JSON.stringify({ statusCode: refused.statusCode, body: JSON.parse(refused.body), item: Item }));
+`;
+
 const LAMBDA_ENV = {
   AWS_ACCESS_KEY_ID: 'ASIATESTBUNDLEKEY',
   AWS_SECRET_ACCESS_KEY: 'test-bundle-secret',
@@ -91,6 +110,14 @@ beforeAll(async () => {
       absWorkingDir: projectRoot,
       stdin: { contents: PROBE, resolveDir: projectRoot, sourcefile: 'probe.ts', loader: 'ts' },
       outfile: join(outdir, 'probe.mjs'),
+      write: true,
+      logLevel: 'silent',
+    }),
+    build({
+      ...esbuildOptions(),
+      absWorkingDir: projectRoot,
+      stdin: { contents: HTTP_PROBE, resolveDir: projectRoot, sourcefile: 'http-probe.ts', loader: 'ts' },
+      outfile: join(outdir, 'http-probe.mjs'),
       write: true,
       logLevel: 'silent',
     }),
@@ -129,6 +156,36 @@ describe('API function bundles', () => {
     // The stand-in's message is there; the real serde's names are not.
     expect(code.includes('Event streams are not bundled'), 'the stand-in').toBe(true);
     expect(/EventStreamCodec|HeaderMarshaller/.test(code), 'the event-stream codec').toBe(false);
+  });
+
+  it.each(API_ENTRIES)('%s takes node:http as CommonJS, never as an ES module', async (entry) => {
+    const code = await readFile(bundles.get(entry) as string, 'utf8');
+    // Imported as an ES module, Node 24's facade for it loads undici: 20-30 ms per cold start.
+    expect(/from\s*"node:http"|import\("node:http"\)/.test(code), 'an ES import of node:http').toBe(false);
+    expect(code.includes('getBuiltinModule("node:http")'), 'the stand-in').toBe(true);
+  });
+
+  it('middy and the SDK still get what they need of node:http', async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(String(request.headers['x-amz-target']));
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, 'http-probe.mjs')], {
+        env: { ...LAMBDA_ENV, TABLE_NAME: 'probe', DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}` },
+        timeout: 10_000,
+      });
+      expect(JSON.parse(stdout)).toMatchObject({
+        statusCode: 415,
+        body: { error: { code: 'unsupported_media_type' } },
+      });
+      expect(requests).toEqual(['DynamoDB_20120810.GetItem']);
+    } finally {
+      server.close();
+    }
   });
 
   it('clients resolve the credentials the Lambda runtime sets in the environment', async () => {

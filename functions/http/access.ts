@@ -5,6 +5,7 @@ import type { RegistrationRecord } from '../registrations/model.js';
 import { manageQuery } from '../registrations/schemas.js';
 import type { WebhookSubscription } from '../webhooks/model.js';
 import { eventServices } from '../wiring/event-services.js';
+import { manageServices } from '../wiring/manage-services.js';
 import { services } from '../wiring/services.js';
 import { organiserIdsOf } from './auth.js';
 import { type ApiEvent, parseInput, pathParam, queryParams } from './handler.js';
@@ -54,7 +55,7 @@ export const managedRegistration = async (
   event: ApiEvent,
 ): Promise<{ registration: RegistrationRecord; event: EventRecord; token: string; fromEmail: boolean }> => {
   const { token } = parseInput(manageQuery, queryParams(event));
-  const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
+  const registration = await manageServices().registrations.getById(pathParam(event, 'registrationId'));
   if (!registration) throw notFound('Registration');
   const fromEmail = tokenMatches(token, registration.tokenHashes);
   const valid =
@@ -64,7 +65,7 @@ export const managedRegistration = async (
   if (!valid) {
     throw new AppError('forbidden', 'This link does not open this registration');
   }
-  const found = await services().events.get(registration.eventId);
+  const found = await eventServices().events.get(registration.eventId);
   if (!found) throw notFound('Event');
   return { registration, event: found.event, token, fromEmail };
 };

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { REGISTRATIONS_PER_ADDRESS_PER_EVENT } from '../platform/rate-limiter.js';
 import { emailKey } from '../platform/tokens.js';
 import { originVerify } from '../wiring/config.js';
+import { manageServices } from '../wiring/manage-services.js';
 import { services } from '../wiring/services.js';
 import type { ApiEvent } from './handler.js';
 
@@ -61,7 +62,7 @@ export const guardManageToken = async (
 ): Promise<void> => {
   // The right token always opens its registration: guesses must not lock its owner out.
   if (tokenValid) return;
-  const limiter = services().manageTokenLimiter;
+  const limiter = manageServices().manageTokenLimiter;
   const subjects = [`registration:${registrationId}`, `client:${clientKey(clientAddress(request))}`];
   await limiter.assertAllowed(subjects);
   await limiter.take(subjects);

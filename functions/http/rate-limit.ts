@@ -3,7 +3,7 @@ import { REGISTRATIONS_PER_ADDRESS_PER_EVENT } from '../platform/rate-limiter.js
 import { emailKey } from '../platform/tokens.js';
 import { originVerify } from '../wiring/config.js';
 import { manageServices } from '../wiring/manage-services.js';
-import { services } from '../wiring/services.js';
+import type { Services } from '../wiring/services.js';
 import type { ApiEvent } from './handler.js';
 
 /**
@@ -72,10 +72,18 @@ export const guardManageToken = async (
  * A registration counted against its client, its client for this event and its email address
  * for this event, in one go: 429 past any of those limits (REGISTRATIONS_PER_CLIENT,
  * REGISTRATIONS_PER_CLIENT_PER_EVENT, REGISTRATIONS_PER_ADDRESS_PER_EVENT). Counted before the
- * honeypot is looked at, so a bot that fills it in is counted too.
+ * honeypot is looked at, so a bot that fills it in is counted too. The limiter comes from the
+ * caller: this module reads no wiring of its own but the manage links' (wiring/manage-services.ts).
  */
-export const countRegistration = async (request: ApiEvent, eventId: string, email: string): Promise<void> => {
-  const { registrationLimiter, registrationsPerEvent } = services();
+export const countRegistration = async (
+  {
+    registrationLimiter,
+    registrationsPerEvent,
+  }: Pick<Services, 'registrationLimiter' | 'registrationsPerEvent'>,
+  request: ApiEvent,
+  eventId: string,
+  email: string,
+): Promise<void> => {
   const client = `client:${clientKey(clientAddress(request))}`;
   await registrationLimiter?.take([
     client,

@@ -23,8 +23,12 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * API functions: one admin, one public (the registration path, the one that matters most), the
- * event page (what every shared link opens), and the public calendar files, which carry
- * ical-generator (36 KB) and read through the event wiring alone (wiring/event-services.ts).
+ * event page (what every shared link opens), the public calendar files, which carry
+ * ical-generator (36 KB) and read through the event wiring alone (wiring/event-services.ts),
+ * the registrant's invitation, which carries ical-generator and the Secrets Manager client (13 KB)
+ * and reads through the event and manage-link wirings alone (wiring/manage-services.ts), and the
+ * OpenAPI document, which carries zod's JSON Schema generation and every schema, and takes its
+ * base URL from the event wiring.
  */
 const API_ENTRIES = [
   'functions/api/admin/checkIn.ts',
@@ -32,6 +36,8 @@ const API_ENTRIES = [
   'functions/api/public/eventPage.ts',
   'functions/api/calendar/eventFile.ts',
   'functions/api/calendar/organiserFeed.ts',
+  'functions/api/manage/invite.ts',
+  'functions/api/public/openApi.ts',
 ] as const;
 
 /** The budget for an API function's index.mjs (426 KB with the SDK's full credential chain). */

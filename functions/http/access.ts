@@ -1,18 +1,18 @@
 import { type EventRecord, type Organiser, type SeatQuotas, standInOrganiser } from '../events/model.js';
 import { AppError, notFound } from '../platform/errors.js';
 import { tokenMatches } from '../platform/tokens.js';
+import { manageQuery } from '../registrations/manage-query.js';
 import type { RegistrationRecord } from '../registrations/model.js';
-import { manageQuery } from '../registrations/schemas.js';
-import type { WebhookSubscription } from '../webhooks/model.js';
 import { eventServices } from '../wiring/event-services.js';
-import { services } from '../wiring/services.js';
-import { organiserIdsOf } from './auth.js';
+import { manageServices } from '../wiring/manage-services.js';
 import { type ApiEvent, parseInput, pathParam, queryParams } from './handler.js';
 import { guardManageToken } from './rate-limit.js';
 
 /**
  * Who may reach what: the loading steps handlers share. Each returns the records the
- * caller may act on, or throws the contract's 403/404.
+ * caller may act on, or throws the contract's 403/404. The organisers' (admin) ones are in
+ * admin-access.ts, so a function that needs no more than these (the invitation) leaves the
+ * whole wiring (services.ts) out of its bundle.
  */
 
 /** A published or cancelled event; drafts do not exist for the public. */
@@ -54,7 +54,7 @@ export const managedRegistration = async (
   event: ApiEvent,
 ): Promise<{ registration: RegistrationRecord; event: EventRecord; token: string; fromEmail: boolean }> => {
   const { token } = parseInput(manageQuery, queryParams(event));
-  const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
+  const registration = await manageServices().registrations.getById(pathParam(event, 'registrationId'));
   if (!registration) throw notFound('Registration');
   const fromEmail = tokenMatches(token, registration.tokenHashes);
   const valid =
@@ -64,34 +64,7 @@ export const managedRegistration = async (
   if (!valid) {
     throw new AppError('forbidden', 'This link does not open this registration');
   }
-  const found = await services().events.get(registration.eventId);
+  const found = await eventServices().events.get(registration.eventId);
   if (!found) throw notFound('Event');
   return { registration, event: found.event, token, fromEmail };
-};
-
-/** An event of one of the caller's organisers; another organiser's is as good as absent. */
-export const ownEvent = async (event: ApiEvent): Promise<{ event: EventRecord; seats: SeatQuotas }> => {
-  const organiserIds = organiserIdsOf(event);
-  const found = await services().events.get(pathParam(event, 'eventId'));
-  if (!found || !organiserIds.includes(found.event.organiserId)) throw notFound('Event');
-  return found;
-};
-
-export const ownRegistration = async (
-  event: ApiEvent,
-): Promise<{ registration: RegistrationRecord; event: EventRecord }> => {
-  const { event: record } = await ownEvent(event);
-  const registration = await services().registrations.getById(pathParam(event, 'registrationId'));
-  if (!registration || registration.eventId !== record.id) throw notFound('Registration');
-  return { registration, event: record };
-};
-
-/** A webhook subscription of one of the caller's organisers; another organiser's is as good as absent. */
-export const ownWebhook = async (event: ApiEvent): Promise<WebhookSubscription> => {
-  const webhookId = pathParam(event, 'webhookId');
-  for (const organiserId of organiserIdsOf(event)) {
-    const found = await services().webhooks.get(organiserId, webhookId);
-    if (found) return found;
-  }
-  throw notFound('Webhook');
 };

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { REGISTRATIONS_PER_ADDRESS_PER_EVENT } from '../platform/rate-limiter.js';
 import { emailKey } from '../platform/tokens.js';
 import { originVerify } from '../wiring/config.js';
-import { services } from '../wiring/services.js';
+import { manageServices } from '../wiring/manage-services.js';
+import type { Services } from '../wiring/services.js';
 import type { ApiEvent } from './handler.js';
 
 /**
@@ -61,7 +62,7 @@ export const guardManageToken = async (
 ): Promise<void> => {
   // The right token always opens its registration: guesses must not lock its owner out.
   if (tokenValid) return;
-  const limiter = services().manageTokenLimiter;
+  const limiter = manageServices().manageTokenLimiter;
   const subjects = [`registration:${registrationId}`, `client:${clientKey(clientAddress(request))}`];
   await limiter.assertAllowed(subjects);
   await limiter.take(subjects);
@@ -71,10 +72,18 @@ export const guardManageToken = async (
  * A registration counted against its client, its client for this event and its email address
  * for this event, in one go: 429 past any of those limits (REGISTRATIONS_PER_CLIENT,
  * REGISTRATIONS_PER_CLIENT_PER_EVENT, REGISTRATIONS_PER_ADDRESS_PER_EVENT). Counted before the
- * honeypot is looked at, so a bot that fills it in is counted too.
+ * honeypot is looked at, so a bot that fills it in is counted too. The limiter comes from the
+ * caller: this module reads no wiring of its own but the manage links' (wiring/manage-services.ts).
  */
-export const countRegistration = async (request: ApiEvent, eventId: string, email: string): Promise<void> => {
-  const { registrationLimiter, registrationsPerEvent } = services();
+export const countRegistration = async (
+  {
+    registrationLimiter,
+    registrationsPerEvent,
+  }: Pick<Services, 'registrationLimiter' | 'registrationsPerEvent'>,
+  request: ApiEvent,
+  eventId: string,
+  email: string,
+): Promise<void> => {
   const client = `client:${clientKey(clientAddress(request))}`;
   await registrationLimiter?.take([
     client,

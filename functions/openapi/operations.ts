@@ -2,9 +2,9 @@ import type { core } from 'zod/mini';
 import { apiKeyCreateInput } from '../apikeys/model.js';
 import { eventCreateInput, eventListQuery, eventUpdateInput } from '../events/schemas.js';
 import { organiserQuery } from '../http/auth.js';
+import { manageQuery } from '../registrations/manage-query.js';
 import {
   checkInCodeInput,
-  manageQuery,
   registrationExportQuery,
   registrationInput,
   registrationListQuery,

@@ -30,10 +30,6 @@ export type RegistrationInput = z.infer<typeof registrationInput>;
 export const registrationStatuses = ['pending_confirmation', 'confirmed', 'waitlisted', 'cancelled'] as const;
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
-export const manageQuery = z.object({
-  token: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
-});
-
 /** A check-in code as scanned at the door (registrations/attendance-code.ts); its shape is checked there. */
 export const checkInCodeInput = z.object({
   code: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),

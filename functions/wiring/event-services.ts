@@ -5,8 +5,9 @@ import type { Services } from './services.js';
 
 /**
  * What the public event reads need (the events, the public base URL, the clock), wired apart
- * from services.ts so the functions that need nothing else (the calendar files) leave its
- * registration stores, limiters and webhook stores out of their bundles: about 35 KB each.
+ * from services.ts so the functions that need nothing else (the calendar files, the OpenAPI
+ * document) leave its registration stores, limiters and webhook stores out of their bundles:
+ * about 35 KB each.
  * services.ts hands over its own wiring as soon as it has one, so a function using both reads
  * through one event store, and the local runtime and tests set both at once (setServices).
  */

@@ -24,6 +24,7 @@ import { WebhookStore } from '../webhooks/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { setEventServices } from './event-services.js';
+import { setManageServices } from './manage-services.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
@@ -149,8 +150,10 @@ export const services = (): Services => {
       registrationsPerClient: settings.registrationsPerClient,
       ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
     });
-    // The event reads (event-services.ts) go through this wiring's event store from now on.
+    // The event and manage-link reads (event-services.ts, manage-services.ts) go through this
+    // wiring's stores from now on.
     setEventServices(cached);
+    setManageServices(cached);
   }
   return cached;
 };
@@ -159,4 +162,5 @@ export const services = (): Services => {
 export const setServices = (next: Services | undefined): void => {
   cached = next;
   setEventServices(next);
+  setManageServices(next);
 };

@@ -1,5 +1,5 @@
 import { adminView, type EventRecord } from '../../events/model.js';
-import { ownEvent, ownRegistration } from '../../http/access.js';
+import { ownEvent, ownRegistration } from '../../http/admin-access.js';
 import { type ApiResult, httpApi, ok } from '../../http/handler.js';
 import { adminRegistrationView, type RegistrationRecord } from '../../registrations/model.js';
 import type { Registrations } from '../../registrations/registrations.js';

@@ -1,6 +1,6 @@
 // In AWS: loads the manage token key (attendance codes are tagged with a key derived from it).
 import '../../wiring/token-key.js';
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, ok, parseInput } from '../../http/handler.js';
 import { notFound } from '../../platform/errors.js';
 import { adminRegistrationView } from '../../registrations/model.js';

@@ -1,4 +1,4 @@
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { created, httpApi, parseInput } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { MAX_LINKS, newLinkCode, shortUrl, type TrackingLink } from '../../sources/model.js';

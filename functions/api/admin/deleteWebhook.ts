@@ -1,4 +1,4 @@
-import { ownWebhook } from '../../http/access.js';
+import { ownWebhook } from '../../http/admin-access.js';
 import { httpApi } from '../../http/handler.js';
 import { services } from '../../wiring/services.js';
 

@@ -1,4 +1,4 @@
-import { ownRegistration } from '../../http/access.js';
+import { ownRegistration } from '../../http/admin-access.js';
 import { httpApi, json } from '../../http/handler.js';
 import { services } from '../../wiring/services.js';
 

@@ -1,4 +1,4 @@
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, parseInput, queryParams } from '../../http/handler.js';
 import { registrationsCsv } from '../../registrations/report.js';
 import { registrationExportQuery } from '../../registrations/schemas.js';

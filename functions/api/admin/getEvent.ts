@@ -1,4 +1,4 @@
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi } from '../../http/handler.js';
 import { adminEventResponse } from './actions.js';
 

@@ -1,4 +1,4 @@
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { countsByLink, linkView } from '../../sources/model.js';
 import { services } from '../../wiring/services.js';

@@ -1,4 +1,4 @@
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, ok, parseInput, queryParams } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { type ListPosition, type ListSort, listPage } from '../../registrations/listing.js';

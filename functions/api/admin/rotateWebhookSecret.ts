@@ -1,6 +1,6 @@
 // In AWS: loads the manage token key (webhook secrets are sealed with a key derived from it).
 import '../../wiring/token-key.js';
-import { ownWebhook } from '../../http/access.js';
+import { ownWebhook } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { notFound } from '../../platform/errors.js';
 import { sealSecret } from '../../webhooks/deliver.js';

@@ -1,5 +1,5 @@
 import { countsOf } from '../../events/model.js';
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { attendanceStats, registrationsByDay } from '../../registrations/report.js';
 import { bySource } from '../../sources/model.js';

@@ -1,7 +1,7 @@
 // In AWS: loads the manage token key (webhook secrets are sealed with a key derived from it).
 import '../../wiring/token-key.js';
 import { randomBytes } from 'node:crypto';
-import { ownWebhook } from '../../http/access.js';
+import { ownWebhook } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { systemResolver } from '../../webhooks/address.js';
 import { attemptDelivery, postOnce } from '../../webhooks/deliver.js';

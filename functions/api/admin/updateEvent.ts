@@ -1,6 +1,6 @@
 import { applyUpdate } from '../../events/model.js';
 import { eventUpdateInput } from '../../events/schemas.js';
-import { ownEvent } from '../../http/access.js';
+import { ownEvent } from '../../http/admin-access.js';
 import { httpApi, parseInput } from '../../http/handler.js';
 import { services } from '../../wiring/services.js';
 import { adminEventResponse } from './actions.js';

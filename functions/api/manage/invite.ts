@@ -5,7 +5,8 @@ import { calendarFile, httpApi } from '../../http/handler.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { offersFor } from '../../registrations/lifecycle.js';
 import { personalJoinUrl, registrationPageUrl } from '../../registrations/model.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
+import { manageServices } from '../../wiring/manage-services.js';
 
 /**
  * GET /api/registrations/{registrationId}/invite.ics?token= — the registrant's own invitation:
@@ -16,7 +17,8 @@ import { services } from '../../wiring/services.js';
 export const handler = httpApi({}, async (request) => {
   const { registration, event } = await managedRegistration(request);
   if (event.status === 'draft') throw notFound('Event');
-  const { baseUrl, clock, replies, attendanceCodes } = services();
+  const { baseUrl, clock } = eventServices();
+  const { replies, attendanceCodes } = manageServices();
   if (!offersFor(registration, event, clock()).invite) {
     throw new AppError('no_seat', 'There is nothing to add to a calendar until the seat is confirmed');
   }

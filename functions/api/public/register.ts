@@ -28,7 +28,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
   // Counted per client, per client for this event and per address for this event before
   // anything else (a bot that fills the honeypot too): no one client fills an event with
   // made-up addresses, and no one cycles a stranger's address to flood it with emails.
-  await countRegistration(request, event.id, input.email);
+  await countRegistration(services(), request, event.id, input.email);
   // The event may ask for a solved challenge: each costs the client CPU time, and counts once.
   if (event.requireChallenge) await redeemChallenge(challenges, input.challenge, event.id, now);
 

@@ -12,7 +12,6 @@ import {
   eventKey,
   GATE_SK,
   REGISTRATION_PREFIX,
-  registrationIdIndexKey,
   WAITING_PREFIX,
   waitingCountsBefore,
   waitlistPartition,
@@ -24,6 +23,7 @@ import { archivedEmailKey } from '../lifecycle.js';
 import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
 import type { ErasedRegistration, RegistrationTablePort } from '../ports.js';
 import type { RegistrationStatus } from '../schemas.js';
+import { registrationById } from './by-id.js';
 import { keyOf, toRegistration } from './mapper.js';
 import { RegistrationWrites } from './writes.js';
 
@@ -55,21 +55,9 @@ export class RegistrationTable implements RegistrationTablePort {
     return this.getByKey(keyOf(registration));
   }
 
-  /** Manage links carry only the registration id: find it on the index, then read it consistently. */
-  async getById(registrationId: string): Promise<RegistrationRecord | undefined> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: tableSchema.indexes.byParent.name,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationIdIndexKey(registrationId).gsi1pk },
-        ProjectionExpression: 'pk, sk',
-      }),
-    );
-    const found = Items[0];
-    if (!found) return undefined;
-    const registration = await this.getByKey({ pk: String(found.pk), sk: String(found.sk) });
-    return registration?.id === registrationId ? registration : undefined;
+  /** Manage links carry only the registration id (by-id.ts). */
+  getById(registrationId: string): Promise<RegistrationRecord | undefined> {
+    return registrationById(this.db, this.tableName, registrationId);
   }
 
   private async getByKey(key: { pk: string; sk: string }): Promise<RegistrationRecord | undefined> {

@@ -50,7 +50,7 @@ const openPhone = async (locale: 'fr-FR' | 'en-GB'): Promise<{ context: BrowserC
     deviceScaleFactor: 1,
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);

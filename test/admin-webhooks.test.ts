@@ -65,7 +65,7 @@ const openPage = async (phone: boolean, locale: string) => {
       : { viewport: { width: 1200, height: 900 } }),
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // The refused address is a 400, on purpose.

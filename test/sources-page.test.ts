@@ -42,7 +42,7 @@ const openPage = async (options: { phone?: boolean; locale?: string; userAgent?:
       : { viewport: { width: 1200, height: 900 } }),
   });
   const page: Page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);

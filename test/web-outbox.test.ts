@@ -75,7 +75,7 @@ const uidOf = (calendarText: string): string | undefined => /^UID:(.+?)\r?$/m.ex
 const newPage = async (): Promise<Page> => {
   if (!context) throw new Error('No browser context');
   const page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') {

@@ -36,7 +36,7 @@ describe('manage page', () => {
 
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(10_000);
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {

@@ -61,7 +61,7 @@ const openPage = async (
       : { viewport: { width: 1100, height: 900 } }),
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
   // Report what the Content-Security-Policy blocked (an inline style, an eval) as a console error.
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) =>

@@ -170,7 +170,7 @@ describe('the editor: after the event', () => {
       await textOf(preview.locator('p').nth(3)).toBe('Les slides suivent.');
       await expect.poll(() => preview.locator('b').count()).toBe(0);
       await textOf(preview).toContain(
-        'Vous recevez ce message car vous étiez inscrit(e) à «\u00a0Webinaire « ventes »\u00a0».',
+        'Vous recevez ce message car vous étiez inscrit(e) à «\u00a0Webinaire “ventes”\u00a0».',
       );
       await textOf(preview).toContain('Salle Pleyel');
       await textOf(preview).toContain('— Media Aces');

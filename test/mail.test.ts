@@ -380,6 +380,22 @@ describe('message content', () => {
     expect(eventChanges(before, baseEvent({ description: 'longer' }))).toEqual([]);
   });
 
+  it('quotes a title that has quotes of its own with the other kind, in French and English', () => {
+    const title = 'Groupe de réflexion «\u00a0Expérience client\u00a0» et “collaborateur”';
+    const french = renderMessage('waitlisted', contextFor('waitlisted', { event: { title } }));
+    expect(french.text).toContain(
+      "L'événement «\u00a0Groupe de réflexion “Expérience client” et “collaborateur”\u00a0» est complet",
+    );
+    const english = renderMessage(
+      'waitlisted',
+      contextFor('waitlisted', {
+        event: { title: 'The “Social CRM” morning' },
+        registration: { locale: 'en' },
+      }),
+    );
+    expect(english.text).toContain('“The ‘Social CRM’ morning”');
+  });
+
   it('renders the same message for the same context (pure)', () => {
     const context = contextFor('confirmed');
     expect(renderMessage('confirmed', context)).toEqual(renderMessage('confirmed', context));

@@ -28,7 +28,8 @@ export type Text = (typeof TEXT)[Language];
 export const TEXT = {
   fr: {
     colon: ' :',
-    quote: (title: string) => `«\u00a0${title}\u00a0»`,
+    // Quotes inside a quote take the other kind, as French typography does: « Atelier “X” ».
+    quote: (title: string) => `«\u00a0${title.replace(/«\s*/g, '“').replace(/\s*»/g, '”')}\u00a0»`,
     hello: (name?: string) => (name ? `Bonjour ${name},` : 'Bonjour,'),
     event: 'Événement',
     when: 'Date',
@@ -121,7 +122,7 @@ export const TEXT = {
   },
   en: {
     colon: ':',
-    quote: (title: string) => `“${title}”`,
+    quote: (title: string) => `“${title.replace(/“/g, '‘').replace(/”/g, '’')}”`,
     hello: (name?: string) => (name ? `Hello ${name},` : 'Hello,'),
     event: 'Event',
     when: 'When',

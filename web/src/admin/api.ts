@@ -1,3 +1,4 @@
+import type { AttendanceStats } from '../../../functions/registrations/report.js';
 import { ApiError, type EventPublic, errorOf, type Method, request } from '../api.js';
 
 /** The admin half of the HTTP contract (API.md, "Admin"), as the admin page uses it. */
@@ -89,18 +90,6 @@ export interface DayCount {
   pendingConfirmation?: number;
   waitlisted: number;
   cancelled: number;
-}
-
-export interface AttendanceStats {
-  confirmed: number;
-  reconfirmed: number;
-  released: number;
-  /** Absent from servers older than this page. */
-  declined?: number;
-  checkedIn: number;
-  joined: number;
-  noShow: number | null;
-  showUpRate: number | null;
 }
 
 export interface Stats {

@@ -59,7 +59,7 @@ const attendanceTiles = (attendance: NonNullable<Stats['attendance']>, format: E
     ['showUpRate', 'statShowUpRate', attendance.showUpRate === null ? null : rate(attendance.showUpRate)],
     ['reconfirmed', 'statReconfirmed', number(attendance.reconfirmed)],
     ['released', 'statReleased', number(attendance.released)],
-    ['declined', 'statDeclined', number(attendance.declined ?? 0)],
+    ['declined', 'statDeclined', number(attendance.declined)],
   ];
   return [
     h('h2', { id: 'attendance-title' }, t('attendanceTitle')),

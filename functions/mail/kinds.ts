@@ -7,18 +7,24 @@ import { holdsDoorSeat, type RegistrationRecord, registrantJoinUrl } from '../re
  * words: the join URL and a calendar invitation.
  */
 
-export const messageKinds = [
+/** Messages about one registration, decided from its own item's change. */
+export const registrationKinds = [
   'confirmed',
   'waitlisted',
+  'pending_confirmation',
   'promoted',
   'promoted_pending',
-  'pending_confirmation',
-  'manage_link',
   'cancelled_by_attendee',
   'cancelled_by_organiser',
   'hold_expired',
   'not_reconfirmed',
+  'manage_link',
   'erased',
+] as const;
+export type RegistrationKind = (typeof registrationKinds)[number];
+
+/** Messages about an event, sent to many registrants through the fan-out queue. */
+export const fanoutKinds = [
   'event_changed',
   'event_cancelled',
   'reminder',
@@ -26,6 +32,10 @@ export const messageKinds = [
   'follow_up_attended',
   'follow_up_absent',
 ] as const;
+export type FanoutKind = (typeof fanoutKinds)[number];
+
+/** Every message kind: each is decided by one of the two ways above (notify/decide.ts). */
+export const messageKinds = [...registrationKinds, ...fanoutKinds] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
 export interface MessageContext {

@@ -7,6 +7,7 @@ import {
   releasable,
   reminderOffsets,
 } from '../events/reminders.js';
+import type { FanoutKind, MessageKind, RegistrationKind } from '../mail/kinds.js';
 import { REGISTRATION_PREFIX } from '../platform/keys.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { RegistrationStatus } from '../registrations/schemas.js';
@@ -19,40 +20,11 @@ import type { WebhookEventType } from '../webhooks/model.js';
  * reminder handler and the local tick all read the same rules.
  */
 
-/** Messages about one registration, decided from its own item's change. */
-export const registrationKinds = [
-  'confirmed',
-  'waitlisted',
-  'pending_confirmation',
-  'promoted',
-  'promoted_pending',
-  'cancelled_by_attendee',
-  'cancelled_by_organiser',
-  'hold_expired',
-  'not_reconfirmed',
-  'manage_link',
-  'erased',
-] as const;
-export type RegistrationKind = (typeof registrationKinds)[number];
-
-/** Messages about an event, sent to many registrants through the fan-out queue. */
-export const fanoutKinds = [
-  'event_changed',
-  'event_cancelled',
-  'reminder',
-  'reconfirm_ask',
-  'follow_up_attended',
-  'follow_up_absent',
-] as const;
-export type FanoutKind = (typeof fanoutKinds)[number];
-
 /**
  * What a fan-out page does to each registrant: a message, the reconfirmation deadline's release,
  * or the follow-up (each seat holder gets the attended or the absent message: followUpKind).
  */
 export type PageKind = FanoutKind | 'release' | 'follow_up';
-
-export type MessageKind = RegistrationKind | FanoutKind;
 
 /**
  * What one schedule fires: a reminder, named by its offset in hours or minutes (`24h`, `1h`,

@@ -3,6 +3,7 @@ import { type EventRecord, standInOrganiser } from '../events/model.js';
 import type { EventRepository } from '../events/ports.js';
 import type { ReplyAddresses } from '../inbound/reply-address.js';
 import { composeNotification, type NotificationInput } from '../mail/compose.js';
+import type { MessageKind } from '../mail/kinds.js';
 import type { Mailer } from '../mail/mailer.js';
 import { inviteMethodFor } from '../mail/messages.js';
 import { unsealToken } from '../platform/tokens.js';
@@ -10,7 +11,7 @@ import { attendanceCodes } from '../registrations/attendance-code.js';
 import { archivedEmailKey } from '../registrations/lifecycle.js';
 import { manageUrl, personalJoinUrl, registrationPageUrl } from '../registrations/model.js';
 import type { Registrations } from '../registrations/registrations.js';
-import { type MessageIntent, type MessageKind, stillFits } from './decide.js';
+import { type MessageIntent, stillFits } from './decide.js';
 import { ledgerExpiry } from './ledger.js';
 import type { MailLedgerPort } from './ports.js';
 

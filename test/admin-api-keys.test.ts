@@ -7,6 +7,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -37,10 +38,7 @@ const openPage = async (phone: boolean): Promise<{ context: BrowserContext; page
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   return { context, page };
 };
 

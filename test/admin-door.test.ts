@@ -9,6 +9,7 @@ import {
   focused,
   launchChromium,
   type PagesSite,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -51,10 +52,7 @@ const openPhone = async (locale: 'fr-FR' | 'en-GB'): Promise<{ context: BrowserC
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   // The 20 s auto-refresh, fast-forwarded by the test instead of waited for.
   await page.clock.install();
   const fr = locale === 'fr-FR';

@@ -10,6 +10,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -66,13 +67,8 @@ const openPage = async (phone: boolean, locale: string) => {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // The refused address is a 400, on purpose.
-    if (message.type() === 'error' && !/\/api\/admin\/webhooks$/.test(message.location().url)) {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
+  // The refused address is a 400, on purpose.
+  recordProblems(page, problems, (message) => /\/api\/admin\/webhooks$/.test(message.location().url));
   return { context, page };
 };
 

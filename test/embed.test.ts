@@ -9,6 +9,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -64,10 +65,7 @@ const openPage = async (options: {
     );
   });
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   return { context, page, problems };
 };
 

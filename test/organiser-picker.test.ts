@@ -6,6 +6,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   visible,
@@ -46,10 +47,7 @@ const openPhone = async (locale: string) => {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   return { context, page };
 };
 

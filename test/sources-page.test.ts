@@ -10,6 +10,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -43,10 +44,7 @@ const openPage = async (options: { phone?: boolean; locale?: string; userAgent?:
   });
   const page: Page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   return { context, page };
 };
 

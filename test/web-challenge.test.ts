@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
-import { launchChromium, serveBuiltPages } from './support/browser.js';
+import { launchChromium, recordProblems, serveBuiltPages } from './support/browser.js';
 
 /**
  * The registration challenge in Debian's Chromium (as test/web.test.ts): on an event that asks
@@ -38,13 +38,11 @@ const phone = async (locale: string, expectedFailure?: string) => {
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    const url = message.location().url;
-    if (message.type() !== 'error') return;
-    if (expectedFailure && url.includes(expectedFailure)) return;
-    problems.push(message.text());
-  });
+  recordProblems(
+    page,
+    problems,
+    (message) => expectedFailure !== undefined && message.location().url.includes(expectedFailure),
+  );
   return { context, page, problems };
 };
 

@@ -8,7 +8,15 @@ import { newEventRecord, publish } from '../functions/events/model.js';
 import { eventCreateInput } from '../functions/events/schemas.js';
 import { qrPng } from '../functions/mail/qr-png.js';
 import { localAdminPassword } from '../local/auth.js';
-import { launchChromium, type PagesSite, shot, startPagesSite, textOf, visible } from './support/browser.js';
+import {
+  launchChromium,
+  type PagesSite,
+  recordProblems,
+  shot,
+  startPagesSite,
+  textOf,
+  visible,
+} from './support/browser.js';
 import { readGreyPng, y4mOf } from './support/qr-image.js';
 
 /**
@@ -80,12 +88,8 @@ const phone = async (browser: Browser, locale: 'fr-FR' | 'en-GB') => {
     hasTouch: true,
   });
   const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // The scanner's 404 and 409 answers are expected; Chromium logs each failed request.
-    if (message.type() === 'error' && !/status of 40[49]/.test(message.text()))
-      problems.push(`console error: ${message.text()}`);
-  });
+  // The scanner's 404 and 409 answers are expected; Chromium logs each failed request.
+  recordProblems(page, problems, (message) => /status of 40[49]/.test(message.text()));
   return { context, page };
 };
 

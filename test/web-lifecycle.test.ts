@@ -2,7 +2,15 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailKey } from '../functions/platform/tokens.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { attributeOf, countOf, launchChromium, serveBuiltPages, textOf, visible } from './support/browser.js';
+import {
+  attributeOf,
+  countOf,
+  launchChromium,
+  recordProblems,
+  serveBuiltPages,
+  textOf,
+  visible,
+} from './support/browser.js';
 
 /**
  * The manage page in Debian's Chromium, 390 px wide, over the cells of docs/lifecycle.md's table
@@ -101,10 +109,7 @@ const phone = async (language: Language): Promise<{ context: BrowserContext; pag
   const page = await context.newPage();
   // A missing button fails the test within the poll's time, not the 30 s default.
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  recordProblems(page, problems);
   return { context, page };
 };
 

@@ -15,7 +15,7 @@ import { createOutbox, type OutboxEntry } from '../local/outbox.js';
 import { demoOrganisers, seedDemo } from '../local/seed.js';
 import { createLocalServer } from '../local/server.js';
 import { buildWeb } from '../web/build.js';
-import { launchChromium, textOf, visible } from './support/browser.js';
+import { launchChromium, recordProblems, textOf, visible } from './support/browser.js';
 import { type FreshTable, freshTable } from './support/dynamo.js';
 
 /**
@@ -76,12 +76,7 @@ const newPage = async (): Promise<Page> => {
   if (!context) throw new Error('No browser context');
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
+  recordProblems(page, problems);
   return page;
 };
 

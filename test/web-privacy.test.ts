@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manageLink, startTestApp, type TestApp } from './support/app.js';
-import { launchChromium, serveBuiltPages } from './support/browser.js';
+import { launchChromium, recordProblems, serveBuiltPages } from './support/browser.js';
 import { expectConsistent } from './support/invariants.js';
 
 /**
@@ -38,10 +38,7 @@ describe('manage page', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    recordProblems(page, problems);
 
     await page.goto(seated.body.manageUrl.replace('http://127.0.0.1:3000', base));
     await page.getByRole('heading', { name: 'Inscription confirmée' }).waitFor();

@@ -1,7 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
-import { focused, launchChromium, POLL, serveBuiltPages, textOf, visible } from './support/browser.js';
+import {
+  focused,
+  launchChromium,
+  POLL,
+  recordProblems,
+  serveBuiltPages,
+  textOf,
+  visible,
+} from './support/browser.js';
 
 /**
  * A reminder's "I'm coming" / "I can't come any more" links in Debian's Chromium, 390 px wide, in
@@ -75,10 +83,7 @@ describe.each(['fr', 'en'] as const)('reminder links on the manage page (%s, 390
     });
     const page = await context.newPage();
     const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    recordProblems(page, problems);
     try {
       await page.goto(await reminderLink(seat, 'coming'));
       const question = page.getByText(words.question);

@@ -11,6 +11,7 @@ import {
   launchChromium,
   type PagesSite,
   POLL,
+  recordProblems,
   shot,
   startPagesSite,
   textOf,
@@ -70,16 +71,10 @@ const openPage = async (
       ),
     );
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    const url = message.location().url;
-    // The wrong-token check below expects its 403 (and the busy check its 503); the browser
-    // logs every failed load.
-    const expected = ['token=not-the-token', ...(options.expectFailedLoad ? [options.expectFailedLoad] : [])];
-    if (message.type() === 'error' && !expected.some((part) => url.includes(part))) {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
+  // The wrong-token check below expects its 403 (and the busy check its 503); the browser
+  // logs every failed load.
+  const expected = ['token=not-the-token', ...(options.expectFailedLoad ? [options.expectFailedLoad] : [])];
+  recordProblems(page, problems, (message) => expected.some((part) => message.location().url.includes(part)));
   page.on('dialog', (dialog) => {
     problems.push(`unexpected dialog: ${dialog.message()}`);
     void dialog.dismiss();

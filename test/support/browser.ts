@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { emailKey, unsealToken } from '../../functions/platform/tokens.js';
 import { manageUrl } from '../../functions/registrations/model.js';
@@ -98,6 +98,22 @@ export const countOf = (locator: Locator) => expect.poll(() => locator.count(), 
 export const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
 export const focused = (locator: Locator) =>
   expect.poll(() => locator.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+
+/**
+ * Records the page's script errors and console errors in `problems`, which each browser test
+ * file checks stays empty; `expected` names the console errors a test causes on purpose (a
+ * refused request the browser logs).
+ */
+export const recordProblems = (
+  page: Page,
+  problems: string[],
+  expected: (message: ConsoleMessage) => boolean = () => false,
+) => {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message)) problems.push(`console error: ${message.text()}`);
+  });
+};
 
 /** Screenshots of each page, for people to look at (ignored by git; a few are in docs/images). */
 const SCREENSHOTS = join(process.cwd(), 'screenshots');

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,6 +8,7 @@ import { seatQuotaKey } from '../functions/platform/keys.js';
 import { applyRepair, reconcile, reconcileAll } from '../functions/registrations/reconcile.js';
 import { RECONCILE_SUMMARY } from '../lib/monitoring.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
+import { spawnOverTable } from './support/dynamo.js';
 import { interceptSend, namedError, throttling, transactionConflict } from './support/faults.js';
 import { expectConsistent } from './support/invariants.js';
 
@@ -257,17 +258,7 @@ describe('a fault at each DynamoDB call of an operation', () => {
 
 const CHILD = fileURLToPath(new URL('./support/burst-child.ts', import.meta.url));
 
-const startChild = (env: Record<string, string>): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: {
-      ...process.env,
-      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-      TABLE_NAME: app.tableName,
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const startChild = (env: Record<string, string>): ChildProcess => spawnOverTable(CHILD, app.tableName, env);
 
 const exited = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
@@ -462,15 +453,7 @@ describe('reconciliation', () => {
 
     const script = fileURLToPath(new URL('../scripts/reconcile.ts', import.meta.url));
     const run = async (...args: string[]) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, '--event', eventId, ...args], {
-        env: {
-          ...process.env,
-          DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-          TABLE_NAME: app.tableName,
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawnOverTable(script, app.tableName, {}, ['--event', eventId, ...args]);
       let out = '';
       child.stdout?.on('data', (chunk) => {
         out += chunk;

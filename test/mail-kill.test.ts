@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../local/outbox.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { spawnOverTable } from './support/dynamo.js';
 
 /**
  * Owed emails under kill -9: a notification runtime in its own process (test/support/mail-child.ts)
@@ -35,18 +36,11 @@ afterAll(async () => {
 });
 
 const startChild = (mode: 'send' | 'drain'): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: {
-      ...process.env,
-      MODE: mode,
-      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-      TABLE_NAME: app.tableName,
-      DATA_DIR: dataDir,
-      TOKEN_KEY: app.tokenKey.toString('hex'),
-      MAIL_LATENCY_MS: String(LATENCY_MS),
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  spawnOverTable(CHILD, app.tableName, {
+    MODE: mode,
+    DATA_DIR: dataDir,
+    TOKEN_KEY: app.tokenKey.toString('hex'),
+    MAIL_LATENCY_MS: String(LATENCY_MS),
   });
 
 interface Line {

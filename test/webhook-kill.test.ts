@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, setServices } from '../functions/wiring/services.js';
 import { BASE_URL, REPLY_DOMAIN, startTestApp, type TestApp } from './support/app.js';
+import { spawnOverTable } from './support/dynamo.js';
 
 /**
  * Owed webhook deliveries under kill -9: the local runtime's notification side in its own
@@ -114,17 +115,10 @@ afterAll(async () => {
 });
 
 const startChild = (childMode: 'run' | 'drain'): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: {
-      ...process.env,
-      MODE: childMode,
-      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-      TABLE_NAME: app.tableName,
-      DATA_DIR: dataDir,
-      TOKEN_KEY: app.tokenKey.toString('hex'),
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  spawnOverTable(CHILD, app.tableName, {
+    MODE: childMode,
+    DATA_DIR: dataDir,
+    TOKEN_KEY: app.tokenKey.toString('hex'),
   });
 
 /** How a child ended, with what it printed. */

@@ -16,18 +16,13 @@ import { createDocumentClient } from '../../functions/wiring/clients.js';
 import { createServices, setServices } from '../../functions/wiring/services.js';
 import { invoke, matchRoute } from '../../local/apigw.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
+import { requiredEnv } from './child-env.js';
 
 process.env.LOG_LEVEL ??= 'silent';
-const eventId = env('EVENT_ID');
+const eventId = requiredEnv('EVENT_ID');
 const services = createServices({
-  db: createDocumentClient(localClientConfig(env('DYNAMODB_ENDPOINT'))),
-  tableName: env('TABLE_NAME'),
+  db: createDocumentClient(localClientConfig(requiredEnv('DYNAMODB_ENDPOINT'))),
+  tableName: requiredEnv('TABLE_NAME'),
   baseUrl: 'http://127.0.0.1:3000',
   tokenKey: randomBytes(32),
   holdMinutes: 120,
@@ -47,7 +42,7 @@ const call = async (method: string, url: string, body?: unknown) => {
 };
 
 const burst = async () => {
-  const size = Number(env('BURST_SIZE'));
+  const size = Number(requiredEnv('BURST_SIZE'));
   const concurrency = Number(process.env.BURST_CONCURRENCY ?? 8);
   let next = 0;
   const worker = async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -37,3 +38,25 @@ export async function freshTable(): Promise<FreshTable> {
   const doc = createDocumentClient(localClientConfig(endpoint));
   return { client, doc, tableName };
 }
+
+/**
+ * A TypeScript script (run through tsx) in a process of its own over a table of the shared
+ * DynamoDB Local: its endpoint and the table's name in the environment (DYNAMODB_ENDPOINT,
+ * TABLE_NAME, which test/support/child-env.ts reads), logs silent, stdout and stderr piped.
+ */
+export const spawnOverTable = (
+  script: string,
+  tableName: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+) =>
+  spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+      TABLE_NAME: tableName,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });

@@ -22,18 +22,13 @@ import { createServices } from '../../functions/wiring/services.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 import { startLocalNotifications } from '../../local/notifications.js';
 import { createOutbox } from '../../local/outbox.js';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
+import { requiredEnv } from './child-env.js';
 
 process.env.LOG_LEVEL ??= 'silent';
-const endpoint = env('DYNAMODB_ENDPOINT');
-const tableName = env('TABLE_NAME');
-const dataDir = env('DATA_DIR');
-const tokenKey = Buffer.from(env('TOKEN_KEY'), 'hex');
+const endpoint = requiredEnv('DYNAMODB_ENDPOINT');
+const tableName = requiredEnv('TABLE_NAME');
+const dataDir = requiredEnv('DATA_DIR');
+const tokenKey = Buffer.from(requiredEnv('TOKEN_KEY'), 'hex');
 const latencyMs = Number(process.env.MAIL_LATENCY_MS ?? 10);
 
 let offsetMs = 0;
@@ -74,7 +69,7 @@ const notifications = await startLocalNotifications({
   onSent: ({ to }) => console.log(`marked ${to} ${Date.now()}`),
 });
 
-if (env('MODE') === 'drain') {
+if (requiredEnv('MODE') === 'drain') {
   await notifications.settle();
   offsetMs = (STUCK_AFTER_MINUTES + 1) * 60_000;
   const summary = await notifications.resendStuck();

@@ -18,18 +18,13 @@ import { createServices } from '../../functions/wiring/services.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 import { startLocalNotifications } from '../../local/notifications.js';
 import { createOutbox } from '../../local/outbox.js';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
+import { requiredEnv } from './child-env.js';
 
 process.env.LOG_LEVEL ??= 'silent';
-const endpoint = env('DYNAMODB_ENDPOINT');
-const tableName = env('TABLE_NAME');
-const dataDir = env('DATA_DIR');
-const tokenKey = Buffer.from(env('TOKEN_KEY'), 'hex');
+const endpoint = requiredEnv('DYNAMODB_ENDPOINT');
+const tableName = requiredEnv('TABLE_NAME');
+const dataDir = requiredEnv('DATA_DIR');
+const tokenKey = Buffer.from(requiredEnv('TOKEN_KEY'), 'hex');
 
 const doc = createDocumentClient(localClientConfig(endpoint));
 const services = createServices({
@@ -55,7 +50,7 @@ const notifications = await startLocalNotifications({
 });
 notifications.webhooks.start(100);
 
-if (env('MODE') === 'drain') {
+if (requiredEnv('MODE') === 'drain') {
   const deadline = Date.now() + Number(process.env.DRAIN_MS ?? 60_000);
   await notifications.settle();
   while (notifications.webhooks.waiting() > 0 && Date.now() < deadline) {

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { replyAddresses } from '../inbound/reply-address.js';
 import { BAD_MANAGE_TOKENS, RateLimiter } from '../platform/rate-limiter.js';
 import { retrying } from '../platform/retry.js';
@@ -20,26 +21,47 @@ export type ManageServices = Pick<Services, 'manageTokenLimiter' | 'replies' | '
   registrations: Pick<Registrations, 'getById'>;
 };
 
+/**
+ * What both wirings build alike for manage links (this one and services.ts): the bad-token
+ * limiter, each registration's reply address and attendance code, from the manage token key
+ * (read on use: the read-only functions are deployed without it).
+ */
+export const manageLinkServices = (settings: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  baseUrl: string;
+  replyDomain: string | undefined;
+  manageTokenKey: () => Buffer;
+  clock: () => Date;
+}): Omit<ManageServices, 'registrations'> => ({
+  manageTokenLimiter: new RateLimiter(
+    settings.db,
+    settings.tableName,
+    'manage-token',
+    BAD_MANAGE_TOKENS,
+    settings.clock,
+  ),
+  replies: replyAddresses(settings.replyDomain, settings.baseUrl, settings.manageTokenKey),
+  attendanceCodes: attendanceCodes(settings.manageTokenKey),
+});
+
 let cached: ManageServices | undefined;
 
 export const manageServices = (): ManageServices => {
   if (!cached) {
     const settings = config();
     const db = documentClient();
-    // Read on use, as services.ts does: the key is loaded only where tokens are sealed.
-    const manageTokenKey = () => settings.manageTokenKey;
     cached = {
       // The read Registrations makes, through the same conflict retries (dynamodb/table.ts).
       registrations: { getById: (id) => registrationById(retrying(db), settings.tableName, id) },
-      manageTokenLimiter: new RateLimiter(
+      ...manageLinkServices({
         db,
-        settings.tableName,
-        'manage-token',
-        BAD_MANAGE_TOKENS,
-        () => new Date(),
-      ),
-      replies: replyAddresses(settings.replyDomain, settings.publicBaseUrl, manageTokenKey),
-      attendanceCodes: attendanceCodes(manageTokenKey),
+        tableName: settings.tableName,
+        baseUrl: settings.publicBaseUrl,
+        replyDomain: settings.replyDomain,
+        manageTokenKey: () => settings.manageTokenKey,
+        clock: () => new Date(),
+      }),
     };
   }
   return cached;

@@ -5,15 +5,14 @@ import { challengeKeyFrom } from '../challenges/model.js';
 import { SpentChallengeStore } from '../challenges/store.js';
 import type { EventRepository } from '../events/ports.js';
 import { EventStore } from '../events/store.js';
-import { type ReplyAddresses, replyAddresses } from '../inbound/reply-address.js';
+import type { ReplyAddresses } from '../inbound/reply-address.js';
 import {
-  BAD_MANAGE_TOKENS,
   RateLimiter,
   type RateRule,
   REGISTRATIONS_PER_CLIENT,
   REGISTRATIONS_PER_CLIENT_PER_EVENT,
 } from '../platform/rate-limiter.js';
-import { type AttendanceCodes, attendanceCodes } from '../registrations/attendance-code.js';
+import type { AttendanceCodes } from '../registrations/attendance-code.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
@@ -24,7 +23,7 @@ import { WebhookStore } from '../webhooks/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { setEventServices } from './event-services.js';
-import { setManageServices } from './manage-services.js';
+import { manageLinkServices, setManageServices } from './manage-services.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
@@ -99,7 +98,7 @@ export const createServices = ({
   let webhookSecretKey: Buffer | undefined;
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
-    manageTokenLimiter: new RateLimiter(db, tableName, 'manage-token', BAD_MANAGE_TOKENS, now),
+    ...manageLinkServices({ db, tableName, baseUrl, replyDomain, manageTokenKey, clock: now }),
     ...(registrationsPerClient
       ? {
           registrationLimiter: new RateLimiter(
@@ -123,8 +122,6 @@ export const createServices = ({
       key: () => (challengeKey ??= challengeKeyFrom(manageTokenKey())),
       spent: new SpentChallengeStore(db, tableName),
     },
-    replies: replyAddresses(replyDomain, baseUrl, manageTokenKey),
-    attendanceCodes: attendanceCodes(manageTokenKey),
     apiKeys: new ApiKeyStore(db, tableName),
     trackingLinks: new TrackingLinkStore(db, tableName),
     baseUrl,

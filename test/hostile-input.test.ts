@@ -787,10 +787,6 @@ const checkItem = (item: Record<string, unknown>): void => {
   } else if (sk.startsWith('ERASED#')) {
     // A tombstone keeps nothing about the person.
     expect(Object.keys(item).sort(), where).toEqual(ERASED_ATTRIBUTES);
-  } else if (sk.startsWith('GATE#W')) {
-    // How many of those waiting arrived in one second on one shard: a count, nothing else.
-    expect(Object.keys(item).sort(), where).toEqual(['count', 'pk', 'sk']);
-    expect(Number.isInteger(item.count) && (item.count as number) >= 0, where).toBe(true);
   } else if (String(item.pk).startsWith('CHALLENGE#')) {
     // A spent challenge: its hash and when it may go, nothing else.
     expect(Object.keys(item).sort(), where).toEqual(['expiresAt', 'pk', 'sk']);

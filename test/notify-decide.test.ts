@@ -261,7 +261,7 @@ describe('other items', () => {
   it.each([
     ['the gate', { pk: 'EVENT#evt_1', sk: 'GATE' }],
     ['a seat shard', { pk: 'EVENT#evt_1', sk: 'GATE#3' }],
-    ['a per-second waiting count', { pk: 'EVENT#evt_1', sk: 'GATE#W1763900000#3' }],
+    ['a per-second waiting count (earlier versions)', { pk: 'EVENT#evt_1', sk: 'GATE#W1763900000#3' }],
     ['an erasure tombstone', { pk: 'EVENT#evt_1', sk: 'ERASED#reg_1' }],
     ['a mail ledger entry', { pk: 'EVENT#evt_1', sk: 'MAIL#reg_1#confirmed#x' }],
     ['an organiser', { pk: 'ORGS', sk: 'ORG#media-aces' }],

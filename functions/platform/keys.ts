@@ -5,8 +5,8 @@ export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVE
 export const GATE_SK = 'GATE';
 /**
  * Every shard's sort key lies between GATE_SK and this one (shard numbers are digits, which
- * sort below `~`); the waiting counts (`GATE#W...`) sort after it, so one query can read the
- * shards alone, or the shards and the counts of earlier seconds together.
+ * sort below `~`), so one query reads the shards alone. (Tables written by earlier versions
+ * may also hold per-second waiting counts, `GATE#W...`, sorting after it: no longer read.)
  */
 export const GATE_SK_LAST = 'GATE#9~';
 export const isShardSk = (sk: string): boolean => sk === GATE_SK || /^GATE#\d+$/.test(sk);
@@ -43,23 +43,6 @@ export const registrationIdIndexKey = (registrationId: string) => ({
   gsi1pk: `REGID#${registrationId}`,
   gsi1sk: 'REG',
 });
-
-/**
- * How many of those waiting arrived in one second, counted per shard (so that no item is hot):
- * a position adds these up for the seconds before its own instead of counting everyone ahead.
- */
-export const WAITING_PREFIX = 'GATE#W';
-const secondKey = (second: number) => `${WAITING_PREFIX}${String(second).padStart(10, '0')}`;
-export const waitingCountKey = (eventId: string, second: number, shard: number) => ({
-  pk: `EVENT#${eventId}`,
-  sk: `${secondKey(second)}#${shard}`,
-});
-export const waitingCountOf = (sk: string) => {
-  const [second = 0, shard = 0] = sk.slice(WAITING_PREFIX.length).split('#').map(Number);
-  return { second, shard };
-};
-/** Every count of a second before `second` (and every shard) sorts below this key. */
-export const waitingCountsBefore = (second: number) => secondKey(second);
 
 /** gsi2 (sparse): an event's waitlist in arrival order. */
 export const waitlistIndexKey = (eventId: string, ticket: number) => ({

@@ -9,7 +9,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   EVENT#{eventId}     / EVENT           event details (gsi1: an organiser's events by start)
  *   EVENT#{eventId}     / GATE, GATE#{n}  seat shards: part of the capacity, counters, and the
  *                                          conditions a registration must meet (one per 250 seats)
- *   EVENT#{eventId}     / GATE#W{s}#{n}   how many of those waiting arrived in second s on shard n
  *   EVENT#{eventId}     / REG#{emailKey}  registration, unique per event and normalised email
  *                                          (gsi1: lookup by registration id; gsi2: waitlist order)
  *   RATE#{scope}#{hash} / W#{start}       a rate limit's count for one subject and window (TTL)

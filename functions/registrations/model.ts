@@ -184,8 +184,6 @@ export const seatConditions = {
  * Within one container tickets strictly increase.
  */
 let lastTicket = 0;
-export const TICKETS_PER_SECOND = 1_000_000;
-export const arrivalSecond = (ticket: number): number => Math.floor(ticket / TICKETS_PER_SECOND);
 export const nextWaitTicket = (): number => {
   lastTicket = Math.max(lastTicket + 1, Date.now() * 1000 + Math.floor(Math.random() * 1000));
   return lastTicket;

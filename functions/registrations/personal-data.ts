@@ -64,8 +64,7 @@ const eraseOne = async (context: RegistrationContext, registration: Registration
         waitlisted: -counts.waitlisted,
         erased: 1,
       }),
-    )
-    .add('waitingCount', ...table.writes.waitingCount(registration, -1));
+    );
   try {
     await table.write(transaction);
   } catch (error) {

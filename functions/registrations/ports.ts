@@ -43,12 +43,8 @@ export interface RegistrationTablePort {
   waitlistHead(eventId: string, limit: number): Promise<RegistrationRecord[]>;
   /** Everyone waiting, first in line first (ids and tickets only). */
   waitlistQueue(eventId: string): Promise<Pick<RegistrationRecord, 'id' | 'waitTicket'>[]>;
-  /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
-  quotasAndEarlierWaiting(registration: RegistrationRecord): Promise<{ seats?: SeatQuotas; earlier: number }>;
-  /** Those waiting who arrived in the same second and before. */
-  aheadInSameSecond(registration: RegistrationRecord): Promise<number>;
-  /** The per-second waiting counts as stored, by sort key. */
-  waitingCounts(eventId: string): Promise<Map<string, number>>;
+  /** How many wait ahead of this waitlisted registration (from the index). */
+  aheadInQueue(registration: RegistrationRecord): Promise<number>;
 
   /** A page of an event's registrations (stored order), optionally of one status. */
   list(

@@ -1,9 +1,9 @@
 import { SEAT_COUNTERS } from '../events/model.js';
 import type { EventRepository } from '../events/ports.js';
-import { quotaOfSk, waitingCountKey, waitingCountOf } from '../platform/keys.js';
+import { quotaOfSk } from '../platform/keys.js';
 import { log } from '../platform/log.js';
 import { personalDataExpired } from '../platform/privacy.js';
-import { arrivalSecond, type RegistrationRecord } from './model.js';
+import type { RegistrationRecord } from './model.js';
 import type { Registrations } from './registrations.js';
 
 /** Sets seat counters to recomputed values, only where they are still as seen; false when one moved. */
@@ -39,9 +39,7 @@ export type Counters = Record<Counter, number>;
 
 export interface Drift {
   shard: number;
-  /** `waiting`: how many of those waiting arrived in `second` on that shard (positions add these up). */
-  counter: Counter | 'waiting';
-  second?: number;
+  counter: Counter;
   stored: number;
   actual: number;
 }
@@ -107,10 +105,9 @@ const snapshot = async (services: ReconcileContext, eventId: string) => {
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
     const before = await services.events.shardItems(eventId);
     if (before.length === 0) return undefined;
-    const [live, erased, waiting] = await Promise.all([
+    const [live, erased] = await Promise.all([
       services.registrations.all(eventId),
       services.registrations.erased(eventId),
-      services.registrations.waitingCounts(eventId),
     ]);
     const after = await services.events.shardItems(eventId);
     if (fingerprint(after) === fingerprint(before)) {
@@ -120,26 +117,10 @@ const snapshot = async (services: ReconcileContext, eventId: string) => {
         const buried = erased.filter((t) => t.shard === shard);
         return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };
       });
-      return { shards, waiting: waitingDrift(waiting, live) };
+      return shards;
     }
   }
   return 'busy' as const;
-};
-
-/** The per-second waiting counts (by sort key) against the waitlisted registrations they count. */
-const waitingDrift = (stored: Map<string, number>, live: RegistrationRecord[]): Drift[] => {
-  const actual = new Map<string, number>();
-  for (const r of live) {
-    if (r.status !== 'waitlisted' || r.waitTicket === undefined) continue;
-    const { sk } = waitingCountKey(r.eventId, arrivalSecond(r.waitTicket), r.shard);
-    actual.set(sk, (actual.get(sk) ?? 0) + 1);
-  }
-  return [...new Set([...stored.keys(), ...actual.keys()])].flatMap((sk) => {
-    const [count, seen] = [actual.get(sk) ?? 0, stored.get(sk) ?? 0];
-    return count === seen
-      ? []
-      : [{ ...waitingCountOf(sk), counter: 'waiting' as const, stored: seen, actual: count }];
-  });
 };
 
 /** Writes the recomputed counters where they are still as seen (the adapter: dynamodb/repairs.ts). */
@@ -165,11 +146,8 @@ export const reconcile = async (
     const seen = await snapshot(services, eventId);
     if (!seen) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
     if (seen === 'busy') break;
-    const { shards, waiting } = seen;
-    const drift = [
-      ...shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard)),
-      ...waiting,
-    ];
+    const shards = seen;
+    const drift = shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard));
     const report = {
       eventId,
       stored: total(shards.map((s) => s.stored)),

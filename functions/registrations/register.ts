@@ -102,8 +102,7 @@ export const register = async (
     const expiresAt = personalDataExpiresAt(event.endsAt);
     const transaction = new Transaction()
       .add('seat', table.writes.seatTaken(event.id, decision, now))
-      .add('registration', table.writes.newRegistration(registration, expiresAt, replacing))
-      .add('waitingCount', ...table.writes.waitingCount(registration, 1));
+      .add('registration', table.writes.newRegistration(registration, expiresAt, replacing));
     if (replacing) transaction.add('archived', table.writes.archived(replacing, expiresAt));
     try {
       // Without the stores' conflict retries: a quota busy with another transaction is a reason

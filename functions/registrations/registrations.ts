@@ -135,8 +135,4 @@ export class Registrations {
   erased(eventId: string) {
     return this.table.erased(eventId);
   }
-
-  waitingCounts(eventId: string) {
-    return this.table.waitingCounts(eventId);
-  }
 }

@@ -93,7 +93,6 @@ const markCancelled = async (
           : table.writes.seatQuota(registration.eventId, shard, release),
       );
     if (handOver) transaction.add('nextInLine', handOver.change).add('elsewhere', ...handOver.elsewhere);
-    transaction.add('waitingCount', ...table.writes.waitingCount(current, -1));
     try {
       await table.write(transaction);
       return (await table.get(registration)) ?? current;

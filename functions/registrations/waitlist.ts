@@ -11,8 +11,8 @@ import type { RegistrationStatus } from './schemas.js';
 
 /**
  * A waitlisted person's move into a seat on quota `shard`: their status change, what the seat
- * moves on that quota (`onQuota`), and the writes elsewhere (the quota that counted them
- * waiting, when it is another, and their per-second waiting count).
+ * moves on that quota (`onQuota`), and the write elsewhere (the quota that counted them
+ * waiting, when it is another).
  */
 export const seatFromWaitlist = (
   { table, settings }: RegistrationContext,
@@ -31,10 +31,7 @@ export const seatFromWaitlist = (
         : { confirmedAt: now.toISOString() }),
     }),
     onQuota: { held: 1, pending: requireConfirmation ? 1 : 0, waitlisted: home === shard ? -1 : 0 },
-    elsewhere: [
-      ...(home === shard ? [] : [table.writes.seatQuota(nextInLine.eventId, home, { waitlisted: -1 })]),
-      ...table.writes.waitingCount(nextInLine, -1),
-    ],
+    elsewhere: home === shard ? [] : [table.writes.seatQuota(nextInLine.eventId, home, { waitlisted: -1 })],
   };
 };
 
@@ -106,21 +103,18 @@ const promoteNextInLine = async (
 };
 
 /**
- * 1-based place in the queue: how many still wait ahead, plus one. Those who arrived in an
- * earlier second are summed from the per-second counts; only those of the same second are
- * counted on the waitlist index. So the cost follows the arrival rate, not the queue length,
- * and no item is hot (the counts are per quota).
+ * 1-based place in the queue: how many still wait ahead, plus one, counted on the waitlist
+ * index. Asked for by the manage page and the waitlist email, never in a rush's requests (the
+ * `201` gives a provisional place), so counting the queue ahead costs less than keeping a count
+ * beside each arrival: that count was one more item in every waitlisted registration's
+ * transaction, a fifth of the waitlisting path's throughput (`npm run bench`).
  */
 export const waitlistPosition = async (
   { table }: RegistrationContext,
   registration: RegistrationRecord,
 ): Promise<number | undefined> => {
   if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return undefined;
-  const [{ earlier }, sameSecond] = await Promise.all([
-    table.quotasAndEarlierWaiting(registration),
-    table.aheadInSameSecond(registration),
-  ]);
-  return earlier + sameSecond + 1;
+  return (await table.aheadInQueue(registration)) + 1;
 };
 
 /** Every waitlisted registration's position, for admin listings. */

@@ -46,7 +46,7 @@ export const expectConsistent = async (app: TestApp, eventId: string) => {
     });
     if (shard.capacity !== undefined) expect(shard.held).toBeLessThanOrEqual(shard.capacity);
   }
-  // And the per-second waiting counts positions are summed from (reconciliation recomputes them all).
+  // And every counter reconciliation recomputes from the items.
   expect((await reconcile(app.services, eventId)).drift).toEqual([]);
   return { seats, all, count };
 };

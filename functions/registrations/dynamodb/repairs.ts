@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SEAT_COUNTERS } from '../../events/model.js';
-import { eventKey, quotaOfSk, waitingCountKey } from '../../platform/keys.js';
+import { eventKey, quotaOfSk } from '../../platform/keys.js';
 import { retrying } from '../../platform/retry.js';
 import { failedConditions, Transaction } from '../../platform/transaction.js';
 import type { CounterRepairs, Drift } from '../reconcile.js';
@@ -23,7 +23,7 @@ export class DynamoDbCounterRepairs implements CounterRepairs {
   async apply(eventId: string, seen: Record<string, unknown>[], drift: Drift[]): Promise<boolean> {
     const repairs = seen.flatMap((item) => {
       const shard = quotaOfSk(String(item.sk));
-      const fixes = drift.filter((d) => d.shard === shard && d.counter !== 'waiting');
+      const fixes = drift.filter((d) => d.shard === shard);
       if (fixes.length === 0) return [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
@@ -53,23 +53,6 @@ export class DynamoDbCounterRepairs implements CounterRepairs {
         },
       ];
     });
-    // A per-second waiting count is set only if it still holds what the drift was computed from.
-    for (const { shard, second = 0, stored, actual } of drift.filter((d) => d.counter === 'waiting')) {
-      repairs.push({
-        Update: {
-          TableName: this.tableName,
-          Key: waitingCountKey(eventId, second, shard),
-          UpdateExpression: 'SET #count = :actual',
-          ConditionExpression:
-            stored === 0 ? 'attribute_not_exists(#count) OR #count = :zero' : '#count = :seen',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':actual': actual,
-            ...(stored === 0 ? { ':zero': 0 } : { ':seen': stored }),
-          },
-        },
-      });
-    }
     if (repairs.length === 0) return true;
     try {
       await new Transaction().add('repairs', ...repairs).run(this.db);

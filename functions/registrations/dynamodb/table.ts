@@ -6,21 +6,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { seatQuotasFromItems } from '../../events/store.js';
-import {
-  ERASED_PREFIX,
-  eventKey,
-  GATE_SK,
-  REGISTRATION_PREFIX,
-  WAITING_PREFIX,
-  waitingCountsBefore,
-  waitlistPartition,
-} from '../../platform/keys.js';
+import { ERASED_PREFIX, eventKey, REGISTRATION_PREFIX, waitlistPartition } from '../../platform/keys.js';
 import { isConditionFailure, retrying } from '../../platform/retry.js';
 import { tableSchema } from '../../platform/table.js';
 import type { Transaction } from '../../platform/transaction.js';
 import { archivedEmailKey } from '../lifecycle.js';
-import { arrivalSecond, byArrival, type RegistrationRecord, TICKETS_PER_SECOND } from '../model.js';
+import { byArrival, type RegistrationRecord } from '../model.js';
 import type { ErasedRegistration, RegistrationTablePort } from '../ports.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { registrationById } from './by-id.js';
@@ -132,51 +123,20 @@ export class RegistrationTable implements RegistrationTablePort {
       .sort(byArrival);
   }
 
-  /** One consistent read: the seat quotas, and how many wait from seconds before this one's. */
-  async quotasAndEarlierWaiting(registration: RegistrationRecord) {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': eventKey(registration.eventId).pk,
-        ':first': GATE_SK,
-        ':last': waitingCountsBefore(arrivalSecond(registration.waitTicket ?? 0)),
-      },
-      ConsistentRead: true,
-    });
-    const counts = items.filter((item) => String(item.sk).startsWith(WAITING_PREFIX));
-    return {
-      seats: seatQuotasFromItems(items),
-      earlier: counts.reduce((sum, item) => sum + Number(item.count ?? 0), 0),
-    };
-  }
-
-  /** Those waiting who arrived in the same second and before (ties: by id), from the index. */
-  async aheadInSameSecond(registration: RegistrationRecord): Promise<number> {
-    const ticket = registration.waitTicket ?? 0;
+  /** Those waiting with an earlier ticket (ties: by id), from the index. */
+  async aheadInQueue(registration: RegistrationRecord): Promise<number> {
     const query = this.waitlistQuery(registration.eventId);
-    const sameSecond = await this.queryAll({
+    const upToMine = await this.queryAll({
       ...query,
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :ticket',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :ticket',
       ExpressionAttributeValues: {
         ...query.ExpressionAttributeValues,
-        ':from': arrivalSecond(ticket) * TICKETS_PER_SECOND,
-        ':ticket': ticket,
+        ':ticket': registration.waitTicket ?? 0,
       },
     });
-    return sameSecond.filter(
+    return upToMine.filter(
       (item) => byArrival({ id: String(item.id), waitTicket: Number(item.gsi2sk) }, registration) < 0,
     ).length;
-  }
-
-  async waitingCounts(eventId: string): Promise<Map<string, number>> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': eventKey(eventId).pk, ':prefix': WAITING_PREFIX },
-      ConsistentRead: true,
-    });
-    return new Map(items.map((item) => [String(item.sk), Number(item.count ?? 0)]));
   }
 
   async list(

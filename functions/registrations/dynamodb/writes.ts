@@ -1,14 +1,8 @@
-import { erasedKey, eventKey, seatQuotaKey, waitingCountKey } from '../../platform/keys.js';
+import { erasedKey, eventKey, seatQuotaKey } from '../../platform/keys.js';
 import { tableSchema } from '../../platform/table.js';
 import type { TransactItem } from '../../platform/transaction.js';
 import { archivedEmailKey } from '../lifecycle.js';
-import {
-  arrivalSecond,
-  type RegistrationRecord,
-  type RsvpAnswer,
-  type SeatDecision,
-  seatConditions,
-} from '../model.js';
+import { type RegistrationRecord, type RsvpAnswer, type SeatDecision, seatConditions } from '../model.js';
 import type { RegistrationStatus } from '../schemas.js';
 import { keyOf, toItem } from './mapper.js';
 
@@ -123,26 +117,6 @@ export class RegistrationWrites {
         },
       },
     };
-  }
-
-  /** The per-second waiting count a waitlisted registration is in, moved by `delta` (none otherwise). */
-  waitingCount(registration: RegistrationRecord, delta: 1 | -1): TransactItem[] {
-    if (registration.status !== 'waitlisted' || registration.waitTicket === undefined) return [];
-    return [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: waitingCountKey(
-            registration.eventId,
-            arrivalSecond(registration.waitTicket),
-            registration.shard,
-          ),
-          UpdateExpression: 'ADD #count :delta',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':delta': delta },
-        },
-      },
-    ];
   }
 
   /**

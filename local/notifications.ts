@@ -125,6 +125,7 @@ export const startLocalNotifications = async (
         queue: webhooks,
         clock: services.clock,
       }),
+      seatWaiters: (eventId) => services.registrations.fillFreeSeats(eventId, services.clock()),
     }),
   );
 

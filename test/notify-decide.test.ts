@@ -71,6 +71,24 @@ describe('registration items', () => {
     ]);
   });
 
+  it('a new waitlist place, and only that, has the waitlist looked at for free seats first', () => {
+    const seatWaiters = (intents: Intent[]) => intents.filter((intent) => intent.type === 'seatWaiters');
+    const arrival = (status: RegistrationRecord['status'], before?: object) =>
+      decide(change(before ? 'MODIFY' : 'INSERT', regKeys, before, registration({ id: 'reg_2', status })));
+    expect(arrival('waitlisted')[0]).toEqual({ type: 'seatWaiters', eventId: 'evt_1' });
+    expect(seatWaiters(arrival('waitlisted', registration({ status: 'cancelled' })))).toHaveLength(1);
+    for (const status of ['confirmed', 'pending_confirmation'] as const)
+      expect(seatWaiters(arrival(status))).toEqual([]);
+    // Moves within one registration (a promotion, a cancellation) free or take seats themselves.
+    const promoted = change(
+      'MODIFY',
+      regKeys,
+      registration({ status: 'waitlisted' }),
+      registration({ status: 'confirmed' }),
+    );
+    expect(seatWaiters(decide(promoted))).toEqual([]);
+  });
+
   it('a new registration replacing a cancelled one (new id) is a new arrival', () => {
     const before = registration({ status: 'cancelled', cancelledBy: 'attendee' });
     const after = registration({ id: 'reg_2', status: 'waitlisted', updatedAt: T1 });

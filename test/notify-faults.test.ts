@@ -204,27 +204,29 @@ describe('races and order', () => {
     expect(await chain.mails('gina@example.com')).toHaveLength(1);
   });
 
-  it('a failing record stops its batch there and is the one reported; later records wait', async () => {
-    const record = (sequence: string, id: string): DynamoDBRecord => {
-      const item = {
-        pk: 'EVENT#evt_x',
-        sk: `REG#${id}`,
-        id,
-        eventId: 'evt_x',
-        emailKey: id,
-        status: 'confirmed',
-        updatedAt: '2030-01-01T00:00:00.000Z',
-        answers: {},
-      };
-      return {
-        eventName: 'INSERT',
-        dynamodb: {
-          SequenceNumber: sequence,
-          Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
-          NewImage: marshall(item) as never,
-        },
-      };
+  /** A registration's INSERT as the stream hands it over. */
+  const record = (sequence: string, id: string, status = 'confirmed', eventId = 'evt_x'): DynamoDBRecord => {
+    const item = {
+      pk: `EVENT#${eventId}`,
+      sk: `REG#${id}`,
+      id,
+      eventId,
+      emailKey: id,
+      status,
+      updatedAt: '2030-01-01T00:00:00.000Z',
+      answers: {},
     };
+    return {
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: sequence,
+        Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
+        NewImage: marshall(item) as never,
+      },
+    };
+  };
+
+  it('a failing record stops its batch there and is the one reported; later records wait', async () => {
     const send = vi.fn(async (intent: { registrationId: string }) => {
       if (intent.registrationId === 'reg_a') throw new Error('mailer down');
       return { status: 'sent' as const, mailId: 'm' };
@@ -242,6 +244,32 @@ describe('races and order', () => {
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
     expect(send.mock.calls.map(([intent]) => intent.registrationId)).toEqual(['reg_ok', 'reg_a']);
+  });
+
+  it("looks at each event's waitlist once a batch, after the first new waitlist place; a failed look is retried", async () => {
+    const looked: string[] = [];
+    let failing = false;
+    const handler = createNotifyHandler({
+      send: async () => ({ status: 'sent' as const, mailId: 'm' }),
+      queue: { enqueue: async () => {} },
+      scheduler: { replace: async () => {} },
+      clock: () => new Date(),
+      seatWaiters: async (eventId) => {
+        if (failing) throw new Error('table busy');
+        looked.push(eventId);
+      },
+    });
+    const batch = [
+      record('1', 'reg_seated', 'confirmed', 'evt_a'),
+      record('2', 'reg_w1', 'waitlisted', 'evt_a'),
+      record('3', 'reg_w2', 'waitlisted', 'evt_a'),
+      record('4', 'reg_w3', 'waitlisted', 'evt_b'),
+    ];
+    expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
+    expect(looked).toEqual(['evt_a', 'evt_b']);
+
+    failing = true;
+    expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
   });
 
   it('a claim whose answer was lost is recognised as its own: the message goes, once', async () => {

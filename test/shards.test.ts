@@ -253,6 +253,37 @@ describe('a seat given back', () => {
   });
 });
 
+describe('a waitlist place taken beside a free seat', () => {
+  it('is moved into that seat once the table stream sees it', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 2 }, undefined, { shards: 2 });
+    const a = await register(eventId, 'beside-a');
+    await register(eventId, 'beside-b');
+    // The services the notification chain shares its token key with.
+    const { registrations, events } = chain.services;
+    const found = await events.get(eventId);
+    const leaving = await registrations.getById(a.id);
+    if (!found || leaving?.shard === undefined) throw new Error('no event or registration');
+    // The seat comes free while nobody waits: nobody is moved into it.
+    await registrations.cancel(leaving, 'attendee', new Date());
+    // A newcomer decided on a view of the other shard alone, full: the waitlist place's
+    // condition reads only that shard, so it is taken beside the free seat.
+    const view = { ...found.seats, shards: found.seats.shards.filter((s) => s.shard !== leaving.shard) };
+    const outcome = await registrations.register(
+      found.event,
+      { ...person('beside-c'), answers: {} },
+      new Date(),
+      view,
+    );
+    if (outcome.kind !== 'created') throw new Error(outcome.kind);
+    expect(outcome.registration.status).toBe('waitlisted');
+
+    await chain.notifications.settle();
+    expect((await registrations.getById(outcome.registration.id))?.status).toBe('confirmed');
+    const { seats } = await expectConsistent(chain.app, eventId);
+    expect(seats).toMatchObject({ held: 2, waitlisted: 0 });
+  });
+});
+
 describe('per-second waiting counts of earlier versions', () => {
   it('are neither read for positions nor taken for drift', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 1 });

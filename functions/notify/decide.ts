@@ -95,7 +95,12 @@ export type Intent =
   | { type: 'message'; message: MessageIntent }
   | { type: 'fanout'; job: FanoutJob }
   /** Replace the event's reminders by `slots` (none: remove them all); `stale` ones it had are removed. */
-  | { type: 'reminders'; eventId: string; slots: ReminderSlot[]; stale: ReminderWindow[] };
+  | { type: 'reminders'; eventId: string; slots: ReminderSlot[]; stale: ReminderWindow[] }
+  /**
+   * Someone joined the waitlist: seat the queue if a seat is free (on another quota, freed
+   * just before; see registrations/register.ts).
+   */
+  | { type: 'seatWaiters'; eventId: string };
 
 export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 
@@ -166,7 +171,10 @@ const decideRegistration = ({ eventName, oldImage, newImage }: StreamChange): In
   // A new registration, or one replacing a cancelled one under the same email (a new id).
   if (!before || before.id !== next.id) {
     const kind = onArrival[next.status];
-    return kind ? [message(kind, next.updatedAt)] : [];
+    const seatWaiters: Intent[] =
+      next.status === 'waitlisted' ? [{ type: 'seatWaiters', eventId: next.eventId }] : [];
+    // Seats first: a message that keeps failing must not keep a free seat from the queue.
+    return [...seatWaiters, ...(kind ? [message(kind, next.updatedAt)] : [])];
   }
 
   const intents: Intent[] = [];

@@ -78,6 +78,8 @@ export interface RegistrationContext {
   readonly settings: RegistrationSettings;
   /** When this container last looked for each event's lapsed holds (register.ts). */
   readonly holdSweeps: Map<string, number>;
+  /** Waitlist places this container took on each quotas view it read (register.ts). */
+  readonly placesOnView: WeakMap<SeatQuotas, number>;
 }
 
 /** How many times a use case decides again after the quotas moved under it. */

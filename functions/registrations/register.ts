@@ -17,12 +17,19 @@ import { requestManageLink } from './personal-data.js';
 import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
 import { releaseExpiredHolds } from './release.js';
 import type { RegistrationInput } from './schemas.js';
-import { fillFreeSeats, waitlistPosition } from './waitlist.js';
+import { fillFreeSeats } from './waitlist.js';
 
 export type RegisterOutcome =
   /**
    * `answerToken` is none for a seat pending confirmation: only the email may carry its link.
-   * A waitlist place comes with a provisional position (see afterWaitlisting).
+   * A waitlist place comes with a provisional position: arrivals of the same instant still on
+   * their way may hold earlier tickets, and no read can count them yet, so the exact place is
+   * the manage page's and the email's (waitlist.ts, waitlistPosition).
+   *
+   * A seat may have come free on another quota as the place was taken (quotas are separate
+   * items, so the waitlist condition cannot see them all). Whoever frees a seat looks for
+   * waiters after freeing it, and the table stream looks for free seats after each waitlist
+   * place is written (stream/notify.ts): one of the two always sees the other.
    */
   | {
       kind: 'created';
@@ -64,6 +71,8 @@ export const register = async (
 ): Promise<RegisterOutcome> => {
   const { table, quotas, settings } = context;
   let seats = seen;
+  /** The quotas as last read (`seats` may be a copy with quotas found full taken out). */
+  let view = seen;
   let misses = 0;
   let busy = 0;
   /** A cancelled registration of this address, found in the way: kept, and replaced. */
@@ -72,6 +81,7 @@ export const register = async (
     const fresh = seats === undefined;
     if (fresh) misses = 0;
     seats ??= await quotas.getSeatQuotas(event.id);
+    if (fresh) view = seats;
     let decision: SeatDecision;
     try {
       decision = decideRegistration(seats, now.toISOString());
@@ -109,7 +119,13 @@ export const register = async (
       // to try another quota (decided afresh after a pause) rather than queue on that one.
       await table.writeOnce(transaction);
       if (decision.kind === 'seat') return { kind: 'created', registration, answerToken };
-      return { kind: 'created', answerToken, ...(await afterWaitlisting(context, registration, now)) };
+      return {
+        kind: 'created',
+        registration,
+        answerToken,
+        waitlistPosition: provisionalPosition(context, view),
+        waitlistPositionProvisional: true,
+      };
     } catch (error) {
       if (isRetryable(error)) {
         await (settings.pause ?? backoff)(++busy);
@@ -141,29 +157,15 @@ export const register = async (
 };
 
 /**
- * A waitlist place taken while a seat came free on another quota (quotas are separate
- * items, so the waitlist condition cannot see them all): seat the queue now. This read comes
- * after the place is taken, and whoever frees a seat looks for waiters after freeing it, so
- * one of the two always sees the other.
- *
- * The position answered is provisional: how many wait now, this place included. Arrivals of
- * the same instant still on their way may hold earlier tickets, and no read can count them
- * yet, so the exact place is the manage page's and the email's (waitlistPosition).
+ * A new waitlist place's provisional position: how many waited in the view it was decided on
+ * (up to a second old), plus the places this container took on that view since, this one
+ * included. Exact for arrivals one at a time; in a rush, others' places of that second are missing.
  */
-const afterWaitlisting = async (
-  context: RegistrationContext,
-  registration: RegistrationRecord,
-  now: Date,
-): Promise<Omit<Extract<RegisterOutcome, { kind: 'created' }>, 'kind' | 'answerToken'>> => {
-  const seats = await context.quotas.getSeatQuotas(registration.eventId);
-  let waiting = seats?.waitlisted ?? 1;
-  let latest = registration;
-  if (seats && canPromote(seats) && (await fillFreeSeats(context, registration.eventId, now)) > 0) {
-    latest = (await context.table.get(registration)) ?? registration;
-    if (latest.status !== 'waitlisted') return { registration: latest };
-    waiting = (await waitlistPosition(context, latest)) ?? waiting;
-  }
-  return { registration: latest, waitlistPosition: Math.max(1, waiting), waitlistPositionProvisional: true };
+const provisionalPosition = ({ placesOnView }: RegistrationContext, seats: SeatQuotas | undefined) => {
+  if (!seats) return 1;
+  const taken = (placesOnView.get(seats) ?? 0) + 1;
+  placesOnView.set(seats, taken);
+  return seats.waitlisted + taken;
 };
 
 /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */

@@ -31,7 +31,13 @@ export class Registrations {
     settings: RegistrationSettings,
   ) {
     this.table = new RegistrationTable(db, tableName);
-    this.context = { table: this.table, quotas, settings, holdSweeps: new Map() };
+    this.context = {
+      table: this.table,
+      quotas,
+      settings,
+      holdSweeps: new Map(),
+      placesOnView: new WeakMap(),
+    };
   }
 
   register(

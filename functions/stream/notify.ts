@@ -15,6 +15,7 @@ import {
   sendDepsFromEnv,
   webhookPublisherFromEnv,
 } from '../wiring/notify.js';
+import { services } from '../wiring/services.js';
 
 /**
  * The table stream's consumer: each changed item -> the messages and reminder changes it
@@ -25,7 +26,8 @@ import {
  * reported (`batchItemFailures`) so the stream retries from that record, and the ledger makes
  * the already-sent part of the retry a no-op. After the event source's retries the record goes
  * to its on-failure destination. Mail only ever reads registrations: a failure here never
- * changes or rolls back a registration.
+ * changes or rolls back a registration. The one write: after a waitlist place is taken, the
+ * waitlist moves into any free seat (each move its own conditioned transaction, safe to repeat).
  */
 
 export interface NotifyDeps {
@@ -35,22 +37,14 @@ export interface NotifyDeps {
   clock: () => Date;
   /** Queues the webhook deliveries a change calls for (functions/webhooks/publish.ts). */
   webhooks?: (change: StreamChange) => Promise<void>;
+  /** Moves the head of the event's waitlist into free seats, if any (registrations' fillFreeSeats). */
+  seatWaiters?: (eventId: string) => Promise<unknown>;
 }
 
 export const notifyDeps = (
   sendDeps: SendDeps,
-  ports: {
-    queue: FanoutQueue;
-    scheduler: ReminderScheduler;
-    webhooks?: (change: StreamChange) => Promise<void>;
-  },
-): NotifyDeps => ({
-  send: (intent) => sendOne(intent, sendDeps),
-  queue: ports.queue,
-  scheduler: ports.scheduler,
-  clock: sendDeps.clock,
-  ...(ports.webhooks ? { webhooks: ports.webhooks } : {}),
-});
+  ports: Pick<NotifyDeps, 'queue' | 'scheduler' | 'webhooks' | 'seatWaiters'>,
+): NotifyDeps => ({ ...ports, send: (intent) => sendOne(intent, sendDeps), clock: sendDeps.clock });
 
 type Image = Record<string, AttributeValue>;
 
@@ -66,7 +60,11 @@ export const streamChange = (record: DynamoDBRecord): StreamChange => {
   };
 };
 
-const apply = async (intent: Intent, deps: NotifyDeps): Promise<void> => {
+/**
+ * `seated`: the events whose waitlist was already looked at in this batch. Every record of a
+ * batch was written before the batch came, so one look after the first covers them all.
+ */
+const apply = async (intent: Intent, deps: NotifyDeps, seated: Set<string>): Promise<void> => {
   switch (intent.type) {
     case 'message':
       await deps.send(intent.message);
@@ -77,6 +75,11 @@ const apply = async (intent: Intent, deps: NotifyDeps): Promise<void> => {
     case 'reminders':
       await deps.scheduler.replace(intent.eventId, intent.slots, deps.clock(), intent.stale);
       return;
+    case 'seatWaiters':
+      if (seated.has(intent.eventId)) return;
+      await deps.seatWaiters?.(intent.eventId);
+      seated.add(intent.eventId);
+      return;
   }
 };
 
@@ -84,11 +87,12 @@ export const createNotifyHandler =
   (deps: NotifyDeps | (() => NotifyDeps)) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const resolved = typeof deps === 'function' ? deps() : deps;
+    const seated = new Set<string>();
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
       try {
         const change = streamChange(record);
-        for (const intent of decide(change)) await apply(intent, resolved);
+        for (const intent of decide(change)) await apply(intent, resolved, seated);
         // After the messages: a retry of this record finds them sent and the deliveries logged.
         await resolved.webhooks?.(change);
       } catch (error) {
@@ -112,5 +116,6 @@ export const handler = createNotifyHandler(() =>
     queue: queueFromEnv(),
     scheduler: schedulerFromEnv(),
     webhooks: webhookPublisherFromEnv(),
+    seatWaiters: (eventId) => services().registrations.fillFreeSeats(eventId, services().clock()),
   }),
 );

@@ -284,6 +284,41 @@ describe('a waitlist place taken beside a free seat', () => {
   });
 });
 
+describe('a stale view in a rush', () => {
+  it('tries a quota found full on it once per container, not once per request', async () => {
+    const eventId = await chain.app.publishedEvent({ capacity: 1 });
+    const found = await chain.services.events.get(eventId);
+    if (!found) throw new Error('no event');
+    await register(eventId, 'stale-a'); // the one seat, taken after the view was read
+    let lost = 0;
+    const counting = interceptSend(chain.app.doc, async (command, send) => {
+      try {
+        return await send(command);
+      } catch (error) {
+        if (command.input.TransactItems) lost++;
+        throw error;
+      }
+    });
+    const store = new Registrations(counting, chain.app.tableName, chain.services.events, {
+      tokenKey: randomBytes(32),
+      holdMinutes: 120,
+    });
+    const outcomes = [];
+    for (const tag of tags('stale-w', 5)) {
+      outcomes.push(
+        await store.register(found.event, { ...person(tag), answers: {} }, new Date(), found.seats),
+      );
+    }
+    expect(outcomes.map((o) => o.kind === 'created' && o.registration.status)).toEqual(
+      Array(5).fill('waitlisted'),
+    );
+    // One transaction lost on the full quota; the next four went straight to the waitlist.
+    expect(lost).toBe(1);
+    // Each was told the place it has: the view counted nobody waiting, this container took them in order.
+    expect(outcomes.map((o) => o.kind === 'created' && o.waitlistPosition)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
 describe('per-second waiting counts of earlier versions', () => {
   it('are neither read for positions nor taken for drift', async () => {
     const eventId = await chain.app.publishedEvent({ capacity: 1 });

@@ -78,8 +78,14 @@ export interface RegistrationContext {
   readonly settings: RegistrationSettings;
   /** When this container last looked for each event's lapsed holds (register.ts). */
   readonly holdSweeps: Map<string, number>;
-  /** Waitlist places this container took on each quotas view it read (register.ts). */
-  readonly placesOnView: WeakMap<SeatQuotas, number>;
+  /** What this container learned about each quotas view since reading it (register.ts). */
+  readonly viewNotes: WeakMap<SeatQuotas, ViewNotes>;
+}
+
+/** Since a quotas view was read: the waitlist places taken on it, the quotas found full. */
+export interface ViewNotes {
+  placesTaken: number;
+  full: Set<number>;
 }
 
 /** How many times a use case decides again after the quotas moved under it. */

@@ -14,7 +14,7 @@ import {
   type SeatDecision,
 } from './model.js';
 import { requestManageLink } from './personal-data.js';
-import { MAX_ROUNDS, type RegistrationContext } from './ports.js';
+import { MAX_ROUNDS, type RegistrationContext, type ViewNotes } from './ports.js';
 import { releaseExpiredHolds } from './release.js';
 import type { RegistrationInput } from './schemas.js';
 import { fillFreeSeats } from './waitlist.js';
@@ -70,9 +70,9 @@ export const register = async (
   seen?: SeatQuotas,
 ): Promise<RegisterOutcome> => {
   const { table, quotas, settings } = context;
-  let seats = seen;
   /** The quotas as last read (`seats` may be a copy with quotas found full taken out). */
   let view = seen;
+  let seats = seen && withQuotasFoundFull(context, seen);
   let misses = 0;
   let busy = 0;
   /** A cancelled registration of this address, found in the way: kept, and replaced. */
@@ -144,7 +144,9 @@ export const register = async (
         replacing = existing;
         continue;
       } else if (!failed.has('seat')) throw error;
-      // That quota is full (or the quotas moved): try another quota with room, then read again.
+      // That quota is full (or the quotas moved): noted on the view, so that this container's
+      // next requests on it skip that quota; try another quota with room, then read again.
+      if (decision.kind === 'seat' && view) notesOn(context, view).full.add(decision.shard);
       const retryOnView = decision.kind === 'seat' && seats && ++misses <= MAX_MISSES;
       seats = retryOnView && seats ? withoutRoom(seats, decision.shard) : undefined;
     }
@@ -161,12 +163,29 @@ export const register = async (
  * (up to a second old), plus the places this container took on that view since, this one
  * included. Exact for arrivals one at a time; in a rush, others' places of that second are missing.
  */
-const provisionalPosition = ({ placesOnView }: RegistrationContext, seats: SeatQuotas | undefined) => {
-  if (!seats) return 1;
-  const taken = (placesOnView.get(seats) ?? 0) + 1;
-  placesOnView.set(seats, taken);
-  return seats.waitlisted + taken;
+const provisionalPosition = (context: RegistrationContext, view: SeatQuotas | undefined) => {
+  if (!view) return 1;
+  const notes = notesOn(context, view);
+  notes.placesTaken++;
+  return view.waitlisted + notes.placesTaken;
 };
+
+const notesOn = ({ viewNotes }: RegistrationContext, view: SeatQuotas): ViewNotes => {
+  let notes = viewNotes.get(view);
+  if (!notes) {
+    notes = { placesTaken: 0, full: new Set() };
+    viewNotes.set(view, notes);
+  }
+  return notes;
+};
+
+/**
+ * The view without the quotas this container already found full on it: in a rush, once a
+ * quota fills, the requests deciding on the same (up to a second old) view would each try it
+ * again, a transaction lost each.
+ */
+const withQuotasFoundFull = (context: RegistrationContext, view: SeatQuotas): SeatQuotas =>
+  [...notesOn(context, view).full].reduce(withoutRoom, view);
 
 /** Before someone joins the waitlist: lapsed holds and waiting seats are settled first. */
 const makeRoom = async (context: RegistrationContext, eventId: string, seats: SeatQuotas, now: Date) => {

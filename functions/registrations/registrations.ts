@@ -36,7 +36,7 @@ export class Registrations {
       quotas,
       settings,
       holdSweeps: new Map(),
-      placesOnView: new WeakMap(),
+      viewNotes: new WeakMap(),
     };
   }
 

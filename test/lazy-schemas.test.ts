@@ -5,10 +5,13 @@
  * each gets its internals (`_zod`, holding its definition) through Object.defineProperty.
  */
 import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // zod itself loads before the count starts: only what our modules build is counted.
 import 'zod/mini';
 import 'zod/locales';
+import { esbuildOptions } from '../lib/bundling.js';
 
 /** The definition's type of each zod schema or check made while `run` runs (`lazy`, `object`...). */
 const zodBuilt = async (run: () => Promise<unknown>): Promise<string[]> => {
@@ -68,5 +71,26 @@ describe('schemas built on first use', () => {
       ]);
     });
     expect(again).not.toContain('object');
+  });
+
+  it("leaves zod's schemas out of a function that parses none, as deployed", async () => {
+    // Each `z.lazy` is marked pure: esbuild drops an unused one, and zod's schema code with it.
+    const zodSchemaBytes = async (entry: string) => {
+      const { metafile } = await build({
+        ...esbuildOptions(),
+        absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
+        entryPoints: [entry],
+        outfile: 'index.mjs',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs));
+      return inputs
+        .filter(([file]) => file.endsWith('zod/v4/core/schemas.js'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    };
+    expect(await zodSchemaBytes('functions/api/public/getEvent.ts')).toBe(0);
+    expect(await zodSchemaBytes('functions/api/public/register.ts')).toBeGreaterThan(0);
   });
 });

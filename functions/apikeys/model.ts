@@ -19,7 +19,7 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
  * `organiserId`: which of the caller's organisers the key acts for, when they act for several.
  * Built on first use, like every schema (platform/fields.ts).
  */
-export const apiKeyCreateInput = z.lazy(() =>
+export const apiKeyCreateInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     label: requiredLine(100),
     organiserId: z.optional(identifier()),

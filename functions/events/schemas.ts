@@ -152,7 +152,7 @@ const eventFields = () => ({
   followUp: z.nullable(followUp()),
 });
 
-export const eventCreateInput = z.lazy(() => {
+export const eventCreateInput = /* @__PURE__ */ z.lazy(() => {
   const fields = eventFields();
   return z.object({
     ...fields,
@@ -180,10 +180,10 @@ export const eventCreateInput = z.lazy(() => {
   });
 });
 
-export const eventUpdateInput = z.lazy(() => z.partial(z.object(eventFields())));
+export const eventUpdateInput = /* @__PURE__ */ z.lazy(() => z.partial(z.object(eventFields())));
 
 export type FollowUp = z.infer<ReturnType<typeof followUp>>;
 export type EventCreateInput = z.infer<typeof eventCreateInput>;
 export type EventUpdateInput = z.infer<typeof eventUpdateInput>;
 
-export const eventListQuery = z.lazy(() => z.object({ organiser: identifier() }));
+export const eventListQuery = /* @__PURE__ */ z.lazy(() => z.object({ organiser: identifier() }));

@@ -74,7 +74,7 @@ export const loggedInOrganiserIdsOf = (event: ApiEvent): string[] => {
 };
 
 /** `?organiser=` on the organiser-wide lists (events, webhooks, API keys); built on first use (platform/fields.ts). */
-export const organiserQuery = z.lazy(() => z.object({ organiser: z.optional(identifier()) }));
+export const organiserQuery = /* @__PURE__ */ z.lazy(() => z.object({ organiser: z.optional(identifier()) }));
 
 /**
  * The organisers a list is for: all of `organiserIds` (the caller's), or the one `?organiser=`

@@ -11,7 +11,9 @@ import * as z from 'zod/mini';
  * Builders, not schemas: every function's bundle carries every schema module (the shared
  * wiring imports all stores), and building a schema is most of the cost of importing them.
  * So the schema modules export `z.lazy` schemas, built by these on first use: a function pays
- * only for the schemas it parses (test/lazy-schemas.test.ts).
+ * only for the schemas it parses (test/lazy-schemas.test.ts). Each is marked `@__PURE__`:
+ * esbuild keeps a call that is handed a function otherwise, and with it zod's schema code in a
+ * function that parses nothing.
  */
 
 // zod/mini ships no messages ("Invalid input" for everything); English ones, as classic zod

@@ -6,7 +6,7 @@ import { registrationSource } from '../sources/schemas.js';
  * The public registration form, as the API and the web form both validate it (zod/mini: see
  * text.ts). Built on first use, like every schema (platform/fields.ts).
  */
-export const registrationInput = z.lazy(() =>
+export const registrationInput = /* @__PURE__ */ z.lazy(() =>
   z.object({
     name: requiredLine(200),
     email: email(),
@@ -36,13 +36,13 @@ export const registrationStatuses = ['pending_confirmation', 'confirmed', 'waitl
 export type RegistrationStatus = (typeof registrationStatuses)[number];
 
 /** A check-in code as scanned at the door (registrations/attendance-code.ts); its shape is checked there. */
-export const checkInCodeInput = z.lazy(() =>
+export const checkInCodeInput = /* @__PURE__ */ z.lazy(() =>
   z.object({
     code: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
   }),
 );
 
-export const registrationListQuery = z.lazy(() =>
+export const registrationListQuery = /* @__PURE__ */ z.lazy(() =>
   z.object({
     status: z.optional(z.enum(registrationStatuses)),
     /** Name, email or company, any case or accent (functions/registrations/listing.ts). */
@@ -54,4 +54,6 @@ export const registrationListQuery = z.lazy(() =>
 );
 
 /** `lang` picks the CSV's separator, titles and statuses; without it, the event's language. */
-export const registrationExportQuery = z.lazy(() => z.object({ lang: z.optional(language()) }));
+export const registrationExportQuery = /* @__PURE__ */ z.lazy(() =>
+  z.object({ lang: z.optional(language()) }),
+);

@@ -7,7 +7,7 @@ import { line, requiredLine } from '../platform/fields.js';
  * Short single-line texts; unknown keys are dropped, like every object of the API. Built on
  * first use, like every schema (platform/fields.ts).
  */
-export const registrationSource = z.lazy(() =>
+export const registrationSource = /* @__PURE__ */ z.lazy(() =>
   z.object({
     utm_source: z.optional(line(100)),
     utm_medium: z.optional(line(100)),
@@ -23,7 +23,7 @@ export const registrationSource = z.lazy(() =>
 export type RegistrationSource = z.infer<typeof registrationSource>;
 
 /** A tracking link the organiser names per channel ("LinkedIn post", "Newsletter décembre"). */
-export const trackingLinkInput = z.lazy(() =>
+export const trackingLinkInput = /* @__PURE__ */ z.lazy(() =>
   z.object({
     label: requiredLine(100),
     utm_source: requiredLine(100),

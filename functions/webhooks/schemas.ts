@@ -6,7 +6,7 @@ import { webhookEventTypes } from './event-types.js';
  * Admin input for webhooks. Browser-safe: the admin page validates with it too. Built on first
  * use, like every schema (platform/fields.ts).
  */
-export const webhookCreateInput = z.lazy(() =>
+export const webhookCreateInput = /* @__PURE__ */ z.lazy(() =>
   z.object({
     url: z.string().check(
       z.minLength(1, 'Required'),

@@ -21,6 +21,7 @@ const UNIT = [
   'test/infra-safety.test.ts',
   'test/infra-secrets.test.ts',
   'test/infra-waf.test.ts',
+  'test/lazy-schemas.test.ts',
   'test/mail.test.ts',
   'test/notify-aws.test.ts',
   'test/notify-decide.test.ts',

@@ -668,7 +668,8 @@ const storedLink = z.strictObject({
   gsi1sk: z.string(),
   code: z.string().check(z.regex(/^[A-Za-z0-9_-]{8}$/)),
   eventId: z.string(),
-  ...trackingLinkInput.shape,
+  // The input schema is lazy (built on first use): its object is the inner type.
+  ...trackingLinkInput._zod.innerType.shape,
   visits: nonNegative,
   createdAt: isoInstant,
 });

@@ -15,11 +15,16 @@ const API_KEY_SHAPE = /^ik_[A-Za-z0-9_-]{43}$/;
 /** `lastUsedAt` moves at most this often: a key used every second costs one write a minute. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** `organiserId`: which of the caller's organisers the key acts for, when they act for several. */
-export const apiKeyCreateInput = z.strictObject({
-  label: requiredLine(100),
-  organiserId: z.optional(identifier),
-});
+/**
+ * `organiserId`: which of the caller's organisers the key acts for, when they act for several.
+ * Built on first use, like every schema (platform/fields.ts).
+ */
+export const apiKeyCreateInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    label: requiredLine(100),
+    organiserId: z.optional(identifier()),
+  }),
+);
 
 export interface ApiKeyRecord {
   id: string;

@@ -73,8 +73,8 @@ export const loggedInOrganiserIdsOf = (event: ApiEvent): string[] => {
   return caller.organiserIds;
 };
 
-/** `?organiser=` on the organiser-wide lists (events, webhooks, API keys). */
-export const organiserQuery = z.object({ organiser: z.optional(identifier) });
+/** `?organiser=` on the organiser-wide lists (events, webhooks, API keys); built on first use (platform/fields.ts). */
+export const organiserQuery = /* @__PURE__ */ z.lazy(() => z.object({ organiser: z.optional(identifier()) }));
 
 /**
  * The organisers a list is for: all of `organiserIds` (the caller's), or the one `?organiser=`

@@ -7,6 +7,13 @@ import * as z from 'zod/mini';
  * bundles only the checks it uses (a few KB) instead of the whole method-chaining classic
  * API (~120 KB). Control characters are refused in single-line text so nothing a person
  * types can ever split an email header or a CSV row.
+ *
+ * Builders, not schemas: every function's bundle carries every schema module (the shared
+ * wiring imports all stores), and building a schema is most of the cost of importing them.
+ * So the schema modules export `z.lazy` schemas, built by these on first use: a function pays
+ * only for the schemas it parses (test/lazy-schemas.test.ts). Each is marked `@__PURE__`:
+ * esbuild keeps a call that is handed a function otherwise, and with it zod's schema code in a
+ * function that parses nothing.
  */
 
 // zod/mini ships no messages ("Invalid input" for everything); English ones, as classic zod
@@ -53,16 +60,17 @@ export const paragraph = (max: number) =>
       z.regex(noControlButNewlines, 'Contains control characters'),
     );
 
-export const identifier = z
-  .string()
-  .check(z.regex(/^[a-z0-9][a-z0-9_-]{1,63}$/i, 'Letters, digits, - and _ only (2 to 64)'));
+export const identifier = () =>
+  z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{1,63}$/i, 'Letters, digits, - and _ only (2 to 64)'));
 
-export const email = z.pipe(
-  z.string().check(z.trim(), z.maxLength(254, 'At most 254 characters')),
-  z.email('Not a valid email address'),
-);
+export const email = () =>
+  z.pipe(
+    z.string().check(z.trim(), z.maxLength(254, 'At most 254 characters')),
+    z.email('Not a valid email address'),
+  );
 
-export const instant = z.iso.datetime({ offset: true, message: 'An ISO 8601 date-time with offset' });
+export const instant = () => z.iso.datetime({ offset: true, message: 'An ISO 8601 date-time with offset' });
 
-export const language = z.enum(['fr', 'en']);
-export type Language = z.infer<typeof language>;
+export const languages = ['fr', 'en'] as const;
+export type Language = (typeof languages)[number];
+export const language = () => z.enum(languages);

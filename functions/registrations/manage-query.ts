@@ -3,10 +3,11 @@ import * as z from 'zod/mini';
 import '../platform/fields.js';
 
 /**
- * The query of every manage link: its token. Apart from schemas.ts, whose schemas are built
- * when the module loads, so the manage functions bundle the zod checks of this one alone
- * (functions/http/access.ts).
+ * The query of every manage link: its token (functions/http/access.ts). Built on first use, like
+ * every schema (platform/fields.ts).
  */
-export const manageQuery = z.object({
-  token: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
-});
+export const manageQuery = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    token: z.string().check(z.minLength(1, 'Required'), z.maxLength(200)),
+  }),
+);

@@ -32,44 +32,53 @@ export const systemResolver: Resolver = async (hostname) =>
 /**
  * Everything that is not the public internet (IANA special-purpose registries). Two lists: a
  * BlockList matches IPv4 addresses against its IPv6 rules too (as IPv4-mapped), and the
- * IPv4-mapped range is refused as a whole.
+ * IPv4-mapped range is refused as a whole. Built on first check: every function's bundle
+ * carries this module (the shared wiring), and building them costs about a millisecond of
+ * its cold start, for the few that check a webhook address.
  */
-const notPublicV4 = new BlockList();
-const notPublicV6 = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, the instance metadata service
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  notPublicV4.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 96], // unspecified, loopback, IPv4-compatible
-  ['::ffff:0:0', 96], // IPv4-mapped: whatever it maps to, never needed for a public host
-  ['64:ff9b::', 96], // NAT64, which can embed a private IPv4 address
-  ['100::', 64], // discard
-  ['2001::', 23], // IETF protocol assignments (Teredo...)
-  ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4, which can embed a private IPv4 address
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const) {
-  notPublicV6.addSubnet(network, prefix, 'ipv6');
-}
+let notPublic: { v4: BlockList; v6: BlockList } | undefined;
+
+const notPublicLists = (): { v4: BlockList; v6: BlockList } => {
+  if (notPublic) return notPublic;
+  const v4 = new BlockList();
+  const v6 = new BlockList();
+  for (const [network, prefix] of [
+    ['0.0.0.0', 8], // "this" network
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10], // carrier-grade NAT
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16], // link-local, the instance metadata service
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['192.88.99.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['224.0.0.0', 4], // multicast
+    ['240.0.0.0', 4], // reserved, broadcast
+  ] as const) {
+    v4.addSubnet(network, prefix, 'ipv4');
+  }
+  for (const [network, prefix] of [
+    ['::', 96], // unspecified, loopback, IPv4-compatible
+    ['::ffff:0:0', 96], // IPv4-mapped: whatever it maps to, never needed for a public host
+    ['64:ff9b::', 96], // NAT64, which can embed a private IPv4 address
+    ['100::', 64], // discard
+    ['2001::', 23], // IETF protocol assignments (Teredo...)
+    ['2001:db8::', 32], // documentation
+    ['2002::', 16], // 6to4, which can embed a private IPv4 address
+    ['fc00::', 7], // unique local
+    ['fe80::', 10], // link-local
+    ['fec0::', 10], // site-local (deprecated)
+    ['ff00::', 8], // multicast
+  ] as const) {
+    v6.addSubnet(network, prefix, 'ipv6');
+  }
+  notPublic = { v4, v6 };
+  return notPublic;
+};
 
 const LOOPBACK = '127.0.0.1';
 
@@ -77,7 +86,8 @@ const LOOPBACK = '127.0.0.1';
 export const isPublicAddress = (address: string): boolean => {
   const family = isIP(address);
   if (family === 0) return false;
-  return family === 6 ? !notPublicV6.check(address, 'ipv6') : !notPublicV4.check(address, 'ipv4');
+  const { v4, v6 } = notPublicLists();
+  return family === 6 ? !v6.check(address, 'ipv6') : !v4.check(address, 'ipv4');
 };
 
 const allowedAddress = (address: string, policy: AddressPolicy): boolean =>

@@ -25,7 +25,7 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
  * API functions: one admin, one public (the registration path, the one that matters most), the
  * event page (what every shared link opens), the public calendar files, which carry
  * ical-generator (36 KB) and read through the event wiring alone (wiring/event-services.ts),
- * the registrant's invitation, which carries ical-generator and the Secrets Manager client (13 KB)
+ * the registrant's invitation, which carries ical-generator and the token key's signed fetch
  * and reads through the event and manage-link wirings alone (wiring/manage-services.ts), and the
  * OpenAPI document, which carries zod's JSON Schema generation and every schema, and takes its
  * base URL from the event wiring.

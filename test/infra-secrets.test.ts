@@ -4,7 +4,11 @@
  * MANAGE_TOKEN_KEY. Functions that never seal or unseal a token run without either.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   config,
   loadSecrets,
@@ -14,27 +18,97 @@ import {
 } from '../functions/wiring/config.js';
 import { createServices } from '../functions/wiring/services.js';
 
-const sent: unknown[] = [];
-vi.mock('@aws-sdk/client-secrets-manager', () => ({
-  GetSecretValueCommand: class {
-    constructor(readonly input: unknown) {}
-  },
-  SecretsManagerClient: class {
-    async send(command: { input: unknown }) {
-      sent.push(command.input);
-      return { SecretString: 'secret-from-secrets-manager' };
-    }
-  },
-}));
-
 const ARN = 'arn:aws:secretsmanager:eu-west-3:111122223333:secret:ManageTokenKey-AbCdEf';
-const NAMES = ['TABLE_NAME', 'MANAGE_TOKEN_KEY', 'MANAGE_TOKEN_KEY_SECRET_ARN', 'AWS_LAMBDA_FUNCTION_NAME'];
+const CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
+const NAMES = [
+  'TABLE_NAME',
+  'MANAGE_TOKEN_KEY',
+  'MANAGE_TOKEN_KEY_SECRET_ARN',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+];
 let saved: Record<string, string | undefined>;
+
+/**
+ * Secrets Manager's stand-in: it answers GetSecretValue only to a request whose SigV4
+ * signature the SDK's own signer computes the same from what arrived (the secret key is the
+ * test's), and notes each request.
+ */
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  signatureValid: boolean;
+}
+const received: Received[] = [];
+let answer: { status: number; body: unknown } = { status: 200, body: {} };
+let standIn: Server;
+
+const signatureOf = async (headers: IncomingHttpHeaders, path: string, body: string) => {
+  const { authorization, ...signed } = headers;
+  const names = /SignedHeaders=([^,]+)/.exec(String(authorization))?.[1]?.split(';') ?? [];
+  const stamp = String(headers['x-amz-date']);
+  const date = new Date(
+    `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`,
+  );
+  const oracle = new SignatureV4({
+    service: 'secretsmanager',
+    region: 'eu-west-3',
+    credentials: CREDENTIALS,
+    sha256: Sha256,
+  });
+  const resigned = await oracle.sign(
+    {
+      method: 'POST',
+      protocol: 'https:',
+      hostname: String(headers.host),
+      path,
+      query: {},
+      headers: Object.fromEntries(names.map((name) => [name, String(signed[name])])),
+      body,
+    },
+    { signingDate: date },
+  );
+  return resigned.headers.authorization;
+};
+
+beforeAll(async () => {
+  standIn = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', async () => {
+      const signatureValid =
+        (await signatureOf(request.headers, request.url ?? '/', body)) === request.headers.authorization;
+      received.push({ headers: request.headers, body, signatureValid });
+      response.writeHead(signatureValid ? answer.status : 403, {
+        'content-type': 'application/x-amz-json-1.1',
+      });
+      response.end(JSON.stringify(signatureValid ? answer.body : { __type: 'InvalidSignatureException' }));
+    });
+  });
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+});
+afterAll(() => new Promise<void>((resolve) => standIn.close(() => resolve())));
 
 beforeEach(() => {
   saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
   for (const name of NAMES) delete process.env[name];
   process.env.TABLE_NAME = 'inscriptions';
+  process.env.AWS_REGION = 'eu-west-3';
+  process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
+  process.env.AWS_SESSION_TOKEN = 'session-token';
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/`;
+  received.length = 0;
+  answer = { status: 200, body: { ARN, SecretString: 'secret-from-secrets-manager' } };
   resetConfig();
 });
 
@@ -108,9 +182,38 @@ describe('manage token key', () => {
     process.env.MANAGE_TOKEN_KEY_SECRET_ARN = ARN;
     // The module the token-sealing functions import, initialised as Lambda would (top-level await).
     await import('../functions/wiring/token-key.js');
-    expect(sent).toEqual([{ SecretId: ARN }]);
+    expect(received).toHaveLength(1);
+    const [call] = received;
+    expect(JSON.parse(call?.body ?? '')).toEqual({ SecretId: ARN });
+    expect(call?.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
+    expect(call?.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(call?.headers['x-amz-security-token']).toBe('session-token');
+    expect(call?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-3\/secretsmanager\/aws4_request, SignedHeaders=.*x-amz-target/,
+    );
+    expect(call?.signatureValid).toBe(true);
     expect(config().manageTokenKey.equals(manageTokenKeyFromSecret('secret-from-secrets-manager'))).toBe(
       true,
     );
+  });
+
+  it('a refused or empty GetSecretValue fails the load with what AWS said, never a key', async () => {
+    const { readFromSecretsManager } = await import('../functions/wiring/token-key.js');
+    answer = {
+      status: 400,
+      body: {
+        __type: 'ResourceNotFoundException',
+        message: 'Secrets Manager can’t find the specified secret.',
+      },
+    };
+    await expect(readFromSecretsManager(ARN)).rejects.toThrow(
+      /GetSecretValue answered 400: ResourceNotFoundException/,
+    );
+    answer = { status: 200, body: { ARN, SecretBinary: 'AAAA' } };
+    await expect(readFromSecretsManager(ARN)).rejects.toThrow('The manage token secret has no string value');
+    // A wrong secret access key: the stand-in refuses the signature, as AWS would.
+    process.env.AWS_SECRET_ACCESS_KEY = 'not-the-key';
+    await expect(readFromSecretsManager(ARN)).rejects.toThrow(/403: InvalidSignatureException/);
+    expect(received.map((r) => r.signatureValid)).toEqual([true, true, false]);
   });
 });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readCalendar } from '../functions/inbound/parse.js';
 import { replyAddresses } from '../functions/inbound/reply-address.js';
-import { signedGetHeaders } from '../functions/inbound/s3-object.js';
+import { signedHeaders } from '../functions/platform/aws-request.js';
 import { newId } from '../functions/platform/tokens.js';
 import { replyIcs } from './support/replies.js';
 
@@ -53,16 +53,26 @@ describe('reply addresses', () => {
 });
 
 describe('the S3 read', () => {
-  it('signs as AWS’s SigV4 example for GET Object says (examplebucket, test.txt, Range)', () => {
-    const headers = signedGetHeaders(
+  it('signs as AWS’s SigV4 example for GET Object says (examplebucket, test.txt, Range)', async () => {
+    const headers = await signedHeaders(
       {
+        method: 'GET',
         host: 'examplebucket.s3.amazonaws.com',
         path: '/test.txt',
-        region: 'us-east-1',
-        headers: { Range: 'bytes=0-9' },
+        headers: {
+          Range: 'bytes=0-9',
+          'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        },
       },
-      { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-      new Date('2013-05-24T00:00:00Z'),
+      {
+        service: 's3',
+        region: 'us-east-1',
+        credentials: {
+          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        },
+        now: new Date('2013-05-24T00:00:00Z'),
+      },
     );
     expect(headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',

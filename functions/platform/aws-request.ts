@@ -1,7 +1,6 @@
-import type * as http from 'node:http';
-import type * as https from 'node:https';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { requestFor } from './builtins.js';
 
 /**
  * The two AWS calls the functions make without a client of their own: S3's GetObject (inbound
@@ -71,7 +70,8 @@ export const signedHeaders = async (
 
 /**
  * One call of an AWS JSON API operation (`X-Amz-Target`), over node:https as the SDK's own
- * handler does (global fetch would load Node's undici at a cold start). `endpoint` replaces
+ * handler does (global fetch would load Node's undici at a cold start), taken when called
+ * (platform/builtins.ts). `endpoint` replaces
  * `https://{service}.{region}.amazonaws.com`, as the SDK's `AWS_ENDPOINT_URL_*` variables do.
  */
 export const callJsonApi = async (
@@ -101,19 +101,9 @@ export const callJsonApi = async (
   return answer;
 };
 
-/**
- * Node's http or https module, taken when called: a static import of either from this module
- * costs every function that bundles it some 3 ms of CPU at cold start (measured with the
- * bench's import timing), though the SDK imports https already.
- */
-const transport = (protocol: string) =>
-  protocol === 'http:'
-    ? (process.getBuiltinModule('node:http') as typeof http)
-    : (process.getBuiltinModule('node:https') as typeof https);
-
 const post = (url: URL, headers: Record<string, string>, body: string) =>
   new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const send = transport(url.protocol).request;
+    const send = requestFor(url.protocol);
     const request = send(url, { method: 'POST', headers, timeout: 5000 }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { EventRepository } from '../events/ports.js';
+import { requestFor } from '../platform/builtins.js';
 import { sealToken, unsealToken } from '../platform/tokens.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type AddressPolicy, pinnedLookup, type Resolver, resolveDeliveryAddress } from './address.js';
@@ -63,7 +63,7 @@ export const postOnce = async (
   const resolved = await resolveDeliveryAddress(url, options.policy, options.resolver);
   if ('problem' in resolved) return { error: resolved.problem };
   const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const request = requestFor(target.protocol);
   return new Promise<PostResult>((done) => {
     const req = request(
       target,

@@ -18,13 +18,10 @@ import { createServices } from '../../functions/wiring/services.js';
 import { localClientConfig } from '../../local/dynamodb-local.js';
 import { startLocalNotifications } from '../../local/notifications.js';
 import { createOutbox } from '../../local/outbox.js';
-import { requiredEnv } from './child-env.js';
+import { notificationChildEnv, requiredEnv } from './child-env.js';
 
 process.env.LOG_LEVEL ??= 'silent';
-const endpoint = requiredEnv('DYNAMODB_ENDPOINT');
-const tableName = requiredEnv('TABLE_NAME');
-const dataDir = requiredEnv('DATA_DIR');
-const tokenKey = Buffer.from(requiredEnv('TOKEN_KEY'), 'hex');
+const { endpoint, tableName, dataDir, tokenKey } = notificationChildEnv();
 
 const doc = createDocumentClient(localClientConfig(endpoint));
 const services = createServices({

@@ -160,14 +160,32 @@ const headingInBothLanguages = async (page: Page, language: Language, key: keyof
 const fitsThePhone = async (page: Page) =>
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
+/** One cell's walk on a fresh phone in `language`; at its end the page still fits the phone. */
+const onPhone = async (language: Language, walk: (page: Page) => Promise<void>) => {
+  const { context, page } = await phone(language);
+  try {
+    await walk(page);
+    await fitsThePhone(page);
+  } finally {
+    await context.close();
+  }
+};
+
+/** "Yes" in the table's cancel and erase columns of a live registration, and no "Register again". */
+const liveActions = async (page: Page, language: Language) => {
+  const words = WORDS[language];
+  await visible(page.getByRole('button', { name: words.cancel }));
+  await visible(page.getByRole('button', { name: words.erase }));
+  await countOf(page.getByRole('link', { name: words.registerAgain })).toBe(0);
+};
+
 describe('the manage page over the lifecycle table, in Chromium at 390 px', () => {
   it('confirmed, event upcoming (French): "Registration confirmed", the join link, Google, Outlook and the .ics; cancel and erase', async () => {
     const language = 'fr';
     const words = WORDS[language];
     const eventId = await onlineEvent();
     const id = await register(eventId, 'Camille Confirmée', 'camille@example.com');
-    const { context, page } = await phone(language);
-    try {
+    await onPhone(language, async (page) => {
       await page.goto(await emailedLink(id));
       await headingInBothLanguages(page, language, 'confirmed');
       // The personal join link, never the join URL itself.
@@ -182,14 +200,9 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await attributeOf(page.getByRole('link', { name: words.outlook }), 'href').toMatch(
         /^https:\/\/outlook\.(live|office)\.com\//,
       );
-      await visible(page.getByRole('button', { name: words.cancel }));
-      await visible(page.getByRole('button', { name: words.erase }));
-      await countOf(page.getByRole('link', { name: words.registerAgain })).toBe(0);
+      await liveActions(page, language);
       await countOf(page.getByRole('button', { name: words.confirmButton })).toBe(0);
-      await fitsThePhone(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('waitlisted, event upcoming (English): "On the waitlist, position 1"; no join link, no calendar offer; cancel and erase', async () => {
@@ -198,28 +211,21 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
     const eventId = await onlineEvent({ capacity: 1 });
     await register(eventId, 'Sam Seated', 'sam@example.com');
     const id = await register(eventId, 'Wendy Waiting', 'wendy@example.com');
-    const { context, page } = await phone(language);
-    try {
+    await onPhone(language, async (page) => {
       await page.goto(await emailedLink(id));
       await headingInBothLanguages(page, language, 'waitlisted');
       await visible(page.getByText(words.waitlistHelp));
       await noSeatOffers(content(page), language);
-      await visible(page.getByRole('button', { name: words.cancel }));
-      await visible(page.getByRole('button', { name: words.erase }));
-      await countOf(page.getByRole('link', { name: words.registerAgain })).toBe(0);
+      await liveActions(page, language);
       await countOf(page.getByRole('button', { name: words.confirmButton })).toBe(0);
-      await fitsThePhone(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('pending confirmation, event upcoming (French): the form says to check the mailbox; the emailed link says "Waiting for your confirmation", confirm by; no calendar offer', async () => {
     const language = 'fr';
     const words = WORDS[language];
     const eventId = await onlineEvent({ requireConfirmation: true });
-    const { context, page } = await phone(language);
-    try {
+    await onPhone(language, async (page) => {
       await page.goto(`${base}/events/${eventId}`);
       await page.getByLabel(words.name).fill('Paule Patiente');
       await page.getByLabel(words.email).fill('paule@example.com');
@@ -241,13 +247,8 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await visible(page.getByText(words.confirmBy));
       await visible(page.getByRole('button', { name: words.confirmButton }));
       await noSeatOffers(content(page), language);
-      await visible(page.getByRole('button', { name: words.cancel }));
-      await visible(page.getByRole('button', { name: words.erase }));
-      await countOf(page.getByRole('link', { name: words.registerAgain })).toBe(0);
-      await fitsThePhone(page);
-    } finally {
-      await context.close();
-    }
+      await liveActions(page, language);
+    });
   });
 
   it('cancelled by the person, event upcoming (English): "Registration cancelled" and "Register again" to the event page; no calendar offer; erase only', async () => {
@@ -255,8 +256,7 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
     const words = WORDS[language];
     const eventId = await onlineEvent();
     const id = await register(eventId, 'Carl Cancelling', 'carl@example.com');
-    const { context, page } = await phone(language);
-    try {
+    await onPhone(language, async (page) => {
       await page.goto(await emailedLink(id));
       await textOf(status(page)).toBe(words.confirmed);
       await page.getByRole('button', { name: words.cancel }).click();
@@ -273,10 +273,7 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await textOf(status(page)).toBe(words.cancelled);
       await visible(page.getByRole('link', { name: words.registerAgain }));
       await noSeatOffers(content(page), language);
-      await fitsThePhone(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('re-registered (French): "Register again" leads to a new registration whose link shows the seat; the old link still shows the old one, cancelled, without "Register again"', async () => {
@@ -290,8 +287,7 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       `/api/registrations/${oldId}/cancel?token=${encodeURIComponent(await app.emailedToken(oldId))}`,
     );
     expect(cancelled.status).toBe(200);
-    const { context, page } = await phone(language);
-    try {
+    await onPhone(language, async (page) => {
       await page.goto(oldLink);
       await textOf(status(page)).toBe(words.cancelled);
       await page.getByRole('link', { name: words.registerAgain }).click();
@@ -325,10 +321,7 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await noSeatOffers(content(page), language);
       await countOf(page.getByRole('button', { name: words.cancel })).toBe(0);
       await visible(page.getByRole('button', { name: words.erase }));
-      await fitsThePhone(page);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('raised no page or console error', () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,6 +12,7 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { log } from '../functions/platform/log.js';
 import { appendDeadLetter, deadLetterReason } from './dead-letters.js';
+import { writeWhole } from './write-whole.js';
 
 /**
  * What Lambda's DynamoDB event source does in AWS, for DynamoDB Local: reads the table's
@@ -147,12 +148,9 @@ export const createStreamPoller = (options: StreamPollerOptions): StreamPoller =
     return { streamArn, shards: {} };
   };
 
-  /** Written whole to a temporary file, then renamed: a crash leaves the old or the new, never half. */
   const saveCheckpoints = async () => {
     await mkdir(options.dataDir, { recursive: true });
-    const temporary = `${checkpointFile}.tmp`;
-    await writeFile(temporary, JSON.stringify(checkpoints, null, 2));
-    await rename(temporary, checkpointFile);
+    await writeWhole(checkpointFile, JSON.stringify(checkpoints, null, 2));
   };
 
   const markHandled = async (shardId: string, sequenceNumber: string | undefined) => {

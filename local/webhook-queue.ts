@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { log } from '../functions/platform/log.js';
 import type { AttemptOutcome } from '../functions/webhooks/deliver.js';
 import type { DeliveryJob } from '../functions/webhooks/model.js';
 import type { DeliveryQueue } from '../functions/webhooks/queue.js';
+import { writeWhole } from './write-whole.js';
 
 /**
  * The webhook delivery queue of the local runtime, kept on disk as SQS keeps it in AWS: one
@@ -52,12 +53,7 @@ export const createLocalWebhookQueue = (options: {
     return join(options.dir, `${messageId}.json`);
   };
 
-  /** Written whole to a temporary file, then renamed: a crash leaves the old or the new, never half. */
-  const save = async (item: Waiting) => {
-    const file = fileOf(item.job.messageId);
-    await writeFile(`${file}.tmp`, JSON.stringify(item));
-    await rename(`${file}.tmp`, file);
-  };
+  const save = (item: Waiting) => writeWhole(fileOf(item.job.messageId), JSON.stringify(item));
 
   const load = async () => {
     await mkdir(options.dir, { recursive: true });

@@ -129,11 +129,10 @@ export class AppFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
-      environment: {
-        ...props.environment,
-        // Stack traces point at the TypeScript sources through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // No NODE_OPTIONS=--enable-source-maps: it costs every cold start about a quarter of its
+      // CPU. The logger reads a logged error's trace through the map instead, on first use
+      // (functions/platform/stack-trace.ts).
+      environment: props.environment,
       // The options live in lib/bundling.ts, which the bench builds with too.
       bundling: {
         format: lambdaBundling.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,

@@ -26,14 +26,14 @@ export const lambdaBundling = {
   /** CommonJS dependencies bundled into ESM still call require(); give them one. */
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   /**
-   * An external source map (index.mjs.map) for `NODE_OPTIONS=--enable-source-maps`: stack
-   * traces point at the TypeScript sources (file, line, column).
+   * An external source map (index.mjs.map): the logger reads a logged error's trace through
+   * it (functions/platform/stack-trace.ts), so traces point at the TypeScript sources.
    */
   sourcemap: true,
   /**
-   * Without the sources' text: traces need only the mappings, and Node reads and parses the
-   * whole map file at import when source maps are enabled, so a cold start pays for every
-   * byte of it (2.15 MB with the text, 0.72 MB without, for an API function).
+   * Without the sources' text: traces need only the mappings, and the first logged error
+   * reads and parses the whole map file (2.15 MB with the text, 0.72 MB without, for an API
+   * function).
    */
   sourcesContent: false,
   /** Bundle everything, @aws-sdk/* included: the SDK version is ours, not the runtime's. */

@@ -466,8 +466,7 @@ const bundles = async (work: string) => {
       const output = execFileSync(
         process.execPath,
         [
-          // As in Lambda (lib/app-function.ts sets it): traces through the source map.
-          '--enable-source-maps',
+          // As in Lambda: no --enable-source-maps (lib/app-function.ts says why).
           '--input-type=module',
           '-e',
           `const c=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(c); console.log((u.user+u.system)/1000)`,

@@ -5,7 +5,7 @@
  * Lambda runtime sets.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,6 +86,20 @@ const { Item } = await documentClient().send(new GetCommand({ TableName: 'probe'
 console.log(JSON.stringify({ statusCode: refused.statusCode, body: JSON.parse(refused.body), item: Item }));
 `;
 
+/**
+ * An error thrown in our TypeScript and logged: run from its bundle without
+ * --enable-source-maps (as deployed), the logged trace names the source line
+ * (functions/platform/stack-trace.ts).
+ */
+const STACK_PROBE = `
+import { log } from './functions/platform/log.ts';
+const fail = () => {
+  throw new Error('probe failure');
+};
+try { fail(); } catch (error) { log.error('probe', { error }); }
+`;
+const STACK_PROBE_THROW_LINE = STACK_PROBE.split('\n').findIndex((line) => line.includes('throw')) + 1;
+
 const LAMBDA_ENV = {
   AWS_ACCESS_KEY_ID: 'ASIATESTBUNDLEKEY',
   AWS_SECRET_ACCESS_KEY: 'test-bundle-secret',
@@ -116,6 +130,14 @@ beforeAll(async () => {
       absWorkingDir: projectRoot,
       stdin: { contents: PROBE, resolveDir: projectRoot, sourcefile: 'probe.ts', loader: 'ts' },
       outfile: join(outdir, 'probe.mjs'),
+      write: true,
+      logLevel: 'silent',
+    }),
+    build({
+      ...esbuildOptions(),
+      absWorkingDir: projectRoot,
+      stdin: { contents: STACK_PROBE, resolveDir: projectRoot, sourcefile: 'stack-probe.ts', loader: 'ts' },
+      outfile: join(outdir, 'stack-probe.mjs'),
       write: true,
       logLevel: 'silent',
     }),
@@ -191,6 +213,30 @@ describe('API function bundles', () => {
       expect(requests).toEqual(['DynamoDB_20120810.GetItem']);
     } finally {
       server.close();
+    }
+  });
+
+  it("logs an error's trace at its TypeScript lines, read through the map beside the bundle", async () => {
+    const loggedStack = async (bundle: string) => {
+      const { stderr } = await promisify(execFile)(process.execPath, [bundle], {
+        env: LAMBDA_ENV,
+        timeout: 10_000,
+      });
+      return String(JSON.parse(stderr).error.stack);
+    };
+    const mapped = await loggedStack(join(outdir, 'stack-probe.mjs'));
+    expect(mapped).toContain('Error: probe failure');
+    expect(mapped).toMatch(new RegExp(`stack-probe\\.ts:${STACK_PROBE_THROW_LINE}:\\d+\\)`));
+    expect(mapped).not.toContain('.mjs:');
+    // Without its map the trace is logged as it is.
+    const alone = await mkdtemp(join(tmpdir(), 'inscriptions-no-map-'));
+    try {
+      await copyFile(join(outdir, 'stack-probe.mjs'), join(alone, 'stack-probe.mjs'));
+      expect(await loggedStack(join(alone, 'stack-probe.mjs'))).toMatch(
+        /\(file:\/\/.*stack-probe\.mjs:\d+:\d+\)/,
+      );
+    } finally {
+      await rm(alone, { recursive: true, force: true });
     }
   });
 

@@ -205,8 +205,9 @@ describe('dev stack (cdk.json defaults)', () => {
         expect(properties.Architectures).toEqual(['arm64']);
         expect(properties.Environment.Variables).toMatchObject({
           TABLE_NAME: { Ref: logicalId(stack, stack.data.table) },
-          NODE_OPTIONS: '--enable-source-maps',
         });
+        // Traces are read through the map when logged (test/bundles.test.ts), not at import.
+        expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
         expect(properties.LoggingConfig.LogGroup).toEqual({ Ref: logicalId(stack, fn.logGroup) });
         expect(fns[logicalId(stack, fn.logGroup)]?.Properties.RetentionInDays).toBe(30);
       }

@@ -1,10 +1,13 @@
 /**
  * One-line JSON logs for CloudWatch. Only what is passed explicitly is written, and
- * errors are reduced to name, message and stack: request bodies, emails, names and
- * tokens are never handed to the logger. Redaction is the second wall, for what slips
+ * errors are reduced to name, message and stack (read through the bundle's source map,
+ * platform/stack-trace.ts): request bodies, emails, names and tokens are never handed to
+ * the logger. Redaction is the second wall, for what slips
  * through anyway (an error message quoting an address, a field named carelessly):
  * personal fields are dropped by name, addresses and long tokens are masked in strings.
  */
+import { sourceMappedStack } from './stack-trace.js';
+
 type Fields = Record<string, unknown>;
 
 /** Fields that hold personal data or secrets by their name; dropped whole, at any depth. */
@@ -40,7 +43,7 @@ export const redact = (value: unknown, depth = 0): unknown => {
     return {
       name: value.name,
       message: redactText(value.message),
-      ...(value.stack ? { stack: redactText(value.stack) } : {}),
+      ...(value.stack ? { stack: redactText(sourceMappedStack(value.stack)) } : {}),
     };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));

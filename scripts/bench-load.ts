@@ -5,16 +5,23 @@
  */
 import { pool } from './bench-pool.js';
 
-const { url, requests, concurrency } = JSON.parse(process.env.BENCH_LOAD ?? '{}') as {
+const {
+  url,
+  requests,
+  concurrency,
+  offset = 0,
+} = JSON.parse(process.env.BENCH_LOAD ?? '{}') as {
   url: string;
   requests: number;
   concurrency: number;
+  offset?: number;
 };
 
 const latencies: number[] = [];
 const created: string[] = [];
 let errors = 0;
-const seconds = await pool(requests, concurrency, 'register', async (i) => {
+const seconds = await pool(requests, concurrency, 'register', async (index) => {
+  const i = offset + index;
   const began = performance.now();
   const response = await fetch(url, {
     method: 'POST',

@@ -5,7 +5,8 @@
  * side by side in the same run (these machines are noisy), never absolute promises.
  *
  *   register  HTTP burst through the local runtime (adapter -> handler -> DynamoDB Local)
- *   raw       the bare minimum a registration needs, against the same DynamoDB Local
+ *   raw       the bare minimum a registration needs, against the same DynamoDB Local, in turns
+ *             with the register burst's chunks
  *   ratio     register.rps / raw.rps: the share of the store's own limit our path keeps
  *   writeUnitsPerRegistration  from real item sizes and the transaction pricing rules
  *   bundles   per function: minified size and cold import CPU time vs a minimal handler that
@@ -60,6 +61,8 @@ const CAPACITY = arg('capacity', 1000);
 // 20: with 10, the worst of 44 functions moved by about 0.05x between runs.
 const COLD_IMPORTS = arg('imports', 20);
 const WARM_UP = arg('warm-up', 1000);
+/** The register burst in this many chunks, each between two raw ones (see `register`). */
+const CHUNKS = arg('chunks', 5);
 const HOT_SEATS = arg('hot-seats', 10_000);
 const HOT_REQUESTS = arg('hot-requests', 50_000);
 /** How long a transaction holds its items in the model: DynamoDB's are some 10 ms or more. */
@@ -115,15 +118,33 @@ const main = async () => {
       await rawBurst(db, tableName, 'warm-up', WARM_UP * 2);
       done(`warm-up: ${WARM_UP * 2} registrations and ${WARM_UP * 2} raw transactions (not measured)`);
 
-      const rawBefore = await rawBurst(db, tableName, 'raw-before', REQUESTS);
+      // Raw and register in turns, CHUNKS of each and one more raw at the end: DynamoDB Local's
+      // JVM keeps getting faster through the run (15-25% between one burst's before and after),
+      // so each register chunk is compared with raw chunks taken moments before and after it.
       // The load comes from its own process, so the client's work does not eat the server's CPU.
-      const load = await generateLoad({
-        url: `${base}/api/events/${event.id}/registrations`,
-        requests: REQUESTS,
-        concurrency: CONCURRENCY,
-      });
-      const { latencies, created, errors } = load;
-      const registerSeconds = load.seconds;
+      const chunk = Math.ceil(REQUESTS / CHUNKS);
+      const rawRates: number[] = [];
+      let rawSeconds = 0;
+      let registerSeconds = 0;
+      const latencies: number[] = [];
+      const created: string[] = [];
+      let errors = 0;
+      for (let offset = 0; ; offset += chunk) {
+        const seconds = await rawBurst(db, tableName, `raw-${offset}`, chunk);
+        rawSeconds += seconds;
+        rawRates.push(Math.round(chunk / seconds));
+        if (offset >= REQUESTS) break;
+        const load = await generateLoad({
+          url: `${base}/api/events/${event.id}/registrations`,
+          requests: Math.min(chunk, REQUESTS - offset),
+          offset,
+          concurrency: CONCURRENCY,
+        });
+        registerSeconds += load.seconds;
+        latencies.push(...load.latencies);
+        created.push(...load.created);
+        errors += load.errors;
+      }
       const stored = await services.registrations.all(event.id);
       const storedIds = new Set(stored.map((r) => r.id));
       const confirmed = stored.filter((r) => r.status === 'confirmed').length;
@@ -132,6 +153,7 @@ const main = async () => {
         requests: REQUESTS,
         concurrency: CONCURRENCY,
         capacity: CAPACITY,
+        chunks: CHUNKS,
         rps: Math.round(REQUESTS / registerSeconds),
         p50Ms: Math.round(percentile(latencies, 0.5)),
         p99Ms: Math.round(percentile(latencies, 0.99)),
@@ -145,15 +167,8 @@ const main = async () => {
         `register: ${register.rps} req/s, p50 ${register.p50Ms} ms, p99 ${register.p99Ms} ms, ${confirmed} confirmed, oversold ${register.oversold}, lost ${register.lost}, errors ${errors}`,
       );
       results.register = register;
-
-      const rawAfter = await rawBurst(db, tableName, 'raw-after', REQUESTS);
-      // Measured on both sides of the register burst: DynamoDB Local's JVM keeps getting faster.
-      const raw = {
-        rps: Math.round((rawBefore + rawAfter) / 2),
-        beforeRps: rawBefore,
-        afterRps: rawAfter,
-      };
-      done(`raw: ${raw.rps} transactions/s (${rawBefore} before the register burst, ${rawAfter} after)`);
+      const raw = { rps: Math.round((rawRates.length * chunk) / rawSeconds), chunkRps: rawRates };
+      done(`raw: ${raw.rps} transactions/s (chunks in turn with register: ${rawRates.join(', ')})`);
       results.raw = raw;
       results.ratio = Number((register.rps / raw.rps).toFixed(2));
 
@@ -207,7 +222,13 @@ interface LoadResult {
   seconds: number;
 }
 
-const generateLoad = (options: { url: string; requests: number; concurrency: number }): Promise<LoadResult> =>
+const generateLoad = (options: {
+  url: string;
+  requests: number;
+  concurrency: number;
+  /** The first person's number: each chunk registers other addresses. */
+  offset?: number;
+}): Promise<LoadResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -231,7 +252,7 @@ const generateLoad = (options: { url: string; requests: number; concurrency: num
 
 /**
  * The bare minimum a registration needs: one transaction of a conditional counter update and a
- * conditional put, at the same concurrency. Returns transactions per second.
+ * conditional put, at the same concurrency. Returns the seconds the burst took.
  */
 const rawBurst = async (db: DynamoDBDocumentClient, tableName: string, label: string, requests: number) => {
   const pk = `RAW#${label}`;
@@ -260,7 +281,7 @@ const rawBurst = async (db: DynamoDBDocumentClient, tableName: string, label: st
       }),
     );
   });
-  return Math.round(requests / seconds);
+  return seconds;
 };
 
 const benchEvent = (id: string, capacity: number, waitlistEnabled = true) => {
@@ -519,10 +540,12 @@ const bundles = async (work: string) => {
     dynamoDbHandlerImportMs: Number(baselineMs.toFixed(1)),
     largest: { entry: largest?.[0], kb: largest?.[1].kb },
     importRatio: { worst: Math.max(...ratios), median: median(ratios), worstEntry: slowest?.[0] },
+    /** The median function's import, in ms of CPU: the ratios hide a faster baseline. */
+    medianImportMs: Number(median(Object.values(rows).map((row) => row.importMs)).toFixed(1)),
     functions: rows,
   };
   done(
-    `bundles: ${entries.length} functions, largest ${result.largest.entry} ${result.largest.kb} KB; cold import ${result.importRatio.median}x (median) to ${result.importRatio.worst}x (${result.importRatio.worstEntry}) a minimal DynamoDB handler (${result.dynamoDbHandlerKb} KB, ${result.dynamoDbHandlerImportMs} ms of CPU)`,
+    `bundles: ${entries.length} functions, largest ${result.largest.entry} ${result.largest.kb} KB; cold import ${result.importRatio.median}x (median) to ${result.importRatio.worst}x (${result.importRatio.worstEntry}) a minimal DynamoDB handler (${result.dynamoDbHandlerKb} KB, ${result.dynamoDbHandlerImportMs} ms of CPU; the median function ${result.medianImportMs} ms)`,
   );
   return result;
 };

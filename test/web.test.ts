@@ -428,7 +428,7 @@ describe('web pages in Chromium', () => {
     await context.close();
   });
 
-  it("has « S'inscrire » by the title on a phone, at hand while reading and out of the way at the form", async () => {
+  it("has « S'inscrire » by the title on a phone, at hand while reading, out of the way at the form, gone once registered", async () => {
     const { context, page } = await openPage({ phone: true });
     await page.goto(`${baseUrl}/events/b2b-best-practices`);
     const jump = page.locator('.register-jump a');
@@ -443,6 +443,14 @@ describe('web pages in Chromium', () => {
       .toBe('hidden');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await textOf(page.locator('.register-jump a')).toMatch('Register');
+    // Registered: no « Register » left above the answer, even scrolled back to the title.
+    await page.getByLabel('Full name').fill('Jules Jump');
+    await page.getByLabel('Email address').fill('jules.jump@example.com');
+    await page.getByLabel(/I agree/).check();
+    await page.locator('form button[type=submit]').click();
+    await visible(page.locator('#result-title'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await countOf(page.locator('.register-jump')).toBe(0);
     // Nothing to jump to on a cancelled event.
     await page.goto(`${baseUrl}/events/bientot-annule`);
     await visible(page.locator('#event-banner'));

@@ -12,7 +12,7 @@ import {
 } from '../format.js';
 import { t } from '../i18n.js';
 import { blockedBy } from './outcome.js';
-import { preview } from './state.js';
+import { state as pageState, preview } from './state.js';
 
 /** The event itself: title, facts (when, where, seats), description, programme and speakers. */
 
@@ -216,7 +216,8 @@ export const details = (event: EventPublic) => {
     ),
     h('h1', {}, event.title),
     event.summary ? h('p', { class: 'lead' }, event.summary) : null,
-    open(event) && !preview ? registerJump(event) : null,
+    // Not once the form has its answer: « S'inscrire » above a registration already made misleads.
+    open(event) && !preview && !pageState.outcome ? registerJump(event) : null,
     facts(event),
     calendarHref
       ? h('p', {}, h('a', { href: calendarHref, download: 'event.ics' }, t('addEventToCalendar')))

@@ -5,16 +5,17 @@
  * Lambda runtime sets.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceMappedStack } from '../functions/platform/stack-trace.js';
 import { routes } from '../functions/routes.js';
 import { AppFunction } from '../lib/app-function.js';
 import { esbuildOptions } from '../lib/bundling.js';
@@ -237,6 +238,28 @@ describe('API function bundles', () => {
       );
     } finally {
       await rm(alone, { recursive: true, force: true });
+    }
+  });
+
+  it('maps frame lines only, and leaves a frame whose map is unreadable as it is', async () => {
+    const bundle = pathToFileURL(join(outdir, 'stack-probe.mjs')).href;
+    const stack = [
+      `Error: quoting ${bundle}:2:100`,
+      `    at E (${bundle}:2:1)`,
+      '    at async node:internal/modules/esm/loader:647:26',
+    ].join('\n');
+    const [message, frame, internal] = sourceMappedStack(stack).split('\n');
+    expect(message).toBe(`Error: quoting ${bundle}:2:100`);
+    expect(frame).toMatch(/^ {4}at E \(.+\.ts:\d+:\d+\)$/);
+    expect(internal).toBe('    at async node:internal/modules/esm/loader:647:26');
+    const broken = await mkdtemp(join(tmpdir(), 'inscriptions-broken-map-'));
+    try {
+      await copyFile(join(outdir, 'stack-probe.mjs'), join(broken, 'stack-probe.mjs'));
+      await writeFile(join(broken, 'stack-probe.mjs.map'), '{"version":3,"mappings":');
+      const raw = `    at E (${pathToFileURL(join(broken, 'stack-probe.mjs')).href}:2:1)`;
+      expect(sourceMappedStack(raw)).toBe(raw);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
     }
   });
 

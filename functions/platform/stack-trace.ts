@@ -45,8 +45,13 @@ export const sourceMappedStack = (stack: string): string =>
 const FRAME_LINE = /^\s+at /;
 
 const sourcePosition = (frame: string, file: string, extension: string, line: string, column: string) => {
-  const entry = mapBeside(`${file}.${extension}`)?.findEntry(Number(line) - 1, Number(column) - 1);
-  if (!entry || !('originalSource' in entry)) return frame;
-  const source = entry.originalSource.replace(/^(?:\.\.\/)+/, '');
-  return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  try {
+    const entry = mapBeside(`${file}.${extension}`)?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry)) return frame;
+    const source = entry.originalSource.replace(/^(?:\.\.\/)+/, '');
+    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  } catch {
+    // A map that does not fit its bundle: the frame as it is, never a lost log line.
+    return frame;
+  }
 };

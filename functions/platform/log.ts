@@ -2,9 +2,9 @@
  * One-line JSON logs for CloudWatch. Only what is passed explicitly is written, and
  * errors are reduced to name, message and stack (read through the bundle's source map,
  * platform/stack-trace.ts): request bodies, emails, names and tokens are never handed to
- * the logger. Redaction is the second wall, for what slips
- * through anyway (an error message quoting an address, a field named carelessly):
- * personal fields are dropped by name, addresses and long tokens are masked in strings.
+ * the logger. Redaction is the second wall, for what slips through anyway (an error
+ * message quoting an address, a field named carelessly): personal fields are dropped by
+ * name, addresses and long tokens are masked in strings.
  */
 import { sourceMappedStack } from './stack-trace.js';
 

@@ -592,6 +592,25 @@ describe('admin page in Chromium', () => {
     await context.close();
   });
 
+  it('keeps the view of the last navigation when an earlier one answers later (a language switch, then a link)', async () => {
+    const { context, page } = await openPage();
+    await login(page);
+    // The list the language switch redraws answers a second late; the editor opened meanwhile stays.
+    await page.route(/\/api\/admin\/events(\?.*)?$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    const listAnswered = page.waitForResponse(/\/api\/admin\/events(\?.*)?$/);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.goto(`${baseUrl}/admin#/events/social-crm/edit`);
+    await visible(page.locator('#ed-title'));
+    await listAnswered;
+    await page.waitForTimeout(300);
+    await countOf(page.locator('#ed-title')).toBe(1);
+    await textOf(page.getByRole('heading', { level: 1 })).not.toMatch('My events');
+    await context.close();
+  });
+
   it("shows a question's choices box only for a choice question, and asks for choices when it has none", async () => {
     const { context, page } = await openPage();
     await login(page);

@@ -163,7 +163,18 @@ const loginView = () => {
   return [h('h1', { id: 'view-title', tabindex: '-1' }, t('loginTitle')), form];
 };
 
+/** Thrown out of a route() that a later one overtook: its view must not replace the later one's. */
+class Overtaken extends Error {}
+/** How many times route() started: a language switch and a click a moment later each start one. */
+let routeCount = 0;
+
 const route = async (): Promise<void> => {
+  const mine = ++routeCount;
+  /** What a step waited for, if no later route() started meanwhile. */
+  const still = <T>(value: T): T => {
+    if (mine !== routeCount) throw new Overtaken();
+    return value;
+  };
   dashboard?.stop();
   dashboard = undefined;
   scanner?.stop();
@@ -178,42 +189,48 @@ const route = async (): Promise<void> => {
   replace(content(), h('p', { class: 'muted' }, t('loading')));
   try {
     if (path.length === 0) {
-      show(eventsView((await api.events()).events));
+      show(eventsView(still(await api.events()).events));
     } else if (path[0] === 'new') {
-      const { editorView } = await import('./admin/editor.js');
+      const { editorView } = still(await import('./admin/editor.js'));
       show(
         editorView(api, undefined, (saved) => {
           location.hash = `#/events/${encodeURIComponent(saved.id)}`;
         }),
       );
     } else if (path[0] === 'api-keys') {
-      const { apiKeysView } = await import('./admin/api-keys.js');
-      show(await apiKeysView(api));
+      const { apiKeysView } = still(await import('./admin/api-keys.js'));
+      show(still(await apiKeysView(api)));
     } else if (path[0] === 'outbox') {
-      show(await outboxView(api));
+      show(still(await outboxView(api)));
     } else if (path[0] === 'webhooks') {
-      const { webhooksView } = await import('./admin/webhooks.js');
+      const { webhooksView } = still(await import('./admin/webhooks.js'));
       // Drawn again after each change; a new secret is shown on top, with the focus on it.
       const draw = async (secret?: string): Promise<void> => {
-        show(await webhooksView(api, draw, secret), !secret);
+        const view = await webhooksView(api, draw, secret);
+        if (mine !== routeCount) return; // the organiser went elsewhere meanwhile
+        show(view, !secret);
         if (secret) document.querySelector<HTMLInputElement>('#webhook-secret-value')?.focus();
       };
       await draw();
     } else if (path[0] === 'events' && path[1]) {
       const id = path[1];
       if (path[2] === 'scan') {
-        const [event, { scanView }] = await Promise.all([api.event(id), import('./admin/scan.js')]);
+        const [event, { scanView }] = still(await Promise.all([api.event(id), import('./admin/scan.js')]));
         scanner = scanView(api, event);
         show(scanner.nodes);
       } else if (path[2] === 'edit') {
-        const [event, { editorView }] = await Promise.all([api.event(id), import('./admin/editor.js')]);
+        const [event, { editorView }] = still(
+          await Promise.all([api.event(id), import('./admin/editor.js')]),
+        );
         show(
           editorView(api, event, () => {
             location.hash = `#/events/${encodeURIComponent(id)}`;
           }),
         );
       } else {
-        const [event, stats] = await Promise.all([api.event(id), api.stats(id).catch(() => undefined)]);
+        const [event, stats] = still(
+          await Promise.all([api.event(id), api.stats(id).catch(() => undefined)]),
+        );
         dashboard = dashboardView(api, event, stats);
         show(dashboard.nodes);
       }
@@ -221,6 +238,8 @@ const route = async (): Promise<void> => {
       throw new ApiError(404, 'not_found', '');
     }
   } catch (error) {
+    // The later route() draws its own view, even if this one failed on the way.
+    if (error instanceof Overtaken || mine !== routeCount) return;
     if (!currentSession()) return; // the 401 handler already took the organiser to the login
     show([
       h('h1', { id: 'view-title', tabindex: '-1' }, t('errorTitle')),

@@ -166,6 +166,7 @@ describe('capacity under a rush', () => {
     expect(new Set(links.map((link) => link.id)).size).toBe(3);
     // Every link still opens its own registration: two cancelled, the last one confirmed.
     const statuses = [];
+    const registeredAgain = [];
     for (const { id, token } of links) {
       const view = await app.call('GET', `/api/registrations/${id}?token=${token}`);
       expect(view.status).toBe(200);
@@ -173,8 +174,11 @@ describe('capacity under a rush', () => {
       // Already registered again: the old page does not offer it once more.
       expect(view.body.offers.registerAgain).toBe(false);
       statuses.push(view.body.status);
+      registeredAgain.push(view.body.registeredAgain);
     }
     expect(statuses).toEqual(['cancelled', 'cancelled', 'confirmed']);
+    // The old pages say there is a newer registration; the live one has no such word.
+    expect(registeredAgain).toEqual([true, true, undefined]);
     // Each invitation's SEQUENCE outranks the CANCEL the address got before.
     const stored = await Promise.all(links.map(({ id }) => app.services.registrations.getById(id)));
     expect(stored.map((registration) => registration?.sequenceOffset ?? 0)).toEqual([0, 1, 2]);

@@ -272,11 +272,12 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await page.reload();
       await textOf(status(page)).toBe(words.cancelled);
       await visible(page.getByRole('link', { name: words.registerAgain }));
+      await countOf(page.locator('#registered-again')).toBe(0);
       await noSeatOffers(content(page), language);
     });
   });
 
-  it('re-registered (French): "Register again" leads to a new registration whose link shows the seat; the old link still shows the old one, cancelled, without "Register again"', async () => {
+  it('re-registered (French): "Register again" leads to a new registration whose link shows the seat; the old link still shows the old one, cancelled, without "Register again" and saying a newer one exists', async () => {
     const language = 'fr';
     const words = WORDS[language];
     const eventId = await onlineEvent();
@@ -318,6 +319,10 @@ describe('the manage page over the lifecycle table, in Chromium at 390 px', () =
       await visible(page.locator('.facts').getByText('R. Retour'));
       await countOf(page.locator('.facts').getByText('Rémi Retour')).toBe(0);
       await countOf(page.getByRole('link', { name: words.registerAgain })).toBe(0);
+      // Said, not only left out: the registration in progress has its own link.
+      await textOf(page.locator('#registered-again')).toMatch(
+        /inscrit·e à nouveau depuis.*dernier e-mail reçu pour cet événement/,
+      );
       await noSeatOffers(content(page), language);
       await countOf(page.getByRole('button', { name: words.cancel })).toBe(0);
       await visible(page.getByRole('button', { name: words.erase }));

@@ -7,7 +7,7 @@ import { emailKey, hashToken, normaliseEmail, sealToken } from '../platform/toke
 import { type MarketingConsent, marketingConsentGiven, sourceToKeep } from '../sources/model.js';
 import type { RegistrationSource } from '../sources/schemas.js';
 import type { AttendanceCodes } from './attendance-code.js';
-import { eventPhase, offersFor } from './lifecycle.js';
+import { eventPhase, isReplaced, offersFor } from './lifecycle.js';
 import type { RegistrationInput, RegistrationStatus } from './schemas.js';
 
 /**
@@ -391,6 +391,8 @@ export const registrationView = (
       registerAgain: offers.registerAgain,
     },
     attendance: attendanceOf(registration),
+    // This address registered again since: the old link says where the live registration is.
+    ...(isReplaced(registration) ? { registeredAgain: true as const } : {}),
     ...(options.joinLink && offers.joinUrl ? { joinUrl: options.joinLink } : {}),
     ...(options.checkInCode && holdsDoorSeat(registration, event)
       ? { checkInCode: options.checkInCode }

@@ -82,6 +82,8 @@ export interface RegistrationView {
   };
   /** What the registrant may do now: the page offers exactly these. */
   offers: { confirm: boolean; cancel: boolean; calendar: boolean; registerAgain: boolean };
+  /** This registration was cancelled and its address registered again since (a newer registration). */
+  registeredAgain?: true;
   /** How far the person is known to be coming (API.md, "Attendance"). */
   attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string };
   joinUrl?: string;

@@ -277,6 +277,7 @@ const registrationPanel = (view: RegistrationView) => {
       : null,
     // Cancelled while the event is still to come: registering again is one click away (unless
     // this address already did: its new registration has its own link, sent by email).
+    view.registeredAgain ? h('p', { class: 'notice', id: 'registered-again' }, t('registeredAgain')) : null,
     offers.registerAgain
       ? h(
           'p',

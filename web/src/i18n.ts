@@ -153,7 +153,7 @@ const fr = {
   eventPastHelp: "Cet événement a eu lieu. Il n'y a plus rien à confirmer ni à annuler.",
   registerAgain: "S'inscrire à nouveau",
   registeredAgain:
-    'Vous vous êtes inscrit·e à nouveau depuis : votre inscription en cours a son propre lien, dans le dernier e-mail reçu pour cet événement.',
+    'Vous vous êtes réinscrit·e depuis : le lien de votre inscription en cours est dans le dernier e-mail reçu.',
   linkOnlyTitle: 'Votre inscription',
   linkOnlyHelp:
     "Votre agenda ne contient pas le lien qui permet de gérer l'inscription (un agenda se partage). Nous l'envoyons à l'adresse e-mail de l'inscription.",
@@ -325,8 +325,7 @@ const en: Messages = {
   status_event_past: 'Event over',
   eventPastHelp: 'This event has taken place. There is nothing left to confirm or cancel.',
   registerAgain: 'Register again',
-  registeredAgain:
-    'You have registered again since: your current registration has its own link, in the latest email about this event.',
+  registeredAgain: "You registered again since: your current registration's link is in the latest email.",
   linkOnlyTitle: 'Your registration',
   linkOnlyHelp:
     'Your calendar does not hold the link that manages the registration (calendars get shared). We send it to the registration’s email address.',

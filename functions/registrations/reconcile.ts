@@ -111,13 +111,12 @@ const snapshot = async (services: ReconcileContext, eventId: string) => {
     ]);
     const after = await services.events.shardItems(eventId);
     if (fingerprint(after) === fingerprint(before)) {
-      const shards = after.map((item) => {
+      return after.map((item) => {
         const shard = quotaOfSk(String(item.sk));
         const hosted = live.filter((r) => r.shard === shard);
         const buried = erased.filter((t) => t.shard === shard);
         return { item, shard, stored: storedCounters(item), actual: countersFromItems(hosted, buried) };
       });
-      return shards;
     }
   }
   return 'busy' as const;
@@ -143,10 +142,9 @@ export const reconcile = async (
     return { eventId, status: 'skipped', reason: 'personal data expired', drift: [] };
   }
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
-    const seen = await snapshot(services, eventId);
-    if (!seen) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
-    if (seen === 'busy') break;
-    const shards = seen;
+    const shards = await snapshot(services, eventId);
+    if (!shards) return { eventId, status: 'skipped', reason: 'no gate', drift: [] };
+    if (shards === 'busy') break;
     const drift = shards.flatMap(({ shard, stored, actual }) => driftOf(stored, actual, shard));
     const report = {
       eventId,

@@ -57,7 +57,7 @@ const ENV_PROVIDER_MARKER = 'Unable to find environment variable credentials';
 
 /**
  * Imports the register handler and prints the credentials the app's DynamoDB client resolves.
- * Bundled from stdin so no probe file lives in the project.
+ * Bundled from stdin, as the other probes are, so no probe file lives in the project.
  */
 const PROBE = `
 import { handler } from './functions/api/public/register.ts';
@@ -126,30 +126,17 @@ beforeAll(async () => {
       });
       bundles.set(entry, outfile);
     }),
-    build({
-      ...esbuildOptions(),
-      absWorkingDir: projectRoot,
-      stdin: { contents: PROBE, resolveDir: projectRoot, sourcefile: 'probe.ts', loader: 'ts' },
-      outfile: join(outdir, 'probe.mjs'),
-      write: true,
-      logLevel: 'silent',
-    }),
-    build({
-      ...esbuildOptions(),
-      absWorkingDir: projectRoot,
-      stdin: { contents: STACK_PROBE, resolveDir: projectRoot, sourcefile: 'stack-probe.ts', loader: 'ts' },
-      outfile: join(outdir, 'stack-probe.mjs'),
-      write: true,
-      logLevel: 'silent',
-    }),
-    build({
-      ...esbuildOptions(),
-      absWorkingDir: projectRoot,
-      stdin: { contents: HTTP_PROBE, resolveDir: projectRoot, sourcefile: 'http-probe.ts', loader: 'ts' },
-      outfile: join(outdir, 'http-probe.mjs'),
-      write: true,
-      logLevel: 'silent',
-    }),
+    ...Object.entries({ probe: PROBE, 'stack-probe': STACK_PROBE, 'http-probe': HTTP_PROBE }).map(
+      ([name, contents]) =>
+        build({
+          ...esbuildOptions(),
+          absWorkingDir: projectRoot,
+          stdin: { contents, resolveDir: projectRoot, sourcefile: `${name}.ts`, loader: 'ts' },
+          outfile: join(outdir, `${name}.mjs`),
+          write: true,
+          logLevel: 'silent',
+        }),
+    ),
   ]);
 });
 

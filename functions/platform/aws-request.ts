@@ -1,6 +1,6 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { requestFor } from './builtins.js';
+import { requestFor } from './node-request.js';
 
 /**
  * The two AWS calls the functions make without a client of their own: S3's GetObject (inbound
@@ -70,8 +70,7 @@ export const signedHeaders = async (
 
 /**
  * One call of an AWS JSON API operation (`X-Amz-Target`), over node:https as the SDK's own
- * handler does (global fetch would load Node's undici at a cold start), taken when called
- * (platform/builtins.ts). `endpoint` replaces
+ * handler does (global fetch would load Node's undici at a cold start). `endpoint` replaces
  * `https://{service}.{region}.amazonaws.com`, as the SDK's `AWS_ENDPOINT_URL_*` variables do.
  */
 export const callJsonApi = async (

@@ -1,7 +1,5 @@
-import type { BlockList, LookupFunction } from 'node:net';
-import { nodeModule } from '../platform/builtins.js';
-
-const isIP = (address: string) => nodeModule.net().isIP(address);
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /**
  * Where a webhook may be delivered. In AWS: `https` to hosts whose every address is public,
@@ -26,7 +24,7 @@ export interface ResolvedAddress {
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = async (hostname) =>
-  (await nodeModule.dns().lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
+  (await lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
     address,
     family: family === 6 ? 6 : 4,
   }));
@@ -42,7 +40,6 @@ let notPublic: { v4: BlockList; v6: BlockList } | undefined;
 
 const notPublicLists = (): { v4: BlockList; v6: BlockList } => {
   if (notPublic) return notPublic;
-  const { BlockList } = nodeModule.net();
   const v4 = new BlockList();
   const v6 = new BlockList();
   for (const [network, prefix] of [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EventRepository } from '../events/ports.js';
-import { requestFor } from '../platform/builtins.js';
+import { requestFor } from '../platform/node-request.js';
 import { sealToken, unsealToken } from '../platform/tokens.js';
 import type { Registrations } from '../registrations/registrations.js';
 import { type AddressPolicy, pinnedLookup, type Resolver, resolveDeliveryAddress } from './address.js';

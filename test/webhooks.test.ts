@@ -493,6 +493,17 @@ describe('deliveries through the whole chain', () => {
     }
     const log = await deliveries('wh-rot', id);
     expect(log.map((line) => line.type)).toEqual(['webhook.test', 'webhook.test']);
+    // Sent once each, and logged so: the organiser reads one attempt, not the retry budget.
+    expect(log.map((line) => line.attempts)).toEqual([1, 1]);
+
+    // A test the receiver refuses fails at once, with no retry scheduled.
+    receiver.answer = () => 500;
+    const refused = await chain.app.call('POST', `/api/admin/webhooks/${id}/test`, { organiser: 'wh-rot' });
+    expect(refused.body).toMatchObject({ status: 'failed', responseCode: 500 });
+    const failed = (await deliveries('wh-rot', id)).filter((line) => line.status !== 'delivered');
+    expect(failed).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, responseCode: 500 })]);
+    expect(failed[0]?.nextAttemptAt).toBeUndefined();
+    receiver.answer = () => 200;
 
     // Another organiser: as good as absent, everywhere.
     for (const [method, path] of [

@@ -155,11 +155,15 @@ export const payloadData = async (job: DeliveryJob, deps: DeliveryDeps): Promise
 
 export type AttemptOutcome = { done: true } | { retryInSeconds: number };
 
-/** Attempt number `attempt` (1 for the first) of a delivery. */
+/**
+ * Attempt number `attempt` (1 for the first) of a delivery. `retry: false` makes it the only
+ * one (the organiser's test event): a failure is final, and the log says one attempt.
+ */
 export const attemptDelivery = async (
   job: DeliveryJob,
   attempt: number,
   deps: DeliveryDeps,
+  { retry = true }: { retry?: boolean } = {},
 ): Promise<AttemptOutcome> => {
   const subscription = await deps.store.get(job.organiserId, job.webhookId);
   // Deleted meanwhile: nothing to deliver to, and its log goes with it.
@@ -187,7 +191,7 @@ export const attemptDelivery = async (
     await deps.store.recordAttempt(job, { ...base, status: 'delivered' });
     return { done: true };
   }
-  const delay = retryDelaySeconds(attempt);
+  const delay = retry ? retryDelaySeconds(attempt) : undefined;
   if (delay === undefined) {
     // Never silently lost: the log says it failed for good.
     await deps.store.recordAttempt(job, { ...base, status: 'failed' });

@@ -5,7 +5,7 @@ import { ownWebhook } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
 import { systemResolver } from '../../webhooks/address.js';
 import { attemptDelivery, postOnce } from '../../webhooks/deliver.js';
-import { MAX_ATTEMPTS, TEST_EVENT_TYPE } from '../../webhooks/model.js';
+import { TEST_EVENT_TYPE } from '../../webhooks/model.js';
 import { services } from '../../wiring/services.js';
 
 /**
@@ -24,16 +24,21 @@ export const handler = httpApi({}, async (request) => {
     occurredAt: now.toISOString(),
   } as const;
   await webhooks.logDelivery({ ...job, status: 'pending', attempts: 0 }, now);
-  await attemptDelivery(job, MAX_ATTEMPTS, {
-    store: webhooks,
-    events,
-    registrations,
-    secretKey: webhookSecretKey,
-    post: (url, headers, body) =>
-      postOnce(url, headers, body, { policy: webhookPolicy, resolver: systemResolver }),
-    baseUrl,
-    clock,
-  });
+  await attemptDelivery(
+    job,
+    1,
+    {
+      store: webhooks,
+      events,
+      registrations,
+      secretKey: webhookSecretKey,
+      post: (url, headers, body) =>
+        postOnce(url, headers, body, { policy: webhookPolicy, resolver: systemResolver }),
+      baseUrl,
+      clock,
+    },
+    { retry: false },
+  );
   const line = await webhooks.delivery(webhook.id, job.occurredAt, job.messageId);
   return ok({
     id: job.messageId,

@@ -363,7 +363,7 @@ export const registrationView = (
     status: registration.status,
     ...(options.waitlistPosition === undefined ? {} : { waitlistPosition: options.waitlistPosition }),
     ...(options.waitlistPosition !== undefined && options.waitlistPositionProvisional
-      ? { waitlistPositionProvisional: true }
+      ? { waitlistPositionProvisional: true as const }
       : {}),
     name: registration.name,
     email: registration.email,

@@ -1,4 +1,5 @@
 /** The HTTP contract of /work/shared/design/API.md, as the pages use it. */
+import type { registrationView } from '../../functions/registrations/model.js';
 
 export type EventFormat = 'in_person' | 'online' | 'hybrid';
 
@@ -54,44 +55,11 @@ export interface Challenge {
   signature: string;
 }
 
-export type RegistrationStatus = 'pending_confirmation' | 'confirmed' | 'waitlisted' | 'cancelled';
-
-export interface RegistrationView {
-  id: string;
-  eventId: string;
-  status: RegistrationStatus;
-  waitlistPosition?: number;
-  /** The position is an estimate (the registration's answer): the email and the manage page give the exact one. */
-  waitlistPositionProvisional?: true;
-  name: string;
-  email: string;
-  locale: string;
-  createdAt: string;
-  confirmBy?: string;
-  event: {
-    id: string;
-    title: string;
-    status: 'published' | 'cancelled';
-    /** `past` once it has ended (functions/registrations/lifecycle.ts). */
-    phase: 'upcoming' | 'past' | 'cancelled';
-    startsAt: string;
-    endsAt: string;
-    timeZone: string;
-    format: EventFormat;
-    venue?: Venue;
-  };
-  /** What the registrant may do now: the page offers exactly these. */
-  offers: { confirm: boolean; cancel: boolean; calendar: boolean; registerAgain: boolean };
-  /** This registration was cancelled and its address registered again since (a newer registration). */
-  registeredAgain?: true;
-  /** How far the person is known to be coming (API.md, "Attendance"). */
-  attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string };
-  joinUrl?: string;
-  /** A seat holder's code for the door, shown as a QR code (API.md, "Attendance"). */
-  checkInCode?: string;
-  /** Absent from the answer to a registration pending confirmation (its link comes by email). */
-  calendarLinks?: { ics: string; google: string; outlook: string };
-}
+/**
+ * What the manage endpoints and the `201` answer: the server's own view (registrationView in
+ * functions/registrations/model.ts), as JSON, so a field added there is known here.
+ */
+export type RegistrationView = ReturnType<typeof registrationView>;
 
 /** `calendar` is the organiser's feed (`feedUrl` https, `subscribeUrl` webcal). */
 export interface EventList {

@@ -681,14 +681,12 @@ describe('web pages in Chromium', () => {
       Object.entries(built?.initialJs ?? {}).map(([page, bytes]) => [page, kb(bytes)]),
     );
     // Budgets with some room; the form validator (the shared zod schema) loads on demand.
-    // The shared French and English texts (every state a registrant can be in) are most of it;
-    // the event page grew with the programme's days, the subscribe menu and the challenge (38 KB
-    // at 2026-11-30), the manage page with the reconfirmation ask (28 KB), and both with the
-    // manage page's re-registration note (event 39.7 KB, manage 28.7 KB). Next step down: each
-    // page loading only its own texts and language.
-    expect(sizes.list).toBeLessThan(28);
-    expect(sizes.event).toBeLessThan(41);
-    expect(sizes.manage).toBeLessThan(30);
+    // Each page ships the common French and English texts and its own (web/src/texts/), not
+    // every page's: at 2026-11-30 list 14.2 KB, event 32.2 KB (the programme's days, the
+    // subscribe menu, the challenge), manage 21.9 KB (every state a registration can be in).
+    expect(sizes.list).toBeLessThan(17);
+    expect(sizes.event).toBeLessThan(35);
+    expect(sizes.manage).toBeLessThan(25);
     expect(sizes.privacy).toBeLessThan(5);
     expect(sizes.embed).toBeLessThan(5);
     // The organisers' page: each view (links, webhooks, API keys, scanner) loads on demand, but

@@ -6,8 +6,9 @@ import { restoreValues, typedValues } from './event/fields.js';
 import { showErrors } from './event/form.js';
 import { registerSection } from './event/outcome.js';
 import { embedded, params, preview, state } from './event/state.js';
-import { lang, onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
+import { lang, onLangChange } from './i18n.js';
 import { isLang, setLang } from './i18n-core.js';
+import { setStatus, setupLanguageSwitch, t } from './texts/event.js';
 
 /**
  * The event page (`/events/{id}`): the event, its programme and speakers, and the

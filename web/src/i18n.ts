@@ -1,8 +1,10 @@
-import { dictionary, type KeyOf, type PluralKeyOf, setupLanguageSwitch as setupSwitch } from './i18n-core.js';
+import { dictionary, type Entries, type KeyOf, setupLanguageSwitch as setupSwitch } from './i18n-core.js';
 
 /**
- * The attendee pages' strings (list, event, manage), in French and English. Every string
- * these pages show comes from here; pages re-render when the visitor switches.
+ * The strings every attendee page shares (the site's header, errors, and what the shared
+ * modules format.ts and messages.ts show), in French and English. Each page adds its own
+ * (web/src/texts/): a page ships only the strings it can show, and its `t` takes only those.
+ * Pages re-render when the visitor switches.
  */
 
 export { lang, locale, onLangChange } from './i18n-core.js';
@@ -15,13 +17,6 @@ const fr = {
   genericError: 'Une erreur est survenue. Veuillez réessayer.',
   networkError: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
   rateLimited: 'Trop de tentatives. Patientez quelques minutes puis réessayez.',
-  busyError: 'Beaucoup de personnes s’inscrivent en ce moment même. Réessayez dans quelques secondes.',
-  backToList: 'Tous les événements',
-
-  listTitle: 'Événements à venir',
-  listIntro: 'Conférences, webinaires et rencontres : choisissez un événement pour vous inscrire.',
-  noEvents: 'Aucun événement à venir pour le moment.',
-  organiserLoadError: "Les événements de cet organisateur n'ont pas pu être chargés.",
   inPerson: 'Sur place',
   online: 'En ligne',
   hybrid: 'Sur place et en ligne',
@@ -32,57 +27,14 @@ const fr = {
   cancelled: 'Annulé',
   registrationClosed: 'Inscriptions closes',
   registerLink: "Voir et s'inscrire",
-  organiserEvents: 'Tous les événements de {name}',
-  allOrganisers: 'Tous les organisateurs',
-  organiserNotFound: "Aucun événement à venir pour cet organisateur, ou l'adresse est incomplète.",
-  subscribe: "S'abonner à l'agenda",
-  subscribeHelp: 'Tous les événements à venir dans votre agenda, mis à jour automatiquement.',
-  feedLink: 'Adresse du flux (.ics)',
-  subscribeGoogle: 'Google Agenda',
-  subscribeOutlook: 'Outlook.com',
-  subscribeApple: 'Apple Calendar et autres (webcal)',
-  copyAddress: "Copier l'adresse",
-  addressCopied: "Adresse copiée : collez-la dans votre agenda (« s'abonner à un calendrier »).",
-  addressSelected: 'Adresse sélectionnée : copiez-la, puis collez-la dans votre agenda.',
-  subscribeDelay:
-    'Les nouveautés arrivent dans votre agenda selon son rythme : quelques heures pour Google et Outlook, au choix pour Apple.',
-
-  notFound: 'Cet événement est introuvable.',
-  previewBanner:
-    "Aperçu : cette page n'est visible que de vous. Personne ne peut s'inscrire tant que l'événement n'est pas publié.",
-  previewLogin:
-    "Pour prévisualiser un événement, ouvrez-le depuis l'espace organisateurs (connecté·e, dans le même onglet).",
   when: 'Date',
   yourTime: 'Chez vous : {date}',
   where: 'Lieu',
-  availability: 'Places',
   organiser: 'Organisé par',
-  about: 'Présentation',
-  agenda: 'Programme',
-  speakers: 'Intervenants',
-  addEventToCalendar: 'Ajouter à mon agenda (.ics)',
   eventTime: "Heure de l'événement",
-  timelineFrom: 'à partir de {time}',
-  embedOpen: "S'inscrire",
-  fullPage: "Ouvrir la page de l'événement",
-
-  registerTitle: 'Inscription',
-  requiredNote: "Les champs marqués d'un astérisque (*) sont obligatoires.",
   name: 'Nom et prénom',
   email: 'Adresse e-mail',
-  company: 'Entreprise',
-  jobTitle: 'Fonction',
-  choose: '— Choisir —',
-  consent: "J'accepte que mes données servent à gérer mon inscription à cet événement.",
   privacyLink: 'Politique de confidentialité',
-  honeypot: 'Site web (laissez ce champ vide)',
-  submit: "S'inscrire",
-  submitWaitlist: "Rejoindre la liste d'attente",
-  sending: 'Envoi…',
-  challengeWaiting: 'Un instant : votre navigateur fait une vérification anti-robot…',
-  challengeFailed: 'La vérification anti-robot n’a pas abouti. Réessayez d’envoyer le formulaire.',
-  fullWaitlistNote: "L'événement est complet : vous serez inscrit·e sur la liste d'attente.",
-  errorsSummary: { one: '{n} champ à corriger.', other: '{n} champs à corriger.' },
 
   required: 'Ce champ est obligatoire.',
   invalidEmail: 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.',
@@ -91,96 +43,14 @@ const fr = {
   controlChars: 'Ce texte contient des caractères non autorisés.',
   notAnOption: 'Choisissez une des options proposées.',
   invalidValue: 'Valeur non valide.',
-
-  confirmedTitle: 'Inscription confirmée',
-  confirmedText: "Un e-mail de confirmation avec l'invitation a été envoyé à {email}.",
-  waitlistedTitle: "Vous êtes sur la liste d'attente, position {n}",
-  waitlistedAbout: "Vous êtes sur la liste d'attente, position {n} environ",
-  waitlistedTitleNoPos: "Vous êtes sur la liste d'attente",
-  waitlistedText: "Nous vous écrirons à {email} dès qu'une place se libère.",
-  waitlistedExact: 'Votre place exacte suivra par e-mail.',
-  pendingTitle: 'Vérifiez votre boîte mail',
-  pendingText: 'Cliquez sur le lien envoyé à {email} pour confirmer votre place.',
-  alreadyTitle: 'Vous êtes déjà inscrit·e',
-  alreadyText:
-    "Cette adresse est déjà inscrite à cet événement. Nous venons d'envoyer à {email} le lien pour gérer votre inscription.",
-  manageLink: 'Gérer mon inscription',
   addToCalendar: 'Ajouter à mon agenda',
   googleCalendar: 'Google Agenda',
   outlookCalendar: 'Outlook',
-  icsFile: 'Fichier .ics',
-
-  closedMessage: 'Les inscriptions à cet événement sont closes.',
-  opensMessage: 'Les inscriptions ouvriront le {date}.',
-  cancelledMessage: 'Cet événement a été annulé.',
-  cancelledBanner: 'Événement annulé.',
-  cancelledBannerHelp: "L'organisateur a annulé cet événement ; les inscriptions sont fermées.",
-  pastBanner: 'Événement terminé.',
-  pastBannerHelp: 'Cet événement a eu lieu.',
-  fullMessage: "Cet événement est complet et n'a pas de liste d'attente.",
-
-  manageTitle: 'Mon inscription',
-  invalidLink: "Ce lien n'est pas valide",
-  invalidLinkHelp: "Utilisez le lien reçu par e-mail, en entier. S'il est ancien, il a pu être remplacé.",
-  confirmFromEmail: "Pour confirmer, ouvrez le lien de l'e-mail que nous vous avons envoyé.",
-  registrationNotFound: 'Cette inscription est introuvable.',
   status: 'Statut',
-  attendee: 'Participant·e',
-  status_confirmed: 'Inscription confirmée',
-  status_waitlisted: "Sur la liste d'attente, position {n}",
-  status_waitlisted_nopos: "Sur la liste d'attente",
-  status_pending_confirmation: 'En attente de votre confirmation',
-  status_cancelled: 'Inscription annulée',
-  confirmBy: 'Confirmez avant le {date}, sinon la place sera libérée.',
-  confirmButton: 'Confirmer ma place',
-  confirmedNow: 'Votre place est confirmée.',
-  joinLink: "Rejoindre l'événement en ligne",
-  cancelButton: 'Annuler mon inscription',
-  cancelQuestion:
-    "Voulez-vous vraiment annuler votre inscription ? Votre place sera proposée à quelqu'un d'autre.",
-  cancelYes: 'Oui, annuler mon inscription',
-  cancelNo: 'Non, garder ma place',
-  cancelledNow: 'Votre inscription est annulée.',
-  reconfirmQuestion: 'Venez-vous toujours ?',
-  reconfirmButton: 'Je viens',
-  reconfirmed: 'Vous avez confirmé votre venue.',
-  notComingQuestion: "Vous ne pouvez plus venir ? Votre place ira à la suite de la liste d'attente.",
-  notComingButton: 'Je ne peux plus venir',
-  eventLink: 'Événement',
-  downloadInvite: "Télécharger l'invitation (.ics)",
-  status_event_cancelled: 'Événement annulé',
-  status_event_past: 'Événement terminé',
-  eventPastHelp: "Cet événement a eu lieu. Il n'y a plus rien à confirmer ni à annuler.",
-  registerAgain: "S'inscrire à nouveau",
-  registeredAgain:
-    'Vous vous êtes réinscrit·e depuis : le lien de votre inscription en cours est dans le dernier e-mail reçu.',
-  linkOnlyTitle: 'Votre inscription',
-  linkOnlyHelp:
-    "Votre agenda ne contient pas le lien qui permet de gérer l'inscription (un agenda se partage). Nous l'envoyons à l'adresse e-mail de l'inscription.",
-  linkOnlyButton: "M'envoyer le lien par e-mail",
-  linkSent:
-    "C'est parti : ouvrez le lien de l'e-mail que nous venons d'envoyer (un au plus toutes les 10 minutes).",
-  linkCancelled: 'Cette inscription est annulée : elle ne reçoit plus d’e-mails.',
-  eventCancelledHelp: "L'organisateur a annulé cet événement. Vous pouvez le retirer de votre agenda.",
-  removeFromCalendar: 'Retirer de mon agenda (.ics)',
-  myCalendar: 'Mon agenda',
-  joinHelp: 'Le lien est personnel : ne le partagez pas.',
-  waitlistHelp: 'Vous recevrez un e-mail dès qu’une place se libère pour vous.',
-  yourData: 'Vos données',
-  eraseHelp:
-    "Vous pouvez effacer votre nom, votre adresse e-mail et vos réponses pour cet événement. L'organisateur ne garde que des chiffres anonymes.",
-  eraseButton: 'Effacer mes données',
-  eraseQuestion:
-    'Effacer vos données ? Votre inscription sera annulée et ce lien ne fonctionnera plus. Cette action est définitive.',
-  eraseYes: 'Oui, effacer mes données',
-  eraseNo: 'Non, garder mes données',
-  erasedTitle: 'Vos données ont été effacées',
-  erasedText: "Votre inscription n'existe plus. Vous pouvez fermer cette page.",
 };
 
-export type Messages = typeof fr;
+type Messages = typeof fr;
 export type Key = KeyOf<Messages>;
-export type PluralKey = PluralKeyOf<Messages>;
 
 const en: Messages = {
   siteName: 'Registrations',
@@ -190,13 +60,6 @@ const en: Messages = {
   genericError: 'Something went wrong. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
   rateLimited: 'Too many attempts. Please wait a few minutes and try again.',
-  busyError: 'Many people are registering at this very moment. Please try again in a few seconds.',
-  backToList: 'All events',
-
-  listTitle: 'Upcoming events',
-  listIntro: 'Conferences, webinars and meetups: pick an event to register.',
-  noEvents: 'No upcoming events for now.',
-  organiserLoadError: "This organiser's events could not be loaded.",
   inPerson: 'In person',
   online: 'Online',
   hybrid: 'In person and online',
@@ -207,55 +70,14 @@ const en: Messages = {
   cancelled: 'Cancelled',
   registrationClosed: 'Registration closed',
   registerLink: 'Details and registration',
-  organiserEvents: 'All events by {name}',
-  allOrganisers: 'All organisers',
-  organiserNotFound: 'No upcoming events for this organiser, or the address is incomplete.',
-  subscribe: 'Subscribe to the calendar',
-  subscribeHelp: 'Every upcoming event in your calendar, kept up to date.',
-  feedLink: 'Feed address (.ics)',
-  subscribeGoogle: 'Google Calendar',
-  subscribeOutlook: 'Outlook.com',
-  subscribeApple: 'Apple Calendar and others (webcal)',
-  copyAddress: 'Copy the address',
-  addressCopied: 'Address copied: paste it into your calendar ("subscribe to a calendar").',
-  addressSelected: 'Address selected: copy it, then paste it into your calendar.',
-  subscribeDelay:
-    'Changes reach your calendar at its own pace: a few hours for Google and Outlook, your choice for Apple.',
-
-  notFound: 'This event could not be found.',
-  previewBanner: 'Preview: only you can see this page. Nobody can register until the event is published.',
-  previewLogin: 'To preview an event, open it from the organiser area (logged in, in the same tab).',
   when: 'Date',
   yourTime: 'Your time: {date}',
   where: 'Place',
-  availability: 'Seats',
   organiser: 'Organised by',
-  about: 'About',
-  agenda: 'Programme',
-  speakers: 'Speakers',
-  addEventToCalendar: 'Add to my calendar (.ics)',
   eventTime: 'Event time',
-  timelineFrom: 'from {time}',
-  embedOpen: 'Register',
-  fullPage: 'Open the event page',
-
-  registerTitle: 'Registration',
-  requiredNote: 'Fields marked with an asterisk (*) are required.',
   name: 'Full name',
   email: 'Email address',
-  company: 'Company',
-  jobTitle: 'Job title',
-  choose: '— Choose —',
-  consent: 'I agree that my data is used to manage my registration to this event.',
   privacyLink: 'Privacy policy',
-  honeypot: 'Website (leave this empty)',
-  submit: 'Register',
-  submitWaitlist: 'Join the waitlist',
-  sending: 'Sending…',
-  challengeWaiting: 'One moment: your browser is doing an anti-robot check…',
-  challengeFailed: 'The anti-robot check did not succeed. Please try sending the form again.',
-  fullWaitlistNote: 'This event is full: you will be put on the waitlist.',
-  errorsSummary: { one: '{n} field to correct.', other: '{n} fields to correct.' },
 
   required: 'This field is required.',
   invalidEmail: 'Enter a valid email address, such as name@example.com.',
@@ -264,106 +86,39 @@ const en: Messages = {
   controlChars: 'This text contains characters that are not allowed.',
   notAnOption: 'Choose one of the options.',
   invalidValue: 'Invalid value.',
-
-  confirmedTitle: 'Registration confirmed',
-  confirmedText: 'A confirmation email with the invitation was sent to {email}.',
-  waitlistedTitle: 'You are on the waitlist, position {n}',
-  waitlistedAbout: 'You are on the waitlist, about position {n}',
-  waitlistedTitleNoPos: 'You are on the waitlist',
-  waitlistedText: 'We will write to {email} as soon as a seat frees up.',
-  waitlistedExact: 'Your exact place will follow by email.',
-  pendingTitle: 'Check your inbox',
-  pendingText: 'Click the link sent to {email} to confirm your seat.',
-  alreadyTitle: 'You are already registered',
-  alreadyText:
-    'This address is already registered for this event. We have just sent the link to manage your registration to {email}.',
-  manageLink: 'Manage my registration',
   addToCalendar: 'Add to my calendar',
   googleCalendar: 'Google Calendar',
   outlookCalendar: 'Outlook',
-  icsFile: '.ics file',
-
-  closedMessage: 'Registration for this event is closed.',
-  opensMessage: 'Registration opens on {date}.',
-  cancelledMessage: 'This event has been cancelled.',
-  cancelledBanner: 'Event cancelled.',
-  cancelledBannerHelp: 'The organiser has cancelled this event; registration is closed.',
-  pastBanner: 'Event over.',
-  pastBannerHelp: 'This event has taken place.',
-  fullMessage: 'This event is full and has no waitlist.',
-
-  manageTitle: 'My registration',
-  invalidLink: 'This link is not valid',
-  invalidLinkHelp: 'Use the whole link from your email. An old link may have been replaced.',
-  confirmFromEmail: 'To confirm, open the link in the email we sent you.',
-  registrationNotFound: 'This registration could not be found.',
   status: 'Status',
-  attendee: 'Attendee',
-  status_confirmed: 'Registration confirmed',
-  status_waitlisted: 'On the waitlist, position {n}',
-  status_waitlisted_nopos: 'On the waitlist',
-  status_pending_confirmation: 'Waiting for your confirmation',
-  status_cancelled: 'Registration cancelled',
-  confirmBy: 'Confirm before {date}, or the seat will be released.',
-  confirmButton: 'Confirm my seat',
-  confirmedNow: 'Your seat is confirmed.',
-  joinLink: 'Join the online event',
-  cancelButton: 'Cancel my registration',
-  cancelQuestion:
-    'Do you really want to cancel your registration? Your seat will be offered to someone else.',
-  cancelYes: 'Yes, cancel my registration',
-  cancelNo: 'No, keep my seat',
-  cancelledNow: 'Your registration is cancelled.',
-  reconfirmQuestion: 'Are you still coming?',
-  reconfirmButton: 'I’m coming',
-  reconfirmed: 'You have confirmed you are coming.',
-  notComingQuestion: 'Can’t come any more? Your seat goes to the next on the waiting list.',
-  notComingButton: 'I can’t come any more',
-  eventLink: 'Event',
-  downloadInvite: 'Download the invitation (.ics)',
-  status_event_cancelled: 'Event cancelled',
-  status_event_past: 'Event over',
-  eventPastHelp: 'This event has taken place. There is nothing left to confirm or cancel.',
-  registerAgain: 'Register again',
-  registeredAgain: "You registered again since: your current registration's link is in the latest email.",
-  linkOnlyTitle: 'Your registration',
-  linkOnlyHelp:
-    'Your calendar does not hold the link that manages the registration (calendars get shared). We send it to the registration’s email address.',
-  linkOnlyButton: 'Email me the link',
-  linkSent: 'Sent: open the link in the email we have just sent (at most one every 10 minutes).',
-  linkCancelled: 'This registration is cancelled: it gets no more emails.',
-  eventCancelledHelp: 'The organiser has cancelled this event. You can remove it from your calendar.',
-  removeFromCalendar: 'Remove from my calendar (.ics)',
-  myCalendar: 'My calendar',
-  joinHelp: 'This link is personal: please do not share it.',
-  waitlistHelp: 'You will get an email as soon as a seat frees up for you.',
-  yourData: 'Your data',
-  eraseHelp:
-    'You can erase your name, email address and answers for this event. The organiser keeps only anonymous figures.',
-  eraseButton: 'Erase my data',
-  eraseQuestion:
-    'Erase your data? Your registration will be cancelled and this link will stop working. This cannot be undone.',
-  eraseYes: 'Yes, erase my data',
-  eraseNo: 'No, keep my data',
-  erasedTitle: 'Your data has been erased',
-  erasedText: 'Your registration no longer exists. You can close this page.',
 };
 
-const messages = dictionary(fr, en);
+const common = dictionary(fr, en);
 
-export const t = messages.t;
-export const plural = messages.plural;
-
-export const setupLanguageSwitch = (): void => setupSwitch(messages);
+/** The common strings alone, for the modules several pages share. */
+export const t = common.t;
+export const plural = common.plural;
 
 /**
- * The page's polite live region (`#status`). The message is kept as a key so a language
- * switch translates it; `null` empties it (it stays in the page so later messages are announced).
+ * A page's strings over the common ones: the page's `t` and `plural`, its language switch,
+ * and its status line.
  */
-export const setStatus = (key: Key | null): void => {
-  const status = document.getElementById('status');
-  if (!status) return;
-  if (key) status.dataset.i18n = key;
-  else delete status.dataset.i18n;
-  status.textContent = key ? t(key) : '';
+export const pageTexts = <P extends Entries>(pageFr: P, pageEn: { [K in keyof P]: P[K] }) => {
+  const messages = dictionary({ ...fr, ...pageFr }, { ...en, ...pageEn });
+  type PageKey = Parameters<typeof messages.t>[0];
+  return {
+    t: messages.t,
+    plural: messages.plural,
+    setupLanguageSwitch: (): void => setupSwitch(messages),
+    /**
+     * The page's polite live region (`#status`). The message is kept as a key so a language
+     * switch translates it; `null` empties it (it stays in the page so later messages are announced).
+     */
+    setStatus: (key: PageKey | null): void => {
+      const status = document.getElementById('status');
+      if (!status) return;
+      if (key) status.dataset.i18n = key;
+      else delete status.dataset.i18n;
+      status.textContent = key ? messages.t(key) : '';
+    },
+  };
 };

@@ -1,7 +1,8 @@
 import { ApiError, api, type EventList, type EventPublic } from './api.js';
 import { byId, h, replace, safeHref } from './dom.js';
 import { availability, dateRange, formatLabel } from './format.js';
-import { onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
+import { onLangChange } from './i18n.js';
+import { setStatus, setupLanguageSwitch, t } from './texts/list.js';
 
 /**
  * `/`: the upcoming events of every demo organiser. `/?organiser={id}`: one organiser's

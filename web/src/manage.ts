@@ -2,7 +2,8 @@ import { ApiError, api, type RegistrationView } from './api.js';
 import { calendarButtons } from './calendar-buttons.js';
 import { byId, focusOn, h, replace, safeHref } from './dom.js';
 import { dateRange, dateTime, differentZone, formatLabel } from './format.js';
-import { type Key, onLangChange, setStatus, setupLanguageSwitch, t } from './i18n.js';
+import { onLangChange } from './i18n.js';
+import { type Key, setStatus, setupLanguageSwitch, t } from './texts/manage.js';
 
 /**
  * `/manage#registration=ID&token=TOKEN`: the token stays in the fragment, which browsers

@@ -10,7 +10,7 @@ import {
   timeRange,
   zoneCity,
 } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../texts/event.js';
 import { blockedBy } from './outcome.js';
 import { state as pageState, preview } from './state.js';
 

@@ -2,7 +2,7 @@ import type { EventPublic } from '../api.js';
 import { h } from '../dom.js';
 import type { HeightMessage } from '../embed-contract.js';
 import { dateRange, formatLabel } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../texts/event.js';
 import { seatsTag } from './details.js';
 import { controls } from './fields.js';
 import { blockedBy, registerSection } from './outcome.js';

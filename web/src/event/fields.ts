@@ -1,7 +1,8 @@
 import type { EventPublic, Question } from '../api.js';
 import { h } from '../dom.js';
 import { SOURCE_PARAMS } from '../embed-contract.js';
-import { lang, t } from '../i18n.js';
+import { lang } from '../i18n.js';
+import { t } from '../texts/event.js';
 import { params } from './state.js';
 
 /** The registration form's controls: the person, the event's questions, consent and the honeypot. */

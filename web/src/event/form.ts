@@ -1,8 +1,8 @@
 import { ApiError, api, type EventPublic } from '../api.js';
 import { h } from '../dom.js';
 import { problemsOfServerFields } from '../field-problems.js';
-import { type Key, plural, t } from '../i18n.js';
 import { fieldMessage } from '../messages.js';
+import { type Key, plural, t } from '../texts/event.js';
 import { challengePending, challengeSolution, prepareChallenge, renewChallenge } from './challenge.js';
 import { controls, fieldBlocks, payload, readValue } from './fields.js';
 import { state } from './state.js';

@@ -2,7 +2,7 @@ import type { EventPublic, RegistrationView } from '../api.js';
 import { calendarButtons } from '../calendar-buttons.js';
 import { h, safeHref } from '../dom.js';
 import { dateTime } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../texts/event.js';
 import { registrationForm } from './form.js';
 import { embedded, type Outcome, state } from './state.js';
 

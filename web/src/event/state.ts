@@ -1,6 +1,6 @@
 import type { EventPublic, RegistrationView } from '../api.js';
 import type { FieldProblem } from '../field-problems.js';
-import type { Key } from '../i18n.js';
+import type { Key } from '../texts/event.js';
 
 /** What the event page knows, shared by its parts (details, form, outcome, embed card). */
 

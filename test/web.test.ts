@@ -689,9 +689,9 @@ describe('web pages in Chromium', () => {
     expect(sizes.manage).toBeLessThan(25);
     expect(sizes.privacy).toBeLessThan(5);
     expect(sizes.embed).toBeLessThan(5);
-    // The organisers' page: each view (links, webhooks, API keys, scanner) loads on demand, but
-    // every view's French and English texts come first (63 KB at 2026-11-30, after issue 19).
-    expect(sizes.admin).toBeLessThan(70);
+    // The organisers' page: each view (editor, links, webhooks, API keys, scanner) loads on
+    // demand with its own texts (web/src/admin/texts/); 52 KB at 2026-11-30.
+    expect(sizes.admin).toBeLessThan(55);
     expect(kb(built?.lazyJs['web/src/validate.ts'] ?? 0)).toBeLessThan(50);
   });
 

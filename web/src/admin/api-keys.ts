@@ -1,7 +1,7 @@
 import { shortDateTime } from '../dates.js';
 import { h, replace } from '../dom.js';
 import type { AdminApi, ApiKey } from './api.js';
-import { t } from './i18n.js';
+import { t } from './texts/api-keys.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
 
 /**

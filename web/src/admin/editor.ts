@@ -7,8 +7,8 @@ import { locale } from '../i18n-core.js';
 import type { AdminApi, EventAdmin } from './api.js';
 import { registrantsOf } from './events.js';
 import { followUpOf, followUpSection } from './follow-up.js';
-import { type AdminKey, type AdminPluralKey, plural, t } from './i18n.js';
 import { messageOf } from './problems.js';
+import { type AdminKey, type AdminPluralKey, plural, t } from './texts/editor.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
 import {
   agendaInstants,

@@ -2,8 +2,8 @@ import { h, replace } from '../dom.js';
 import { problemsOfServerFields } from '../field-problems.js';
 import { locale } from '../i18n-core.js';
 import type { AdminApi, TrackingLink } from './api.js';
-import { t } from './i18n.js';
 import { messageOf } from './problems.js';
+import { t } from './texts/links.js';
 import { announce, errorText, labelled, setFieldError } from './ui.js';
 
 /**

@@ -2,8 +2,8 @@ import { ApiError } from '../api.js';
 import { timeOf } from '../dates.js';
 import { h, replace } from '../dom.js';
 import type { AdminApi, EventAdmin, RegistrationAdmin, RegistrationStatus } from './api.js';
-import { type AdminKey, t } from './i18n.js';
 import { openDoorMode } from './registrations.js';
+import { type AdminKey, t } from './texts/scan.js';
 import { errorText } from './ui.js';
 
 /**

@@ -3,7 +3,7 @@ import { ApiError } from '../api.js';
 import { shortDateTime } from '../dates.js';
 import { h, replace } from '../dom.js';
 import type { AdminApi, DeliveryAdmin, WebhookAdmin } from './api.js';
-import { type AdminKey, t } from './i18n.js';
+import { type AdminKey, t } from './texts/webhooks.js';
 import { announce, confirmAction, errorText, labelled, setFieldError } from './ui.js';
 
 /**

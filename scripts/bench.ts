@@ -488,9 +488,9 @@ const bundles = async (work: string) => {
    * in the baseline) starts a thread that loads the root certificates, about 6 ms of CPU, and
    * V8 collects garbage and compiles on helper threads. Counted only up to the import's end, a
    * fast import (the baseline) left part of that thread's work outside its window and a slow
-   * one none, which overstated the ratios (register 1.33x counted so, 1.24x settled: two runs of
-   * 20 alternated imports, minutes apart). On Lambda all threads share the function's CPU share, so the
-   * whole is what a cold start costs.
+   * one none, which overstated the ratios (register 1.33x counted so, 1.24x settled: two runs
+   * of 20 alternated imports, minutes apart). On Lambda all threads share the function's CPU
+   * share, so the whole is what a cold start costs.
    */
   const coldImport = (file: string) => {
     try {

@@ -438,7 +438,7 @@ export const t = messages.t;
 export const plural = messages.plural;
 export const setupLanguageSwitch = (): void => setupSwitch(messages);
 
-/** A view's strings over the common ones: its \`t\` and \`plural\` take both. */
+/** A view's strings over the common ones: its `t` and `plural` take both. */
 export const viewTexts = <V extends Entries>(viewFr: V, viewEn: { [K in keyof V]: V[K] }) => {
   const view = dictionary({ ...fr, ...viewFr }, { ...en, ...viewEn });
   return { t: view.t, plural: view.plural };

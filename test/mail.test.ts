@@ -10,6 +10,7 @@ import {
   renderMessage,
 } from '../functions/mail/messages.js';
 import type { RegistrationRecord } from '../functions/registrations/model.js';
+import { eventRecord } from './support/records.js';
 
 /**
  * Every message kind, rendered, composed into real MIME and read back by a real MIME
@@ -29,35 +30,25 @@ const organiser = { id: 'media-aces', name: 'Media Aces', replyTo: 'contact@medi
 /** The registration's address for calendar answers (functions/inbound/reply-address.ts). */
 const REPLY_ADDRESS = 'rsvp+0a1b2c.0123456789abcdef@replies.example';
 
-const baseEvent = (fields: Partial<EventRecord> = {}): EventRecord => ({
-  id: 'evt-1',
-  organiserId: organiser.id,
-  organiserName: organiser.name,
-  title: 'Un patron doit-il tweeter ?',
-  summary: 'Petit-déjeuner débat',
-  description: '',
-  format: 'hybrid',
-  venue: { name: 'Maison des associations', address: '2 rue Aubé', city: 'Paris' },
-  joinUrl: JOIN_URL,
-  // 08:30–10:30 in Paris (UTC+1 in March).
-  startsAt: '2026-03-10T07:30:00.000Z',
-  endsAt: '2026-03-10T09:30:00.000Z',
-  timeZone: 'Europe/Paris',
-  language: 'fr',
-  capacity: 50,
-  waitlistEnabled: true,
-  requireConfirmation: false,
-  registrationOpensAt: null,
-  registrationClosesAt: null,
-  status: 'published',
-  agenda: [],
-  speakers: [],
-  questions: [],
-  sequence: 2,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-02T00:00:00.000Z',
-  ...fields,
-});
+const baseEvent = (fields: Partial<EventRecord> = {}): EventRecord =>
+  eventRecord({
+    id: 'evt-1',
+    organiserId: organiser.id,
+    organiserName: organiser.name,
+    title: 'Un patron doit-il tweeter ?',
+    summary: 'Petit-déjeuner débat',
+    format: 'hybrid',
+    venue: { name: 'Maison des associations', address: '2 rue Aubé', city: 'Paris' },
+    joinUrl: JOIN_URL,
+    // 08:30–10:30 in Paris (UTC+1 in March).
+    startsAt: '2026-03-10T07:30:00.000Z',
+    endsAt: '2026-03-10T09:30:00.000Z',
+    capacity: 50,
+    sequence: 2,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    ...fields,
+  });
 
 type Registrant = MessageContext['registration'] & Pick<RegistrationRecord, 'email'>;
 

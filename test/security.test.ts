@@ -34,6 +34,7 @@ import { buildWeb } from '../web/build.js';
 import { type CallResult, manageLink, startTestApp, type TestApp } from './support/app.js';
 import { parseCsv } from './support/csv.js';
 import { expectConsistent } from './support/invariants.js';
+import { eventRecord } from './support/records.js';
 
 /**
  * Attacks, each answered: forged and stale organiser tokens, one organiser reaching for
@@ -685,33 +686,21 @@ describe('CSV export', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('email headers', () => {
-  const event = (title: string): EventRecord => ({
-    id: 'evt-1',
-    organiserId: OWNER,
-    organiserName: 'Media Aces',
-    title,
-    summary: '',
-    description: '',
-    format: 'online',
-    venue: null,
-    joinUrl: 'https://meet.example/room',
-    startsAt: '2026-03-10T07:30:00.000Z',
-    endsAt: '2026-03-10T09:30:00.000Z',
-    timeZone: 'Europe/Paris',
-    language: 'fr',
-    capacity: 50,
-    waitlistEnabled: true,
-    requireConfirmation: false,
-    registrationOpensAt: null,
-    registrationClosesAt: null,
-    status: 'published',
-    agenda: [],
-    speakers: [],
-    questions: [],
-    sequence: 0,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  });
+  const event = (title: string): EventRecord =>
+    eventRecord({
+      id: 'evt-1',
+      organiserId: OWNER,
+      title,
+      format: 'online',
+      venue: null,
+      joinUrl: 'https://meet.example/room',
+      startsAt: '2026-03-10T07:30:00.000Z',
+      endsAt: '2026-03-10T09:30:00.000Z',
+      capacity: 50,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+
   const ics = (method: string) =>
     [
       'BEGIN:VCALENDAR',

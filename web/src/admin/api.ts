@@ -1,3 +1,4 @@
+import type { adminRegistrationView } from '../../../functions/registrations/model.js';
 import type { AttendanceStats } from '../../../functions/registrations/report.js';
 import { ApiError, type EventPublic, errorOf, type Method, request } from '../api.js';
 
@@ -43,31 +44,11 @@ export interface FollowUp {
   replayUrl?: string;
 }
 
-export interface RegistrationAdmin {
-  id: string;
-  eventId: string;
-  status: RegistrationStatus;
-  waitlistPosition?: number;
-  name: string;
-  email: string;
-  company: string | null;
-  jobTitle: string | null;
-  answers: Record<string, string | boolean>;
-  locale: string;
-  createdAt: string;
-  updatedAt: string;
-  confirmedAt: string | null;
-  cancelledAt: string | null;
-  cancelledBy: string | null;
-  checkedInAt: string | null;
-  attendance?: { reconfirmedAt?: string; checkedInAt?: string; joinedAt?: string; rsvp?: string };
-  consentAt: string;
-  /** The privacy text agreed to; null for registrations made before it was kept. */
-  consentVersion: string | null;
-  /** Where the person came from (utm/ref parameters, the embedding page); null: direct. */
-  source?: Partial<Record<'utm_source' | 'utm_medium' | 'utm_campaign' | 'ref' | 'referrer', string>> | null;
-  marketingConsent?: { given: true; text: string; at: string } | null;
-}
+/**
+ * A registration as the organiser sees it (list, export, check-in): the server's own view
+ * (adminRegistrationView in functions/registrations/model.ts), as JSON.
+ */
+export type RegistrationAdmin = ReturnType<typeof adminRegistrationView>;
 
 /** A tracking link with its conversion counts (GET .../links). */
 export interface TrackingLink {

@@ -1,8 +1,8 @@
 import { viewTexts } from '../i18n.js';
 
 /**
- * The dashboard's tracking links's own strings, in French and English, over the common ones (admin/i18n.ts):
- * they load with the view, not with the page.
+ * The dashboard's tracking links: their own strings, in French and English, over the common
+ * ones (admin/i18n.ts). They load with the view, not with the page.
  */
 
 const fr = {

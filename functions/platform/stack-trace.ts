@@ -1,4 +1,5 @@
-import type { SourceMap as SourceMapType } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 
 /**
  * Stack traces read through the bundle's source map when an error is logged, instead of at
@@ -12,14 +13,12 @@ import type { SourceMap as SourceMapType } from 'node:module';
 const FRAME = /(file:\/\/\/[^\s()]+?|\/[^\s()]+?)\.(m?js|cjs):(\d+):(\d+)/g;
 
 /** A bundle's map, or null when it has none (or an unreadable one); looked up once per file. */
-const maps = new Map<string, SourceMapType | null>();
+const maps = new Map<string, SourceMap | null>();
 
-const mapBeside = (bundle: string): SourceMapType | null => {
+const mapBeside = (bundle: string): SourceMap | null => {
   let map = maps.get(bundle);
   if (map === undefined) {
     try {
-      const { readFileSync } = process.getBuiltinModule('node:fs');
-      const { SourceMap } = process.getBuiltinModule('node:module');
       // esbuild writes the map beside the bundle, as <bundle>.map (lib/bundling.ts).
       const path = bundle.startsWith('file:') ? new URL(`${bundle}.map`) : `${bundle}.map`;
       map = new SourceMap(JSON.parse(readFileSync(path, 'utf8')));

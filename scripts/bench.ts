@@ -534,6 +534,8 @@ console.log(last, ms(mu))`,
     string,
     { kb: number; importMs: number; importRatio: number; mainThreadMs: number; mainThreadRatio: number }
   > = {};
+  const medianOf = (runs: ReturnType<typeof coldImport>[], key: 'processMs' | 'mainThreadMs') =>
+    median(runs.map((time) => time[key]));
   let index = 0;
   for (const entry of entries) {
     progress(`bundles: ${++index}/${entries.length} ${entry}`);
@@ -548,8 +550,6 @@ console.log(last, ms(mu))`,
       times.push(coldImport(file));
     }
     baselineTimes.push(...baseline.map((time) => time.processMs));
-    const medianOf = (runs: typeof times, key: 'processMs' | 'mainThreadMs') =>
-      median(runs.map((time) => time[key]));
     const [ms, baseMs] = [medianOf(times, 'processMs'), medianOf(baseline, 'processMs')];
     const [mainMs, baseMainMs] = [medianOf(times, 'mainThreadMs'), medianOf(baseline, 'mainThreadMs')];
     rows[entry] = {

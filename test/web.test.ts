@@ -391,6 +391,27 @@ describe('web pages in Chromium', () => {
     }
   });
 
+  it('wraps a long email address inside its card on a 390 px phone, in both languages', async () => {
+    const email = 'a.rather.long.address.for.a.phone@example-organisation.com';
+    const registered = await fetch(`${baseUrl}/api/events/un-patron-doit-il-tweeter/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Long Address', email, consent: true }),
+    });
+    const { manageUrl } = await registered.json();
+    const { context, page } = await openPage({ phone: true });
+    await page.goto(`${baseUrl}${new URL(manageUrl).pathname}${new URL(manageUrl).hash}`);
+    const card = page.locator('.facts', { hasText: email });
+    await visible(card);
+    // An address has no break in it: unwrapped, it widens the card's column past the card's edge.
+    const overflowing = () => card.evaluate((element) => element.scrollWidth > element.clientWidth);
+    await expect.poll(overflowing, POLL).toBe(false);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await visible(card);
+    await expect.poll(overflowing, POLL).toBe(false);
+    await context.close();
+  });
+
   it('tells a registrant plainly that the organiser cancelled the event, and offers only to remove it', async () => {
     const registered = await fetch(`${baseUrl}/api/events/bientot-annule/registrations`, {
       method: 'POST',

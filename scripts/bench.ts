@@ -21,6 +21,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -63,6 +65,8 @@ const COLD_IMPORTS = arg('imports', 20);
 const WARM_UP = arg('warm-up', 1000);
 /** The register burst in this many chunks, each between two raw ones (see `register`). */
 const CHUNKS = arg('chunks', 5);
+/** Renders of the feed, ours and the library's in turns (medians of each). */
+const FEED_ROUNDS = arg('feed-rounds', 20);
 const HOT_SEATS = arg('hot-seats', 10_000);
 const HOT_REQUESTS = arg('hot-requests', 50_000);
 /** How long a transaction holds its items in the model: DynamoDB's are some 10 ms or more. */
@@ -377,6 +381,12 @@ const hot = async (options: { db: DynamoDBDocumentClient; tableName: string; sha
  * The organiser feed of 1,000 events: our whole feed function against ical-generator alone
  * rendering the same calendar (our overhead over the library), and the 304 path over HTTP.
  */
+/** V8's full collection, as `--expose-gc` gives it, without starting the bench with that flag. */
+const exposedGc = (): (() => void) => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+};
+
 const feed = async (services: Services, base: string, template: EventRecord) => {
   const organiser = { id: 'bench', name: 'Bench', replyTo: 'bench@example.org' };
   const now = new Date();
@@ -433,14 +443,19 @@ const feed = async (services: Services, base: string, template: EventRecord) => 
     throw new Error(
       `feed: ${local} of ${records.length} events in local time, same text as the library: ${oursIcs === libraryIcs}`,
     );
-  // Taken in turns, so a busy moment of the machine falls on both.
+  // Taken in turns, so a busy moment of the machine falls on both, each after a full garbage
+  // collection: otherwise the collection one render's garbage calls for lands in the next
+  // render, and in strict turns always in the same side's (ratios of 0.8x and 1.4x in runs a
+  // minute apart, the slow rounds every other one).
+  const collectGarbage = exposedGc();
   const oursTimes: number[] = [];
   const libraryTimes: number[] = [];
-  for (let round = 0; round < 10; round++) {
+  for (let round = 0; round < FEED_ROUNDS; round++) {
     for (const [times, render] of [
       [oursTimes, ours],
       [libraryTimes, library],
     ] as const) {
+      collectGarbage();
       const began = performance.now();
       render();
       times.push(performance.now() - began);

@@ -29,10 +29,13 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
  * the registrant's invitation, which carries ical-generator and the token key's signed fetch
  * and reads through the event and manage-link wirings alone (wiring/manage-services.ts), and the
  * OpenAPI document, which carries zod's JSON Schema generation and every schema, and takes its
- * base URL from the event wiring.
+ * base URL from the event wiring. Two more admin ones read through a wiring of their own too:
+ * a new event (the event wiring) and a new webhook (wiring/tool-services.ts).
  */
 const API_ENTRIES = [
   'functions/api/admin/checkIn.ts',
+  'functions/api/admin/createEvent.ts',
+  'functions/api/admin/createWebhook.ts',
   'functions/api/public/register.ts',
   'functions/api/public/eventPage.ts',
   'functions/api/calendar/eventFile.ts',
@@ -40,6 +43,17 @@ const API_ENTRIES = [
   'functions/api/manage/invite.ts',
   'functions/api/public/openApi.ts',
 ] as const;
+
+/**
+ * The functions that read through the event or tool wiring alone, and a string only the
+ * registration use cases hold (register.ts's busy answer): services.ts would bring them in.
+ */
+const WIRED_APART = [
+  'functions/api/public/eventPage.ts',
+  'functions/api/admin/createEvent.ts',
+  'functions/api/admin/createWebhook.ts',
+] as const;
+const REGISTRATION_USE_CASES_MARKER = 'Too many people are registering for this event';
 
 /** The budget for an API function's index.mjs (426 KB with the SDK's full credential chain). */
 const API_BUNDLE_MAX_BYTES = 300 * 1024;
@@ -179,6 +193,19 @@ describe('API function bundles', () => {
     // Imported as an ES module, Node 24's facade for it loads undici: 20-30 ms per cold start.
     expect(/from\s*"node:http"|import\("node:http"\)/.test(code), 'an ES import of node:http').toBe(false);
     expect(code.includes('getBuiltinModule("node:http")'), 'the stand-in').toBe(true);
+  });
+
+  it.each(WIRED_APART)(
+    '%s leaves the registration use cases out of its bundle (its own wiring, not services.ts)',
+    async (entry) => {
+      const code = await readFile(bundles.get(entry) as string, 'utf8');
+      expect(code.includes(REGISTRATION_USE_CASES_MARKER), REGISTRATION_USE_CASES_MARKER).toBe(false);
+    },
+  );
+
+  it('the registration function does carry them (the marker above is one to look for)', async () => {
+    const code = await readFile(bundles.get('functions/api/public/register.ts') as string, 'utf8');
+    expect(code.includes(REGISTRATION_USE_CASES_MARKER), REGISTRATION_USE_CASES_MARKER).toBe(true);
   });
 
   it('middy and the SDK still get what they need of node:http', async () => {

@@ -5,7 +5,7 @@ import type {
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { AdminContext } from '../http/auth.js';
 import { log } from '../platform/log.js';
-import { services } from '../wiring/services.js';
+import { toolServices } from '../wiring/tool-services.js';
 import { authorizeAdmin } from './authorize.js';
 
 /**
@@ -40,7 +40,7 @@ export const handler = async (
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AdminContext | Record<string, never>>> => {
   verifyJwt ??= cognitoVerifier(required('COGNITO_ISSUER'), required('ADMIN_CLIENT_ID'));
-  const { apiKeys, clock } = services();
+  const { apiKeys, clock } = toolServices();
   try {
     const context = await authorizeAdmin(event.headers?.authorization, { verifyJwt, apiKeys, clock });
     return context ? { isAuthorized: true, context } : { isAuthorized: false, context: {} };

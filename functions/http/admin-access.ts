@@ -2,7 +2,9 @@ import type { EventRecord, SeatQuotas } from '../events/model.js';
 import { notFound } from '../platform/errors.js';
 import type { RegistrationRecord } from '../registrations/model.js';
 import type { WebhookSubscription } from '../webhooks/model.js';
+import { eventServices } from '../wiring/event-services.js';
 import { services } from '../wiring/services.js';
+import { toolServices } from '../wiring/tool-services.js';
 import { organiserIdsOf } from './auth.js';
 import { type ApiEvent, pathParam } from './handler.js';
 
@@ -14,7 +16,7 @@ import { type ApiEvent, pathParam } from './handler.js';
 /** An event of one of the caller's organisers; another organiser's is as good as absent. */
 export const ownEvent = async (event: ApiEvent): Promise<{ event: EventRecord; seats: SeatQuotas }> => {
   const organiserIds = organiserIdsOf(event);
-  const found = await services().events.get(pathParam(event, 'eventId'));
+  const found = await eventServices().events.get(pathParam(event, 'eventId'));
   if (!found || !organiserIds.includes(found.event.organiserId)) throw notFound('Event');
   return found;
 };
@@ -32,7 +34,7 @@ export const ownRegistration = async (
 export const ownWebhook = async (event: ApiEvent): Promise<WebhookSubscription> => {
   const webhookId = pathParam(event, 'webhookId');
   for (const organiserId of organiserIdsOf(event)) {
-    const found = await services().webhooks.get(organiserId, webhookId);
+    const found = await toolServices().webhooks.get(organiserId, webhookId);
     if (found) return found;
   }
   throw notFound('Webhook');

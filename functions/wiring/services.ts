@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiKeyStore } from '../apikeys/store.js';
+import type { ApiKeyStore } from '../apikeys/store.js';
 import type { ChallengeSettings } from '../challenges/challenges.js';
 import { challengeKeyFrom } from '../challenges/model.js';
 import { SpentChallengeStore } from '../challenges/store.js';
@@ -16,14 +16,14 @@ import type { AttendanceCodes } from '../registrations/attendance-code.js';
 import { DynamoDbCounterRepairs } from '../registrations/dynamodb/repairs.js';
 import type { CounterRepairs } from '../registrations/reconcile.js';
 import { Registrations } from '../registrations/registrations.js';
-import { TrackingLinkStore } from '../sources/store.js';
+import type { TrackingLinkStore } from '../sources/store.js';
 import type { AddressPolicy } from '../webhooks/address.js';
-import { webhookSecretKeyFrom } from '../webhooks/deliver.js';
-import { WebhookStore } from '../webhooks/store.js';
+import type { WebhookStore } from '../webhooks/store.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { setEventServices } from './event-services.js';
 import { manageLinkServices, setManageServices } from './manage-services.js';
+import { setToolServices, toolStores } from './tool-services.js';
 
 /** The stores handlers work with, built once per container from the configuration. */
 export interface Services {
@@ -95,7 +95,6 @@ export const createServices = ({
   const now = clock ?? (() => new Date());
   const manageTokenKey = () => (typeof tokenKey === 'function' ? tokenKey() : tokenKey);
   let challengeKey: string | undefined;
-  let webhookSecretKey: Buffer | undefined;
   return {
     repairs: new DynamoDbCounterRepairs(db, tableName),
     ...manageLinkServices({ db, tableName, baseUrl, replyDomain, manageTokenKey, clock: now }),
@@ -122,13 +121,9 @@ export const createServices = ({
       key: () => (challengeKey ??= challengeKeyFrom(manageTokenKey())),
       spent: new SpentChallengeStore(db, tableName),
     },
-    apiKeys: new ApiKeyStore(db, tableName),
-    trackingLinks: new TrackingLinkStore(db, tableName),
+    ...toolStores({ db, tableName, manageTokenKey, allowLoopbackWebhooks }),
     baseUrl,
     clock: now,
-    webhooks: new WebhookStore(db, tableName),
-    webhookSecretKey: () => (webhookSecretKey ??= webhookSecretKeyFrom(manageTokenKey())),
-    webhookPolicy: { allowLoopback: allowLoopbackWebhooks },
   };
 };
 
@@ -147,10 +142,11 @@ export const services = (): Services => {
       registrationsPerClient: settings.registrationsPerClient,
       ...(settings.replyDomain ? { replyDomain: settings.replyDomain } : {}),
     });
-    // The event and manage-link reads (event-services.ts, manage-services.ts) go through this
-    // wiring's stores from now on.
+    // The event and manage-link reads and the tools (event-services.ts, manage-services.ts,
+    // tool-services.ts) go through this wiring's stores from now on.
     setEventServices(cached);
     setManageServices(cached);
+    setToolServices(cached);
   }
   return cached;
 };
@@ -160,4 +156,5 @@ export const setServices = (next: Services | undefined): void => {
   cached = next;
   setEventServices(next);
   setManageServices(next);
+  setToolServices(next);
 };

@@ -3,6 +3,7 @@ import { ownEvent, ownRegistration } from '../../http/admin-access.js';
 import { type ApiResult, httpApi, ok } from '../../http/handler.js';
 import { adminRegistrationView, type RegistrationRecord } from '../../registrations/model.js';
 import type { Registrations } from '../../registrations/registrations.js';
+import { eventServices } from '../../wiring/event-services.js';
 import { services } from '../../wiring/services.js';
 
 /**
@@ -25,7 +26,7 @@ export const registrationAction = (
 export const eventTransition = (transition: (event: EventRecord, now: Date) => EventRecord) =>
   httpApi({}, async (request) => {
     const { event } = await ownEvent(request);
-    const { events, clock } = services();
+    const { events, clock } = eventServices();
 
     const next = transition(event, clock());
     if (next !== event) await events.save(event, next);
@@ -34,7 +35,7 @@ export const eventTransition = (transition: (event: EventRecord, now: Date) => E
   });
 
 export const adminEventResponse = async (eventId: string, status = 200): Promise<ApiResult> => {
-  const { events, baseUrl, clock } = services();
+  const { events, baseUrl, clock } = eventServices();
   const saved = await events.get(eventId);
   if (!saved) throw new Error(`Event ${eventId} vanished after saving`);
   const body = adminView(saved.event, saved.seats, baseUrl, clock());

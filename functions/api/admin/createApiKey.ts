@@ -3,7 +3,7 @@ import { loggedInOrganiserIdsOf } from '../../http/auth.js';
 import { created, httpApi, parseInput } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/tokens.js';
-import { services } from '../../wiring/services.js';
+import { toolServices } from '../../wiring/tool-services.js';
 
 /** POST /api/admin/api-keys — a key for one of the caller's organisers, shown this once and never again. */
 export const handler = httpApi({ jsonBody: true }, async (request) => {
@@ -18,7 +18,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
         : 'Required when you act for several organisers',
     });
   }
-  const { apiKeys, clock } = services();
+  const { apiKeys, clock } = toolServices();
   const key = newApiKey();
   const record = { id: newId('key'), organiserId, label: input.label, createdAt: clock().toISOString() };
   await apiKeys.create(record, key);

@@ -6,7 +6,7 @@ import { organiserIdsOf } from '../../http/auth.js';
 import { httpApi, parseInput } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/tokens.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
 import { adminEventResponse } from './actions.js';
 
 /** How many ids from one title are tried (`slug` to `slug-20`) before a random one. */
@@ -24,7 +24,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
         : 'Required when you act for several organisers',
     });
   }
-  const { events, clock } = services();
+  const { events, clock } = eventServices();
 
   const organiser = await events.getOrganiser(organiserId);
   const now = clock();

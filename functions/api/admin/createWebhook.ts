@@ -9,7 +9,7 @@ import { sealSecret } from '../../webhooks/deliver.js';
 import { newWebhookSecret } from '../../webhooks/model.js';
 import { webhookCreateInput } from '../../webhooks/schemas.js';
 import { MAX_SUBSCRIPTIONS } from '../../webhooks/store.js';
-import { services } from '../../wiring/services.js';
+import { toolServices } from '../../wiring/tool-services.js';
 
 /** POST /api/admin/webhooks — a subscription; its secret is in this answer only (stored sealed). */
 export const handler = httpApi({ jsonBody: true }, async (request) => {
@@ -23,7 +23,7 @@ export const handler = httpApi({ jsonBody: true }, async (request) => {
         : 'Required when you act for several organisers',
     });
   }
-  const { webhooks, webhookPolicy, webhookSecretKey, clock } = services();
+  const { webhooks, webhookPolicy, webhookSecretKey, clock } = toolServices();
   const problem = urlProblem(input.url, webhookPolicy);
   if (problem)
     throw new AppError('validation_failed', 'The request does not match the expected fields', {

@@ -5,7 +5,7 @@ import { httpApi, ok } from '../../http/handler.js';
 import { notFound } from '../../platform/errors.js';
 import { sealSecret } from '../../webhooks/deliver.js';
 import { newWebhookSecret, ROTATION_GRACE_MS } from '../../webhooks/model.js';
-import { services } from '../../wiring/services.js';
+import { toolServices } from '../../wiring/tool-services.js';
 
 /**
  * POST /api/admin/webhooks/{webhookId}/rotate — a new secret, in this answer only. For a day
@@ -13,7 +13,7 @@ import { services } from '../../wiring/services.js';
  */
 export const handler = httpApi({}, async (request) => {
   const webhook = await ownWebhook(request);
-  const { webhooks, webhookSecretKey, clock } = services();
+  const { webhooks, webhookSecretKey, clock } = toolServices();
   const secret = newWebhookSecret();
   const previousUntil = new Date(clock().getTime() + ROTATION_GRACE_MS).toISOString();
   const rotated = await webhooks.rotate(webhook.organiserId, webhook.id, {

@@ -1,11 +1,11 @@
 import { ownWebhook } from '../../http/admin-access.js';
 import { httpApi, ok } from '../../http/handler.js';
-import { services } from '../../wiring/services.js';
+import { toolServices } from '../../wiring/tool-services.js';
 
 /** GET /api/admin/webhooks/{webhookId}/deliveries — the newest deliveries: status, code, attempts. */
 export const handler = httpApi({}, async (request) => {
   const webhook = await ownWebhook(request);
-  const lines = await services().webhooks.deliveries(webhook.id);
+  const lines = await toolServices().webhooks.deliveries(webhook.id);
   return ok({
     items: lines.map(
       ({

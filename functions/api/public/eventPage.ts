@@ -6,7 +6,7 @@ import { renderEventPage } from '../../events/page-head.js';
 import { publicEvent } from '../../http/access.js';
 import { type ApiEvent, html, httpApi, queryParams } from '../../http/handler.js';
 import { AppError } from '../../platform/errors.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
 
 /**
  * The page the head is filled in: web/src/event.html, which the web build copies to the site
@@ -45,7 +45,7 @@ const publicEventOrNone = async (request: ApiEvent) => {
  */
 export const handler = httpApi({ page: true }, async (request) => {
   const found = await publicEventOrNone(request);
-  const { baseUrl, clock } = services();
+  const { baseUrl, clock } = eventServices();
   const event = found && publicView(found.event, found.seats, baseUrl, clock());
   const preview = queryParams(request).preview === '1';
   return html(event || preview ? 200 : 404, renderEventPage(await eventTemplate(), event, baseUrl));

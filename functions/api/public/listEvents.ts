@@ -2,7 +2,7 @@ import { organiserFeedLinks } from '../../calendar/links.js';
 import { publicView } from '../../events/model.js';
 import { eventListQuery } from '../../events/schemas.js';
 import { httpApi, ok, parseInput, queryParams } from '../../http/handler.js';
-import { services } from '../../wiring/services.js';
+import { eventServices } from '../../wiring/event-services.js';
 
 /**
  * GET /api/events?organiser= — an organiser's published events that have not ended, soonest
@@ -10,7 +10,7 @@ import { services } from '../../wiring/services.js';
  */
 export const handler = httpApi({}, async (request) => {
   const { organiser } = parseInput(eventListQuery, queryParams(request));
-  const { events, baseUrl, clock } = services();
+  const { events, baseUrl, clock } = eventServices();
   const now = clock();
 
   const listed = await events.listByOrganiser(organiser);

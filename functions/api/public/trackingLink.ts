@@ -1,7 +1,7 @@
 import { httpApi, pathParam } from '../../http/handler.js';
 import { notFound } from '../../platform/errors.js';
 import { isBot, landingUrl } from '../../sources/model.js';
-import { services } from '../../wiring/services.js';
+import { toolServices } from '../../wiring/tool-services.js';
 
 /**
  * GET /r/{code} — a tracking link: `302` to the event page with the link's utm parameters and
@@ -9,7 +9,7 @@ import { services } from '../../wiring/services.js';
  * redirected without being counted. Nothing about the visitor is kept.
  */
 export const handler = httpApi({}, async (request) => {
-  const { trackingLinks, baseUrl } = services();
+  const { trackingLinks, baseUrl } = toolServices();
   const link = await trackingLinks.get(pathParam(request, 'code'));
   if (!link) throw notFound('Link');
   const counted = request.requestContext?.http?.method === 'GET' && !isBot(request.headers['user-agent']);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { webhookSecretKeyFrom } from '../functions/webhooks/deliver.js';
 import {
   config,
   loadSecrets,
@@ -16,7 +17,9 @@ import {
   resetConfig,
   type SecretReader,
 } from '../functions/wiring/config.js';
-import { createServices } from '../functions/wiring/services.js';
+import { eventServices } from '../functions/wiring/event-services.js';
+import { createServices, services, setServices } from '../functions/wiring/services.js';
+import { toolServices } from '../functions/wiring/tool-services.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-3:111122223333:secret:ManageTokenKey-AbCdEf';
 const CREDENTIALS = {
@@ -33,6 +36,7 @@ const NAMES = [
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  'PUBLIC_BASE_URL',
 ];
 let saved: Record<string, string | undefined>;
 
@@ -175,6 +179,27 @@ describe('manage token key', () => {
     });
     expect(services.registrations).toBeDefined();
     expect(tokenKey).not.toHaveBeenCalled();
+  });
+
+  it('the tool and event wirings build alone from the environment, as a deployed function does, and give way to services.ts', () => {
+    setServices(undefined);
+    try {
+      const key = Buffer.alloc(32, 7);
+      process.env.MANAGE_TOKEN_KEY = key.toString('base64');
+      process.env.PUBLIC_BASE_URL = 'https://inscriptions.example.org/';
+      const tools = toolServices();
+      expect(tools.webhookPolicy).toEqual({ allowLoopback: false });
+      expect(tools.webhookSecretKey().equals(webhookSecretKeyFrom(key))).toBe(true);
+      expect(tools.baseUrl).toBe('https://inscriptions.example.org');
+      expect(eventServices().baseUrl).toBe('https://inscriptions.example.org');
+      // Once a function builds the whole wiring, every part reads through its stores.
+      const all = services();
+      expect(toolServices().webhooks).toBe(all.webhooks);
+      expect(toolServices().apiKeys).toBe(all.apiKeys);
+      expect(eventServices().events).toBe(all.events);
+    } finally {
+      setServices(undefined);
+    }
   });
 
   it('is loaded while a Lambda container initialises, before any handler runs', async () => {

@@ -377,16 +377,16 @@ const hot = async (options: { db: DynamoDBDocumentClient; tableName: string; sha
   return row;
 };
 
-/**
- * The organiser feed of 1,000 events: our whole feed function against ical-generator alone
- * rendering the same calendar (our overhead over the library), and the 304 path over HTTP.
- */
 /** V8's full collection, as `--expose-gc` gives it, without starting the bench with that flag. */
 const exposedGc = (): (() => void) => {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 };
 
+/**
+ * The organiser feed of 1,000 events: our whole feed function against ical-generator alone
+ * rendering the same calendar (our overhead over the library), and the 304 path over HTTP.
+ */
 const feed = async (services: Services, base: string, template: EventRecord) => {
   const organiser = { id: 'bench', name: 'Bench', replyTo: 'bench@example.org' };
   const now = new Date();

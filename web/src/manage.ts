@@ -276,9 +276,9 @@ const registrationPanel = (view: RegistrationView) => {
           { href: links.outlook, label: t('outlookCalendar') },
         ])
       : null,
-    // Cancelled while the event is still to come: registering again is one click away (unless
-    // this address already did: its new registration has its own link, sent by email).
+    // This address registered again since: its new registration has its own link, sent by email.
     view.registeredAgain ? h('p', { class: 'notice', id: 'registered-again' }, t('registeredAgain')) : null,
+    // Cancelled while the event is still to come (and not registered again): one click away.
     offers.registerAgain
       ? h(
           'p',
